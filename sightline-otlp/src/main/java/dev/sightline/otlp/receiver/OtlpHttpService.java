@@ -1,0 +1,257 @@
+package dev.sightline.otlp.receiver;
+
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sightline.core.model.Tenants;
+import dev.sightline.otlp.OtlpJson;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * OTLP/HTTP for one signal: {@code POST} with {@code application/x-protobuf} or {@code
+ * application/json}, optionally {@code Content-Encoding: gzip}. Answers in the request's content
+ * type: the export response on success (with partial_success when items were rejected), a {@code
+ * google.rpc.Status} otherwise (400 undecodable, 413 too large, 415 unsupported content type,
+ * 429/503 with {@code Retry-After} when overloaded).
+ */
+final class OtlpHttpService<T> implements HttpService {
+  private static final MediaType PROTOBUF = MediaType.parse("application/x-protobuf");
+  private static final MediaType JSON = MediaType.JSON_UTF_8;
+
+  private final SignalCodec<T> codec;
+  private final IngestPipeline pipeline;
+  private final long maxRequestBytes;
+
+  OtlpHttpService(SignalCodec<T> codec, IngestPipeline pipeline, long maxRequestBytes) {
+    this.codec = codec;
+    this.pipeline = pipeline;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  @Override
+  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    long start = System.nanoTime();
+    MediaType contentType = req.contentType();
+    Boolean json = contentType == null ? null : isJson(contentType);
+    if (json == null) {
+      req.abort();
+      return finish(
+          start,
+          Transport.HTTP_PROTOBUF,
+          false,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          status(
+              Code.INVALID_ARGUMENT,
+              "unsupported Content-Type '"
+                  + (contentType == null ? "" : contentType)
+                  + "': OTLP/HTTP accepts application/x-protobuf or application/json"),
+          null);
+    }
+    Transport transport = json ? Transport.HTTP_JSON : Transport.HTTP_PROTOBUF;
+    String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    boolean gzip;
+    if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
+      gzip = false;
+    } else if (encoding.trim().equalsIgnoreCase("gzip")) {
+      gzip = true;
+    } else {
+      req.abort();
+      return finish(
+          start,
+          transport,
+          json,
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          status(
+              Code.INVALID_ARGUMENT,
+              "unsupported Content-Encoding '" + encoding + "': use gzip or none"),
+          null);
+    }
+    CompletableFuture<HttpResponse> response =
+        req.aggregate()
+            .handle(
+                (agg, error) -> {
+                  if (error != null)
+                    return CompletableFuture.completedFuture(failed(start, transport, json, error));
+                  return handle(start, transport, json, gzip, agg);
+                })
+            .thenCompose(f -> f);
+    return HttpResponse.of(response);
+  }
+
+  private CompletableFuture<HttpResponse> handle(
+      long start, Transport transport, boolean json, boolean gzip, AggregatedHttpRequest agg) {
+    byte[] body = agg.content().array();
+    if (gzip) {
+      try {
+        body = gunzip(body, maxRequestBytes);
+      } catch (BodyTooLargeException e) {
+        return CompletableFuture.completedFuture(
+            finish(
+                start,
+                transport,
+                json,
+                HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+                status(Code.INVALID_ARGUMENT, e.getMessage()),
+                null));
+      } catch (IOException e) {
+        return CompletableFuture.completedFuture(
+            finish(
+                start,
+                transport,
+                json,
+                HttpStatus.BAD_REQUEST,
+                status(
+                    Code.INVALID_ARGUMENT,
+                    "Content-Encoding is gzip but the body is not valid gzip: " + e.getMessage()),
+                null));
+      }
+    }
+    return pipeline
+        .ingest(codec, transport, body, json, Tenants.DEFAULT)
+        .thenApply(outcome -> respond(start, transport, json, outcome));
+  }
+
+  private HttpResponse respond(long start, Transport transport, boolean json, IngestOutcome o) {
+    if (o instanceof IngestOutcome.Accepted a) {
+      return finish(start, transport, json, HttpStatus.OK, a.response(), null);
+    } else if (o instanceof IngestOutcome.Invalid i) {
+      return finish(
+          start,
+          transport,
+          json,
+          HttpStatus.BAD_REQUEST,
+          status(Code.INVALID_ARGUMENT, i.message()),
+          null);
+    } else if (o instanceof IngestOutcome.Throttled t) {
+      return finish(
+          start,
+          transport,
+          json,
+          HttpStatus.TOO_MANY_REQUESTS,
+          status(Code.RESOURCE_EXHAUSTED, t.message()),
+          t.retryAfter());
+    } else {
+      IngestOutcome.Unavailable u = (IngestOutcome.Unavailable) o;
+      return finish(
+          start,
+          transport,
+          json,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          status(Code.UNAVAILABLE, u.message()),
+          u.retryAfter());
+    }
+  }
+
+  private HttpResponse failed(long start, Transport transport, boolean json, Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof ContentTooLargeException) {
+      return finish(
+          start,
+          transport,
+          json,
+          HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+          status(
+              Code.INVALID_ARGUMENT,
+              "request body exceeds the limit of " + maxRequestBytes + " bytes"),
+          null);
+    }
+    return finish(
+        start,
+        transport,
+        json,
+        HttpStatus.BAD_REQUEST,
+        status(Code.INVALID_ARGUMENT, "could not read the request body: " + cause),
+        null);
+  }
+
+  private HttpResponse finish(
+      long start,
+      Transport transport,
+      boolean json,
+      HttpStatus httpStatus,
+      Message body,
+      Duration retryAfter) {
+    IngestMetrics m = pipeline.metrics();
+    m.requests
+        .labels(codec.label(), transport.label(), Integer.toString(httpStatus.code()))
+        .increment();
+    m.requestDuration
+        .labels(codec.label(), transport.label())
+        .observeNanos(System.nanoTime() - start);
+    ResponseHeaders headers;
+    byte[] bytes;
+    if (json) {
+      bytes = OtlpJson.encode(body);
+      headers = headers(httpStatus, JSON, retryAfter);
+    } else {
+      bytes = body.toByteArray();
+      headers = headers(httpStatus, PROTOBUF, retryAfter);
+    }
+    return HttpResponse.of(headers, com.linecorp.armeria.common.HttpData.wrap(bytes));
+  }
+
+  private static ResponseHeaders headers(HttpStatus status, MediaType type, Duration retryAfter) {
+    var b = ResponseHeaders.builder(status).contentType(type);
+    if (retryAfter != null) {
+      b.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+    }
+    return b.build();
+  }
+
+  static Status status(Code code, String message) {
+    return Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
+  }
+
+  /** True for JSON, false for protobuf, null for anything else. */
+  private static Boolean isJson(MediaType type) {
+    if (!type.type().equals("application")) return null;
+    String sub = type.subtype().toLowerCase(Locale.ROOT);
+    if (sub.equals("x-protobuf") || sub.equals("protobuf")) return false;
+    if (sub.equals("json")) return true;
+    return null;
+  }
+
+  static byte[] gunzip(byte[] compressed, long limit) throws IOException {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, compressed.length * 4));
+      byte[] buf = new byte[16384];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+        if (total > limit) {
+          throw new BodyTooLargeException(
+              "decompressed request body exceeds the limit of " + limit + " bytes");
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  static final class BodyTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLargeException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.sightline.query;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Typed access to a request's query parameters. Every parse failure throws {@link
+ * InvalidParameterException} naming the parameter. Empty values count as absent.
+ */
+public final class QueryParameters {
+  private final Map<String, String> values;
+
+  private QueryParameters(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Uses the first value of each parameter. */
+  public static QueryParameters of(Map<String, String> values) {
+    return new QueryParameters(new LinkedHashMap<>(values));
+  }
+
+  public Set<String> names() {
+    return values.keySet();
+  }
+
+  public @Nullable String string(String name) {
+    String v = values.get(name);
+    return v == null || v.isEmpty() ? null : v;
+  }
+
+  public @Nullable Long longValue(String name, long min, long max) {
+    String v = string(name);
+    if (v == null) return null;
+    long parsed;
+    try {
+      parsed = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidParameterException(name, "not an integer: '" + v + "'");
+    }
+    if (parsed < min || parsed > max) {
+      throw new InvalidParameterException(name, "must be between " + min + " and " + max);
+    }
+    return parsed;
+  }
+
+  public int intValue(String name, int defaultValue, int min, int max) {
+    Long v = longValue(name, min, max);
+    return v == null ? defaultValue : v.intValue();
+  }
+
+  /** A non-negative duration in milliseconds (decimals allowed), returned in nanoseconds. */
+  public @Nullable Long durationMsAsNanos(String name) {
+    String v = string(name);
+    if (v == null) return null;
+    double ms;
+    try {
+      ms = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidParameterException(name, "not a number of milliseconds: '" + v + "'");
+    }
+    if (!(ms >= 0) || ms > 1e12) {
+      throw new InvalidParameterException(name, "must be a non-negative number of milliseconds");
+    }
+    return Math.round(ms * 1_000_000d);
+  }
+
+  /**
+   * A point in time given as RFC 3339 ({@code 2026-11-21T08:00:00Z}, offsets allowed) or as epoch
+   * milliseconds; returned as Unix nanoseconds.
+   */
+  public @Nullable Long timeAsUnixNanos(String name) {
+    String v = string(name);
+    if (v == null) return null;
+    String s = v.trim();
+    if (!s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      long millis;
+      try {
+        millis = Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        throw new InvalidParameterException(name, "epoch milliseconds out of range: '" + v + "'");
+      }
+      if (millis > 9_000_000_000_000L) {
+        throw new InvalidParameterException(
+            name, "epoch milliseconds out of range (seconds or nanoseconds given?): '" + v + "'");
+      }
+      return millis * 1_000_000L;
+    }
+    try {
+      Instant instant = OffsetDateTime.parse(s).toInstant();
+      return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new InvalidParameterException(
+          name, "expected RFC 3339 (e.g. 2026-11-21T08:00:00Z) or epoch milliseconds: '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,391 @@
+package dev.sightline.query;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sightline.core.model.Attributes;
+import dev.sightline.core.model.Ids;
+import dev.sightline.core.model.LogRecord;
+import dev.sightline.core.model.MetricPoint;
+import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.LogQuery;
+import dev.sightline.core.storage.MetricQuery;
+import dev.sightline.core.storage.ServiceOperations;
+import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.core.storage.TraceQuery;
+import dev.sightline.core.storage.TraceSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The query API over a {@link StorageComponent}: validates parameters, reads, renders JSON. Every
+ * method blocks on storage and never throws for bad input: it answers 400 with a message naming the
+ * parameter, or 404 for an unknown trace.
+ */
+public final class QueryService {
+  static final JsonFactory JSON = JsonFactory.builder().build();
+
+  private static final Set<String> TIME = Set.of("start", "end");
+  private static final Set<String> TRACE_SEARCH =
+      union(
+          TIME,
+          Set.of("service", "operation", "minDurationMs", "maxDurationMs", "status", "limit"));
+  private static final Set<String> LOG_SEARCH =
+      union(TIME, Set.of("traceId", "spanId", "service", "severityMin", "q", "limit"));
+  private static final Set<String> METRIC_SEARCH = union(TIME, Set.of("name", "service", "limit"));
+
+  private static final Map<String, Integer> SEVERITY_NAMES =
+      Map.of(
+          "TRACE", 1, "DEBUG", 5, "INFO", 9, "WARN", 13, "WARNING", 13, "ERROR", 17, "FATAL", 21);
+
+  private final StorageComponent storage;
+  private final Clock clock;
+  private final Duration defaultLookback;
+
+  private QueryService(Builder b) {
+    this.storage = b.storage;
+    this.clock = b.clock;
+    this.defaultLookback = b.defaultLookback;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code GET /api/v1/traces/{traceId}}. */
+  public ApiResponse getTrace(String tenant, String traceId) {
+    if (!Ids.isValidTraceId(traceId)) {
+      return error(400, "traceId", "must be 32 hex characters (16 bytes), not all zero");
+    }
+    String id = traceId.toLowerCase(Locale.ROOT);
+    List<Span> spans = storage.traceReader().getTrace(tenant, id);
+    if (spans.isEmpty()) return error(404, null, "trace " + id + " not found");
+    return render(
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("traceId", id);
+          g.writeArrayFieldStart("spans");
+          for (Span s : spans) TelemetryJson.writeSpan(g, s);
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /** {@code GET /api/v1/traces?...}. */
+  public ApiResponse searchTraces(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, TRACE_SEARCH, true);
+      long[] range = timeRange(p);
+      String status = p.string("status");
+      boolean errorsOnly = false;
+      if (status != null) {
+        if (status.equalsIgnoreCase("error")) errorsOnly = true;
+        else if (!status.equalsIgnoreCase("any")) {
+          throw new InvalidParameterException("status", "must be 'error' or 'any'");
+        }
+      }
+      Long min = p.durationMsAsNanos("minDurationMs");
+      Long max = p.durationMsAsNanos("maxDurationMs");
+      if (min != null && max != null && max < min) {
+        throw new InvalidParameterException("maxDurationMs", "must not be below minDurationMs");
+      }
+      Map<String, String> attributes = new LinkedHashMap<>();
+      for (String name : p.names()) {
+        if (name.startsWith("attr.")) {
+          String key = name.substring(5);
+          if (key.isEmpty()) throw new InvalidParameterException(name, "attribute key is empty");
+          String value = p.string(name);
+          attributes.put(key, value == null ? "" : value);
+        }
+      }
+      TraceQuery query =
+          new TraceQuery(
+              tenant,
+              p.string("service"),
+              p.string("operation"),
+              min,
+              max,
+              errorsOnly,
+              attributes,
+              range[0],
+              range[1],
+              p.intValue("limit", 20, 1, 1000));
+      List<TraceSummary> traces = storage.traceReader().searchTraces(query);
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("traces");
+            for (TraceSummary t : traces) TelemetryJson.writeTraceSummary(g, t);
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
+  /** {@code GET /api/v1/logs?...}. */
+  public ApiResponse searchLogs(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, LOG_SEARCH, false);
+      long[] range = timeRange(p);
+      String traceId = p.string("traceId");
+      if (traceId != null) {
+        if (!Ids.isValidTraceId(traceId)) {
+          throw new InvalidParameterException("traceId", "must be 32 hex characters");
+        }
+        traceId = traceId.toLowerCase(Locale.ROOT);
+      }
+      String spanId = p.string("spanId");
+      if (spanId != null) {
+        if (!Ids.isValidSpanId(spanId)) {
+          throw new InvalidParameterException("spanId", "must be 16 hex characters");
+        }
+        spanId = spanId.toLowerCase(Locale.ROOT);
+      }
+      LogQuery query =
+          new LogQuery(
+              tenant,
+              traceId,
+              spanId,
+              p.string("service"),
+              severity(p),
+              p.string("q"),
+              range[0],
+              range[1],
+              p.intValue("limit", 100, 1, 10_000));
+      List<LogRecord> logs = storage.logReader().searchLogs(query);
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("logs");
+            for (LogRecord r : logs) TelemetryJson.writeLog(g, r);
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
+  /** {@code GET /api/v1/metrics?...}: points grouped into series. */
+  public ApiResponse metrics(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, METRIC_SEARCH, false);
+      long[] range = timeRange(p);
+      MetricQuery query =
+          new MetricQuery(
+              tenant,
+              p.string("name"),
+              p.string("service"),
+              range[0],
+              range[1],
+              p.intValue("limit", 10_000, 1, 100_000));
+      List<List<MetricPoint>> series = groupSeries(storage.metricReader().searchPoints(query));
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("series");
+            for (List<MetricPoint> s : series) TelemetryJson.writeSeries(g, s);
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
+  /** {@code GET /api/v1/metrics/names}. */
+  public ApiResponse metricNames(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, TIME, false);
+      long[] range = timeRange(p);
+      List<String> names = storage.metricReader().metricNames(tenant, range[0], range[1]);
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("names");
+            for (String n : names) g.writeString(n);
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
+  /** {@code GET /api/v1/services}. */
+  public ApiResponse services(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, TIME, false);
+      long[] range = timeRange(p);
+      List<ServiceOperations> services = storage.traceReader().services(tenant, range[0], range[1]);
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("services");
+            for (ServiceOperations s : services) {
+              g.writeStartObject();
+              g.writeStringField("name", s.service());
+              g.writeArrayFieldStart("operations");
+              for (ServiceOperations.Operation op : s.operations()) {
+                g.writeStartObject();
+                g.writeStringField("name", op.name());
+                g.writeStringField("spanKind", op.spanKind());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
+  /** A JSON error body: {@code {"error": {"status", "message", "parameter"?}}}. */
+  public static ApiResponse error(int status, @Nullable String parameter, String message) {
+    return render(
+        status,
+        g -> {
+          g.writeStartObject();
+          g.writeObjectFieldStart("error");
+          g.writeNumberField("status", status);
+          g.writeStringField("message", message);
+          if (parameter != null) g.writeStringField("parameter", parameter);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  private long[] timeRange(QueryParameters p) {
+    long now = clock.millis() * 1_000_000L;
+    Long end = p.timeAsUnixNanos("end");
+    Long start = p.timeAsUnixNanos("start");
+    long e = end != null ? end : now;
+    long s = start != null ? start : e - defaultLookback.toNanos();
+    if (e <= s) throw new InvalidParameterException("end", "must be after start");
+    return new long[] {s, e};
+  }
+
+  private static @Nullable Integer severity(QueryParameters p) {
+    String v = p.string("severityMin");
+    if (v == null) return null;
+    Integer named = SEVERITY_NAMES.get(v.trim().toUpperCase(Locale.ROOT));
+    if (named != null) return named;
+    Long n = p.longValue("severityMin", 1, 24);
+    return n == null ? null : n.intValue();
+  }
+
+  private static void rejectUnknown(QueryParameters p, Set<String> known, boolean allowAttr) {
+    for (String name : p.names()) {
+      if (known.contains(name) || (allowAttr && name.startsWith("attr."))) continue;
+      List<String> sorted = new ArrayList<>(known);
+      sorted.sort(null);
+      throw new InvalidParameterException(
+          name,
+          "unknown parameter; known: "
+              + String.join(", ", sorted)
+              + (allowAttr ? ", attr.KEY" : ""));
+    }
+  }
+
+  /**
+   * Groups points into series by (name, type, resource, scope, attributes), keeping the storage
+   * order of points within a series and the order of first appearance across series.
+   */
+  static List<List<MetricPoint>> groupSeries(List<MetricPoint> points) {
+    Map<SeriesKey, List<MetricPoint>> series = new LinkedHashMap<>();
+    for (MetricPoint p : points) {
+      SeriesKey key =
+          new SeriesKey(
+              p.name(),
+              p.type().name(),
+              p.resource().attributes(),
+              p.scope().name(),
+              p.attributes());
+      series.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+    }
+    for (List<MetricPoint> s : series.values()) {
+      s.sort((a, b) -> Long.compare(a.timeUnixNano(), b.timeUnixNano()));
+    }
+    return new ArrayList<>(series.values());
+  }
+
+  private record SeriesKey(
+      String name, String type, Attributes resource, String scope, Attributes attributes) {}
+
+  @FunctionalInterface
+  private interface JsonBody {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static ApiResponse render(int status, JsonBody body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ApiResponse(status, out.toByteArray());
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    java.util.HashSet<String> s = new java.util.HashSet<>(a);
+    s.addAll(b);
+    return Set.copyOf(s);
+  }
+
+  /** Builder; {@code storage} is required. */
+  public static final class Builder {
+    private @Nullable StorageComponent storage;
+    private Clock clock = Clock.systemUTC();
+    private Duration defaultLookback = Duration.ofHours(24);
+
+    private Builder() {}
+
+    public Builder storage(StorageComponent storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How far back searches look when {@code start} is not given (default 24 h). */
+    public Builder defaultLookback(Duration defaultLookback) {
+      Objects.requireNonNull(defaultLookback, "defaultLookback");
+      if (defaultLookback.isNegative() || defaultLookback.isZero()) {
+        throw new IllegalArgumentException("defaultLookback must be positive");
+      }
+      this.defaultLookback = defaultLookback;
+      return this;
+    }
+
+    public QueryService build() {
+      if (storage == null) throw new IllegalStateException("storage is required");
+      return new QueryService(this);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.sightline.server;
+
+import dev.sightline.server.config.ConfigLoader;
+import dev.sightline.server.config.ServerConfig;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code sightline} command line. */
+public final class Main {
+  private static final String USAGE =
+      "Usage: sightline <command> [flags]\n"
+          + "\n"
+          + "Commands:\n"
+          + "  serve     run the server: OTLP receivers, storage, query API\n"
+          + "  help      show this text\n";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
+      out.print(USAGE + "\nFlags of serve:\n" + ConfigLoader.help());
+      return args.length == 0 ? 2 : 0;
+    }
+    if (!args[0].equals("serve")) {
+      err.println("sightline: unknown command '" + args[0] + "'\n\n" + USAGE);
+      return 2;
+    }
+    ServerConfig config;
+    try {
+      Map<String, String> flags = parseFlags(Arrays.copyOfRange(args, 1, args.length));
+      if (flags.containsKey("help")) {
+        out.print("Flags of serve:\n" + ConfigLoader.help());
+        return 0;
+      }
+      config = ConfigLoader.load(flags, System.getenv());
+    } catch (IllegalArgumentException e) {
+      err.println("sightline serve: " + e.getMessage());
+      return 2;
+    }
+    return serve(config, err);
+  }
+
+  private static int serve(ServerConfig config, PrintStream err) {
+    SightlineServer server;
+    try {
+      server = SightlineServer.start(config);
+    } catch (RuntimeException e) {
+      err.println("sightline serve: cannot start: " + rootMessage(e));
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "sightline-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** {@code --name value}, {@code --name=value}, or a bare boolean {@code --name}. */
+  static Map<String, String> parseFlags(String[] args) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || a.length() == 2) {
+        throw new IllegalArgumentException(
+            "unexpected argument '" + a + "' (flags are --name value)");
+      }
+      String name = a.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        value = args[++i];
+      } else {
+        value = "true";
+      }
+      flags.put(name, value);
+    }
+    return flags;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      sb.append(": ").append(t.getMessage());
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.sightline.server;
+
+import com.linecorp.armeria.common.util.EventLoopGroups;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.sightline.core.selftelemetry.SelfTelemetry;
+import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.otlp.receiver.OtlpReceivers;
+import dev.sightline.query.QueryService;
+import dev.sightline.server.api.QueryApi;
+import dev.sightline.server.config.ListenAddress;
+import dev.sightline.server.config.ServerConfig;
+import dev.sightline.storage.duckdb.DuckDbStorage;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Sightline: storage, the OTLP receivers (gRPC and HTTP), the query API and the retention
+ * job. {@link #close()} shuts down in the order that keeps every acknowledged item: stop accepting,
+ * finish in-flight requests (which wait for durability), then close storage.
+ */
+public final class SightlineServer implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(SightlineServer.class);
+  private static final Duration RETENTION_FIRST_RUN = Duration.ofMinutes(1);
+  private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+
+  private final ServerConfig config;
+  private final StorageComponent storage;
+  private final SelfTelemetry telemetry;
+  private final EventLoopGroup eventLoops;
+  private final Server otlpGrpc;
+  private final Server otlpHttp;
+  private final Server api;
+  private final ScheduledExecutorService retention;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SightlineServer(ServerConfig config) {
+    this.config = config;
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data dir " + config.dataDir(), e);
+    }
+    this.telemetry = new SelfTelemetry();
+    this.storage =
+        DuckDbStorage.builder()
+            .dataDir(config.dataDir())
+            .queueCapacity(config.writeQueueItems())
+            .build();
+    OtlpReceivers receivers =
+        OtlpReceivers.builder()
+            .writer(storage.writer())
+            .telemetry(telemetry)
+            .maxRequestBytes(config.maxRequestBytes())
+            .maxInFlightBytes(config.maxInFlightBytes())
+            .build();
+    QueryApi queryApi =
+        new QueryApi(QueryService.builder().storage(storage).build(), storage, telemetry);
+    this.eventLoops = EventLoopGroups.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+
+    ServerBuilder grpc = base(config.otlpGrpc());
+    grpc.maxRequestLength(config.maxRequestBytes() + 1024);
+    receivers.bindGrpc(grpc);
+    ServerBuilder http = base(config.otlpHttp());
+    receivers.bindHttp(http);
+    if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
+    QueryApi.bindHealthAndMetrics(http, storage, telemetry);
+    ServerBuilder apiBuilder = base(config.http());
+    queryApi.bind(apiBuilder);
+
+    this.otlpGrpc = grpc.build();
+    this.otlpHttp = http.build();
+    this.api = apiBuilder.build();
+    this.retention =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sightline-retention");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Opens storage and starts every listener; returns when all are ready. */
+  public static SightlineServer start(ServerConfig config) {
+    SightlineServer server = new SightlineServer(config);
+    try {
+      server.otlpGrpc.start().join();
+      server.otlpHttp.start().join();
+      server.api.start().join();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    server.scheduleRetention();
+    logger.info(
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API {}, data {}",
+        server.otlpGrpcPort(),
+        server.otlpHttpPort(),
+        server.httpPort(),
+        config.dataDir().toAbsolutePath());
+    return server;
+  }
+
+  private ServerBuilder base(ListenAddress address) {
+    return Server.builder()
+        .http(address.toSocketAddress())
+        .workerGroup(eventLoops, false)
+        .requestTimeout(Duration.ofSeconds(60))
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(30));
+  }
+
+  private void scheduleRetention() {
+    if (config.retention().isZero()) return;
+    retention.scheduleWithFixedDelay(
+        this::applyRetention,
+        RETENTION_FIRST_RUN.toSeconds(),
+        RETENTION_INTERVAL.toSeconds(),
+        TimeUnit.SECONDS);
+  }
+
+  /** Deletes telemetry older than the configured retention now; returns rows removed. */
+  public long applyRetention() {
+    if (config.retention().isZero()) return 0;
+    long cutoff = System.currentTimeMillis() * 1_000_000L - config.retention().toNanos();
+    try {
+      long removed = storage.deleteBefore(cutoff);
+      if (removed != 0)
+        logger.info("retention removed {} rows older than {}", removed, config.retention());
+      return removed;
+    } catch (RuntimeException e) {
+      logger.warn("retention run failed", e);
+      return 0;
+    }
+  }
+
+  public int otlpGrpcPort() {
+    return otlpGrpc.activeLocalPort();
+  }
+
+  public int otlpHttpPort() {
+    return otlpHttp.activeLocalPort();
+  }
+
+  public int httpPort() {
+    return api.activeLocalPort();
+  }
+
+  public StorageComponent storage() {
+    return storage;
+  }
+
+  public SelfTelemetry telemetry() {
+    return telemetry;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    retention.shutdownNow();
+    List<RuntimeException> errors = new ArrayList<>();
+    for (Server s : List.of(otlpGrpc, otlpHttp, api)) {
+      try {
+        s.stop().join();
+      } catch (RuntimeException e) {
+        errors.add(e);
+      }
+    }
+    try {
+      storage.close();
+    } catch (RuntimeException e) {
+      errors.add(e);
+    }
+    eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    if (!errors.isEmpty()) {
+      RuntimeException first = errors.get(0);
+      for (int i = 1; i < errors.size(); i++) first.addSuppressed(errors.get(i));
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package dev.sightline.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Resolves {@link ServerConfig} from defaults, a YAML file ({@code --config FILE} or {@code
+ * SIGHTLINE_CONFIG}), environment variables and flags. Every option has one name used everywhere:
+ * flag {@code --data-dir}, file key {@code data-dir}, variable {@code SIGHTLINE_DATA_DIR}.
+ */
+public final class ConfigLoader {
+
+  /** One option: its name, default and description (the help text is generated from these). */
+  public record Option(String name, String defaultValue, String description) {
+    public String envVar() {
+      return "SIGHTLINE_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+  }
+
+  public static final List<Option> OPTIONS =
+      List.of(
+          new Option("data-dir", "./data", "folder holding all stored telemetry"),
+          new Option("otlp-grpc", "0.0.0.0:4317", "OTLP/gRPC listen address"),
+          new Option("otlp-http", "0.0.0.0:4318", "OTLP/HTTP listen address"),
+          new Option("http", "0.0.0.0:8420", "query API, /healthz and /metrics listen address"),
+          new Option(
+              "retention", "7d", "delete telemetry older than this (event time); 0 keeps all"),
+          new Option(
+              "max-request-bytes",
+              "16MiB",
+              "largest OTLP request body accepted, compressed and decompressed"),
+          new Option(
+              "max-inflight-bytes",
+              "256MiB",
+              "request bytes being decoded or stored at once before answering 429"),
+          new Option(
+              "write-queue-items",
+              "500000",
+              "items waiting for storage before answering 503 (retryable)"),
+          new Option(
+              "bench-discard-endpoint",
+              "false",
+              "also serve POST /bench/discard/v1/{traces,metrics,logs} on the OTLP/HTTP port:"
+                  + " decode and validate, then discard (benchmark baseline)"));
+
+  private ConfigLoader() {}
+
+  /**
+   * Resolves the configuration.
+   *
+   * @param flags parsed {@code --name value} flags (without the dashes), plus {@code config}
+   * @param env the process environment
+   * @throws IllegalArgumentException with a message naming the option and its source
+   */
+  public static ServerConfig load(Map<String, String> flags, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (Option o : OPTIONS) {
+      values.put(o.name(), o.defaultValue());
+      sources.put(o.name(), "default");
+    }
+    String configFile =
+        flags.containsKey("config") ? flags.get("config") : env.get("SIGHTLINE_CONFIG");
+    if (configFile != null && !configFile.isBlank()) {
+      Path path = Path.of(configFile);
+      for (Map.Entry<String, String> e : readFile(path).entrySet()) {
+        values.put(e.getKey(), e.getValue());
+        sources.put(e.getKey(), path.toString());
+      }
+    }
+    for (Option o : OPTIONS) {
+      String v = env.get(o.envVar());
+      if (v != null && !v.isEmpty()) {
+        values.put(o.name(), v);
+        sources.put(o.name(), "$" + o.envVar());
+      }
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      if (e.getKey().equals("config")) continue;
+      if (option(e.getKey()) == null)
+        throw new IllegalArgumentException("unknown flag --" + e.getKey());
+      values.put(e.getKey(), e.getValue());
+      sources.put(e.getKey(), "--" + e.getKey());
+    }
+    Resolver r = new Resolver(values, sources);
+    long maxRequest = r.get("max-request-bytes", ConfigLoader::parseBytes);
+    return new ServerConfig(
+        r.get("data-dir", Path::of),
+        r.get("otlp-grpc", ListenAddress::parse),
+        r.get("otlp-http", ListenAddress::parse),
+        r.get("http", ListenAddress::parse),
+        r.get("retention", ConfigLoader::parseDuration),
+        maxRequest,
+        Math.max(maxRequest, r.get("max-inflight-bytes", ConfigLoader::parseBytes)),
+        r.get("write-queue-items", v -> Math.toIntExact(parsePositiveLong(v))),
+        r.get("bench-discard-endpoint", ConfigLoader::parseBoolean));
+  }
+
+  /** The help text listing every option with its variable and default. */
+  public static String help() {
+    StringBuilder sb = new StringBuilder();
+    for (Option o : OPTIONS) {
+      sb.append(String.format(Locale.ROOT, "  --%-24s %s%n", o.name() + " VALUE", o.description()));
+      sb.append(
+          String.format(
+              Locale.ROOT, "  %-26s (env %s, default %s)%n", "", o.envVar(), o.defaultValue()));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  --%-24s %s%n",
+            "config FILE",
+            "YAML file with the same keys, e.g. 'data-dir: /var/lib/sightline' (env SIGHTLINE_CONFIG)"));
+    return sb.toString();
+  }
+
+  private static @Nullable Option option(String name) {
+    for (Option o : OPTIONS) if (o.name().equals(name)) return o;
+    return null;
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Object doc;
+    try (Reader reader = Files.newBufferedReader(path)) {
+      doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("config file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage());
+    } catch (YAMLException e) {
+      throw new IllegalArgumentException(
+          "config file " + path + " is not valid YAML: " + e.getMessage());
+    }
+    if (doc == null) return Map.of();
+    if (!(doc instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException(
+          "config file " + path + " must be a YAML mapping of option: value");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String> unknown = new ArrayList<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      if (option(key) == null) unknown.add(key);
+      else if (e.getValue() != null) out.put(key, String.valueOf(e.getValue()));
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("config file " + path + ": unknown option(s) " + unknown);
+    }
+    return out;
+  }
+
+  private record Resolver(Map<String, String> values, Map<String, String> sources) {
+    <T> T get(String name, Function<String, T> parse) {
+      String v = values.get(name);
+      try {
+        return parse.apply(v);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "invalid " + name + " '" + v + "' (from " + sources.get(name) + "): " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Durations like {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms}, or ISO-8601.
+   */
+  public static Duration parseDuration(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("0")) return Duration.ZERO;
+    if (v.startsWith("p")) return Duration.parse(value.trim());
+    String[][] units = {
+      {"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}, {"d", "86400000"}
+    };
+    for (int i = 0; i < units.length; i++) {
+      String unit = units[i][0];
+      if (v.endsWith(unit)
+          && !(unit.equals("s") && v.endsWith("ms"))
+          && !(unit.equals("m") && v.endsWith("ms"))) {
+        long n = Long.parseLong(v.substring(0, v.length() - unit.length()).trim());
+        if (n < 0) throw new IllegalArgumentException("must not be negative");
+        return Duration.ofMillis(Math.multiplyExact(n, Long.parseLong(units[i][1])));
+      }
+    }
+    throw new IllegalArgumentException("expected a duration such as 7d, 12h, 30m, 45s or 500ms");
+  }
+
+  /** Byte sizes like {@code 16MiB}, {@code 512KiB}, {@code 1GiB}, {@code 4MB} or plain bytes. */
+  public static long parseBytes(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    String[][] units = {
+      {"kib", "1024"},
+      {"mib", "1048576"},
+      {"gib", "1073741824"},
+      {"kb", "1000"},
+      {"mb", "1000000"},
+      {"gb", "1000000000"},
+      {"b", "1"}
+    };
+    for (String[] u : units) {
+      if (v.endsWith(u[0])) {
+        unit = Long.parseLong(u[1]);
+        v = v.substring(0, v.length() - u[0].length()).trim();
+        break;
+      }
+    }
+    long n = Long.parseLong(v);
+    if (n <= 0) throw new IllegalArgumentException("must be positive");
+    return Math.multiplyExact(n, unit);
+  }
+
+  private static long parsePositiveLong(String value) {
+    long n = Long.parseLong(value.trim());
+    if (n <= 0) throw new IllegalArgumentException("must be positive");
+    return n;
+  }
+
+  private static boolean parseBoolean(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("yes") || v.equals("1")) return true;
+    if (v.equals("false") || v.equals("no") || v.equals("0") || v.isEmpty()) return false;
+    throw new IllegalArgumentException("expected true or false");
+  }
+}

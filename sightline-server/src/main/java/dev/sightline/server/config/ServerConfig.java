@@ -1,0 +1,54 @@
+package dev.sightline.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The server's settings, fully resolved. Build it with {@link ConfigLoader}, which applies, from
+ * lowest to highest precedence: defaults, the YAML config file, {@code SIGHTLINE_*} environment
+ * variables, command-line flags.
+ */
+public record ServerConfig(
+    Path dataDir,
+    ListenAddress otlpGrpc,
+    ListenAddress otlpHttp,
+    ListenAddress http,
+    Duration retention,
+    long maxRequestBytes,
+    long maxInFlightBytes,
+    int writeQueueItems,
+    boolean benchDiscardEndpoint) {
+
+  public ServerConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(otlpGrpc, "otlpGrpc");
+    Objects.requireNonNull(otlpHttp, "otlpHttp");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(retention, "retention");
+    if (retention.isNegative())
+      throw new IllegalArgumentException("retention must not be negative");
+    if (maxRequestBytes <= 0)
+      throw new IllegalArgumentException("max-request-bytes must be positive");
+    if (maxInFlightBytes < maxRequestBytes) {
+      throw new IllegalArgumentException("max-inflight-bytes must be at least max-request-bytes");
+    }
+    if (writeQueueItems <= 0)
+      throw new IllegalArgumentException("write-queue-items must be positive");
+  }
+
+  /** Same settings with every listener on 127.0.0.1 and an ephemeral port (tests, embedding). */
+  public ServerConfig withEphemeralLoopbackPorts() {
+    ListenAddress any = new ListenAddress("127.0.0.1", 0);
+    return new ServerConfig(
+        dataDir,
+        any,
+        any,
+        any,
+        retention,
+        maxRequestBytes,
+        maxInFlightBytes,
+        writeQueueItems,
+        benchDiscardEndpoint);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.sightline.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sightline.server.config.ConfigLoader;
+import dev.sightline.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** An in-process server on ephemeral loopback ports, with small HTTP helpers for tests. */
+final class TestServer implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final SightlineServer server;
+
+  private TestServer(SightlineServer server) {
+    this.server = server;
+  }
+
+  static TestServer start(Path dataDir, String... flagPairs) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("data-dir", dataDir.toString());
+    flags.put("retention", "0");
+    for (int i = 0; i < flagPairs.length; i += 2) flags.put(flagPairs[i], flagPairs[i + 1]);
+    ServerConfig config = ConfigLoader.load(flags, Map.of()).withEphemeralLoopbackPorts();
+    return new TestServer(SightlineServer.start(config));
+  }
+
+  String otlpHttp() {
+    return "http://127.0.0.1:" + server.otlpHttpPort();
+  }
+
+  String otlpGrpc() {
+    return "http://127.0.0.1:" + server.otlpGrpcPort();
+  }
+
+  String api() {
+    return "http://127.0.0.1:" + server.httpPort();
+  }
+
+  /** GETs an API path; returns status and parsed JSON body. */
+  Response get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(api() + pathAndQuery)).GET().build());
+  }
+
+  /** POSTs to the OTLP/HTTP port. */
+  HttpResponse<byte[]> post(String path, String contentType, byte[] body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(otlpHttp() + path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      String text = r.body().stripLeading();
+      JsonNode body = text.startsWith("{") || text.startsWith("[") ? JSON.readTree(text) : null;
+      return new Response(r.statusCode(), body, r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  record Response(int status, JsonNode json, String text) {}
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

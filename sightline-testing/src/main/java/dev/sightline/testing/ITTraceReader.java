@@ -1,0 +1,437 @@
+package dev.sightline.testing;
+
+import static dev.sightline.testing.TestObjects.MILLI;
+import static dev.sightline.testing.TestObjects.NOW_NANOS;
+import static dev.sightline.testing.TestObjects.TENANT;
+import static dev.sightline.testing.TestObjects.TRACE;
+import static dev.sightline.testing.TestObjects.TRACE_ID;
+import static dev.sightline.testing.TestObjects.TRACE_START;
+import static dev.sightline.testing.TestObjects.span;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sightline.core.model.Attributes;
+import dev.sightline.core.model.Span;
+import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.model.StatusCode;
+import dev.sightline.core.storage.ServiceOperations;
+import dev.sightline.core.storage.ServiceOperations.Operation;
+import dev.sightline.core.storage.TraceQuery;
+import dev.sightline.core.storage.TraceSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Trace retrieval and search. Duration bounds are inclusive; the time range is [start, end) of
+ * span start time; a summary describes the whole trace, including spans outside the time range.
+ */
+public abstract class ITTraceReader extends ITStorage {
+  static final long MINUTE = Duration.ofMinutes(1).toNanos();
+
+  /** A fast, error-free trace of frontend and cart, 20 minutes ago. */
+  static final String CART_TRACE_ID = TestObjects.traceId(2);
+
+  static final List<Span> CART_TRACE =
+      List.of(
+          span(TENANT, CART_TRACE_ID, "a000000000000001", "", "frontend", "GET /api/cart", NOW_NANOS - 20 * MINUTE, 10 * MILLI),
+          span(TENANT, CART_TRACE_ID, "a000000000000002", "a000000000000001", "cart", "Shop.CartService.GetCart", NOW_NANOS - 20 * MINUTE + MILLI, 5 * MILLI)
+              .toBuilder()
+              .attributes(Attributes.builder().put("cart.size", 3L).build())
+              .build());
+
+  /** A trace whose root has not arrived, 5 minutes ago: order then payment. */
+  static final String ROOTLESS_TRACE_ID = TestObjects.traceId(3);
+
+  static final List<Span> ROOTLESS_TRACE =
+      List.of(
+          span(TENANT, ROOTLESS_TRACE_ID, "b000000000000002", "b0000000000000ff", "order", "Shop.OrderService.PlaceOrder", NOW_NANOS - 5 * MINUTE, 100 * MILLI)
+              .toBuilder()
+              .resource(TestObjects.ORDER)
+              .attributes(Attributes.builder().put("host.name", "override-host").build())
+              .build(),
+          span(TENANT, ROOTLESS_TRACE_ID, "b000000000000003", "b000000000000002", "payment", "Shop.PaymentService.Charge", NOW_NANOS - 5 * MINUTE + 20 * MILLI, 50 * MILLI));
+
+  /** A trace two hours old, outside the default search range. */
+  static final String OLD_TRACE_ID = TestObjects.traceId(4);
+
+  static final List<Span> OLD_TRACE =
+      List.of(span(TENANT, OLD_TRACE_ID, "c000000000000001", "", "legacy", "GET /old", NOW_NANOS - 120 * MINUTE, 30 * MILLI));
+
+  static final TraceSummary TRACE_SUMMARY =
+      new TraceSummary(TRACE_ID, "frontend", "GET /api/checkout", TRACE_START, 250 * MILLI, 5, 4, TestObjects.TRACE_SERVICES);
+  static final TraceSummary CART_SUMMARY =
+      new TraceSummary(CART_TRACE_ID, "frontend", "GET /api/cart", NOW_NANOS - 20 * MINUTE, 10 * MILLI, 2, 0, List.of("cart", "frontend"));
+  static final TraceSummary ROOTLESS_SUMMARY =
+      new TraceSummary(ROOTLESS_TRACE_ID, "order", "Shop.OrderService.PlaceOrder", NOW_NANOS - 5 * MINUTE, 100 * MILLI, 2, 0, List.of("order", "payment"));
+
+  /** Query builder defaulting to tenant {@link TestObjects#TENANT}, the last hour, limit 10. */
+  protected static final class Q {
+    String tenant = TENANT;
+    @Nullable String service;
+    @Nullable String operation;
+    @Nullable Long minDuration;
+    @Nullable Long maxDuration;
+    boolean errorsOnly;
+    final Map<String, String> attributes = new LinkedHashMap<>();
+    long start = NOW_NANOS - 60 * MINUTE;
+    long end = NOW_NANOS + MINUTE;
+    int limit = 10;
+
+    Q tenant(String v) { tenant = v; return this; }
+    Q service(String v) { service = v; return this; }
+    Q operation(String v) { operation = v; return this; }
+    Q minDuration(long v) { minDuration = v; return this; }
+    Q maxDuration(long v) { maxDuration = v; return this; }
+    Q errorsOnly() { errorsOnly = true; return this; }
+    Q attribute(String k, String v) { attributes.put(k, v); return this; }
+    Q range(long s, long e) { start = s; end = e; return this; }
+    Q limit(int v) { limit = v; return this; }
+
+    TraceQuery build() {
+      return new TraceQuery(tenant, service, operation, minDuration, maxDuration, errorsOnly, attributes, start, end, limit);
+    }
+  }
+
+  static Q q() {
+    return new Q();
+  }
+
+  List<TraceSummary> search(Q q) {
+    return storage().traceReader().searchTraces(q.build());
+  }
+
+  List<String> searchIds(Q q) {
+    return search(q).stream().map(TraceSummary::traceId).toList();
+  }
+
+  void acceptAll() {
+    accept(TRACE);
+    accept(CART_TRACE);
+    accept(ROOTLESS_TRACE);
+    accept(OLD_TRACE);
+  }
+
+  /** Asserts equality field by field first, for a readable difference, then as values. */
+  static void assertSameSpans(List<Span> actual, List<Span> expected) {
+    assertThat(actual).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i)).as("span %s", i).usingRecursiveComparison().isEqualTo(expected.get(i));
+      assertThat(actual.get(i)).as("span %s", i).isEqualTo(expected.get(i));
+    }
+  }
+
+  @Test
+  void getTrace_roundTripsEveryField() {
+    accept(TRACE);
+
+    assertSameSpans(storage().traceReader().getTrace(TENANT, TRACE_ID), TRACE);
+  }
+
+  @Test
+  void getTrace_collectsSpansFromSeveralBatches_inStartOrder() {
+    List<Span> reversed = new ArrayList<>(TRACE);
+    Collections.reverse(reversed);
+    accept(reversed.subList(0, 2));
+    accept(reversed.subList(2, 5));
+
+    assertSameSpans(storage().traceReader().getTrace(TENANT, TRACE_ID), TRACE);
+  }
+
+  @Test
+  void getTrace_sameStartTime_ordersBySpanIdAsHex() {
+    long start = NOW_NANOS - MINUTE;
+    String traceId = TestObjects.traceId(77);
+    List<Span> spans =
+        List.of(
+            span(TENANT, traceId, "f000000000000001", "", "frontend", "root", start, MILLI),
+            span(TENANT, traceId, "8000000000000000", "f000000000000001", "frontend", "b", start, MILLI),
+            span(TENANT, traceId, "0000000000000002", "f000000000000001", "frontend", "a", start, MILLI),
+            span(TENANT, traceId, "0000000000000001", "f000000000000001", "frontend", "early", start - 1, MILLI));
+    accept(spans);
+
+    assertThat(storage().traceReader().getTrace(TENANT, traceId))
+        .extracting(Span::spanId)
+        .containsExactly("0000000000000001", "0000000000000002", "8000000000000000", "f000000000000001");
+  }
+
+  @Test
+  void getTrace_unknownTrace_isEmpty() {
+    accept(TRACE);
+
+    assertThat(storage().traceReader().getTrace(TENANT, TestObjects.traceId(999))).isEmpty();
+    assertThat(storage().traceReader().getTrace("other-tenant", TRACE_ID)).isEmpty();
+  }
+
+  @Test
+  void getTrace_isolatesTenants() {
+    List<Span> inA = TestObjects.withTenant(TRACE, "a");
+    List<Span> inB =
+        TestObjects.withTenant(TRACE.subList(0, 2), "b").stream()
+            .map(s -> s.toBuilder().name("b-" + s.name()).build())
+            .toList();
+    accept(inA);
+    accept(inB);
+
+    assertSameSpans(storage().traceReader().getTrace("a", TRACE_ID), inA);
+    assertSameSpans(storage().traceReader().getTrace("b", TRACE_ID), inB);
+    assertThat(storage().traceReader().getTrace(TENANT, TRACE_ID)).isEmpty();
+  }
+
+  @Test
+  void search_all_newestFirst_withSummaries() {
+    acceptAll();
+
+    assertThat(search(q())).containsExactly(ROOTLESS_SUMMARY, TRACE_SUMMARY, CART_SUMMARY);
+  }
+
+  @Test
+  void search_limit_keepsNewest() {
+    acceptAll();
+
+    assertThat(searchIds(q().limit(2))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().limit(1))).containsExactly(ROOTLESS_TRACE_ID);
+  }
+
+  @Test
+  void search_byService() {
+    acceptAll();
+
+    assertThat(search(q().service("payment"))).containsExactly(ROOTLESS_SUMMARY, TRACE_SUMMARY);
+    assertThat(search(q().service("cart"))).containsExactly(CART_SUMMARY);
+    assertThat(search(q().service("unknown"))).isEmpty();
+  }
+
+  @Test
+  void search_byOperation() {
+    acceptAll();
+
+    assertThat(searchIds(q().operation("Shop.OrderService.PlaceOrder"))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().operation("GET /api/cart"))).containsExactly(CART_TRACE_ID);
+    // service and operation must match the same span
+    assertThat(searchIds(q().service("frontend").operation("Shop.OrderService.PlaceOrder"))).isEmpty();
+    assertThat(searchIds(q().service("frontend").operation("Shop.OrderService/PlaceOrder"))).containsExactly(TRACE_ID);
+  }
+
+  @Test
+  void search_byDuration_boundsInclusive() {
+    acceptAll();
+
+    assertThat(searchIds(q().minDuration(250 * MILLI))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().minDuration(250 * MILLI + 1))).isEmpty();
+    assertThat(searchIds(q().minDuration(100 * MILLI))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().maxDuration(10 * MILLI))).containsExactly(CART_TRACE_ID);
+    assertThat(searchIds(q().maxDuration(5 * MILLI - 1))).isEmpty();
+    assertThat(searchIds(q().minDuration(40 * MILLI).maxDuration(60 * MILLI))).containsExactly(ROOTLESS_TRACE_ID);
+    // the duration criterion applies to the span matching the service
+    assertThat(searchIds(q().service("cart").minDuration(6 * MILLI))).isEmpty();
+  }
+
+  @Test
+  void search_errorsOnly() {
+    acceptAll();
+
+    assertThat(search(q().errorsOnly())).containsExactly(TRACE_SUMMARY);
+    assertThat(searchIds(q().errorsOnly().service("order"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().errorsOnly().service("cart"))).isEmpty();
+    // PAYMENT_CLIENT (order) is UNSET while ORDER_SERVER (order) is ERROR: same-span matching
+    assertThat(searchIds(q().errorsOnly().operation("Shop.PaymentService/Charge"))).isEmpty();
+  }
+
+  @Test
+  void search_bySpanAttribute_comparesTextForm() {
+    acceptAll();
+
+    assertThat(searchIds(q().attribute("order.id", "ord-1001"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("payment.retries", "2"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("payment.approved", "false"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("order.total", "99.95"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("http.response.status_code", "500"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("cart.size", "3"))).containsExactly(CART_TRACE_ID);
+    assertThat(searchIds(q().attribute("string", TestObjects.ALL_VALUE_KINDS.getString("string")))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("key with spaces/and \"quotes\"~", "odd key"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("order.id", "ord-1002"))).isEmpty();
+    assertThat(searchIds(q().attribute("order.id", "ORD-1001"))).isEmpty();
+    assertThat(searchIds(q().attribute("no.such.key", "ord-1001"))).isEmpty();
+  }
+
+  @Test
+  void search_byAttribute_everyValueKindByItsTextForm() {
+    acceptAll();
+
+    // (empty text forms are left out: whether an empty criterion filters is not specified)
+    TestObjects.ALL_VALUE_KINDS.asMap().entrySet().stream()
+        .filter(e -> !e.getValue().asString().isEmpty())
+        .forEach(
+            e ->
+                assertThat(searchIds(q().attribute(e.getKey(), e.getValue().asString())))
+                    .as("%s=%s", e.getKey(), e.getValue().asString())
+                    .containsExactly(TRACE_ID));
+  }
+
+  @Test
+  void search_byAttribute_allMustMatchOneSpan() {
+    acceptAll();
+
+    assertThat(searchIds(q().attribute("rpc.system", "grpc").attribute("order.id", "ord-1001"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("payment.method", "card").attribute("order.id", "ord-1001"))).isEmpty();
+    assertThat(searchIds(q().service("frontend").attribute("payment.method", "card"))).isEmpty();
+    assertThat(searchIds(q().service("payment").attribute("payment.method", "card"))).containsExactly(TRACE_ID);
+  }
+
+  @Test
+  void search_byResourceAttribute() {
+    acceptAll();
+
+    assertThat(searchIds(q().attribute("service.version", "1.4.2"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("process.pid", "4242"))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().attribute("host.name", "payment-7d9f8-abc12"))).containsExactly(TRACE_ID);
+    // span attribute and resource attribute of the same span combine
+    assertThat(searchIds(q().attribute("service.version", "0.9.7").attribute("payment.method", "card"))).containsExactly(TRACE_ID);
+  }
+
+  @Test
+  void search_spanAttributeShadowsResourceAttribute() {
+    acceptAll();
+
+    // ROOTLESS_TRACE's order span has resource host.name=order-7d9f8-abc12 but span host.name=override-host
+    assertThat(searchIds(q().attribute("host.name", "order-7d9f8-abc12"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("host.name", "override-host"))).containsExactly(ROOTLESS_TRACE_ID);
+  }
+
+  @Test
+  void search_timeRange_isHalfOpenOnSpanStart() {
+    acceptAll();
+
+    assertThat(searchIds(q().range(TRACE_START, NOW_NANOS))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().range(TRACE_START - 30 * MINUTE, TRACE_START))).containsExactly(CART_TRACE_ID);
+    assertThat(searchIds(q().range(TRACE_START - 30 * MINUTE, TRACE_START + 1))).containsExactly(TRACE_ID, CART_TRACE_ID);
+    assertThat(searchIds(q().range(NOW_NANOS - 180 * MINUTE, NOW_NANOS - 60 * MINUTE))).containsExactly(OLD_TRACE_ID);
+    assertThat(searchIds(q().range(NOW_NANOS, NOW_NANOS + MINUTE))).isEmpty();
+  }
+
+  @Test
+  void search_summaryDescribesWholeTrace_evenOutsideRangeAndCriteria() {
+    acceptAll();
+
+    // only PAYMENT_SERVER (starts at +40ms) is in range and matches, yet the summary covers 5 spans
+    assertThat(search(q().service("payment").range(TRACE_START + 35 * MILLI, TRACE_START + 41 * MILLI)))
+        .containsExactly(TRACE_SUMMARY);
+  }
+
+  @Test
+  void search_traceWithoutRoot_summarizesEarliestSpan() {
+    accept(ROOTLESS_TRACE.subList(1, 2));
+    accept(ROOTLESS_TRACE.subList(0, 1));
+
+    assertThat(search(q())).containsExactly(ROOTLESS_SUMMARY);
+  }
+
+  @Test
+  void search_rootArrivesLater_summaryUsesRoot() {
+    accept(TRACE.subList(1, 5));
+    assertThat(search(q()))
+        .containsExactly(
+            new TraceSummary(TRACE_ID, "frontend", "Shop.OrderService/PlaceOrder", TRACE_START + 10 * MILLI, 230 * MILLI, 4, 3, TestObjects.TRACE_SERVICES));
+
+    accept(TRACE.subList(0, 1));
+    assertThat(search(q())).containsExactly(TRACE_SUMMARY);
+  }
+
+  @Test
+  void search_isolatesTenants() {
+    accept(TestObjects.withTenant(TRACE, "a"));
+    accept(TestObjects.withTenant(CART_TRACE, "b"));
+
+    assertThat(search(q().tenant("a"))).containsExactly(TRACE_SUMMARY);
+    assertThat(search(q().tenant("b"))).containsExactly(CART_SUMMARY);
+    assertThat(search(q().tenant("c"))).isEmpty();
+    assertThat(search(q().tenant("b").service("payment"))).isEmpty();
+  }
+
+  @Test
+  void search_sameTraceIdInTwoTenants_summariesDoNotMix() {
+    accept(TestObjects.withTenant(TRACE, "a"));
+    accept(TestObjects.withTenant(TRACE.subList(2, 3), "b"));
+
+    assertThat(search(q().tenant("a"))).containsExactly(TRACE_SUMMARY);
+    assertThat(search(q().tenant("b")))
+        .containsExactly(new TraceSummary(TRACE_ID, "order", "Shop.OrderService.PlaceOrder", TRACE_START + 20 * MILLI, 210 * MILLI, 1, 1, List.of("order")));
+  }
+
+  @Test
+  void services_withOperationsAndKinds_sorted() {
+    acceptAll();
+
+    List<ServiceOperations> services = storage().traceReader().services(TENANT, NOW_NANOS - 60 * MINUTE, NOW_NANOS);
+
+    assertThat(services)
+        .containsExactly(
+            new ServiceOperations("cart", List.of(new Operation("Shop.CartService.GetCart", "INTERNAL"))),
+            new ServiceOperations(
+                "frontend",
+                List.of(
+                    new Operation("GET /api/cart", "SERVER"),
+                    new Operation("GET /api/checkout", "SERVER"),
+                    new Operation("Shop.OrderService/PlaceOrder", "CLIENT"))),
+            new ServiceOperations(
+                "order",
+                List.of(
+                    new Operation("Shop.OrderService.PlaceOrder", "INTERNAL"),
+                    new Operation("Shop.OrderService.PlaceOrder", "SERVER"),
+                    new Operation("Shop.PaymentService/Charge", "CLIENT"))),
+            new ServiceOperations(
+                "payment",
+                List.of(
+                    new Operation("Shop.PaymentService.Charge", "INTERNAL"),
+                    new Operation("Shop.PaymentService.Charge", "SERVER"))));
+  }
+
+  @Test
+  void services_timeRangeAndTenant() {
+    acceptAll();
+    accept(
+        List.of(
+            span("other", TestObjects.traceId(5), "d000000000000001", "", "other-service", "op", NOW_NANOS - MINUTE, MILLI)
+                .toBuilder()
+                .kind(SpanKind.CONSUMER)
+                .status(StatusCode.OK, "")
+                .build()));
+
+    assertThat(storage().traceReader().services(TENANT, NOW_NANOS - 180 * MINUTE, NOW_NANOS - 60 * MINUTE))
+        .containsExactly(new ServiceOperations("legacy", List.of(new Operation("GET /old", "SERVER"))));
+    assertThat(storage().traceReader().services("other", NOW_NANOS - 180 * MINUTE, NOW_NANOS))
+        .containsExactly(new ServiceOperations("other-service", List.of(new Operation("op", "CONSUMER"))));
+    assertThat(storage().traceReader().services("nobody", NOW_NANOS - 180 * MINUTE, NOW_NANOS)).isEmpty();
+    assertThat(storage().traceReader().services(TENANT, NOW_NANOS, NOW_NANOS + MINUTE)).isEmpty();
+  }
+
+  @Test
+  void search_generatedTraces_countsMatchGenerator() {
+    TelemetryGenerator generator =
+        TelemetryGenerator.builder().seed(7).startTimeUnixNano(NOW_NANOS - 30 * MINUTE).traceInterval(Duration.ofSeconds(1)).spansPerTrace(12).errorRate(0.3).build();
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < 40; i++) traces.add(generator.nextTrace());
+    accept(traces.stream().flatMap(List::stream).toList());
+
+    List<TraceSummary> found = search(q().limit(100));
+
+    assertThat(found).hasSize(40);
+    for (TraceSummary summary : found) {
+      List<Span> trace = traces.stream().filter(t -> t.get(0).traceId().equals(summary.traceId())).findFirst().orElseThrow();
+      assertThat(summary.spanCount()).isEqualTo(12);
+      assertThat(summary.errorCount()).isEqualTo((int) trace.stream().filter(s -> s.statusCode() == StatusCode.ERROR).count());
+      assertThat(summary.rootService()).isEqualTo("frontend");
+      assertThat(summary.rootName()).isEqualTo(trace.get(0).name());
+      assertThat(summary.services()).isEqualTo(trace.stream().map(Span::serviceName).distinct().sorted().toList());
+    }
+    assertThat(found).extracting(TraceSummary::startTimeUnixNano).isSortedAccordingTo(Collections.reverseOrder());
+    assertThat(searchIds(q().errorsOnly().limit(100)))
+        .containsExactlyInAnyOrderElementsOf(
+            traces.stream().filter(t -> t.stream().anyMatch(s -> s.statusCode() == StatusCode.ERROR)).map(t -> t.get(0).traceId()).toList());
+  }
+}
