@@ -135,6 +135,7 @@ final class JsonMessageDecoder {
         if (len == 0) return;
         byte[] id = hexToBytes(p.getTextCharacters(), p.getTextOffset(), len);
         if (id == null) {
+          b.clearField(f.fd); // a repeated key: the last value wins, as for other fields
           InvalidIds.mark(b, f.fd.getJsonName(), p.getText());
         } else {
           b.setField(f.fd, UnsafeByteOperations.unsafeWrap(id));

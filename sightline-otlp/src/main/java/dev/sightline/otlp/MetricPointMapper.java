@@ -307,7 +307,11 @@ public final class MetricPointMapper {
 
     private boolean checkTime(int p, long timeUnixNano) {
       if (timeUnixNano > 0) return true;
-      reject(p, "timeUnixNano must be set (got " + Long.toUnsignedString(timeUnixNano) + ")");
+      reject(
+          p,
+          timeUnixNano == 0
+              ? "timeUnixNano must be set"
+              : "timeUnixNano is out of range: " + Long.toUnsignedString(timeUnixNano));
       return false;
     }
 

@@ -143,7 +143,7 @@ final class OtlpCommon {
         + (size * 2)
         + " hex characters (got "
         + got
-        + " bytes)";
+        + (got == 1 ? " byte)" : " bytes)");
   }
 
   private static String notHexProblem(String jsonName, String original) {

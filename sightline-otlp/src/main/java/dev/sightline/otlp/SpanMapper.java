@@ -86,8 +86,8 @@ public final class SpanMapper {
     if (p != null) return p;
     long start = span.getStartTimeUnixNano();
     long end = span.getEndTimeUnixNano();
-    if (start <= 0)
-      return "startTimeUnixNano must be set (got " + Long.toUnsignedString(start) + ")";
+    if (start == 0) return "startTimeUnixNano must be set";
+    if (start < 0) return "startTimeUnixNano is out of range: " + Long.toUnsignedString(start);
     if (end < start) {
       return "endTimeUnixNano ("
           + Long.toUnsignedString(end)

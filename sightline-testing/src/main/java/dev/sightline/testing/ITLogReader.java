@@ -106,7 +106,10 @@ public abstract class ITLogReader extends ITStorage {
     List<LogRecord> expected = logs(4, 3, 2, 1, 0);
     assertThat(found).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(found.get(i)).as("log %s", i).usingRecursiveComparison().isEqualTo(expected.get(i));
+      assertThat(found.get(i))
+          .as("log %s", i)
+          .usingRecursiveComparison()
+          .isEqualTo(expected.get(i));
       assertThat(found.get(i)).as("log %s", i).isEqualTo(expected.get(i));
     }
   }
@@ -123,7 +126,8 @@ public abstract class ITLogReader extends ITStorage {
   void bySpanId() {
     acceptLogs(LOGS);
 
-    assertThat(search(q().spanId(TestObjects.ORDER_SERVER.spanId()))).containsExactlyElementsOf(logs(1));
+    assertThat(search(q().spanId(TestObjects.ORDER_SERVER.spanId())))
+        .containsExactlyElementsOf(logs(1));
     assertThat(search(q().traceId(TRACE_ID).spanId(TestObjects.PAYMENT_SERVER.spanId())))
         .containsExactlyElementsOf(logs(2));
   }
@@ -203,7 +207,11 @@ public abstract class ITLogReader extends ITStorage {
   @Test
   void generatedLogs_allFoundByTheirTrace() {
     TelemetryGenerator generator =
-        TelemetryGenerator.builder().seed(3).startTimeUnixNano(NOW_NANOS - HOUR / 2).logsPerTrace(4).build();
+        TelemetryGenerator.builder()
+            .seed(3)
+            .startTimeUnixNano(NOW_NANOS - HOUR / 2)
+            .logsPerTrace(4)
+            .build();
     List<LogRecord> all = new ArrayList<>();
     List<String> traceIds = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

@@ -9,17 +9,17 @@ import dev.sightline.core.storage.StorageComponent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Base of the shared storage suites (Zipkin's {@code ITStorage} pattern). A backend runs each
- * suite unchanged as a {@code @Nested} subclass implementing {@link #newStorage()}.
+ * Base of the shared storage suites (Zipkin's {@code ITStorage} pattern). A backend runs each suite
+ * unchanged as a {@code @Nested} subclass implementing {@link #newStorage()}.
  *
- * <p>Each test gets a fresh, empty storage. Tests that restart the backend call {@link
- * #reopen()}, which closes the current component and asks {@link #reopenStorage()} for a new one
- * on the same data.
+ * <p>Each test gets a fresh, empty storage. Tests that restart the backend call {@link #reopen()},
+ * which closes the current component and asks {@link #reopenStorage()} for a new one on the same
+ * data.
  */
 public abstract class ITStorage {
   /** How long a write may take before a test fails. */

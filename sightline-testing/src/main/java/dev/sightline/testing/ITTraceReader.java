@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Trace retrieval and search. Duration bounds are inclusive; the time range is [start, end) of
- * span start time; a summary describes the whole trace, including spans outside the time range.
+ * Trace retrieval and search. Duration bounds are inclusive; the time range is [start, end) of span
+ * start time; a summary describes the whole trace, including spans outside the time range.
  */
 public abstract class ITTraceReader extends ITStorage {
   static final long MINUTE = Duration.ofMinutes(1).toNanos();
@@ -38,8 +38,24 @@ public abstract class ITTraceReader extends ITStorage {
 
   static final List<Span> CART_TRACE =
       List.of(
-          span(TENANT, CART_TRACE_ID, "a000000000000001", "", "frontend", "GET /api/cart", NOW_NANOS - 20 * MINUTE, 10 * MILLI),
-          span(TENANT, CART_TRACE_ID, "a000000000000002", "a000000000000001", "cart", "Shop.CartService.GetCart", NOW_NANOS - 20 * MINUTE + MILLI, 5 * MILLI)
+          span(
+              TENANT,
+              CART_TRACE_ID,
+              "a000000000000001",
+              "",
+              "frontend",
+              "GET /api/cart",
+              NOW_NANOS - 20 * MINUTE,
+              10 * MILLI),
+          span(
+                  TENANT,
+                  CART_TRACE_ID,
+                  "a000000000000002",
+                  "a000000000000001",
+                  "cart",
+                  "Shop.CartService.GetCart",
+                  NOW_NANOS - 20 * MINUTE + MILLI,
+                  5 * MILLI)
               .toBuilder()
               .attributes(Attributes.builder().put("cart.size", 3L).build())
               .build());
@@ -49,25 +65,74 @@ public abstract class ITTraceReader extends ITStorage {
 
   static final List<Span> ROOTLESS_TRACE =
       List.of(
-          span(TENANT, ROOTLESS_TRACE_ID, "b000000000000002", "b0000000000000ff", "order", "Shop.OrderService.PlaceOrder", NOW_NANOS - 5 * MINUTE, 100 * MILLI)
+          span(
+                  TENANT,
+                  ROOTLESS_TRACE_ID,
+                  "b000000000000002",
+                  "b0000000000000ff",
+                  "order",
+                  "Shop.OrderService.PlaceOrder",
+                  NOW_NANOS - 5 * MINUTE,
+                  100 * MILLI)
               .toBuilder()
               .resource(TestObjects.ORDER)
               .attributes(Attributes.builder().put("host.name", "override-host").build())
               .build(),
-          span(TENANT, ROOTLESS_TRACE_ID, "b000000000000003", "b000000000000002", "payment", "Shop.PaymentService.Charge", NOW_NANOS - 5 * MINUTE + 20 * MILLI, 50 * MILLI));
+          span(
+              TENANT,
+              ROOTLESS_TRACE_ID,
+              "b000000000000003",
+              "b000000000000002",
+              "payment",
+              "Shop.PaymentService.Charge",
+              NOW_NANOS - 5 * MINUTE + 20 * MILLI,
+              50 * MILLI));
 
   /** A trace two hours old, outside the default search range. */
   static final String OLD_TRACE_ID = TestObjects.traceId(4);
 
   static final List<Span> OLD_TRACE =
-      List.of(span(TENANT, OLD_TRACE_ID, "c000000000000001", "", "legacy", "GET /old", NOW_NANOS - 120 * MINUTE, 30 * MILLI));
+      List.of(
+          span(
+              TENANT,
+              OLD_TRACE_ID,
+              "c000000000000001",
+              "",
+              "legacy",
+              "GET /old",
+              NOW_NANOS - 120 * MINUTE,
+              30 * MILLI));
 
   static final TraceSummary TRACE_SUMMARY =
-      new TraceSummary(TRACE_ID, "frontend", "GET /api/checkout", TRACE_START, 250 * MILLI, 5, 4, TestObjects.TRACE_SERVICES);
+      new TraceSummary(
+          TRACE_ID,
+          "frontend",
+          "GET /api/checkout",
+          TRACE_START,
+          250 * MILLI,
+          5,
+          4,
+          TestObjects.TRACE_SERVICES);
   static final TraceSummary CART_SUMMARY =
-      new TraceSummary(CART_TRACE_ID, "frontend", "GET /api/cart", NOW_NANOS - 20 * MINUTE, 10 * MILLI, 2, 0, List.of("cart", "frontend"));
+      new TraceSummary(
+          CART_TRACE_ID,
+          "frontend",
+          "GET /api/cart",
+          NOW_NANOS - 20 * MINUTE,
+          10 * MILLI,
+          2,
+          0,
+          List.of("cart", "frontend"));
   static final TraceSummary ROOTLESS_SUMMARY =
-      new TraceSummary(ROOTLESS_TRACE_ID, "order", "Shop.OrderService.PlaceOrder", NOW_NANOS - 5 * MINUTE, 100 * MILLI, 2, 0, List.of("order", "payment"));
+      new TraceSummary(
+          ROOTLESS_TRACE_ID,
+          "order",
+          "Shop.OrderService.PlaceOrder",
+          NOW_NANOS - 5 * MINUTE,
+          100 * MILLI,
+          2,
+          0,
+          List.of("order", "payment"));
 
   /** Query builder defaulting to tenant {@link TestObjects#TENANT}, the last hour, limit 10. */
   protected static final class Q {
@@ -82,18 +147,64 @@ public abstract class ITTraceReader extends ITStorage {
     long end = NOW_NANOS + MINUTE;
     int limit = 10;
 
-    Q tenant(String v) { tenant = v; return this; }
-    Q service(String v) { service = v; return this; }
-    Q operation(String v) { operation = v; return this; }
-    Q minDuration(long v) { minDuration = v; return this; }
-    Q maxDuration(long v) { maxDuration = v; return this; }
-    Q errorsOnly() { errorsOnly = true; return this; }
-    Q attribute(String k, String v) { attributes.put(k, v); return this; }
-    Q range(long s, long e) { start = s; end = e; return this; }
-    Q limit(int v) { limit = v; return this; }
+    Q tenant(String v) {
+      tenant = v;
+      return this;
+    }
+
+    Q service(String v) {
+      service = v;
+      return this;
+    }
+
+    Q operation(String v) {
+      operation = v;
+      return this;
+    }
+
+    Q minDuration(long v) {
+      minDuration = v;
+      return this;
+    }
+
+    Q maxDuration(long v) {
+      maxDuration = v;
+      return this;
+    }
+
+    Q errorsOnly() {
+      errorsOnly = true;
+      return this;
+    }
+
+    Q attribute(String k, String v) {
+      attributes.put(k, v);
+      return this;
+    }
+
+    Q range(long s, long e) {
+      start = s;
+      end = e;
+      return this;
+    }
+
+    Q limit(int v) {
+      limit = v;
+      return this;
+    }
 
     TraceQuery build() {
-      return new TraceQuery(tenant, service, operation, minDuration, maxDuration, errorsOnly, attributes, start, end, limit);
+      return new TraceQuery(
+          tenant,
+          service,
+          operation,
+          minDuration,
+          maxDuration,
+          errorsOnly,
+          attributes,
+          start,
+          end,
+          limit);
     }
   }
 
@@ -120,7 +231,10 @@ public abstract class ITTraceReader extends ITStorage {
   static void assertSameSpans(List<Span> actual, List<Span> expected) {
     assertThat(actual).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i)).as("span %s", i).usingRecursiveComparison().isEqualTo(expected.get(i));
+      assertThat(actual.get(i))
+          .as("span %s", i)
+          .usingRecursiveComparison()
+          .isEqualTo(expected.get(i));
       assertThat(actual.get(i)).as("span %s", i).isEqualTo(expected.get(i));
     }
   }
@@ -149,14 +263,39 @@ public abstract class ITTraceReader extends ITStorage {
     List<Span> spans =
         List.of(
             span(TENANT, traceId, "f000000000000001", "", "frontend", "root", start, MILLI),
-            span(TENANT, traceId, "8000000000000000", "f000000000000001", "frontend", "b", start, MILLI),
-            span(TENANT, traceId, "0000000000000002", "f000000000000001", "frontend", "a", start, MILLI),
-            span(TENANT, traceId, "0000000000000001", "f000000000000001", "frontend", "early", start - 1, MILLI));
+            span(
+                TENANT,
+                traceId,
+                "8000000000000000",
+                "f000000000000001",
+                "frontend",
+                "b",
+                start,
+                MILLI),
+            span(
+                TENANT,
+                traceId,
+                "0000000000000002",
+                "f000000000000001",
+                "frontend",
+                "a",
+                start,
+                MILLI),
+            span(
+                TENANT,
+                traceId,
+                "0000000000000001",
+                "f000000000000001",
+                "frontend",
+                "early",
+                start - 1,
+                MILLI));
     accept(spans);
 
     assertThat(storage().traceReader().getTrace(TENANT, traceId))
         .extracting(Span::spanId)
-        .containsExactly("0000000000000001", "0000000000000002", "8000000000000000", "f000000000000001");
+        .containsExactly(
+            "0000000000000001", "0000000000000002", "8000000000000000", "f000000000000001");
   }
 
   @Test
@@ -210,11 +349,14 @@ public abstract class ITTraceReader extends ITStorage {
   void search_byOperation() {
     acceptAll();
 
-    assertThat(searchIds(q().operation("Shop.OrderService.PlaceOrder"))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().operation("Shop.OrderService.PlaceOrder")))
+        .containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
     assertThat(searchIds(q().operation("GET /api/cart"))).containsExactly(CART_TRACE_ID);
     // service and operation must match the same span
-    assertThat(searchIds(q().service("frontend").operation("Shop.OrderService.PlaceOrder"))).isEmpty();
-    assertThat(searchIds(q().service("frontend").operation("Shop.OrderService/PlaceOrder"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().service("frontend").operation("Shop.OrderService.PlaceOrder")))
+        .isEmpty();
+    assertThat(searchIds(q().service("frontend").operation("Shop.OrderService/PlaceOrder")))
+        .containsExactly(TRACE_ID);
   }
 
   @Test
@@ -223,10 +365,12 @@ public abstract class ITTraceReader extends ITStorage {
 
     assertThat(searchIds(q().minDuration(250 * MILLI))).containsExactly(TRACE_ID);
     assertThat(searchIds(q().minDuration(250 * MILLI + 1))).isEmpty();
-    assertThat(searchIds(q().minDuration(100 * MILLI))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().minDuration(100 * MILLI)))
+        .containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
     assertThat(searchIds(q().maxDuration(10 * MILLI))).containsExactly(CART_TRACE_ID);
     assertThat(searchIds(q().maxDuration(5 * MILLI - 1))).isEmpty();
-    assertThat(searchIds(q().minDuration(40 * MILLI).maxDuration(60 * MILLI))).containsExactly(ROOTLESS_TRACE_ID);
+    assertThat(searchIds(q().minDuration(40 * MILLI).maxDuration(60 * MILLI)))
+        .containsExactly(ROOTLESS_TRACE_ID);
     // the duration criterion applies to the span matching the service
     assertThat(searchIds(q().service("cart").minDuration(6 * MILLI))).isEmpty();
   }
@@ -250,10 +394,13 @@ public abstract class ITTraceReader extends ITStorage {
     assertThat(searchIds(q().attribute("payment.retries", "2"))).containsExactly(TRACE_ID);
     assertThat(searchIds(q().attribute("payment.approved", "false"))).containsExactly(TRACE_ID);
     assertThat(searchIds(q().attribute("order.total", "99.95"))).containsExactly(TRACE_ID);
-    assertThat(searchIds(q().attribute("http.response.status_code", "500"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("http.response.status_code", "500")))
+        .containsExactly(TRACE_ID);
     assertThat(searchIds(q().attribute("cart.size", "3"))).containsExactly(CART_TRACE_ID);
-    assertThat(searchIds(q().attribute("string", TestObjects.ALL_VALUE_KINDS.getString("string")))).containsExactly(TRACE_ID);
-    assertThat(searchIds(q().attribute("key with spaces/and \"quotes\"~", "odd key"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("string", TestObjects.ALL_VALUE_KINDS.getString("string"))))
+        .containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("key with spaces/and \"quotes\"~", "odd key")))
+        .containsExactly(TRACE_ID);
     assertThat(searchIds(q().attribute("order.id", "ord-1002"))).isEmpty();
     assertThat(searchIds(q().attribute("order.id", "ORD-1001"))).isEmpty();
     assertThat(searchIds(q().attribute("no.such.key", "ord-1001"))).isEmpty();
@@ -277,10 +424,13 @@ public abstract class ITTraceReader extends ITStorage {
   void search_byAttribute_allMustMatchOneSpan() {
     acceptAll();
 
-    assertThat(searchIds(q().attribute("rpc.system", "grpc").attribute("order.id", "ord-1001"))).containsExactly(TRACE_ID);
-    assertThat(searchIds(q().attribute("payment.method", "card").attribute("order.id", "ord-1001"))).isEmpty();
+    assertThat(searchIds(q().attribute("rpc.system", "grpc").attribute("order.id", "ord-1001")))
+        .containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("payment.method", "card").attribute("order.id", "ord-1001")))
+        .isEmpty();
     assertThat(searchIds(q().service("frontend").attribute("payment.method", "card"))).isEmpty();
-    assertThat(searchIds(q().service("payment").attribute("payment.method", "card"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().service("payment").attribute("payment.method", "card")))
+        .containsExactly(TRACE_ID);
   }
 
   @Test
@@ -288,29 +438,41 @@ public abstract class ITTraceReader extends ITStorage {
     acceptAll();
 
     assertThat(searchIds(q().attribute("service.version", "1.4.2"))).containsExactly(TRACE_ID);
-    assertThat(searchIds(q().attribute("process.pid", "4242"))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
-    assertThat(searchIds(q().attribute("host.name", "payment-7d9f8-abc12"))).containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("process.pid", "4242")))
+        .containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().attribute("host.name", "payment-7d9f8-abc12")))
+        .containsExactly(TRACE_ID);
     // span attribute and resource attribute of the same span combine
-    assertThat(searchIds(q().attribute("service.version", "0.9.7").attribute("payment.method", "card"))).containsExactly(TRACE_ID);
+    assertThat(
+            searchIds(
+                q().attribute("service.version", "0.9.7").attribute("payment.method", "card")))
+        .containsExactly(TRACE_ID);
   }
 
   @Test
   void search_spanAttributeShadowsResourceAttribute() {
     acceptAll();
 
-    // ROOTLESS_TRACE's order span has resource host.name=order-7d9f8-abc12 but span host.name=override-host
-    assertThat(searchIds(q().attribute("host.name", "order-7d9f8-abc12"))).containsExactly(TRACE_ID);
-    assertThat(searchIds(q().attribute("host.name", "override-host"))).containsExactly(ROOTLESS_TRACE_ID);
+    // ROOTLESS_TRACE's order span has resource host.name=order-7d9f8-abc12 but span
+    // host.name=override-host
+    assertThat(searchIds(q().attribute("host.name", "order-7d9f8-abc12")))
+        .containsExactly(TRACE_ID);
+    assertThat(searchIds(q().attribute("host.name", "override-host")))
+        .containsExactly(ROOTLESS_TRACE_ID);
   }
 
   @Test
   void search_timeRange_isHalfOpenOnSpanStart() {
     acceptAll();
 
-    assertThat(searchIds(q().range(TRACE_START, NOW_NANOS))).containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
-    assertThat(searchIds(q().range(TRACE_START - 30 * MINUTE, TRACE_START))).containsExactly(CART_TRACE_ID);
-    assertThat(searchIds(q().range(TRACE_START - 30 * MINUTE, TRACE_START + 1))).containsExactly(TRACE_ID, CART_TRACE_ID);
-    assertThat(searchIds(q().range(NOW_NANOS - 180 * MINUTE, NOW_NANOS - 60 * MINUTE))).containsExactly(OLD_TRACE_ID);
+    assertThat(searchIds(q().range(TRACE_START, NOW_NANOS)))
+        .containsExactly(ROOTLESS_TRACE_ID, TRACE_ID);
+    assertThat(searchIds(q().range(TRACE_START - 30 * MINUTE, TRACE_START)))
+        .containsExactly(CART_TRACE_ID);
+    assertThat(searchIds(q().range(TRACE_START - 30 * MINUTE, TRACE_START + 1)))
+        .containsExactly(TRACE_ID, CART_TRACE_ID);
+    assertThat(searchIds(q().range(NOW_NANOS - 180 * MINUTE, NOW_NANOS - 60 * MINUTE)))
+        .containsExactly(OLD_TRACE_ID);
     assertThat(searchIds(q().range(NOW_NANOS, NOW_NANOS + MINUTE))).isEmpty();
   }
 
@@ -319,7 +481,9 @@ public abstract class ITTraceReader extends ITStorage {
     acceptAll();
 
     // only PAYMENT_SERVER (starts at +40ms) is in range and matches, yet the summary covers 5 spans
-    assertThat(search(q().service("payment").range(TRACE_START + 35 * MILLI, TRACE_START + 41 * MILLI)))
+    assertThat(
+            search(
+                q().service("payment").range(TRACE_START + 35 * MILLI, TRACE_START + 41 * MILLI)))
         .containsExactly(TRACE_SUMMARY);
   }
 
@@ -336,7 +500,15 @@ public abstract class ITTraceReader extends ITStorage {
     accept(TRACE.subList(1, 5));
     assertThat(search(q()))
         .containsExactly(
-            new TraceSummary(TRACE_ID, "frontend", "Shop.OrderService/PlaceOrder", TRACE_START + 10 * MILLI, 230 * MILLI, 4, 3, TestObjects.TRACE_SERVICES));
+            new TraceSummary(
+                TRACE_ID,
+                "frontend",
+                "Shop.OrderService/PlaceOrder",
+                TRACE_START + 10 * MILLI,
+                230 * MILLI,
+                4,
+                3,
+                TestObjects.TRACE_SERVICES));
 
     accept(TRACE.subList(0, 1));
     assertThat(search(q())).containsExactly(TRACE_SUMMARY);
@@ -360,18 +532,29 @@ public abstract class ITTraceReader extends ITStorage {
 
     assertThat(search(q().tenant("a"))).containsExactly(TRACE_SUMMARY);
     assertThat(search(q().tenant("b")))
-        .containsExactly(new TraceSummary(TRACE_ID, "order", "Shop.OrderService.PlaceOrder", TRACE_START + 20 * MILLI, 210 * MILLI, 1, 1, List.of("order")));
+        .containsExactly(
+            new TraceSummary(
+                TRACE_ID,
+                "order",
+                "Shop.OrderService.PlaceOrder",
+                TRACE_START + 20 * MILLI,
+                210 * MILLI,
+                1,
+                1,
+                List.of("order")));
   }
 
   @Test
   void services_withOperationsAndKinds_sorted() {
     acceptAll();
 
-    List<ServiceOperations> services = storage().traceReader().services(TENANT, NOW_NANOS - 60 * MINUTE, NOW_NANOS);
+    List<ServiceOperations> services =
+        storage().traceReader().services(TENANT, NOW_NANOS - 60 * MINUTE, NOW_NANOS);
 
     assertThat(services)
         .containsExactly(
-            new ServiceOperations("cart", List.of(new Operation("Shop.CartService.GetCart", "INTERNAL"))),
+            new ServiceOperations(
+                "cart", List.of(new Operation("Shop.CartService.GetCart", "INTERNAL"))),
             new ServiceOperations(
                 "frontend",
                 List.of(
@@ -396,24 +579,44 @@ public abstract class ITTraceReader extends ITStorage {
     acceptAll();
     accept(
         List.of(
-            span("other", TestObjects.traceId(5), "d000000000000001", "", "other-service", "op", NOW_NANOS - MINUTE, MILLI)
+            span(
+                    "other",
+                    TestObjects.traceId(5),
+                    "d000000000000001",
+                    "",
+                    "other-service",
+                    "op",
+                    NOW_NANOS - MINUTE,
+                    MILLI)
                 .toBuilder()
                 .kind(SpanKind.CONSUMER)
                 .status(StatusCode.OK, "")
                 .build()));
 
-    assertThat(storage().traceReader().services(TENANT, NOW_NANOS - 180 * MINUTE, NOW_NANOS - 60 * MINUTE))
-        .containsExactly(new ServiceOperations("legacy", List.of(new Operation("GET /old", "SERVER"))));
+    assertThat(
+            storage()
+                .traceReader()
+                .services(TENANT, NOW_NANOS - 180 * MINUTE, NOW_NANOS - 60 * MINUTE))
+        .containsExactly(
+            new ServiceOperations("legacy", List.of(new Operation("GET /old", "SERVER"))));
     assertThat(storage().traceReader().services("other", NOW_NANOS - 180 * MINUTE, NOW_NANOS))
-        .containsExactly(new ServiceOperations("other-service", List.of(new Operation("op", "CONSUMER"))));
-    assertThat(storage().traceReader().services("nobody", NOW_NANOS - 180 * MINUTE, NOW_NANOS)).isEmpty();
+        .containsExactly(
+            new ServiceOperations("other-service", List.of(new Operation("op", "CONSUMER"))));
+    assertThat(storage().traceReader().services("nobody", NOW_NANOS - 180 * MINUTE, NOW_NANOS))
+        .isEmpty();
     assertThat(storage().traceReader().services(TENANT, NOW_NANOS, NOW_NANOS + MINUTE)).isEmpty();
   }
 
   @Test
   void search_generatedTraces_countsMatchGenerator() {
     TelemetryGenerator generator =
-        TelemetryGenerator.builder().seed(7).startTimeUnixNano(NOW_NANOS - 30 * MINUTE).traceInterval(Duration.ofSeconds(1)).spansPerTrace(12).errorRate(0.3).build();
+        TelemetryGenerator.builder()
+            .seed(7)
+            .startTimeUnixNano(NOW_NANOS - 30 * MINUTE)
+            .traceInterval(Duration.ofSeconds(1))
+            .spansPerTrace(12)
+            .errorRate(0.3)
+            .build();
     List<List<Span>> traces = new ArrayList<>();
     for (int i = 0; i < 40; i++) traces.add(generator.nextTrace());
     accept(traces.stream().flatMap(List::stream).toList());
@@ -422,16 +625,27 @@ public abstract class ITTraceReader extends ITStorage {
 
     assertThat(found).hasSize(40);
     for (TraceSummary summary : found) {
-      List<Span> trace = traces.stream().filter(t -> t.get(0).traceId().equals(summary.traceId())).findFirst().orElseThrow();
+      List<Span> trace =
+          traces.stream()
+              .filter(t -> t.get(0).traceId().equals(summary.traceId()))
+              .findFirst()
+              .orElseThrow();
       assertThat(summary.spanCount()).isEqualTo(12);
-      assertThat(summary.errorCount()).isEqualTo((int) trace.stream().filter(s -> s.statusCode() == StatusCode.ERROR).count());
+      assertThat(summary.errorCount())
+          .isEqualTo((int) trace.stream().filter(s -> s.statusCode() == StatusCode.ERROR).count());
       assertThat(summary.rootService()).isEqualTo("frontend");
       assertThat(summary.rootName()).isEqualTo(trace.get(0).name());
-      assertThat(summary.services()).isEqualTo(trace.stream().map(Span::serviceName).distinct().sorted().toList());
+      assertThat(summary.services())
+          .isEqualTo(trace.stream().map(Span::serviceName).distinct().sorted().toList());
     }
-    assertThat(found).extracting(TraceSummary::startTimeUnixNano).isSortedAccordingTo(Collections.reverseOrder());
+    assertThat(found)
+        .extracting(TraceSummary::startTimeUnixNano)
+        .isSortedAccordingTo(Collections.reverseOrder());
     assertThat(searchIds(q().errorsOnly().limit(100)))
         .containsExactlyInAnyOrderElementsOf(
-            traces.stream().filter(t -> t.stream().anyMatch(s -> s.statusCode() == StatusCode.ERROR)).map(t -> t.get(0).traceId()).toList());
+            traces.stream()
+                .filter(t -> t.stream().anyMatch(s -> s.statusCode() == StatusCode.ERROR))
+                .map(t -> t.get(0).traceId())
+                .toList());
   }
 }

@@ -146,7 +146,9 @@ public final class TelemetryGenerator {
     for (int i = 0; i < logsPerTrace && !trace.isEmpty(); i++) {
       Span span = trace.get(i == 0 ? 0 : random.nextInt(trace.size()));
       boolean error = span.statusCode() == StatusCode.ERROR && span.events().size() > 0;
-      long time = span.startTimeUnixNano() + (span.durationNanos() > 0 ? random.nextLong(span.durationNanos()) : 0);
+      long time =
+          span.startTimeUnixNano()
+              + (span.durationNanos() > 0 ? random.nextLong(span.durationNanos()) : 0);
       LogRecord.Builder log =
           LogRecord.builder()
               .tenant(tenant)
@@ -287,7 +289,10 @@ public final class TelemetryGenerator {
         String sql = SQL[random.nextInt(SQL.length)];
         Span.Builder db =
             baseSpan(traceId, newSpanId(), parentId, service, SpanKind.CLIENT, start, duration)
-                .name(sql.substring(0, sql.indexOf(' ')) + " shop." + (service.equals("order") ? "orders" : "products"))
+                .name(
+                    sql.substring(0, sql.indexOf(' '))
+                        + " shop."
+                        + (service.equals("order") ? "orders" : "products"))
                 .attributes(
                     Attributes.builder()
                         .put("db.system", "postgresql")
@@ -352,7 +357,9 @@ public final class TelemetryGenerator {
                     Attributes.builder()
                         .put("exception.type", "com.shop.PaymentDeclinedException")
                         .put("exception.message", "card declined: insufficient funds")
-                        .put("exception.stacktrace", "com.shop.PaymentDeclinedException: card declined\n\tat com.shop.payment.Charge.run(Charge.java:42)")
+                        .put(
+                            "exception.stacktrace",
+                            "com.shop.PaymentDeclinedException: card declined\n\tat com.shop.payment.Charge.run(Charge.java:42)")
                         .build(),
                     0)));
         server.status(StatusCode.ERROR, "card declined");
@@ -421,7 +428,8 @@ public final class TelemetryGenerator {
             .put("thread.name", side + "-worker-" + random.nextInt(8))
             .put("request.size", (double) (100 + random.nextInt(4000)));
     if (call.service().equals("order")) b.put("order.items", (long) (1 + random.nextInt(6)));
-    if (call.service().equals("payment")) b.put("payment.method", random.nextBoolean() ? "card" : "paypal");
+    if (call.service().equals("payment"))
+      b.put("payment.method", random.nextBoolean() ? "card" : "paypal");
     return b.build();
   }
 
@@ -493,14 +501,16 @@ public final class TelemetryGenerator {
 
     /** Start time of the first trace; later traces start {@link #traceInterval} apart. */
     public Builder startTimeUnixNano(long startTimeUnixNano) {
-      if (startTimeUnixNano <= 0) throw new IllegalArgumentException("startTimeUnixNano must be positive");
+      if (startTimeUnixNano <= 0)
+        throw new IllegalArgumentException("startTimeUnixNano must be positive");
       this.startTimeUnixNano = startTimeUnixNano;
       return this;
     }
 
     public Builder traceInterval(Duration traceInterval) {
       requireNonNull(traceInterval, "traceInterval");
-      if (traceInterval.isNegative()) throw new IllegalArgumentException("traceInterval must be non-negative");
+      if (traceInterval.isNegative())
+        throw new IllegalArgumentException("traceInterval must be non-negative");
       this.traceInterval = traceInterval;
       return this;
     }
@@ -519,7 +529,8 @@ public final class TelemetryGenerator {
 
     /** Fraction of traces with a failing payment call, in [0, 1]. */
     public Builder errorRate(double errorRate) {
-      if (!(errorRate >= 0 && errorRate <= 1)) throw new IllegalArgumentException("errorRate must be in [0, 1]");
+      if (!(errorRate >= 0 && errorRate <= 1))
+        throw new IllegalArgumentException("errorRate must be in [0, 1]");
       this.errorRate = errorRate;
       return this;
     }

@@ -81,8 +81,7 @@ public final class TestObjects {
                       .put(
                           "inner.kvlist",
                           new AnyValue.KeyValueList(Attributes.builder().put("deep", 1.25).build()))
-                      .put(
-                          "inner.bytes", new AnyValue.BytesValue(new byte[] {9, 8, 7}))
+                      .put("inner.bytes", new AnyValue.BytesValue(new byte[] {9, 8, 7}))
                       .build()))
           .put("kvlist.empty", new AnyValue.KeyValueList(Attributes.empty()))
           .put("unset", AnyValue.EmptyValue.INSTANCE)
@@ -202,7 +201,12 @@ public final class TestObjects {
                       2,
                       1),
                   new SpanLink(
-                      "0af7651916cd43dd8448eb211c80319d", "c7ad6b7169203332", "", Attributes.empty(), 0, 0)))
+                      "0af7651916cd43dd8448eb211c80319d",
+                      "c7ad6b7169203332",
+                      "",
+                      Attributes.empty(),
+                      0,
+                      0)))
           .droppedLinksCount(5)
           .status(StatusCode.ERROR, "")
           .resource(FRONTEND)
@@ -279,7 +283,8 @@ public final class TestObjects {
                       Attributes.builder()
                           .put("exception.type", "com.shop.PaymentDeclinedException")
                           .put("exception.message", "card declined: insufficient funds")
-                          .put("exception.stacktrace", "com.shop.PaymentDeclinedException\n\tat ...")
+                          .put(
+                              "exception.stacktrace", "com.shop.PaymentDeclinedException\n\tat ...")
                           .build(),
                       0)))
           .status(StatusCode.ERROR, "card declined")
@@ -288,8 +293,8 @@ public final class TestObjects {
           .build();
 
   /**
-   * A five-span trace across frontend, order and payment, in start order, with an error in
-   * payment. Its span ids are distinct, its start times strictly increasing.
+   * A five-span trace across frontend, order and payment, in start order, with an error in payment.
+   * Its span ids are distinct, its start times strictly increasing.
    */
   public static final List<Span> TRACE =
       List.of(FRONTEND_ROOT, CHECKOUT_CLIENT, ORDER_SERVER, PAYMENT_CLIENT, PAYMENT_SERVER);
@@ -297,7 +302,9 @@ public final class TestObjects {
   /** The services of {@link #TRACE}, sorted. */
   public static final List<String> TRACE_SERVICES = List.of("frontend", "order", "payment");
 
-  /** Logs correlated with {@link #TRACE}, one per span plus an uncorrelated one, every field set. */
+  /**
+   * Logs correlated with {@link #TRACE}, one per span plus an uncorrelated one, every field set.
+   */
   public static final List<LogRecord> LOGS =
       List.of(
           LogRecord.builder()
@@ -362,7 +369,8 @@ public final class TestObjects {
               .build());
 
   /** One point of every metric type and temporality, all with exemplars where OTLP has them. */
-  public static final List<MetricPoint> METRICS = metrics(NOW_NANOS - Duration.ofMinutes(5).toNanos());
+  public static final List<MetricPoint> METRICS =
+      metrics(NOW_NANOS - Duration.ofMinutes(5).toNanos());
 
   /** Points of every type at {@code timeUnixNano}; identical for identical arguments. */
   public static List<MetricPoint> metrics(long timeUnixNano) {
@@ -376,7 +384,8 @@ public final class TestObjects {
             TRACE_ID,
             PAYMENT_SERVER_ID,
             Attributes.builder().put("http.route", "/api/checkout").put("retry", true).build());
-    Exemplar longExemplar = new Exemplar(timeUnixNano - 4 * SECOND, true, 0, 17, "", "", Attributes.empty());
+    Exemplar longExemplar =
+        new Exemplar(timeUnixNano - 4 * SECOND, true, 0, 17, "", "", Attributes.empty());
     Attributes pointAttributes =
         Attributes.builder()
             .put("http.request.method", "POST")
@@ -482,12 +491,7 @@ public final class TestObjects {
             timeUnixNano,
             0,
             new PointValue.HistogramValue(
-                10,
-                2.5,
-                0.01,
-                1.2,
-                List.of(1L, 2L, 3L, 0L, 4L),
-                List.of(0.005, 0.05, 0.25, 1.0)),
+                10, 2.5, 0.01, 1.2, List.of(1L, 2L, 3L, 0L, 4L), List.of(0.005, 0.05, 0.25, 1.0)),
             List.of(doubleExemplar, longExemplar),
             FRONTEND,
             SCOPE));
@@ -617,8 +621,7 @@ public final class TestObjects {
   public static List<Span> sortedAsTrace(List<Span> spans) {
     Span[] sorted = spans.toArray(new Span[0]);
     Arrays.sort(
-        sorted,
-        Comparator.comparingLong(Span::startTimeUnixNano).thenComparing(Span::spanId));
+        sorted, Comparator.comparingLong(Span::startTimeUnixNano).thenComparing(Span::spanId));
     return List.of(sorted);
   }
 

@@ -1,0 +1,150 @@
+package dev.sightline.kit.testing;
+
+import dev.sightline.kit.SightlineTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricExporter;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link SightlineTelemetry} whose exporters are replaced by the SDK's in-memory exporters, going
+ * through the same autoconfigured pipeline (batch processors, redaction, baggage copy, views) as
+ * production. Call {@link #flush()} before reading.
+ */
+public final class InMemoryTelemetry implements AutoCloseable {
+  public final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  public final InMemoryLogRecordExporter logs = InMemoryLogRecordExporter.create();
+  public final InMemoryMetricExporter metrics = InMemoryMetricExporter.create();
+  private final SightlineTelemetry telemetry;
+
+  private InMemoryTelemetry(SightlineTelemetry.Builder builder) {
+    this.telemetry =
+        builder
+            .registerShutdownHook(false)
+            .customize(
+                auto ->
+                    auto.addPropertiesCustomizer(
+                            config ->
+                                Map.of(
+                                    "otel.traces.exporter", "console",
+                                    "otel.metrics.exporter", "console",
+                                    "otel.logs.exporter", "console",
+                                    "otel.metric.export.interval", "3600000",
+                                    "otel.traces.sampler", samplerOf(config)))
+                        .addSpanExporterCustomizer(
+                            (exporter, config) -> {
+                              exporter.shutdown();
+                              return spans;
+                            })
+                        .addLogRecordExporterCustomizer(
+                            (exporter, config) -> {
+                              exporter.shutdown();
+                              return logs;
+                            })
+                        .addMetricExporterCustomizer(
+                            (exporter, config) -> {
+                              exporter.shutdown();
+                              return metrics;
+                            }))
+            .build();
+  }
+
+  private static String samplerOf(io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties config) {
+    return config.getString("otel.traces.sampler", "parentbased_always_on");
+  }
+
+  /** Builds {@code builder} with in-memory exporters. */
+  public static InMemoryTelemetry create(SightlineTelemetry.Builder builder) {
+    return new InMemoryTelemetry(builder);
+  }
+
+  public SightlineTelemetry telemetry() {
+    return telemetry;
+  }
+
+  /** Exports everything buffered; fails if that takes more than 10 s. */
+  public InMemoryTelemetry flush() {
+    if (!telemetry.flush().join(10, TimeUnit.SECONDS).isSuccess()) {
+      throw new AssertionError("flush failed or timed out");
+    }
+    return this;
+  }
+
+  public List<SpanData> finishedSpans() {
+    return spans.getFinishedSpanItems();
+  }
+
+  public SpanData span(String name) {
+    List<SpanData> matching = spans(name);
+    if (matching.size() != 1) {
+      throw new AssertionError(
+          "expected one span named " + name + " but found " + matching.size() + ": " + names());
+    }
+    return matching.get(0);
+  }
+
+  public List<SpanData> spans(String name) {
+    return spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals(name))
+        .collect(Collectors.toList());
+  }
+
+  public List<String> names() {
+    return spans.getFinishedSpanItems().stream()
+        .map(SpanData::getName)
+        .collect(Collectors.toList());
+  }
+
+  public List<LogRecordData> finishedLogs() {
+    return logs.getFinishedLogRecordItems();
+  }
+
+  public List<LogRecordData> logsContaining(String text) {
+    return logs.getFinishedLogRecordItems().stream()
+        .filter(l -> l.getBodyValue() != null && l.getBodyValue().asString().contains(text))
+        .collect(Collectors.toList());
+  }
+
+  /** The latest exported data of metric {@code name}, if exported. */
+  public Optional<MetricData> metric(String name) {
+    List<MetricData> items = metrics.getFinishedMetricItems();
+    for (int i = items.size() - 1; i >= 0; i--) {
+      if (items.get(i).getName().equals(name)) {
+        return Optional.of(items.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Sum of a long counter's points whose attribute {@code key} equals {@code value}. */
+  public long counterSum(String metricName, AttributeKey<String> key, String value) {
+    return metric(metricName)
+        .map(
+            m ->
+                m.getLongSumData().getPoints().stream()
+                    .filter(p -> value.equals(p.getAttributes().get(key)))
+                    .mapToLong(LongPointData::getValue)
+                    .sum())
+        .orElse(0L);
+  }
+
+  public void reset() {
+    spans.reset();
+    logs.reset();
+    metrics.reset();
+  }
+
+  @Override
+  public void close() {
+    telemetry.close();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.sightline.storage.duckdb;
+
+import dev.sightline.core.storage.CheckResult;
+import dev.sightline.core.storage.LogReader;
+import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.core.storage.TelemetryWriter;
+import dev.sightline.core.storage.TraceReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded storage backend: one DuckDB database file in a data directory. Writes go through a
+ * bounded queue to a single group-committing writer thread and complete once committed to DuckDB's
+ * write-ahead log; readers query on their own connections under DuckDB's MVCC, from any number of
+ * threads.
+ *
+ * <pre>{@code
+ * DuckDbStorage storage = DuckDbStorage.builder().dataDir(Path.of("data")).build();
+ * }</pre>
+ */
+public final class DuckDbStorage implements StorageComponent {
+  private static final Logger logger = LoggerFactory.getLogger(DuckDbStorage.class);
+
+  /** The database file inside the data directory. */
+  public static final String DATABASE_FILE = "sightline.duckdb";
+
+  private final Path databaseFile;
+  private final DuckDBConnection database;
+  private final DuckDBConnection writerConnection;
+  private final GroupCommitWriter writer;
+  private final ReaderConnections readers;
+  private final DuckDbTraceReader traceReader;
+  private final DuckDbLogReader logReader;
+  private final DuckDbMetricReader metricReader;
+  private volatile boolean closed;
+
+  private DuckDbStorage(
+      Path databaseFile,
+      DuckDBConnection database,
+      DuckDBConnection writerConnection,
+      DuckDbStorageBuilder b) {
+    this.databaseFile = databaseFile;
+    this.database = database;
+    this.writerConnection = writerConnection;
+    this.writer = new GroupCommitWriter(writerConnection, b.queueCapacity, b.maxBatchItems);
+    this.readers = new ReaderConnections(database, b.readerConnections);
+    this.traceReader = new DuckDbTraceReader(readers);
+    this.logReader = new DuckDbLogReader(readers);
+    this.metricReader = new DuckDbMetricReader(readers);
+  }
+
+  public static DuckDbStorageBuilder builder() {
+    return new DuckDbStorageBuilder();
+  }
+
+  static DuckDbStorage open(DuckDbStorageBuilder b) {
+    Path dir = Objects.requireNonNull(b.dataDir, "dataDir");
+    Path file = dir.resolve(DATABASE_FILE);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StorageException("cannot create data directory " + dir, e);
+    }
+    Properties properties = new Properties();
+    if (b.memoryLimit != null) properties.setProperty("memory_limit", b.memoryLimit);
+    if (b.threads > 0) properties.setProperty("threads", Integer.toString(b.threads));
+    DuckDBConnection database = null;
+    try {
+      database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+      createSchema(database);
+      DuckDBConnection writerConnection = database.duplicate();
+      return new DuckDbStorage(file, database, writerConnection, b);
+    } catch (SQLException | RuntimeException e) {
+      if (database != null) {
+        try {
+          database.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof RuntimeException r) throw r;
+      throw new StorageException("cannot open DuckDB database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void createSchema(DuckDBConnection c) throws SQLException {
+    for (String ddl : Schema.DDL) {
+      try (Statement s = c.createStatement()) {
+        s.execute(ddl);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT OR IGNORE INTO sightline_meta VALUES ('schema_version', ?)")) {
+      ps.setString(1, Integer.toString(Schema.VERSION));
+      ps.execute();
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT value FROM sightline_meta WHERE key = 'schema_version'")) {
+      rs.next();
+      String version = rs.getString(1);
+      if (!Integer.toString(Schema.VERSION).equals(version)) {
+        throw new IllegalStateException(
+            "database schema version " + version + " is not " + Schema.VERSION);
+      }
+    }
+  }
+
+  /** The database file, for operators and tests. */
+  public Path databaseFile() {
+    return databaseFile;
+  }
+
+  @Override
+  public CheckResult check() {
+    if (closed) return CheckResult.failed("storage is closed");
+    Throwable failure = writer.failure();
+    if (failure != null) return CheckResult.failed("writer failed: " + failure);
+    if (!writer.isHealthy()) return CheckResult.failed("writer thread is not running");
+    try {
+      readers.run(
+          c -> {
+            try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          });
+      return CheckResult.ok();
+    } catch (RuntimeException e) {
+      return CheckResult.failed(String.valueOf(e.getMessage()));
+    }
+  }
+
+  @Override
+  public TelemetryWriter writer() {
+    return writer;
+  }
+
+  @Override
+  public TraceReader traceReader() {
+    return traceReader;
+  }
+
+  @Override
+  public LogReader logReader() {
+    return logReader;
+  }
+
+  @Override
+  public MetricReader metricReader() {
+    return metricReader;
+  }
+
+  /** Deletes by event time: span start, log event time, metric point time. */
+  @Override
+  public long deleteBefore(long cutoffUnixNano) {
+    return readers.run(
+        c -> {
+          long removed = 0;
+          for (String sql :
+              new String[] {
+                "DELETE FROM spans WHERE start_ns < ?",
+                "DELETE FROM logs WHERE event_ns < ?",
+                "DELETE FROM metric_points WHERE time_ns < ?"
+              }) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setLong(1, cutoffUnixNano);
+              removed += ps.executeUpdate();
+            }
+          }
+          return removed;
+        });
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    writer.close();
+    readers.close();
+    closeQuietly(writerConnection);
+    closeQuietly(database);
+  }
+
+  private static void closeQuietly(DuckDBConnection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      logger.warn("closing DuckDB connection failed", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DuckDbStorage{" + databaseFile + "}";
+  }
+}

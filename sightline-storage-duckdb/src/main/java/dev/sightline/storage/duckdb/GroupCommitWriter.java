@@ -1,0 +1,299 @@
+package dev.sightline.storage.duckdb;
+
+import dev.sightline.core.model.LogRecord;
+import dev.sightline.core.model.MetricPoint;
+import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.StorageOverloadedException;
+import dev.sightline.core.storage.TelemetryWriter;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable writer: a bounded queue (counted in items) drained by one thread that group-commits.
+ *
+ * <p>A write is encoded on the caller's thread (ids validated, attributes rendered to JSON), which
+ * spreads that CPU work over the callers, then queued. The writer thread takes everything queued up
+ * to {@code maxBatchItems}, appends it with DuckDB appenders inside one transaction, commits once
+ * (DuckDB writes and syncs its WAL at commit) and only then completes the futures of all those
+ * writes, on a separate completion thread so callbacks never delay the next commit. If a group
+ * fails, each write of it is retried alone, so one bad batch fails only itself and every batch
+ * stays atomic.
+ *
+ * <p>When the queue is full, a write fails at once with {@link StorageOverloadedException}; the
+ * caller is never blocked and memory never grows past the capacity.
+ */
+final class GroupCommitWriter implements TelemetryWriter {
+  private static final Logger logger = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  /** One accepted batch, encoded, waiting for its commit. */
+  private record Pending(
+      int items,
+      List<SpanRows.Row> spans,
+      List<LogRows.Row> logs,
+      List<MetricRows.Row> metrics,
+      CompletableFuture<Void> future) {}
+
+  private static final Pending STOP =
+      new Pending(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
+
+  private final DuckDBConnection connection;
+  private final long capacity;
+  private final int maxBatchItems;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong queuedItems = new AtomicLong();
+  private final Thread thread;
+  private final ExecutorService completer;
+  private volatile boolean closed;
+  private volatile @Nullable Throwable fatal;
+
+  /** Items per second over recent commits, for the retry-after hint. */
+  private volatile double itemsPerSecond = 50_000;
+
+  GroupCommitWriter(DuckDBConnection connection, long capacity, int maxBatchItems) {
+    this.connection = connection;
+    this.capacity = capacity;
+    this.maxBatchItems = maxBatchItems;
+    this.completer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sightline-duckdb-completer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.thread = new Thread(this::run, "sightline-duckdb-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  @Override
+  public CompletableFuture<Void> writeSpans(List<Span> spans) {
+    return submit(
+        spans,
+        SpanRows::encode,
+        (rows, f) -> new Pending(rows.size(), rows, List.of(), List.of(), f));
+  }
+
+  @Override
+  public CompletableFuture<Void> writeLogs(List<LogRecord> logs) {
+    return submit(
+        logs,
+        LogRows::encode,
+        (rows, f) -> new Pending(rows.size(), List.of(), rows, List.of(), f));
+  }
+
+  @Override
+  public CompletableFuture<Void> writeMetrics(List<MetricPoint> points) {
+    return submit(
+        points,
+        MetricRows::encode,
+        (rows, f) -> new Pending(rows.size(), List.of(), List.of(), rows, f));
+  }
+
+  @Override
+  public long queuedItems() {
+    return queuedItems.get();
+  }
+
+  private interface PendingFactory<R> {
+    Pending create(List<R> rows, CompletableFuture<Void> future);
+  }
+
+  private <T, R> CompletableFuture<Void> submit(
+      @Nullable List<T> items, Function<List<T>, List<R>> encoder, PendingFactory<R> factory) {
+    if (items == null) return CompletableFuture.failedFuture(new NullPointerException("batch"));
+    if (items.isEmpty()) return CompletableFuture.completedFuture(null);
+    if (closed)
+      return CompletableFuture.failedFuture(new IllegalStateException("storage is closed"));
+    Throwable f = fatal;
+    if (f != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("writer failed", f));
+    }
+    int n = items.size();
+    if (!reserve(n)) {
+      return CompletableFuture.failedFuture(
+          new StorageOverloadedException(
+              "write queue full (" + queuedItems.get() + " of " + capacity + " items)",
+              retryAfter()));
+    }
+    Pending pending;
+    try {
+      pending = factory.create(encoder.apply(items), new CompletableFuture<>());
+    } catch (RuntimeException e) {
+      queuedItems.addAndGet(-n);
+      return CompletableFuture.failedFuture(e);
+    }
+    queue.add(pending);
+    if (closed && queue.remove(pending)) {
+      // lost the race with close(): the writer may already have stopped
+      queuedItems.addAndGet(-n);
+      return CompletableFuture.failedFuture(new IllegalStateException("storage is closed"));
+    }
+    return pending.future();
+  }
+
+  /** Reserves room for {@code n} items; a batch larger than the capacity fits an empty queue. */
+  private boolean reserve(int n) {
+    while (true) {
+      long current = queuedItems.get();
+      if (current > 0 && current + n > capacity) return false;
+      if (queuedItems.compareAndSet(current, current + n)) return true;
+    }
+  }
+
+  private Duration retryAfter() {
+    double seconds = queuedItems.get() / Math.max(1_000, itemsPerSecond);
+    long millis = (long) Math.ceil(seconds * 1_000);
+    return Duration.ofMillis(Math.max(100, Math.min(millis, 10_000)));
+  }
+
+  private void run() {
+    List<Pending> group = new ArrayList<>();
+    boolean stopping = false;
+    while (true) {
+      try {
+        // once stopping, drain without blocking: a late write may be withdrawn by its submitter
+        Pending first = stopping ? queue.poll() : queue.take();
+        if (first == null) break;
+        int items = 0;
+        for (Pending next = first;
+            next != null;
+            next = items < maxBatchItems ? queue.poll() : null) {
+          if (next == STOP) {
+            stopping = true;
+          } else {
+            group.add(next);
+            items += next.items();
+          }
+        }
+        if (!group.isEmpty()) commitGroup(group);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Throwable t) {
+        fatal = t;
+        logger.error("DuckDB writer stopped", t);
+        for (Pending p : group) fail(p, t);
+        break;
+      } finally {
+        group.clear();
+      }
+    }
+    Throwable f = fatal != null ? fatal : new IllegalStateException("storage is closed");
+    for (Pending p; (p = queue.poll()) != null; ) if (p != STOP) fail(p, f);
+  }
+
+  private void commitGroup(List<Pending> group) {
+    long start = System.nanoTime();
+    int items = 0;
+    for (Pending p : group) items += p.items();
+    try {
+      appendAndCommit(group);
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      if (group.size() == 1) {
+        logger.warn("DuckDB write of {} items failed", items, e);
+        fail(group.get(0), e);
+        return;
+      }
+      // isolate the bad batch: retry each alone
+      for (Pending p : group) commitGroup(List.of(p));
+      return;
+    }
+    double seconds = Math.max(1e-6, (System.nanoTime() - start) / 1e9);
+    itemsPerSecond = 0.8 * itemsPerSecond + 0.2 * (items / seconds);
+    for (Pending p : group) {
+      queuedItems.addAndGet(-p.items());
+      completer.execute(() -> p.future().complete(null));
+    }
+  }
+
+  private void appendAndCommit(List<Pending> group) throws SQLException {
+    // Explicitly: with JDBC's setAutoCommit(false) alone, an appender commits on its own on flush.
+    execute("BEGIN TRANSACTION");
+    boolean spans = false, logs = false, metrics = false;
+    for (Pending p : group) {
+      spans |= !p.spans().isEmpty();
+      logs |= !p.logs().isEmpty();
+      metrics |= !p.metrics().isEmpty();
+    }
+    if (spans) {
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
+        for (Pending p : group) for (SpanRows.Row r : p.spans()) SpanRows.append(a, r);
+      }
+    }
+    if (logs) {
+      try (DuckDBAppender a = connection.createAppender("main", Schema.LOGS)) {
+        for (Pending p : group) for (LogRows.Row r : p.logs()) LogRows.append(a, r);
+      }
+    }
+    if (metrics) {
+      try (DuckDBAppender a = connection.createAppender("main", Schema.METRIC_POINTS)) {
+        for (Pending p : group) for (MetricRows.Row r : p.metrics()) MetricRows.append(a, r);
+      }
+    }
+    execute("COMMIT");
+  }
+
+  /** One statement per command: DuckDB JDBC closes a statement after any error. */
+  private void execute(String sql) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      execute("ROLLBACK");
+    } catch (SQLException e) {
+      logger.debug("rollback failed", e);
+    }
+  }
+
+  private void fail(Pending p, Throwable t) {
+    queuedItems.addAndGet(-p.items());
+    completer.execute(() -> p.future().completeExceptionally(t));
+  }
+
+  /** Stops accepting writes, commits everything accepted, then stops the threads. */
+  void close() {
+    if (closed) return;
+    closed = true;
+    queue.add(STOP);
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    completer.shutdown();
+    try {
+      if (!completer.awaitTermination(30, TimeUnit.SECONDS)) {
+        logger.warn("write completions still running after 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean isHealthy() {
+    return fatal == null && thread.isAlive();
+  }
+
+  @Nullable Throwable failure() {
+    return fatal;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.sightline.storage.duckdb;
+
+import java.util.List;
+
+/**
+ * The tables. Column order matters: {@link SpanRows}, {@link LogRows} and {@link MetricRows} append
+ * values in exactly this order. Times are Unix nanoseconds ({@code BIGINT}); ids are numbers (see
+ * {@link HexIds}); enums are their OTLP numbers.
+ */
+final class Schema {
+  private Schema() {}
+
+  static final String SPANS = "spans";
+  static final String LOGS = "logs";
+  static final String METRIC_POINTS = "metric_points";
+
+  /** Bumped when the layout changes incompatibly; checked at open. */
+  static final int VERSION = 1;
+
+  static final List<String> DDL =
+      List.of(
+          "CREATE TABLE IF NOT EXISTS sightline_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+          """
+          CREATE TABLE IF NOT EXISTS spans (
+            tenant VARCHAR NOT NULL,
+            trace_id HUGEINT NOT NULL,
+            span_id BIGINT NOT NULL,
+            parent_span_id BIGINT,
+            trace_state VARCHAR NOT NULL,
+            flags INTEGER NOT NULL,
+            name VARCHAR NOT NULL,
+            kind TINYINT NOT NULL,
+            start_ns BIGINT NOT NULL,
+            end_ns BIGINT NOT NULL,
+            duration_ns BIGINT NOT NULL,
+            status_code TINYINT NOT NULL,
+            status_message VARCHAR NOT NULL,
+            service VARCHAR NOT NULL,
+            attributes VARCHAR NOT NULL,
+            attribute_types VARCHAR NOT NULL,
+            attributes_nested VARCHAR,
+            dropped_attributes INTEGER NOT NULL,
+            events VARCHAR,
+            dropped_events INTEGER NOT NULL,
+            links VARCHAR,
+            dropped_links INTEGER NOT NULL,
+            resource_attributes VARCHAR NOT NULL,
+            resource_attribute_types VARCHAR NOT NULL,
+            resource_attributes_nested VARCHAR,
+            resource_dropped_attributes INTEGER NOT NULL,
+            resource_schema_url VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS spans_trace_id ON spans (trace_id)",
+          """
+          CREATE TABLE IF NOT EXISTS logs (
+            tenant VARCHAR NOT NULL,
+            event_ns BIGINT NOT NULL,
+            time_ns BIGINT NOT NULL,
+            observed_ns BIGINT NOT NULL,
+            severity_number INTEGER NOT NULL,
+            severity_text VARCHAR NOT NULL,
+            body_text VARCHAR NOT NULL,
+            body VARCHAR,
+            attributes VARCHAR NOT NULL,
+            dropped_attributes INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            trace_id HUGEINT,
+            span_id BIGINT,
+            event_name VARCHAR NOT NULL,
+            service VARCHAR NOT NULL,
+            resource VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS logs_trace_id ON logs (trace_id)",
+          """
+          CREATE TABLE IF NOT EXISTS metric_points (
+            tenant VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            service VARCHAR NOT NULL,
+            attributes VARCHAR NOT NULL,
+            time_ns BIGINT NOT NULL,
+            start_ns BIGINT NOT NULL,
+            description VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL,
+            type TINYINT NOT NULL,
+            temporality TINYINT NOT NULL,
+            monotonic BOOLEAN NOT NULL,
+            flags INTEGER NOT NULL,
+            value_is_long BOOLEAN,
+            value_double DOUBLE,
+            value_long BIGINT,
+            value VARCHAR,
+            exemplars VARCHAR,
+            resource VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL
+          )""");
+}

@@ -1,0 +1,270 @@
+package dev.sightline.storage.duckdb;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.sightline.core.model.Attributes;
+import dev.sightline.core.model.InstrumentationScope;
+import dev.sightline.core.model.Resource;
+import dev.sightline.core.model.Span;
+import dev.sightline.core.model.SpanEvent;
+import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.model.SpanLink;
+import dev.sightline.core.model.StatusCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.duckdb.DuckDBAppender;
+import org.jspecify.annotations.Nullable;
+
+/** Span ↔ row of {@code spans}. */
+final class SpanRows {
+  private SpanRows() {}
+
+  /** Columns read back, in the order {@link #read} expects. */
+  static final String COLUMNS =
+      "tenant, span_id, parent_span_id, trace_state, flags, name, kind, start_ns, end_ns,"
+          + " status_code, status_message, attributes, attribute_types, attributes_nested,"
+          + " dropped_attributes, events, dropped_events, links, dropped_links,"
+          + " resource_attributes, resource_attribute_types, resource_attributes_nested,"
+          + " resource_dropped_attributes, resource_schema_url, scope";
+
+  /** A resource's columns, encoded once per batch. */
+  record ResourceColumns(
+      String service, AttributeColumns attributes, int dropped, String schemaUrl) {}
+
+  /** One encoded row: everything the writer thread appends, computed on the caller's thread. */
+  record Row(
+      Span span,
+      long traceIdHigh,
+      long traceIdLow,
+      long spanId,
+      long parentSpanId,
+      boolean hasParent,
+      AttributeColumns attributes,
+      @Nullable String events,
+      @Nullable String links,
+      ResourceColumns resource,
+      String scope) {}
+
+  /** Encodes a batch; throws IllegalArgumentException on an invalid id. */
+  static List<Row> encode(List<Span> spans) {
+    Map<Resource, ResourceColumns> resources = new IdentityHashMap<>();
+    Map<InstrumentationScope, String> scopes = new IdentityHashMap<>();
+    List<Row> rows = new ArrayList<>(spans.size());
+    for (Span s : spans) {
+      if (!HexIds.isHex(s.traceId(), 32)) {
+        throw new IllegalArgumentException("invalid trace id: '" + s.traceId() + "'");
+      }
+      if (!HexIds.isHex(s.spanId(), 16)) {
+        throw new IllegalArgumentException("invalid span id: '" + s.spanId() + "'");
+      }
+      boolean hasParent = !s.parentSpanId().isEmpty();
+      if (hasParent && !HexIds.isHex(s.parentSpanId(), 16)) {
+        throw new IllegalArgumentException("invalid parent span id: '" + s.parentSpanId() + "'");
+      }
+      ResourceColumns resource =
+          resources.computeIfAbsent(
+              s.resource(),
+              r ->
+                  new ResourceColumns(
+                      r.serviceName(),
+                      AttributeColumns.encode(r.attributes()),
+                      r.droppedAttributesCount(),
+                      r.schemaUrl()));
+      String scope = scopes.computeIfAbsent(s.scope(), Components::scope);
+      rows.add(
+          new Row(
+              s,
+              HexIds.traceIdHigh(s.traceId()),
+              HexIds.traceIdLow(s.traceId()),
+              HexIds.spanId(s.spanId()),
+              hasParent ? HexIds.spanId(s.parentSpanId()) : 0,
+              hasParent,
+              AttributeColumns.encode(s.attributes()),
+              s.events().isEmpty() ? null : events(s.events()),
+              s.links().isEmpty() ? null : links(s.links()),
+              resource,
+              scope));
+    }
+    return rows;
+  }
+
+  static void append(DuckDBAppender a, Row r) throws SQLException {
+    Span s = r.span();
+    a.beginRow();
+    a.append(s.tenant());
+    a.appendHugeInt(r.traceIdLow(), r.traceIdHigh());
+    a.append(r.spanId());
+    if (r.hasParent()) a.append(r.parentSpanId());
+    else a.appendNull();
+    a.append(s.traceState());
+    a.append(s.flags());
+    a.append(s.name());
+    a.append((byte) s.kind().ordinal());
+    a.append(s.startTimeUnixNano());
+    a.append(s.endTimeUnixNano());
+    a.append(s.durationNanos());
+    a.append((byte) s.statusCode().ordinal());
+    a.append(s.statusMessage());
+    a.append(r.resource().service());
+    appendAttributes(a, r.attributes());
+    a.append(s.droppedAttributesCount());
+    appendNullable(a, r.events());
+    a.append(s.droppedEventsCount());
+    appendNullable(a, r.links());
+    a.append(s.droppedLinksCount());
+    appendAttributes(a, r.resource().attributes());
+    a.append(r.resource().dropped());
+    a.append(r.resource().schemaUrl());
+    a.append(r.scope());
+    a.endRow();
+  }
+
+  static void appendAttributes(DuckDBAppender a, AttributeColumns c) throws SQLException {
+    a.append(c.text());
+    a.append(c.types());
+    appendNullable(a, c.nested());
+  }
+
+  static void appendNullable(DuckDBAppender a, @Nullable String s) throws SQLException {
+    if (s == null) a.appendNull();
+    else a.append(s);
+  }
+
+  /** Reads a row selected with {@link #COLUMNS}. */
+  static Span read(ResultSet rs, String traceId) throws SQLException {
+    long parent = rs.getLong(3);
+    boolean hasParent = !rs.wasNull();
+    String events = rs.getString(16);
+    String links = rs.getString(18);
+    return new Span(
+        rs.getString(1),
+        traceId,
+        HexIds.spanIdHex(rs.getLong(2)),
+        hasParent ? HexIds.spanIdHex(parent) : "",
+        rs.getString(4),
+        rs.getInt(5),
+        rs.getString(6),
+        SpanKind.fromNumber(rs.getByte(7)),
+        rs.getLong(8),
+        rs.getLong(9),
+        AttributeColumns.decode(rs.getString(12), rs.getString(13), rs.getString(14)),
+        rs.getInt(15),
+        events == null ? List.of() : readEvents(events),
+        rs.getInt(17),
+        links == null ? List.of() : readLinks(links),
+        rs.getInt(19),
+        StatusCode.fromNumber(rs.getByte(10)),
+        rs.getString(11),
+        new Resource(
+            AttributeColumns.decode(rs.getString(20), rs.getString(21), rs.getString(22)),
+            rs.getInt(23),
+            rs.getString(24)),
+        Components.readScope(rs.getString(25)));
+  }
+
+  static String events(List<SpanEvent> events) {
+    return TypedJson.write(
+        g -> {
+          g.writeStartArray();
+          for (SpanEvent e : events) {
+            g.writeStartObject();
+            g.writeNumberField("t", e.timeUnixNano());
+            g.writeStringField("n", e.name());
+            if (!e.attributes().isEmpty()) {
+              g.writeFieldName("a");
+              TypedJson.writeAttributes(g, e.attributes());
+            }
+            if (e.droppedAttributesCount() != 0)
+              g.writeNumberField("d", e.droppedAttributesCount());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        });
+  }
+
+  static List<SpanEvent> readEvents(String json) {
+    List<SpanEvent> events = new ArrayList<>();
+    try (JsonParser p = TypedJson.parser(json)) {
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        long time = 0;
+        String name = "";
+        Attributes attributes = Attributes.empty();
+        int dropped = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          switch (field) {
+            case "t" -> time = p.getLongValue();
+            case "n" -> name = p.getText();
+            case "a" -> attributes = TypedJson.readAttributes(p);
+            case "d" -> dropped = p.getIntValue();
+            default -> throw new IOException("unknown event field " + field);
+          }
+        }
+        events.add(new SpanEvent(time, name, attributes, dropped));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return events;
+  }
+
+  static String links(List<SpanLink> links) {
+    return TypedJson.write(
+        g -> {
+          g.writeStartArray();
+          for (SpanLink l : links) {
+            g.writeStartObject();
+            g.writeStringField("t", l.traceId());
+            g.writeStringField("s", l.spanId());
+            if (!l.traceState().isEmpty()) g.writeStringField("ts", l.traceState());
+            if (!l.attributes().isEmpty()) {
+              g.writeFieldName("a");
+              TypedJson.writeAttributes(g, l.attributes());
+            }
+            if (l.droppedAttributesCount() != 0)
+              g.writeNumberField("d", l.droppedAttributesCount());
+            if (l.flags() != 0) g.writeNumberField("f", l.flags());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        });
+  }
+
+  static List<SpanLink> readLinks(String json) {
+    List<SpanLink> links = new ArrayList<>();
+    try (JsonParser p = TypedJson.parser(json)) {
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        String traceId = "";
+        String spanId = "";
+        String traceState = "";
+        Attributes attributes = Attributes.empty();
+        int dropped = 0;
+        int flags = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          switch (field) {
+            case "t" -> traceId = p.getText();
+            case "s" -> spanId = p.getText();
+            case "ts" -> traceState = p.getText();
+            case "a" -> attributes = TypedJson.readAttributes(p);
+            case "d" -> dropped = p.getIntValue();
+            case "f" -> flags = p.getIntValue();
+            default -> throw new IOException("unknown link field " + field);
+          }
+        }
+        links.add(new SpanLink(traceId, spanId, traceState, attributes, dropped, flags));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return links;
+  }
+}

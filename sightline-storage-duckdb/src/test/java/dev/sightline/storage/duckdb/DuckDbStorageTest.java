@@ -1,0 +1,190 @@
+package dev.sightline.storage.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.core.storage.StorageOverloadedException;
+import dev.sightline.testing.ITLogReader;
+import dev.sightline.testing.ITMetricReader;
+import dev.sightline.testing.ITTelemetryWriter;
+import dev.sightline.testing.ITTraceReader;
+import dev.sightline.testing.TelemetryGenerator;
+import dev.sightline.testing.TestObjects;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shared storage suites against DuckDB, each test in a fresh directory. */
+class DuckDbStorageTest {
+
+  static DuckDbStorage open(Path dir) {
+    return DuckDbStorage.builder().dataDir(dir).memoryLimit("1GB").threads(2).build();
+  }
+
+  @Nested
+  class TelemetryWriterTest extends ITTelemetryWriter {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return open(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return open(dir);
+    }
+  }
+
+  @Nested
+  class TraceReaderTest extends ITTraceReader {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return open(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return open(dir);
+    }
+  }
+
+  @Nested
+  class LogReaderTest extends ITLogReader {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return open(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return open(dir);
+    }
+  }
+
+  @Nested
+  class MetricReaderTest extends ITMetricReader {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return open(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return open(dir);
+    }
+  }
+
+  @Test
+  void builder_validatesArguments() {
+    assertThatThrownBy(() -> DuckDbStorage.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dataDir");
+    assertThatThrownBy(() -> DuckDbStorage.builder().dataDir(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("dataDir");
+    assertThatThrownBy(() -> DuckDbStorage.builder().queueCapacity(0))
+        .hasMessageContaining("queueCapacity");
+    assertThatThrownBy(() -> DuckDbStorage.builder().maxBatchItems(-1))
+        .hasMessageContaining("maxBatchItems");
+    assertThatThrownBy(() -> DuckDbStorage.builder().memoryLimit("lots"))
+        .hasMessageContaining("memoryLimit");
+    assertThatThrownBy(() -> DuckDbStorage.builder().threads(0)).hasMessageContaining("threads");
+  }
+
+  @Test
+  void databaseFileIsInsideDataDir(@TempDir Path dir) {
+    try (DuckDbStorage storage = open(dir.resolve("nested/data"))) {
+      assertThat(storage.databaseFile()).isEqualTo(dir.resolve("nested/data/sightline.duckdb"));
+      assertThat(storage.databaseFile()).exists();
+    }
+  }
+
+  @Test
+  void fullQueue_failsAtOnceWithRetryAfter_neverBlocks(@TempDir Path dir) throws Exception {
+    try (DuckDbStorage storage =
+        DuckDbStorage.builder().dataDir(dir).queueCapacity(100).maxBatchItems(100).build()) {
+      TelemetryGenerator generator = TelemetryGenerator.builder().spansPerTrace(50).build();
+      List<CompletableFuture<Void>> accepted = new ArrayList<>();
+      StorageOverloadedException rejected = null;
+      for (int i = 0; i < 1_000 && rejected == null; i++) {
+        long start = System.nanoTime();
+        CompletableFuture<Void> write = storage.writer().writeSpans(generator.nextTrace());
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(1));
+        if (write.isCompletedExceptionally()) {
+          try {
+            write.getNow(null);
+          } catch (Exception e) {
+            assertThat(e.getCause()).isInstanceOf(StorageOverloadedException.class);
+            rejected = (StorageOverloadedException) e.getCause();
+          }
+        } else {
+          accepted.add(write);
+          assertThat(storage.writer().queuedItems()).isLessThanOrEqualTo(100);
+        }
+      }
+      assertThat(rejected).as("some write was refused").isNotNull();
+      assertThat(rejected.retryAfter()).isPositive();
+      for (CompletableFuture<Void> write : accepted) write.get(30, TimeUnit.SECONDS);
+      assertThat(storage.writer().queuedItems()).isZero();
+    }
+  }
+
+  @Test
+  void batchLargerThanQueue_acceptedWhenQueueEmpty(@TempDir Path dir) throws Exception {
+    try (DuckDbStorage storage =
+        DuckDbStorage.builder().dataDir(dir).queueCapacity(10).maxBatchItems(10).build()) {
+      List<Span> trace = TelemetryGenerator.builder().spansPerTrace(40).build().nextTrace();
+
+      storage.writer().writeSpans(trace).get(30, TimeUnit.SECONDS);
+
+      assertThat(storage.traceReader().getTrace(trace.get(0).tenant(), trace.get(0).traceId()))
+          .hasSize(40);
+    }
+  }
+
+  @Test
+  void invalidIds_failOnlyTheirBatch(@TempDir Path dir) throws Exception {
+    try (DuckDbStorage storage = open(dir)) {
+      Span bad = TestObjects.FRONTEND_ROOT.toBuilder().traceId("not-hex").build();
+
+      CompletableFuture<Void> badWrite = storage.writer().writeSpans(List.of(bad));
+      CompletableFuture<Void> goodWrite = storage.writer().writeSpans(TestObjects.TRACE);
+
+      assertThat(badWrite).failsWithin(java.time.Duration.ofSeconds(5));
+      goodWrite.get(30, TimeUnit.SECONDS);
+      assertThat(storage.traceReader().getTrace(TestObjects.TENANT, TestObjects.TRACE_ID))
+          .isEqualTo(TestObjects.TRACE);
+      assertThat(storage.check().healthy()).isTrue();
+    }
+  }
+
+  @Test
+  void getTrace_malformedId_isEmpty(@TempDir Path dir) {
+    try (DuckDbStorage storage = open(dir)) {
+      assertThat(storage.traceReader().getTrace(TestObjects.TENANT, "xyz")).isEmpty();
+    }
+  }
+
+  @Test
+  void check_afterClose_reportsFailure(@TempDir Path dir) {
+    DuckDbStorage storage = open(dir);
+    assertThat(storage.check().healthy()).isTrue();
+    storage.close();
+    assertThat(storage.check().healthy()).isFalse();
+    assertThat(storage.check().message()).contains("closed");
+  }
+}
