@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /** The {@code sightline} command line. */
 public final class Main {
@@ -56,22 +57,24 @@ public final class Main {
       err.println("sightline serve: cannot start: " + rootMessage(e));
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close();
-                  } finally {
-                    stopped.countDown();
-                  }
-                },
-                "sightline-shutdown"));
+    // SIGTERM and SIGINT trigger an orderly stop followed by exit status 0; the shutdown hook is
+    // the
+    // fallback for any other exit path (it is a no-op once the server is closed).
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    for (String signal : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sightline-shutdown"));
     try {
-      stopped.await();
+      stopRequested.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      server.close();
+    } catch (RuntimeException e) {
+      err.println("sightline serve: error while stopping: " + rootMessage(e));
+      return 1;
     }
     return 0;
   }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OtlpGrpcIT {
   static final String EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
   TestServer server;
   WebClient client;
 

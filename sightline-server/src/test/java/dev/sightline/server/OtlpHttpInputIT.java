@@ -31,7 +31,7 @@ class OtlpHttpInputIT {
   static final String JSON = "application/json";
   static final String PROTOBUF = "application/x-protobuf";
 
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
   TestServer server;
 
   @BeforeAll
@@ -106,7 +106,7 @@ class OtlpHttpInputIT {
     assertThat(log.get("attributes").get("int.attribute").asLong()).isEqualTo(10);
     assertThat(log.get("attributes").get("double.attribute").asDouble()).isEqualTo(637.704);
     assertThat(log.get("attributes").get("boolean.attribute").asBoolean()).isTrue();
-    assertThat(log.get("attributes").get("array.attribute").get(1).asText()).isEqualTo("many");
+    assertThat(log.get("attributes").get("array.attribute").get(0).asText()).isEqualTo("many");
     assertThat(log.get("attributes").get("map.attribute").get("some.map.key").asText())
         .isEqualTo("some value");
 
@@ -121,7 +121,7 @@ class OtlpHttpInputIT {
     JsonNode counter =
         server.get("/api/v1/metrics?name=my.counter&start=0").json().get("series").get(0);
     assertThat(counter.get("type").asText()).isEqualTo("SUM");
-    assertThat(counter.get("temporality").asText()).isEqualTo("CUMULATIVE");
+    assertThat(counter.get("temporality").asText()).isEqualTo("DELTA");
     assertThat(counter.get("monotonic").asBoolean()).isTrue();
     assertThat(counter.get("points").get(0).get("value").asDouble()).isEqualTo(5);
     JsonNode exp =
@@ -132,8 +132,10 @@ class OtlpHttpInputIT {
             .get(0);
     assertThat(exp.get("type").asText()).isEqualTo("EXPONENTIAL_HISTOGRAM");
     assertThat(exp.get("points").get(0).get("count").asLong()).isEqualTo(3);
-    assertThat(exp.get("points").get(0).get("positive").get("bucketCounts").get(0).asLong())
-        .isEqualTo(1);
+    assertThat(exp.get("points").get(0).get("zeroCount").asLong()).isEqualTo(1);
+    assertThat(exp.get("points").get(0).get("positive").get("offset").asInt()).isEqualTo(1);
+    assertThat(exp.get("points").get(0).get("positive").get("bucketCounts").get(1).asLong())
+        .isEqualTo(2);
   }
 
   @Test
@@ -262,7 +264,7 @@ class OtlpHttpInputIT {
     assertThat(typo.json().get("error").get("parameter").asText()).isEqualTo("serivce");
     assertThat(
             server
-                .get("/api/v1/traces?start=2026-11-21T08:00:00Z&end=2026-11-21T09:00:00%2B01:00")
+                .get("/api/v1/traces?start=2026-11-21T08:00:00Z&end=2026-11-21T10:00:00%2B01:00")
                 .status())
         .isEqualTo(200);
   }

@@ -61,7 +61,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SdkExportIT {
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
   TestServer server;
 
   @BeforeAll
@@ -101,7 +101,9 @@ class SdkExportIT {
             TraceState.getDefault());
     SpanContext remoteParent =
         SpanContext.createFromRemoteParent(
-            "4bf92f3577b34da6a3ce929d0e0e4736",
+            transport.equals("grpc")
+                ? "4bf92f3577b34da6a3ce929d0e0e4736"
+                : "4bf92f3577b34da6a3ce929d0e0e4737",
             "00f067aa0ba902b7",
             TraceFlags.getSampled(),
             TraceState.builder().put("vendor", "value").build());

@@ -106,11 +106,7 @@ public abstract class ITLogReader extends ITStorage {
     List<LogRecord> expected = logs(4, 3, 2, 1, 0);
     assertThat(found).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(found.get(i))
-          .as("log %s", i)
-          .usingRecursiveComparison()
-          .isEqualTo(expected.get(i));
-      assertThat(found.get(i)).as("log %s", i).isEqualTo(expected.get(i));
+      assertSameValue(found.get(i), expected.get(i), "log " + i);
     }
   }
 

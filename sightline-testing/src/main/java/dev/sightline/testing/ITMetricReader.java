@@ -51,8 +51,7 @@ public abstract class ITMetricReader extends ITStorage {
     assertThat(found).hasSameSizeAs(METRICS);
     for (MetricPoint expected : METRICS) {
       MetricPoint actual = named(found, expected.name());
-      assertThat(actual).as(expected.name()).usingRecursiveComparison().isEqualTo(expected);
-      assertThat(actual).as(expected.name()).isEqualTo(expected);
+      assertSameValue(actual, expected, expected.name());
     }
     assertThat(found).extracting(MetricPoint::name).isSorted();
   }

@@ -72,6 +72,20 @@ public abstract class ITStorage {
     await(storage().writer().writeMetrics(points));
   }
 
+  /**
+   * Asserts equality field by field, for a readable difference (doubles compared as {@link
+   * Double#compare}, so NaN equals NaN and -0.0 differs from 0.0, as in record equality), then as
+   * values.
+   */
+  protected static void assertSameValue(Object actual, Object expected, String description) {
+    assertThat(actual)
+        .as(description)
+        .usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .isEqualTo(expected);
+    assertThat(actual).as(description).isEqualTo(expected);
+  }
+
   protected static void await(CompletableFuture<Void> write) {
     try {
       write.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

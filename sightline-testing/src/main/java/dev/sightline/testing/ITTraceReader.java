@@ -231,11 +231,7 @@ public abstract class ITTraceReader extends ITStorage {
   static void assertSameSpans(List<Span> actual, List<Span> expected) {
     assertThat(actual).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i))
-          .as("span %s", i)
-          .usingRecursiveComparison()
-          .isEqualTo(expected.get(i));
-      assertThat(actual.get(i)).as("span %s", i).isEqualTo(expected.get(i));
+      assertSameValue(actual.get(i), expected.get(i), "span " + i);
     }
   }
 

@@ -8,7 +8,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,15 +24,15 @@ import java.util.Map;
  */
 public final class BaggageSpanProcessor implements SpanProcessor {
   private final String[] baggageKeys;
-  private final AttributeKey<String>[] attributeKeys;
+  private final List<AttributeKey<String>> attributeKeys;
 
-  @SuppressWarnings("unchecked")
   private BaggageSpanProcessor(Map<String, String> mapping) {
     this.baggageKeys = mapping.keySet().toArray(new String[0]);
-    this.attributeKeys = new AttributeKey[baggageKeys.length];
-    for (int i = 0; i < baggageKeys.length; i++) {
-      attributeKeys[i] = AttributeKey.stringKey(mapping.get(baggageKeys[i]));
+    List<AttributeKey<String>> keys = new ArrayList<>(baggageKeys.length);
+    for (String baggageKey : baggageKeys) {
+      keys.add(AttributeKey.stringKey(mapping.get(baggageKey)));
     }
+    this.attributeKeys = List.copyOf(keys);
   }
 
   /** Copies each baggage key of {@code baggageKeyToAttribute} to the attribute it maps to. */
@@ -48,7 +50,7 @@ public final class BaggageSpanProcessor implements SpanProcessor {
     for (int i = 0; i < baggageKeys.length; i++) {
       String value = baggage.getEntryValue(baggageKeys[i]);
       if (value != null) {
-        span.setAttribute(attributeKeys[i], value);
+        span.setAttribute(attributeKeys.get(i), value);
       }
     }
   }

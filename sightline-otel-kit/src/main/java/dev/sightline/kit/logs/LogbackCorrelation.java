@@ -55,8 +55,8 @@ public final class LogbackCorrelation {
     OpenTelemetryAppender appender = new OpenTelemetryAppender();
     appender.setName("otel-" + loggerName);
     appender.setContext(context);
-    appender.setCaptureKeyValuePairAttributes(true);
-    appender.setCaptureMdcAttributes("*");
+    appender.setKeyValuePairAttributesIncluded("*");
+    appender.setMdcAttributesIncluded("*");
     appender.setOpenTelemetry(openTelemetry);
     appender.start();
     ch.qos.logback.classic.Logger logger = context.getLogger(loggerName);

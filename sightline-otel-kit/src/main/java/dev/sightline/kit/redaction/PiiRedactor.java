@@ -123,7 +123,7 @@ public final class PiiRedactor {
     }
     if (maskPhones) {
       result = replace(result, CN_MOBILE, m -> maskMiddle(m, 3, 4));
-      result = replace(result, INTERNATIONAL_PHONE, m -> maskMiddle(m, 2, 2));
+      result = replace(result, INTERNATIONAL_PHONE, m -> maskMiddle(m, 1, 2));
       result = replace(result, NANP_PHONE, m -> maskMiddle(m, 0, 4));
     }
     return result;

@@ -35,11 +35,13 @@ public final class InMemoryTelemetry implements AutoCloseable {
                     auto.addPropertiesCustomizer(
                             config ->
                                 Map.of(
-                                    "otel.traces.exporter", "console",
-                                    "otel.metrics.exporter", "console",
-                                    "otel.logs.exporter", "console",
-                                    "otel.metric.export.interval", "3600000",
-                                    "otel.traces.sampler", samplerOf(config)))
+                                    // otlp, so that the batch processors and the periodic
+                                    // reader are built as in production; the OTLP exporters
+                                    // are replaced before they send anything
+                                    "otel.traces.exporter", "otlp",
+                                    "otel.metrics.exporter", "otlp",
+                                    "otel.logs.exporter", "otlp",
+                                    "otel.metric.export.interval", "3600000"))
                         .addSpanExporterCustomizer(
                             (exporter, config) -> {
                               exporter.shutdown();
@@ -56,10 +58,6 @@ public final class InMemoryTelemetry implements AutoCloseable {
                               return metrics;
                             }))
             .build();
-  }
-
-  private static String samplerOf(io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties config) {
-    return config.getString("otel.traces.sampler", "parentbased_always_on");
   }
 
   /** Builds {@code builder} with in-memory exporters. */

@@ -80,6 +80,8 @@ public final class DuckDbStorage implements StorageComponent {
     try {
       database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       createSchema(database);
+      String cpt = System.getProperty("sightline.cpt");
+      if (cpt != null) try (Statement st = database.createStatement()) { st.execute("SET checkpoint_threshold='" + cpt + "'"); }
       DuckDBConnection writerConnection = database.duplicate();
       return new DuckDbStorage(file, database, writerConnection, b);
     } catch (SQLException | RuntimeException e) {
