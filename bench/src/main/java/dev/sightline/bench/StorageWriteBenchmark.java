@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * not compete with the storage for CPU while measuring.
  */
 public final class StorageWriteBenchmark {
+  private static final int IN_FLIGHT = 16;
+
   private StorageWriteBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -121,7 +123,7 @@ public final class StorageWriteBenchmark {
       AtomicLong written,
       AtomicLong rejected,
       List<String> sampleIds) {
-    Semaphore inFlight = new Semaphore(8);
+    Semaphore inFlight = new Semaphore(IN_FLIGHT);
     Random random = new Random(Thread.currentThread().getId());
     try {
       while (true) {
@@ -132,11 +134,6 @@ public final class StorageWriteBenchmark {
           List<Span> template = pool.get((int) (n % pool.size()));
           String traceId = String.format("%016x%016x", random.nextLong(), n + 1);
           for (Span s : template) batch.add(s.toBuilder().traceId(traceId).build());
-          if (n % 1_000 == 0) {
-            synchronized (sampleIds) {
-              sampleIds.add(traceId);
-            }
-          }
         }
         if (batch.isEmpty()) break;
         inFlight.acquire();
@@ -148,16 +145,23 @@ public final class StorageWriteBenchmark {
             continue;
           }
           int size = batch.size();
+          String sampleId = batch.get(0).traceId(); // a trace of the batch, once durable
           write.whenComplete(
               (ok, error) -> {
-                if (error == null) written.addAndGet(size);
-                else error.printStackTrace();
+                if (error == null) {
+                  written.addAndGet(size);
+                  synchronized (sampleIds) {
+                    sampleIds.add(sampleId);
+                  }
+                } else {
+                  error.printStackTrace();
+                }
                 inFlight.release();
               });
           break;
         }
       }
-      inFlight.acquire(8);
+      inFlight.acquire(IN_FLIGHT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

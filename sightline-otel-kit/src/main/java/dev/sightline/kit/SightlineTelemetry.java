@@ -47,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  *       deployment.environment.name} (the builder's values fill what {@code OTEL_SERVICE_NAME} /
  *       {@code OTEL_RESOURCE_ATTRIBUTES} leave unset, unless {@link Builder#overrideResource} is
  *       used);
+ *   <li>OTLP over {@code http/protobuf} (the specification's default) unless {@code
+ *       OTEL_EXPORTER_OTLP_PROTOCOL} says otherwise;
  *   <li>batch span and log processors with bounded queues (8192) and export timeouts (10 s), OTLP
  *       exporter timeouts (10 s), a 10 s metric export interval, all overridable by {@code
  *       OTEL_BSP_*}, {@code OTEL_BLRP_*}, {@code OTEL_EXPORTER_OTLP_TIMEOUT}, {@code
@@ -82,6 +84,8 @@ public final class SightlineTelemetry implements AutoCloseable {
   static final Map<String, String> DEFAULT_PROPERTIES =
       Map.ofEntries(
           Map.entry("otel.propagators", "tracecontext,baggage"),
+          // the specification's default; the Java SDK still defaults to grpc
+          Map.entry("otel.exporter.otlp.protocol", "http/protobuf"),
           Map.entry("otel.bsp.max.queue.size", "8192"),
           Map.entry("otel.bsp.max.export.batch.size", "512"),
           Map.entry("otel.bsp.schedule.delay", "1000"),

@@ -132,8 +132,7 @@ class SightlineTelemetryTest {
   @Test
   void batchProcessorDefaultsAreBoundedAndStandardVariablesStillWin() {
     AtomicReference<ConfigProperties> seen = new AtomicReference<>();
-    try (SightlineTelemetry t =
-        dice().customize(capture(seen)).build()) {
+    try (SightlineTelemetry t = dice().customize(capture(seen)).build()) {
       assertThat(seen.get().getInt("otel.bsp.max.queue.size")).isEqualTo(8192);
       assertThat(seen.get().getInt("otel.blrp.max.queue.size")).isEqualTo(8192);
       assertThat(seen.get().getDuration("otel.exporter.otlp.timeout")).hasSeconds(10);
@@ -175,6 +174,8 @@ class SightlineTelemetryTest {
         };
     try (SightlineTelemetry t =
         dice()
+            .property("otel.metrics.exporter", "none") // no OTLP retries against nothing on close
+            .property("otel.logs.exporter", "none")
             .property("otel.bsp.schedule.delay", "1")
             .property("otel.bsp.max.export.batch.size", "8")
             .customize(a -> a.addSpanExporterCustomizer((e, c) -> blocking))

@@ -53,7 +53,6 @@ public final class HeaderMapCarrier<V>
   }
 
   @Override
-  @SuppressWarnings("deprecation") // still used by propagators that enumerate keys
   public Iterable<String> keys(Map<String, V> carrier) {
     return carrier.keySet();
   }

@@ -89,14 +89,7 @@ class BaggageGuardTest {
         Map.of("baggage", "tenant.id=initech,session.token=abc,X-Weird=1,user.ref=13800138000");
     Context extracted =
         propagator.extract(
-            Context.root(),
-            incoming,
-            new io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>>() {
-              @Override
-              public String get(Map<String, String> carrier, String key) {
-                return carrier == null ? null : carrier.get(key);
-              }
-            });
+            Context.root(), incoming, dev.sightline.kit.messaging.HeaderMapCarrier.strings());
     assertThat(Baggage.fromContext(extracted).asMap()).containsOnlyKeys("tenant.id");
   }
 

@@ -2,13 +2,20 @@ package dev.sightline.kit.testing;
 
 import dev.sightline.kit.SightlineTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,17 +52,17 @@ public final class InMemoryTelemetry implements AutoCloseable {
                         .addSpanExporterCustomizer(
                             (exporter, config) -> {
                               exporter.shutdown();
-                              return spans;
+                              return new KeepOnShutdownSpanExporter(spans);
                             })
                         .addLogRecordExporterCustomizer(
                             (exporter, config) -> {
                               exporter.shutdown();
-                              return logs;
+                              return new KeepOnShutdownLogRecordExporter(logs);
                             })
                         .addMetricExporterCustomizer(
                             (exporter, config) -> {
                               exporter.shutdown();
-                              return metrics;
+                              return new KeepOnShutdownMetricExporter(metrics);
                             }))
             .build();
   }
@@ -144,5 +151,81 @@ public final class InMemoryTelemetry implements AutoCloseable {
   @Override
   public void close() {
     telemetry.close();
+  }
+
+  // The in-memory exporters clear what they hold on shutdown; these keep it readable after close.
+
+  private static final class KeepOnShutdownSpanExporter implements SpanExporter {
+    private final SpanExporter delegate;
+
+    KeepOnShutdownSpanExporter(SpanExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> items) {
+      return delegate.export(items);
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  private static final class KeepOnShutdownLogRecordExporter implements LogRecordExporter {
+    private final LogRecordExporter delegate;
+
+    KeepOnShutdownLogRecordExporter(LogRecordExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<LogRecordData> items) {
+      return delegate.export(items);
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  private static final class KeepOnShutdownMetricExporter implements MetricExporter {
+    private final InMemoryMetricExporter delegate;
+
+    KeepOnShutdownMetricExporter(InMemoryMetricExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return delegate.getAggregationTemporality(instrumentType);
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<MetricData> items) {
+      return delegate.export(items);
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
   }
 }

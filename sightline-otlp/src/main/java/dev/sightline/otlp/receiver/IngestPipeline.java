@@ -108,7 +108,8 @@ final class IngestPipeline {
               if (cause instanceof StorageOverloadedException overloaded) {
                 metrics.rejected.labels(signal, via, "overloaded").add(valid);
                 return new IngestOutcome.Unavailable(
-                    "storage is busy: " + overloaded.getMessage(), overloaded.retryAfter());
+                    "storage is busy: " + overloaded.getMessage(),
+                    atLeastOneSecond(overloaded.retryAfter()));
               }
               metrics.rejected.labels(signal, via, "storage_error").add(valid);
               logThrottled("storage failed to write " + valid + " " + signal, cause);
@@ -138,6 +139,11 @@ final class IngestPipeline {
     } else {
       suppressedErrors.increment();
     }
+  }
+
+  /** Clients get whole seconds: sub-second hints would only make them hammer a busy server. */
+  private static Duration atLeastOneSecond(Duration d) {
+    return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
   }
 
   private static Throwable unwrap(Throwable e) {
