@@ -108,7 +108,7 @@ public final class SightlineServer implements AutoCloseable {
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),
-        config.dataDir().toAbsolutePath());
+        config.dataDir().toAbsolutePath().normalize());
     return server;
   }
 

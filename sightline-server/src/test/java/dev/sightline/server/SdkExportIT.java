@@ -138,8 +138,14 @@ class SdkExportIT {
 
     SpanExporter exporter =
         transport.equals("grpc")
-            ? OtlpGrpcSpanExporter.builder().setEndpoint(server.otlpGrpc()).build()
-            : OtlpHttpSpanExporter.builder().setEndpoint(server.otlpHttp() + "/v1/traces").build();
+            ? OtlpGrpcSpanExporter.builder()
+                .setEndpoint(server.otlpGrpc())
+                .setCompression("gzip")
+                .build()
+            : OtlpHttpSpanExporter.builder()
+                .setEndpoint(server.otlpHttp() + "/v1/traces")
+                .setCompression("gzip")
+                .build();
     assertSuccess(exporter.export(spans));
     exporter.shutdown();
     provider.shutdown();

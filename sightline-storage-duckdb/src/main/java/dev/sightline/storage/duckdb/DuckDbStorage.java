@@ -80,8 +80,10 @@ public final class DuckDbStorage implements StorageComponent {
     try {
       database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       createSchema(database);
-      String cpt = System.getProperty("sightline.cpt");
-      if (cpt != null) try (Statement st = database.createStatement()) { st.execute("SET checkpoint_threshold='" + cpt + "'"); }
+      try (Statement s = database.createStatement()) {
+        // validated by the builder to be a plain size, so it is safe to inline
+        s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
+      }
       DuckDBConnection writerConnection = database.duplicate();
       return new DuckDbStorage(file, database, writerConnection, b);
     } catch (SQLException | RuntimeException e) {
