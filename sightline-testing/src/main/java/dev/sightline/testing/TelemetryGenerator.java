@@ -282,7 +282,7 @@ public final class TelemetryGenerator {
     long slot = Math.max(1, parentDuration / (fanOut + 1));
     for (int i = 0; i < fanOut && remaining[0] > 0; i++) {
       long start = parentStart + slot * i + random.nextInt((int) Math.min(slot, 1_000_000)) + 1;
-      long duration = Math.max(1_000, (long) (slot * (0.5 + random.nextDouble() * 0.4)));
+      long duration = Math.max(50_000, (long) (slot * (0.5 + random.nextDouble() * 0.4)));
       boolean dbCall = remaining[0] == 1 || depth >= 3 || random.nextInt(4) == 0;
       if (dbCall) {
         remaining[0]--;
@@ -310,7 +310,9 @@ public final class TelemetryGenerator {
         continue;
       }
       if (remaining[0] < 2) break;
-      Downstream call = calls[random.nextInt(calls.length)];
+      int pick = random.nextInt(calls.length);
+      if (calls[pick].service().equals(service)) pick = (pick + 1) % calls.length; // no self-calls
+      Downstream call = calls[pick];
       boolean error = false;
       if (errorPlanned && !errorInjected) {
         call = PAYMENT_CALL;
