@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sightline.kit.baggage.BaggageGuard;
 import dev.sightline.kit.baggage.BaggageLogRecordProcessor;
 import dev.sightline.kit.baggage.BaggageSpanProcessor;
+import dev.sightline.kit.export.StdoutExporterProviders;
 import dev.sightline.kit.logs.LogSampler;
 import dev.sightline.kit.logs.LogbackCorrelation;
 import dev.sightline.kit.metrics.MetricCardinalityGuard;
@@ -286,9 +287,12 @@ public final class SightlineTelemetry implements AutoCloseable {
     }
 
     /**
-     * Exports the three signals to the console (as the getting-started guide does) unless an OTLP
-     * endpoint ({@code OTEL_EXPORTER_OTLP_ENDPOINT} or a per-signal one) is configured, in which
-     * case OTLP is used. An explicit {@code OTEL_*_EXPORTER} always wins.
+     * Exports the three signals to standard output (as the getting-started guide does) unless an
+     * OTLP endpoint ({@code OTEL_EXPORTER_OTLP_ENDPOINT} or a per-signal one) is configured, in
+     * which case OTLP is used. An explicit {@code OTEL_*_EXPORTER} always wins. The exporters are
+     * the kit's {@code sightline_stdout} ones, batched like OTLP: the SDK's {@code console}
+     * exporters log through {@code java.util.logging}, whose own shutdown hook silences them, so
+     * the final flush on Ctrl+C would not show.
      */
     public Builder consoleExportersUnlessOtlpEndpointSet() {
       this.consoleUnlessOtlp = true;
@@ -491,7 +495,7 @@ public final class SightlineTelemetry implements AutoCloseable {
             globalEndpoint
                 || config.getString("otel.exporter.otlp." + signal + ".endpoint") != null;
         if (!endpoint && config.getString("otel." + signal + ".exporter") == null) {
-          result.put("otel." + signal + ".exporter", "console");
+          result.put("otel." + signal + ".exporter", StdoutExporterProviders.NAME);
         }
       }
       return result;

@@ -103,10 +103,11 @@ class SightlineTelemetryTest {
     AtomicReference<ConfigProperties> seen = new AtomicReference<>();
     try (SightlineTelemetry t =
         dice().consoleExportersUnlessOtlpEndpointSet().customize(capture(seen)).build()) {
-      assertThat(seen.get().getString("otel.traces.exporter")).isEqualTo("console");
-      assertThat(seen.get().getString("otel.metrics.exporter")).isEqualTo("console");
-      assertThat(seen.get().getString("otel.logs.exporter")).isEqualTo("console");
-      assertThat(t.sdk().getSdkTracerProvider().toString()).contains("LoggingSpanExporter");
+      assertThat(seen.get().getString("otel.traces.exporter")).isEqualTo("sightline_stdout");
+      assertThat(seen.get().getString("otel.metrics.exporter")).isEqualTo("sightline_stdout");
+      assertThat(seen.get().getString("otel.logs.exporter")).isEqualTo("sightline_stdout");
+      assertThat(t.sdk().getSdkTracerProvider().toString())
+          .contains("BatchSpanProcessor{spanExporter=StdoutSpanExporter");
     }
     System.setProperty("otel.exporter.otlp.endpoint", "http://127.0.0.1:1");
     try (SightlineTelemetry t =
@@ -115,7 +116,7 @@ class SightlineTelemetryTest {
       assertThat(seen.get().getString("otel.logs.exporter")).isNull();
       assertThat(t.sdk().getSdkTracerProvider().toString())
           .contains("OtlpHttpSpanExporter")
-          .doesNotContain("LoggingSpanExporter");
+          .doesNotContain("StdoutSpanExporter");
     }
   }
 

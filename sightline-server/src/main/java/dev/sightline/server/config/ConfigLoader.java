@@ -50,7 +50,7 @@ public final class ConfigLoader {
               "request bytes being decoded or stored at once before answering 429"),
           new Option(
               "write-queue-items",
-              "500000",
+              "200000",
               "items waiting for storage before answering 503 (retryable)"),
           new Option(
               "bench-discard-endpoint",
