@@ -70,7 +70,11 @@ public final class SightlineServer implements AutoCloseable {
     this.eventLoops = EventLoopGroups.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
 
     ServerBuilder grpc = base(config.otlpGrpc());
-    grpc.maxRequestLength(config.maxRequestBytes() + 1024);
+    // The gRPC service enforces the message limit and answers RESOURCE_EXHAUSTED; the HTTP/2 stream
+    // limit sits above it (framing, and a compressed message may be followed by nothing else) so
+    // that
+    // clients get a gRPC status rather than a bare HTTP 413.
+    grpc.maxRequestLength(2 * config.maxRequestBytes() + 65536);
     receivers.bindGrpc(grpc);
     ServerBuilder http = base(config.otlpHttp());
     receivers.bindHttp(http);

@@ -38,7 +38,7 @@ class OtlpGrpcIT {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(dataDir);
+    server = TestServer.start(dataDir, "max-request-bytes", "65536");
     client = WebClient.of("h2c://127.0.0.1:" + server.server.otlpGrpcPort());
   }
 
@@ -81,6 +81,16 @@ class OtlpGrpcIT {
     AggregatedHttpResponse r = call(Arrays.copyOf(body, body.length - 9));
     assertThat(grpcStatus(r)).isEqualTo("3");
     assertThat(grpcMessage(r)).containsIgnoringCase("protobuf");
+  }
+
+  @Test
+  void oversizedMessageIsResourceExhausted() {
+    byte[] body = DurabilityIT.request(new Random(5), 60, new ArrayList<>()).toByteArray();
+    assertThat(body.length).isGreaterThan(65536);
+    AggregatedHttpResponse r = call(body);
+    assertThat(grpcStatus(r))
+        .as("status %s %s / %s", r.status(), r.headers(), r.trailers())
+        .isEqualTo("8");
   }
 
   private AggregatedHttpResponse call(byte[] message) {
