@@ -164,6 +164,11 @@ public final class SightlineTelemetry implements AutoCloseable {
     shutdownActions.add(requireNonNull(action, "action"));
   }
 
+  /** Whether {@link #close()} has run (or the shutdown hook has). */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   /** Exports everything buffered in the three signals' pipelines. */
   public CompletableResultCode flush() {
     return CompletableResultCode.ofAll(

@@ -61,11 +61,12 @@ public final class LogbackCorrelation {
     appender.start();
     ch.qos.logback.classic.Logger logger = context.getLogger(loggerName);
     logger.addAppender(appender);
-    ServiceIdentity.register(loggerName, ServiceIdentity.of(resource));
+    ServiceIdentity identity = ServiceIdentity.of(resource);
+    ServiceIdentity.register(loggerName, identity);
     return () -> {
       logger.detachAppender(appender);
       appender.stop();
-      ServiceIdentity.unregister(loggerName);
+      ServiceIdentity.unregister(loggerName, identity);
     };
   }
 

@@ -51,9 +51,12 @@ public record ServiceIdentity(String serviceName, String env, String version) {
     BY_PREFIX.put(requireNonNull(loggerPrefix, "loggerPrefix"), requireNonNull(identity, "id"));
   }
 
-  /** Removes the registration for {@code loggerPrefix}. */
-  public static void unregister(String loggerPrefix) {
-    BY_PREFIX.remove(loggerPrefix);
+  /**
+   * Removes the registration of {@code identity} for {@code loggerPrefix}, unless another identity
+   * has replaced it since (a newer deployment of the same service).
+   */
+  public static void unregister(String loggerPrefix, ServiceIdentity identity) {
+    BY_PREFIX.remove(loggerPrefix, identity);
   }
 
   /** The identity registered for the longest prefix of {@code loggerName}, if any. */

@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.View;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * Keeps metric cardinality bounded (seed 004 §2.3 and the pitfalls list): a view on every
@@ -38,17 +36,19 @@ public final class MetricCardinalityGuard {
       Set.of(
           "user.id",
           "user_id",
-          "userid",
+          "userId",
           "enduser.id",
           "customer.id",
           "request.id",
           "request_id",
-          "requestid",
+          "requestId",
           "http.request.id",
           "session.id",
           "session_id",
+          "sessionId",
           "order.id",
           "order_id",
+          "orderId",
           "trace_id",
           "span_id",
           "trace.id",
@@ -94,21 +94,13 @@ public final class MetricCardinalityGuard {
     return new Builder();
   }
 
-  /** Whether attribute {@code key} survives on metrics. Case-insensitive. */
+  /**
+   * Whether attribute {@code key} survives on metrics: exact match against the denied keys (it runs
+   * on every measurement, so no case folding; the defaults list the common spellings).
+   */
   public Predicate<String> attributeFilter() {
-    // Runs on every measurement: lower-case only keys that have upper-case letters.
-    return key ->
-        !(deniedKeys.contains(key)
-            || (hasUpperCase(key) && deniedKeys.contains(key.toLowerCase(Locale.ROOT))));
-  }
-
-  private static boolean hasUpperCase(String key) {
-    for (int i = 0, n = key.length(); i < n; i++) {
-      if (Character.isUpperCase(key.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
+    Set<String> denied = deniedKeys;
+    return key -> !denied.contains(key);
   }
 
   /** The view applied to every instrument. */
@@ -140,7 +132,7 @@ public final class MetricCardinalityGuard {
 
     private Builder() {}
 
-    /** Replaces the denied keys (matched case-insensitively). */
+    /** Replaces the denied keys (matched exactly). */
     public Builder deniedKeys(Set<String> keys) {
       this.deniedKeys = Set.copyOf(requireNonNull(keys, "keys"));
       return this;
@@ -156,11 +148,7 @@ public final class MetricCardinalityGuard {
     }
 
     public MetricCardinalityGuard build() {
-      return new MetricCardinalityGuard(
-          deniedKeys.stream()
-              .map(k -> k.toLowerCase(Locale.ROOT))
-              .collect(Collectors.toUnmodifiableSet()),
-          maxSeriesPerInstrument);
+      return new MetricCardinalityGuard(deniedKeys, maxSeriesPerInstrument);
     }
   }
 }

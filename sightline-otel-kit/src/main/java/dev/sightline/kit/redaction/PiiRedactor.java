@@ -61,8 +61,6 @@ public final class PiiRedactor {
           "http.response.header.set-cookie");
 
   private static final Pattern CARD = Pattern.compile("(?<![\\d.])(?:\\d[ -]?){12,18}\\d(?![\\d])");
-  private static final Pattern EMAIL =
-      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
   private static final Pattern CN_MOBILE = Pattern.compile("(?<![\\w+*])1[3-9]\\d{9}(?![\\w])");
   private static final Pattern INTERNATIONAL_PHONE =
       Pattern.compile("(?<![\\w+])\\+\\d(?:[ ()-]?\\d){7,14}(?![\\d])");
@@ -111,20 +109,49 @@ public final class PiiRedactor {
 
   /** Returns {@code text} with phone numbers, e-mail addresses and card numbers masked. */
   public String redact(String text) {
-    if (!mayContainPii(text)) {
+    // One pass over the text decides which detectors can match at all; most values need none.
+    int digitRun = 0; // digits, separators allowed
+    int maxDigitRun = 0;
+    int pureRun = 0; // digits only
+    int maxPureRun = 0;
+    boolean at = false;
+    boolean plus = false;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        maxDigitRun = Math.max(maxDigitRun, ++digitRun);
+        maxPureRun = Math.max(maxPureRun, ++pureRun);
+        continue;
+      }
+      pureRun = 0;
+      if (c == '@') {
+        at = true;
+      } else if (c == '+') {
+        plus = true;
+      } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
+        digitRun = 0;
+      }
+    }
+    if (!at && maxDigitRun < 7) {
       return text;
     }
     String result = text;
-    if (maskCards) {
+    if (maskCards && maxDigitRun >= 13) {
       result = replace(result, CARD, PiiRedactor::maskCard);
     }
-    if (maskEmails && result.indexOf('@') >= 0) {
-      result = replace(result, EMAIL, PiiRedactor::maskEmail);
+    if (maskEmails && at) {
+      result = maskEmails(result);
     }
     if (maskPhones) {
-      result = replace(result, CN_MOBILE, m -> maskMiddle(m, 3, 4));
-      result = replace(result, INTERNATIONAL_PHONE, m -> maskMiddle(m, 1, 2));
-      result = replace(result, NANP_PHONE, m -> maskMiddle(m, 0, 4));
+      if (maxPureRun >= 11) {
+        result = replace(result, CN_MOBILE, m -> maskMiddle(m, 3, 4));
+      }
+      if (plus && maxDigitRun >= 8) {
+        result = replace(result, INTERNATIONAL_PHONE, m -> maskMiddle(m, 1, 2));
+      }
+      if (maxDigitRun >= 10) {
+        result = replace(result, NANP_PHONE, m -> maskMiddle(m, 0, 4));
+      }
     }
     return result;
   }
@@ -154,30 +181,39 @@ public final class PiiRedactor {
    * in it (the log allow-list mode of seed 004 §3.3).
    */
   public Attributes redact(Attributes attributes, @Nullable Set<String> allowedKeys) {
-    if (attributes.isEmpty()) {
-      return attributes;
+    if (attributes.isEmpty() || !needsChange(attributes, allowedKeys)) {
+      return attributes; // the common case, without allocating
     }
-    boolean[] changed = {false};
     AttributesBuilder out = Attributes.builder();
     attributes.forEach(
         (key, value) -> {
           String name = key.getKey();
           if (allowedKeys != null && !allowedKeys.contains(name)) {
-            changed[0] = true;
             return;
           }
           if (isRedactedKey(name)) {
-            changed[0] = true;
             out.put(AttributeKey.stringKey(name), REDACTED);
             return;
           }
-          Object redacted = redactValue(key, value);
-          if (redacted != value) {
-            changed[0] = true;
-          }
-          putUnchecked(out, key, redacted);
+          putUnchecked(out, key, redactValue(key, value));
         });
-    return changed[0] ? out.build() : attributes;
+    return out.build();
+  }
+
+  private boolean needsChange(Attributes attributes, @Nullable Set<String> allowedKeys) {
+    boolean[] change = {false};
+    attributes.forEach(
+        (key, value) -> {
+          if (change[0]) {
+            return;
+          }
+          String name = key.getKey();
+          change[0] =
+              (allowedKeys != null && !allowedKeys.contains(name))
+                  || isRedactedKey(name)
+                  || redactValue(key, value) != value;
+        });
+    return change[0];
   }
 
   private Object redactValue(AttributeKey<?> key, Object value) {
@@ -206,24 +242,6 @@ public final class PiiRedactor {
   @SuppressWarnings("unchecked")
   private static void putUnchecked(AttributesBuilder builder, AttributeKey<?> key, Object value) {
     builder.put((AttributeKey<Object>) key, value);
-  }
-
-  /** Cheap pre-check: PII needs an '@' or a run of at least seven digits (ignoring separators). */
-  private static boolean mayContainPii(String text) {
-    int digits = 0;
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        if (++digits >= 7) {
-          return true;
-        }
-      } else if (c == '@') {
-        return true;
-      } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.' && c != '+') {
-        digits = 0;
-      }
-    }
-    return false;
   }
 
   private interface Masker {
@@ -301,9 +319,70 @@ public final class PiiRedactor {
     return sum % 10 == 0;
   }
 
-  private static String maskEmail(String match) {
-    int at = match.indexOf('@');
-    return match.charAt(0) + "***" + match.substring(at);
+  /**
+   * Masks {@code local@domain.tld} (first character of the local part kept). Scans outwards from
+   * each '@' rather than with a regular expression, which would retry from every position.
+   */
+  private static String maskEmails(String text) {
+    StringBuilder sb = null;
+    int copied = 0;
+    int from = 0;
+    int at;
+    while ((at = text.indexOf('@', from)) >= 0) {
+      int start = at;
+      while (start > copied && isLocalPart(text.charAt(start - 1))) {
+        start--;
+      }
+      int end = at + 1;
+      while (end < text.length() && isDomainPart(text.charAt(end))) {
+        end++;
+      }
+      while (end > at + 1 && !Character.isLetterOrDigit(text.charAt(end - 1))) {
+        end--; // a sentence's full stop is not part of the domain
+      }
+      int dot = text.lastIndexOf('.', end - 1);
+      if (start < at && dot > at + 1 && end - dot > 2 && letters(text, dot + 1, end)) {
+        if (sb == null) {
+          sb = new StringBuilder(text.length());
+        }
+        sb.append(text, copied, start).append(text.charAt(start)).append("***");
+        sb.append(text, at, end);
+        copied = end;
+        from = end;
+      } else {
+        from = at + 1;
+      }
+    }
+    return sb == null ? text : sb.append(text, copied, text.length()).toString();
+  }
+
+  private static boolean isLocalPart(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '%'
+        || c == '+'
+        || c == '-';
+  }
+
+  private static boolean isDomainPart(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '-';
+  }
+
+  private static boolean letters(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Replaces digits with '*' except the first {@code keepFirst} and last {@code keepLast}. */

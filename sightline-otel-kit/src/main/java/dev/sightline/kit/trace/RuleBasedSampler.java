@@ -146,6 +146,7 @@ public final class RuleBasedSampler implements Sampler {
     final String pattern;
     final double ratio;
     final @Nullable String exact;
+    final @Nullable String prefix;
     final @Nullable Pattern glob;
     final Sampler sampler;
 
@@ -153,11 +154,18 @@ public final class RuleBasedSampler implements Sampler {
       this.target = target;
       this.pattern = pattern;
       this.ratio = checkRatio(ratio);
-      if (pattern.indexOf('*') < 0) {
+      int star = pattern.indexOf('*');
+      if (star < 0) {
         this.exact = pattern;
+        this.prefix = null;
+        this.glob = null;
+      } else if (star == pattern.length() - 1) {
+        this.exact = null;
+        this.prefix = pattern.substring(0, star); // the common "Inventory.*": no regex per span
         this.glob = null;
       } else {
         this.exact = null;
+        this.prefix = null;
         String[] parts = pattern.split("\\*", -1);
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < parts.length; i++) {
@@ -175,7 +183,13 @@ public final class RuleBasedSampler implements Sampler {
       if (value == null) {
         return false;
       }
-      return exact != null ? exact.equals(value) : glob.matcher(value).matches();
+      if (exact != null) {
+        return exact.equals(value);
+      }
+      if (prefix != null) {
+        return value.startsWith(prefix);
+      }
+      return glob.matcher(value).matches();
     }
 
     @Override

@@ -4,21 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A span about to be started around a body: name, kind, start attributes, links and an optional
- * explicit parent context. Obtained from {@link Traced#span(String)}; reusable, but not thread-safe
- * while being configured.
+ * explicit parent context. Obtained from {@link Traced#span(String)}; not thread-safe: configure
+ * and call it on one thread (it may be called again there).
  *
  * <pre>{@code
  * Stock stock = traced.span("Inventory.StockRepository.QueryStock")
@@ -32,8 +30,8 @@ public final class SpanCall {
   private final String name;
   private SpanKind kind = SpanKind.INTERNAL;
   private @Nullable Context parent;
-  private final io.opentelemetry.api.common.AttributesBuilder attributes = Attributes.builder();
-  private final List<SpanContext> links = new ArrayList<>(0);
+  private @Nullable AttributesBuilder attributes;
+  private @Nullable List<SpanContext> links;
 
   SpanCall(Traced traced, String name) {
     this.traced = traced;
@@ -57,18 +55,28 @@ public final class SpanCall {
 
   /** Adds a start attribute (visible to samplers). */
   public <T> SpanCall attribute(AttributeKey<T> key, T value) {
-    attributes.put(requireNonNull(key, "key"), requireNonNull(value, "value"));
+    attributes().put(requireNonNull(key, "key"), requireNonNull(value, "value"));
     return this;
   }
 
   /** Adds all {@code attributes} as start attributes. */
   public SpanCall attributes(Attributes attributes) {
-    this.attributes.putAll(requireNonNull(attributes, "attributes"));
+    attributes().putAll(requireNonNull(attributes, "attributes"));
     return this;
+  }
+
+  private AttributesBuilder attributes() {
+    if (attributes == null) {
+      attributes = Attributes.builder();
+    }
+    return attributes;
   }
 
   /** Links the span to {@code linked}, for example a batch's messages. */
   public SpanCall link(SpanContext linked) {
+    if (links == null) {
+      links = new ArrayList<>(2);
+    }
     links.add(requireNonNull(linked, "linked"));
     return this;
   }
@@ -77,30 +85,16 @@ public final class SpanCall {
   public <T, E extends Exception> T call(SpanBody<T, E> body) throws E {
     requireNonNull(body, "body");
     Context context = parent != null ? parent : Context.current();
-    SpanBuilder builder =
-        traced
-            .tracer()
-            .spanBuilder(name)
-            .setParent(context)
-            .setSpanKind(kind)
-            .setAllAttributes(attributes.build());
-    for (SpanContext link : links) {
-      builder.addLink(link);
+    SpanBuilder builder = traced.tracer().spanBuilder(name).setParent(context).setSpanKind(kind);
+    if (attributes != null) {
+      builder.setAllAttributes(attributes.build());
     }
-    Span span = builder.startSpan();
-    try (Scope ignored = context.with(span).makeCurrent()) {
-      T result = body.apply(span);
-      span.setStatus(StatusCode.OK);
-      return result;
-    } catch (Exception e) {
-      traced.recordFailure(span, e);
-      throw e;
-    } catch (Error e) {
-      traced.recordFailure(span, e);
-      throw e;
-    } finally {
-      span.end();
+    if (links != null) {
+      for (SpanContext link : links) {
+        builder.addLink(link);
+      }
     }
+    return traced.execute(builder.startSpan(), context, body);
   }
 
   /** Runs {@code action} in the span; failures are recorded and rethrown. */

@@ -7,6 +7,8 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -66,7 +68,10 @@ public final class Traced {
 
   /** Runs {@code body} in an internal span named {@code spanName} and returns its result. */
   public <T, E extends Exception> T call(String spanName, SpanBody<T, E> body) throws E {
-    return span(spanName).call(body);
+    requireNonNull(spanName, "spanName");
+    requireNonNull(body, "body");
+    Context context = Context.current();
+    return execute(tracer.spanBuilder(spanName).setParent(context).startSpan(), context, body);
   }
 
   /** Runs {@code callable} in an internal span named {@code spanName} and returns its result. */
@@ -85,14 +90,34 @@ public final class Traced {
    * spanName}.
    */
   public <I, O> Function<I, O> wrap(String spanName, Function<I, O> function) {
+    requireNonNull(spanName, "spanName");
     requireNonNull(function, "function");
-    SpanCall call = span(spanName);
-    return input -> call.call(span -> function.apply(input));
+    return input -> call(spanName, span -> function.apply(input));
   }
 
   /** Starts describing a span (kind, attributes, parent) to run a body in. */
   public SpanCall span(String spanName) {
     return new SpanCall(this, requireNonNull(spanName, "spanName"));
+  }
+
+  /**
+   * Runs {@code body} with {@code span} current in {@code context}: status OK on return; on a
+   * throw, the failure recorded and classified, and the throwable rethrown; the span ended.
+   */
+  <T, E extends Exception> T execute(Span span, Context context, SpanBody<T, E> body) throws E {
+    try (Scope ignored = context.with(span).makeCurrent()) {
+      T result = body.apply(span);
+      span.setStatus(StatusCode.OK);
+      return result;
+    } catch (Exception e) {
+      recordFailure(span, e);
+      throw e;
+    } catch (Error e) {
+      recordFailure(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   /**

@@ -73,10 +73,14 @@ class MetricCardinalityGuardTest {
   }
 
   @Test
-  void matchingIsCaseInsensitive() {
+  void defaultsCoverTheCommonSpellingsAndKeepLowCardinalityKeys() {
     MetricCardinalityGuard guard = MetricCardinalityGuard.defaults();
-    assertThat(guard.attributeFilter().test("User.Id")).isFalse();
-    assertThat(guard.attributeFilter().test("http.route")).isTrue();
+    for (String key : List.of("user.id", "user_id", "userId", "request_id", "url.path")) {
+      assertThat(guard.attributeFilter().test(key)).as(key).isFalse();
+    }
+    for (String key : List.of("http.route", "http.request.method", "tenant.id")) {
+      assertThat(guard.attributeFilter().test(key)).as(key).isTrue();
+    }
   }
 
   @Test

@@ -33,8 +33,12 @@ class PiiRedactorTest {
 
   @Test
   void masksEmailAddresses() {
-    assertThat(redactor.redact("confirmation sent to alice.smith@example.co.uk"))
-        .isEqualTo("confirmation sent to a***@example.co.uk");
+    assertThat(redactor.redact("confirmation sent to alice.smith@example.co.uk."))
+        .isEqualTo("confirmation sent to a***@example.co.uk.");
+    assertThat(redactor.redact("cc: x@y.io, bob+shop@mail.example.com"))
+        .isEqualTo("cc: x***@y.io, b***@mail.example.com");
+    String notEmails = "user@localhost, @mention, a@b.c, team@ example.com";
+    assertThat(redactor.redact(notEmails)).isSameAs(notEmails);
   }
 
   @Test

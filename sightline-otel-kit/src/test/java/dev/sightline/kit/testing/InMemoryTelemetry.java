@@ -78,6 +78,9 @@ public final class InMemoryTelemetry implements AutoCloseable {
 
   /** Exports everything buffered; fails if that takes more than 10 s. */
   public InMemoryTelemetry flush() {
+    if (telemetry.isClosed()) {
+      return this; // closing flushed everything
+    }
     if (!telemetry.flush().join(10, TimeUnit.SECONDS).isSuccess()) {
       throw new AssertionError("flush failed or timed out");
     }

@@ -72,6 +72,24 @@ class RuleBasedSamplerTest {
   }
 
   @Test
+  void patternsMatchExactlyByPrefixOrAsAGlob() {
+    Sampler sampler =
+        RuleBasedSampler.builder()
+            .defaultRatio(0.0)
+            .spanNameRatio("*.Replenish", 1.0)
+            .routeRatio("/api/*/orders", 1.0)
+            .build();
+    assertThat(root(sampler, "Inventory.StockService.Replenish", Attributes.empty()))
+        .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+    assertThat(root(sampler, "Inventory.StockService.Replenished", Attributes.empty()))
+        .isEqualTo(SamplingDecision.DROP);
+    assertThat(root(sampler, "GET", Attributes.of(RuleBasedSampler.HTTP_ROUTE, "/api/v2/orders")))
+        .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+    assertThat(root(sampler, "GET", Attributes.of(RuleBasedSampler.HTTP_ROUTE, "/api/v2/items")))
+        .isEqualTo(SamplingDecision.DROP);
+  }
+
+  @Test
   void ratiosAreApplied() {
     Sampler sampler =
         RuleBasedSampler.builder().defaultRatio(0.1).routeRatio("/checkout", 0.5).build();

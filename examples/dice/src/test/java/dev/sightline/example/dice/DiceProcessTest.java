@@ -88,11 +88,14 @@ class DiceProcessTest {
     // 130 = terminated by SIGINT after the shutdown hooks ran (the JVM's convention)
     assertThat(process.exitValue()).as(all).isEqualTo(130);
     assertThat(all)
-        .contains("dice: stopping, flushing telemetry")
-        .contains("'roll'") // the console span exporter
-        .contains("GET /rolldice/{player}")
-        .contains("Bob is rolling the dice") // the console log exporter
-        .contains("service.version=\"0.1.0-test\"") // OTEL_RESOURCE_ATTRIBUTES honoured
-        .contains("name=dice.rolls"); // exported only by the shutdown flush
+        .contains("span 'roll' trace=")
+        .contains("span 'GET /rolldice/{player}' trace=")
+        .contains("log INFO 'Bob is rolling the dice' trace=")
+        .contains("service.version=\"0.1.0-test\""); // OTEL_RESOURCE_ATTRIBUTES honoured
+    // the metric export interval (10 s) has not elapsed: only the shutdown flush exports them
+    int stopping = all.indexOf("dice: stopping, flushing telemetry");
+    assertThat(stopping).isNotNegative();
+    assertThat(all.indexOf("metric dice.rolls {roll} LONG_SUM scope=rolldice"))
+        .isGreaterThan(stopping);
   }
 }

@@ -1,0 +1,5 @@
+/** Fault injection: the faults a real incident would bring, switchable at run time. */
+@NullMarked
+package dev.sightline.example.shop.faults;
+
+import org.jspecify.annotations.NullMarked;
