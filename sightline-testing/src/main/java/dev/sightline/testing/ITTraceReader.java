@@ -333,6 +333,60 @@ public abstract class ITTraceReader extends ITStorage {
   }
 
   @Test
+  void search_ordersByTraceStart_notByMatchingSpan() {
+    // Trace A starts first but its matching span comes later than trace B's start.
+    long t = NOW_NANOS - 30 * MINUTE;
+    String a = TestObjects.traceId(501);
+    String b = TestObjects.traceId(502);
+    accept(
+        List.of(
+            span(TENANT, a, "c000000000000001", "", "frontend", "GET /a", t, 300 * MILLI),
+            span(
+                TENANT,
+                a,
+                "c000000000000002",
+                "c000000000000001",
+                "db",
+                "Query",
+                t + 200 * MILLI,
+                MILLI),
+            span(
+                TENANT,
+                b,
+                "d000000000000001",
+                "",
+                "frontend",
+                "GET /b",
+                t + 100 * MILLI,
+                300 * MILLI),
+            span(
+                TENANT,
+                b,
+                "d000000000000002",
+                "d000000000000001",
+                "db",
+                "Query",
+                t + 110 * MILLI,
+                MILLI)));
+
+    Q query = q().service("db").range(t - MINUTE, t + MINUTE);
+    assertThat(searchIds(query)).containsExactly(b, a);
+    assertThat(searchIds(query.limit(1))).containsExactly(b);
+  }
+
+  @Test
+  void spanStoredTwice_isReturnedAndCountedOnce() {
+    accept(TRACE);
+    accept(TRACE.subList(0, 2));
+
+    assertSameSpans(storage().traceReader().getTrace(TENANT, TRACE_ID), TRACE);
+    assertThat(search(q().service(TRACE.get(0).serviceName())))
+        .filteredOn(t -> t.traceId().equals(TRACE_ID))
+        .singleElement()
+        .satisfies(t -> assertThat(t.spanCount()).isEqualTo(TRACE.size()));
+  }
+
+  @Test
   void search_byService() {
     acceptAll();
 

@@ -31,6 +31,9 @@ final class DuckDbTraceReader implements TraceReader {
   private static final String GET_TRACE =
       "SELECT " + SpanRows.COLUMNS + " FROM spans WHERE trace_id = ?::HUGEINT";
 
+  /** How far outside the searched range spans of a matching trace are still summarised. */
+  static final long TRACE_WINDOW_SLACK_NANOS = 3_600_000_000_000L;
+
   private final ReaderConnections connections;
 
   DuckDbTraceReader(ReaderConnections connections) {
@@ -58,7 +61,7 @@ final class DuckDbTraceReader implements TraceReader {
               return out;
             });
     spans.sort(TRACE_ORDER);
-    return spans;
+    return withoutDuplicates(spans);
   }
 
   @Override
@@ -97,25 +100,30 @@ final class DuckDbTraceReader implements TraceReader {
       params.add(pointer);
       params.add(e.getValue());
     }
-    params.add(query.limit());
     params.add(query.tenant());
-    // Candidates: traces with a matching span, newest matching span first. Summaries then cover
-    // every span of each candidate trace, whatever its time or criteria.
+    params.add(saturatedSubtract(query.startUnixNano(), TRACE_WINDOW_SLACK_NANOS));
+    params.add(saturatedAdd(query.endUnixNano(), TRACE_WINDOW_SLACK_NANOS));
+    params.add(query.limit());
+    // Candidates: traces with at least one matching span. Each summary covers every span of its
+    // trace that starts within an hour of the searched range (so the join never scans all retained
+    // days), results newest first by trace start. Spans stored twice (an export retried after a
+    // slow acknowledgement) are counted once.
     String sql =
-        "WITH matches AS ("
-            + " SELECT trace_id, min(start_ns) AS first_match FROM spans WHERE "
+        "WITH matched AS (SELECT DISTINCT trace_id FROM spans WHERE "
             + where
-            + " GROUP BY trace_id ORDER BY first_match DESC LIMIT ?)"
-            + " SELECT s.trace_id,"
-            + " first(s.service ORDER BY s.parent_span_id IS NOT NULL, s.start_ns, s.span_id),"
-            + " first(s.name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns, s.span_id),"
-            + " min(s.start_ns), max(s.end_ns) - min(s.start_ns), count(*),"
-            + " count(*) FILTER (WHERE s.status_code = "
+            + "), summaries AS (SELECT s.trace_id,"
+            + " first(s.service ORDER BY s.parent_span_id IS NOT NULL, s.start_ns, s.span_id) AS rs,"
+            + " first(s.name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns, s.span_id) AS rn,"
+            + " min(s.start_ns) AS trace_start, max(s.end_ns) - min(s.start_ns) AS duration,"
+            + " count(DISTINCT s.span_id) AS span_count,"
+            + " count(DISTINCT s.span_id) FILTER (WHERE s.status_code = "
             + StatusCode.ERROR.ordinal()
-            + "), list_distinct(list(s.service))"
-            + " FROM spans s JOIN matches m ON s.trace_id = m.trace_id"
-            + " WHERE s.tenant = ?"
-            + " GROUP BY s.trace_id ORDER BY min(s.start_ns) DESC, s.trace_id";
+            + ") AS error_count, list_distinct(list(s.service)) AS services"
+            + " FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM matched)"
+            + " AND s.tenant = ? AND s.start_ns >= ? AND s.start_ns < ?"
+            + " GROUP BY s.trace_id)"
+            + " SELECT trace_id, rs, rn, trace_start, duration, span_count, error_count, services"
+            + " FROM summaries ORDER BY trace_start DESC, trace_id LIMIT ?";
     return connections.run(
         c -> {
           List<TraceSummary> out = new ArrayList<>();
@@ -176,6 +184,26 @@ final class DuckDbTraceReader implements TraceReader {
     List<ServiceOperations> out = new ArrayList<>(byService.size());
     byService.forEach((service, ops) -> out.add(new ServiceOperations(service, ops)));
     return out;
+  }
+
+  /**
+   * A span stored twice (a client retried an export whose acknowledgement it did not see) is
+   * returned once.
+   */
+  private static List<Span> withoutDuplicates(List<Span> spans) {
+    Map<String, Span> bySpanId = new LinkedHashMap<>();
+    for (Span s : spans) bySpanId.putIfAbsent(s.spanId(), s);
+    return bySpanId.size() == spans.size() ? spans : new ArrayList<>(bySpanId.values());
+  }
+
+  private static long saturatedSubtract(long a, long b) {
+    long r = a - b;
+    return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
@@ -46,7 +47,22 @@ final class GroupCommitWriter implements TelemetryWriter {
       List<SpanRows.Row> spans,
       List<LogRows.Row> logs,
       List<MetricRows.Row> metrics,
-      CompletableFuture<Void> future) {}
+      CompletableFuture<Void> future,
+      AtomicBoolean settled) {
+    Pending(
+        int items,
+        List<SpanRows.Row> spans,
+        List<LogRows.Row> logs,
+        List<MetricRows.Row> metrics,
+        CompletableFuture<Void> future) {
+      this(items, spans, logs, metrics, future, new AtomicBoolean());
+    }
+
+    /** True the first time only: each pending write is completed or failed exactly once. */
+    boolean settle() {
+      return settled.compareAndSet(false, true);
+    }
+  }
 
   private static final Pending STOP =
       new Pending(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
@@ -138,10 +154,14 @@ final class GroupCommitWriter implements TelemetryWriter {
       return CompletableFuture.failedFuture(e);
     }
     queue.add(pending);
-    if (closed && queue.remove(pending)) {
-      // lost the race with close(): the writer may already have stopped
+    if ((closed || fatal != null) && queue.remove(pending)) {
+      // lost the race with close() or a writer failure: the writer may already have stopped
       queuedItems.addAndGet(-n);
-      return CompletableFuture.failedFuture(new IllegalStateException("storage is closed"));
+      Throwable cause = fatal;
+      return CompletableFuture.failedFuture(
+          cause != null
+              ? new IllegalStateException("writer failed", cause)
+              : new IllegalStateException("storage is closed"));
     }
     return pending.future();
   }
@@ -217,6 +237,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     double seconds = Math.max(1e-6, (System.nanoTime() - start) / 1e9);
     itemsPerSecond = 0.8 * itemsPerSecond + 0.2 * (items / seconds);
     for (Pending p : group) {
+      if (!p.settle()) continue;
       queuedItems.addAndGet(-p.items());
       completer.execute(() -> p.future().complete(null));
     }
@@ -269,6 +290,7 @@ final class GroupCommitWriter implements TelemetryWriter {
   }
 
   private void fail(Pending p, Throwable t) {
+    if (!p.settle()) return;
     queuedItems.addAndGet(-p.items());
     completer.execute(() -> p.future().completeExceptionally(t));
   }
