@@ -92,8 +92,12 @@ public final class QueryParameters {
     }
     try {
       Instant instant = OffsetDateTime.parse(s).toInstant();
-      return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-    } catch (DateTimeParseException | ArithmeticException e) {
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+    } catch (ArithmeticException e) {
+      throw new InvalidParameterException(
+          name, "out of range (years 1678 to 2262 are representable): '" + v + "'");
+    } catch (DateTimeParseException e) {
       throw new InvalidParameterException(
           name, "expected RFC 3339 (e.g. 2026-11-21T08:00:00Z) or epoch milliseconds: '" + v + "'");
     }

@@ -64,7 +64,12 @@ public final class QueryService {
   }
 
   /** {@code GET /api/v1/traces/{traceId}}. */
-  public ApiResponse getTrace(String tenant, String traceId) {
+  public ApiResponse getTrace(String tenant, String traceId, QueryParameters p) {
+    try {
+      rejectUnknown(p, Set.of(), false);
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
     if (!Ids.isValidTraceId(traceId)) {
       return error(400, "traceId", "must be 32 hex characters (16 bytes), not all zero");
     }
@@ -300,12 +305,13 @@ public final class QueryService {
     for (String name : p.names()) {
       if (known.contains(name) || (allowAttr && name.startsWith("attr."))) continue;
       List<String> sorted = new ArrayList<>(known);
+      if (allowAttr) sorted.add("attr.KEY");
       sorted.sort(null);
       throw new InvalidParameterException(
           name,
-          "unknown parameter; known: "
-              + String.join(", ", sorted)
-              + (allowAttr ? ", attr.KEY" : ""));
+          sorted.isEmpty()
+              ? "this endpoint takes no parameters"
+              : "unknown parameter; known: " + String.join(", ", sorted));
     }
   }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,9 @@ public final class SightlineServer implements AutoCloseable {
   private final ServerConfig config;
   private final StorageComponent storage;
   private final SelfTelemetry telemetry;
+  private final OtlpReceivers receivers;
   private final EventLoopGroup eventLoops;
+  private final EventLoopGroup apiEventLoops;
   private final Server otlpGrpc;
   private final Server otlpHttp;
   private final Server api;
@@ -57,8 +60,9 @@ public final class SightlineServer implements AutoCloseable {
         DuckDbStorage.builder()
             .dataDir(config.dataDir())
             .queueCapacity(config.writeQueueItems())
+            .memoryLimit(config.storageMemoryLimit())
             .build();
-    OtlpReceivers receivers =
+    this.receivers =
         OtlpReceivers.builder()
             .writer(storage.writer())
             .telemetry(telemetry)
@@ -68,19 +72,22 @@ public final class SightlineServer implements AutoCloseable {
     QueryApi queryApi =
         new QueryApi(QueryService.builder().storage(storage).build(), storage, telemetry);
     this.eventLoops = EventLoopGroups.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    // The API has its own event loop so that heavy ingest never delays /healthz or queries.
+    this.apiEventLoops = EventLoopGroups.newEventLoopGroup(1);
 
-    ServerBuilder grpc = base(config.otlpGrpc());
+    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops);
     // The gRPC service enforces the message limit and answers RESOURCE_EXHAUSTED; the HTTP/2 stream
     // limit sits above it (framing, and a compressed message may be followed by nothing else) so
     // that
     // clients get a gRPC status rather than a bare HTTP 413.
     grpc.maxRequestLength(2 * config.maxRequestBytes() + 65536);
     receivers.bindGrpc(grpc);
-    ServerBuilder http = base(config.otlpHttp());
+    ServerBuilder http = base(config.otlpHttp(), eventLoops);
+    http.errorHandler(receivers.httpErrorHandler());
     receivers.bindHttp(http);
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
     QueryApi.bindHealthAndMetrics(http, storage, telemetry);
-    ServerBuilder apiBuilder = base(config.http());
+    ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
     queryApi.bind(apiBuilder);
 
     this.otlpGrpc = grpc.build();
@@ -116,10 +123,10 @@ public final class SightlineServer implements AutoCloseable {
     return server;
   }
 
-  private ServerBuilder base(ListenAddress address) {
+  private static ServerBuilder base(ListenAddress address, EventLoopGroup workers) {
     return Server.builder()
         .http(address.toSocketAddress())
-        .workerGroup(eventLoops, false)
+        .workerGroup(workers, false)
         .requestTimeout(Duration.ofSeconds(60))
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(30));
   }
@@ -171,14 +178,26 @@ public final class SightlineServer implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    List<Throwable> errors = new ArrayList<>();
     retention.shutdownNow();
-    List<RuntimeException> errors = new ArrayList<>();
-    for (Server s : List.of(otlpGrpc, otlpHttp, api)) {
+    // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
+    // (which wait for durability).
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (Server s : List.of(otlpGrpc, otlpHttp, api)) stops.add(s.stop());
+    for (CompletableFuture<Void> stop : stops) {
       try {
-        s.stop().join();
+        stop.join();
       } catch (RuntimeException e) {
         errors.add(e);
       }
+    }
+    receivers.close();
+    try {
+      if (!retention.awaitTermination(60, TimeUnit.SECONDS)) {
+        errors.add(new IllegalStateException("retention run still going after 60 s"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       storage.close();
@@ -186,8 +205,9 @@ public final class SightlineServer implements AutoCloseable {
       errors.add(e);
     }
     eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    apiEventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS);
     if (!errors.isEmpty()) {
-      RuntimeException first = errors.get(0);
+      RuntimeException first = new IllegalStateException("errors while stopping", errors.get(0));
       for (int i = 1; i < errors.size(); i++) first.addSuppressed(errors.get(i));
       throw first;
     }

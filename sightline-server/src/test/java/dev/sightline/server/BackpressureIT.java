@@ -120,6 +120,42 @@ class BackpressureIT {
     }
   }
 
+  @Test
+  void tooManyBytesInFlightAnswers429() throws Exception {
+    try (TestServer server =
+        TestServer.start(dataDir, "max-request-bytes", "200000", "max-inflight-bytes", "200000")) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      ConcurrentLinkedQueue<HttpResponse<byte[]>> throttled = new ConcurrentLinkedQueue<>();
+      List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < 8; t++) {
+        int seed = 200 + t;
+        pool.submit(
+            () -> {
+              Random random = new Random(seed);
+              for (int i = 0; i < 15; i++) {
+                List<String> ids = new ArrayList<>();
+                byte[] body = DurabilityIT.request(random, 60, ids).toByteArray();
+                HttpResponse<byte[]> r = server.post("/v1/traces", "application/x-protobuf", body);
+                if (r.statusCode() == 429) throttled.add(r);
+                else if (r.statusCode() == 200) acknowledged.addAll(ids);
+              }
+              return null;
+            });
+      }
+      pool.shutdown();
+      assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(throttled).isNotEmpty();
+      HttpResponse<byte[]> r = throttled.peek();
+      assertThat(r.headers().firstValue("retry-after")).isPresent();
+      Status status = Status.parseFrom(r.body());
+      assertThat(status.getCode()).isEqualTo(8);
+      assertThat(status.getMessage()).contains("in flight");
+      for (String id : acknowledged) {
+        assertThat(server.get("/api/v1/traces/" + id).status()).isEqualTo(200);
+      }
+    }
+  }
+
   private static AggregatedHttpResponse grpcExport(WebClient client, byte[] message) {
     ByteBuffer framed = ByteBuffer.allocate(5 + message.length);
     framed.put((byte) 0).putInt(message.length).put(message);

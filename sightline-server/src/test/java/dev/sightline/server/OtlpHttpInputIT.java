@@ -196,10 +196,15 @@ class OtlpHttpInputIT {
   }
 
   @Test
-  void oversizedBodyIs413() {
+  void oversizedBodyIs413WithStatus() throws IOException {
     byte[] body = new byte[70_000];
     HttpResponse<byte[]> r = server.post("/v1/traces", PROTOBUF, body);
     assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(Status.parseFrom(r.body()).getMessage()).contains("exceeds the limit of 65536");
+    HttpResponse<byte[]> asJson = server.post("/v1/logs", JSON, body);
+    assertThat(asJson.statusCode()).isEqualTo(413);
+    assertThat(TestServer.JSON.readTree(asJson.body()).get("message").asText())
+        .contains("exceeds the limit");
   }
 
   @Test
@@ -259,6 +264,15 @@ class OtlpHttpInputIT {
     assertThat(badStart.json().get("error").get("parameter").asText()).isEqualTo("start");
     TestServer.Response badLimit = server.get("/api/v1/logs?limit=-3");
     assertThat(badLimit.json().get("error").get("parameter").asText()).isEqualTo("limit");
+    TestServer.Response farFuture = server.get("/api/v1/traces?end=9999-01-01T00:00:00Z");
+    assertThat(farFuture.status()).isEqualTo(400);
+    assertThat(farFuture.json().get("error").get("parameter").asText()).isEqualTo("end");
+    TestServer.Response paramOnGet =
+        server.get("/api/v1/traces/0123456789abcdef0123456789abcdef?foo=1");
+    assertThat(paramOnGet.status()).isEqualTo(400);
+    assertThat(paramOnGet.json().get("error").get("parameter").asText()).isEqualTo("foo");
+    TestServer.Response fullWidth = server.get("/api/v1/traces/" + "\uFF11".repeat(32));
+    assertThat(fullWidth.status()).isEqualTo(400);
     TestServer.Response typo = server.get("/api/v1/traces?serivce=x");
     assertThat(typo.status()).isEqualTo(400);
     assertThat(typo.json().get("error").get("parameter").asText()).isEqualTo("serivce");

@@ -30,14 +30,22 @@ public final class Ids {
     if ((n & 1) != 0) throw new IllegalArgumentException("odd number of hex digits: " + n);
     byte[] out = new byte[n / 2];
     for (int i = 0; i < n; i += 2) {
-      int hi = Character.digit(hex.charAt(i), 16);
-      int lo = Character.digit(hex.charAt(i + 1), 16);
+      int hi = hexValue(hex.charAt(i));
+      int lo = hexValue(hex.charAt(i + 1));
       if (hi < 0 || lo < 0) {
         throw new IllegalArgumentException("not a hex digit at offset " + (hi < 0 ? i : i + 1));
       }
       out[i / 2] = (byte) ((hi << 4) | lo);
     }
     return out;
+  }
+
+  /** The value of an ASCII hex digit, or -1 (unlike {@link Character#digit}, no other scripts). */
+  private static int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
   }
 
   /** True when {@code id} is 32 hex characters (either case) and not all zeros. */
@@ -55,7 +63,7 @@ public final class Ids {
     boolean nonZero = false;
     for (int i = 0; i < length; i++) {
       char c = id.charAt(i);
-      if (Character.digit(c, 16) < 0) return false;
+      if (hexValue(c) < 0) return false;
       if (c != '0') nonZero = true;
     }
     return nonZero;

@@ -12,6 +12,9 @@ sealed interface IngestOutcome {
   /** The body could not be decoded: HTTP 400 / gRPC INVALID_ARGUMENT. Not retryable. */
   record Invalid(String message) implements IngestOutcome {}
 
+  /** The (decompressed) body exceeds the limit: HTTP 413 / gRPC RESOURCE_EXHAUSTED. */
+  record TooLarge(String message) implements IngestOutcome {}
+
   /** Nothing stored, try again later: HTTP 503 / gRPC UNAVAILABLE, with a retry hint. */
   record Unavailable(String message, Duration retryAfter) implements IngestOutcome {}
 

@@ -1,29 +1,51 @@
 package dev.sightline.otlp.receiver;
 
-import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.core.storage.TelemetryWriter;
 import dev.sightline.otlp.MappedBatch;
 import dev.sightline.otlp.OtlpDecodeException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport-independent ingest path: decode, validate and map, write, and acknowledge only once
- * storage reports the batch durable. Never throws into the caller: every failure becomes an {@link
- * IngestOutcome}. Bounds the request bytes in flight so that a slow storage turns into retryable
- * answers instead of heap growth.
+ * The transport-independent ingest path: decompress, decode, validate and map (on a CPU executor,
+ * never on an event loop), write, and acknowledge only once storage reports the batch durable.
+ * Never throws into the caller: every failure becomes an {@link IngestOutcome}.
+ *
+ * <p>Memory is bounded by the request bytes in flight: a transport reserves a request's size before
+ * buffering it when the size is declared ({@code Content-Length}), and the reservation grows to the
+ * decompressed size; past the limit requests are refused with a retryable status instead of piling
+ * up while storage is slow.
  */
 final class IngestPipeline {
   private static final Logger logger = LoggerFactory.getLogger(IngestPipeline.class);
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
+  /** Reads a request body, e.g. decompressing it; runs on the decode executor. */
+  @FunctionalInterface
+  interface BodySource {
+    byte[] read() throws IOException;
+  }
+
+  /** The body exceeds the limit after decompression. */
+  static final class BodyTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLargeException(String message) {
+      super(message);
+    }
+  }
+
   private final TelemetryWriter writer;
+  private final Executor decodeExecutor;
   private final IngestMetrics metrics;
   private final long maxInFlightBytes;
   private final Duration retryAfter;
@@ -32,50 +54,103 @@ final class IngestPipeline {
   private final LongAdder suppressedErrors = new LongAdder();
 
   IngestPipeline(
-      TelemetryWriter writer, SelfTelemetry telemetry, long maxInFlightBytes, Duration retryAfter) {
+      TelemetryWriter writer,
+      Executor decodeExecutor,
+      IngestMetrics metrics,
+      long maxInFlightBytes,
+      Duration retryAfter) {
     this.writer = writer;
-    this.metrics = new IngestMetrics(telemetry);
+    this.decodeExecutor = decodeExecutor;
+    this.metrics = metrics;
     this.maxInFlightBytes = maxInFlightBytes;
     this.retryAfter = retryAfter;
-    telemetry.gauge(
-        "sightline_receiver_inflight_bytes",
-        "Request bytes decoded or waiting for storage.",
-        inFlightBytes::get);
-    telemetry.gauge(
-        "sightline_storage_queue_items",
-        "Items accepted by storage and not yet durable.",
-        () -> writer.queuedItems());
   }
 
   IngestMetrics metrics() {
     return metrics;
   }
 
-  /** Runs one export request whose body is already read (and decompressed). */
-  <T> CompletableFuture<IngestOutcome> ingest(
-      SignalCodec<T> codec, Transport transport, byte[] body, boolean json, String tenant) {
-    long size = body.length;
-    long now = inFlightBytes.addAndGet(size);
-    if (now > maxInFlightBytes && now != size) {
-      inFlightBytes.addAndGet(-size);
-      return CompletableFuture.completedFuture(
-          new IngestOutcome.Throttled(
-              "too many request bytes in flight (limit "
-                  + maxInFlightBytes
-                  + "); retry after "
-                  + retryAfter.toSeconds()
-                  + "s",
-              retryAfter));
+  long inFlightBytes() {
+    return inFlightBytes.get();
+  }
+
+  /**
+   * Reserves {@code bytes} of the in-flight budget. A single request larger than the budget is
+   * admitted when nothing else is in flight, so that the per-request limit alone decides.
+   *
+   * @return null when reserved (release it later), else the answer to give the client
+   */
+  IngestOutcome.@Nullable Throttled reserve(long bytes) {
+    long now = inFlightBytes.addAndGet(bytes);
+    if (now > maxInFlightBytes && now != bytes) {
+      inFlightBytes.addAndGet(-bytes);
+      return new IngestOutcome.Throttled(
+          "too many request bytes in flight (limit "
+              + maxInFlightBytes
+              + "); retry after "
+              + retryAfter.toSeconds()
+              + "s",
+          retryAfter);
     }
+    return null;
+  }
+
+  void release(long bytes) {
+    inFlightBytes.addAndGet(-bytes);
+  }
+
+  /**
+   * Runs one export request whose {@code reserved} bytes are already reserved; releases them (and
+   * whatever the decompressed body added) when the outcome is known.
+   */
+  <T> CompletableFuture<IngestOutcome> ingest(
+      SignalCodec<T> codec,
+      Transport transport,
+      BodySource body,
+      boolean json,
+      String tenant,
+      long reserved) {
+    long[] held = {reserved};
     CompletableFuture<IngestOutcome> result;
     try {
-      result = decodeAndWrite(codec, transport, body, json, tenant);
+      result =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    byte[] bytes;
+                    try {
+                      bytes = body.read();
+                    } catch (BodyTooLargeException e) {
+                      metrics
+                          .rejected
+                          .labels(codec.label(), transport.label(), "too_large")
+                          .increment();
+                      return CompletableFuture.<IngestOutcome>completedFuture(
+                          new IngestOutcome.TooLarge(e.getMessage()));
+                    } catch (IOException e) {
+                      metrics
+                          .rejected
+                          .labels(codec.label(), transport.label(), "undecodable")
+                          .increment();
+                      return CompletableFuture.<IngestOutcome>completedFuture(
+                          new IngestOutcome.Invalid(
+                              "Content-Encoding is gzip but the body is not valid gzip: "
+                                  + e.getMessage()));
+                    }
+                    if (bytes.length > held[0]) {
+                      // the decompressed body counts, not the bytes on the wire
+                      inFlightBytes.addAndGet(bytes.length - held[0]);
+                      held[0] = bytes.length;
+                    }
+                    return decodeAndWrite(codec, transport, bytes, json, tenant);
+                  },
+                  decodeExecutor)
+              .thenCompose(f -> f);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     return result
         .exceptionally(e -> unexpected(codec, e))
-        .whenComplete((r, e) -> inFlightBytes.addAndGet(-size));
+        .whenComplete((r, e) -> inFlightBytes.addAndGet(-held[0]));
   }
 
   private <T> CompletableFuture<IngestOutcome> decodeAndWrite(

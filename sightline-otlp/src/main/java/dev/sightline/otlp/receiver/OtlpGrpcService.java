@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The gRPC {@code Export} method of one OTLP collector service. Requests arrive as raw bytes (a
@@ -64,43 +65,52 @@ final class OtlpGrpcService<T> {
 
   private void export(byte[] request, StreamObserver<byte[]> observer) {
     long start = System.nanoTime();
-    pipeline
-        .ingest(codec, Transport.GRPC, request, false, Tenants.DEFAULT)
-        .whenComplete(
-            (outcome, error) -> {
-              String code;
-              if (error != null) {
-                code = Code.INTERNAL.name();
-                observer.onError(
-                    StatusProto.toStatusRuntimeException(
-                        status(Code.INTERNAL, "internal error: " + error, null)));
-              } else if (outcome instanceof IngestOutcome.Accepted a) {
-                code = Code.OK.name();
-                observer.onNext(a.response().toByteArray());
-                observer.onCompleted();
-              } else if (outcome instanceof IngestOutcome.Invalid i) {
-                code = Code.INVALID_ARGUMENT.name();
-                observer.onError(
-                    StatusProto.toStatusRuntimeException(
-                        status(Code.INVALID_ARGUMENT, i.message(), null)));
-              } else if (outcome instanceof IngestOutcome.Throttled t) {
-                code = Code.RESOURCE_EXHAUSTED.name();
-                observer.onError(
-                    StatusProto.toStatusRuntimeException(
-                        status(Code.RESOURCE_EXHAUSTED, t.message(), t.retryAfter())));
-              } else {
-                IngestOutcome.Unavailable u = (IngestOutcome.Unavailable) outcome;
-                code = Code.UNAVAILABLE.name();
-                observer.onError(
-                    StatusProto.toStatusRuntimeException(
-                        status(Code.UNAVAILABLE, u.message(), u.retryAfter())));
-              }
-              IngestMetrics m = pipeline.metrics();
-              m.requests.labels(codec.label(), Transport.GRPC.label(), code).increment();
-              m.requestDuration
-                  .labels(codec.label(), Transport.GRPC.label())
-                  .observeNanos(System.nanoTime() - start);
-            });
+    IngestOutcome.Throttled throttled = pipeline.reserve(request.length);
+    CompletableFuture<IngestOutcome> outcome =
+        throttled != null
+            ? CompletableFuture.completedFuture(throttled)
+            : pipeline.ingest(
+                codec, Transport.GRPC, () -> request, false, Tenants.DEFAULT, request.length);
+    outcome.whenComplete(
+        (result, error) -> {
+          String code;
+          if (error != null) {
+            code = Code.INTERNAL.name();
+            observer.onError(
+                StatusProto.toStatusRuntimeException(
+                    status(Code.INTERNAL, "internal error: " + error, null)));
+          } else if (result instanceof IngestOutcome.Accepted a) {
+            code = Code.OK.name();
+            observer.onNext(a.response().toByteArray());
+            observer.onCompleted();
+          } else if (result instanceof IngestOutcome.Invalid i) {
+            code = Code.INVALID_ARGUMENT.name();
+            observer.onError(
+                StatusProto.toStatusRuntimeException(
+                    status(Code.INVALID_ARGUMENT, i.message(), null)));
+          } else if (result instanceof IngestOutcome.TooLarge t) {
+            code = Code.RESOURCE_EXHAUSTED.name();
+            observer.onError(
+                StatusProto.toStatusRuntimeException(
+                    status(Code.RESOURCE_EXHAUSTED, t.message(), null)));
+          } else if (result instanceof IngestOutcome.Throttled t) {
+            code = Code.RESOURCE_EXHAUSTED.name();
+            observer.onError(
+                StatusProto.toStatusRuntimeException(
+                    status(Code.RESOURCE_EXHAUSTED, t.message(), t.retryAfter())));
+          } else {
+            IngestOutcome.Unavailable u = (IngestOutcome.Unavailable) result;
+            code = Code.UNAVAILABLE.name();
+            observer.onError(
+                StatusProto.toStatusRuntimeException(
+                    status(Code.UNAVAILABLE, u.message(), u.retryAfter())));
+          }
+          IngestMetrics m = pipeline.metrics();
+          m.requests.labels(codec.label(), Transport.GRPC.label(), code).increment();
+          m.requestDuration
+              .labels(codec.label(), Transport.GRPC.label())
+              .observeNanos(System.nanoTime() - start);
+        });
   }
 
   private static Status status(Code code, String message, Duration retryAfter) {

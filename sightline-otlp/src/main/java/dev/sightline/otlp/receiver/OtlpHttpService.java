@@ -3,14 +3,15 @@ package dev.sightline.otlp.receiver;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sightline.core.model.Tenants;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OTLP/HTTP for one signal: {@code POST} with {@code application/x-protobuf} or {@code
@@ -32,8 +34,8 @@ import java.util.zip.GZIPInputStream;
  * 429/503 with {@code Retry-After} when overloaded).
  */
 final class OtlpHttpService<T> implements HttpService {
-  private static final MediaType PROTOBUF = MediaType.parse("application/x-protobuf");
-  private static final MediaType JSON = MediaType.JSON_UTF_8;
+  static final MediaType PROTOBUF = MediaType.parse("application/x-protobuf");
+  static final MediaType JSON = MediaType.JSON_UTF_8;
 
   private final SignalCodec<T> codec;
   private final IngestPipeline pipeline;
@@ -83,80 +85,68 @@ final class OtlpHttpService<T> implements HttpService {
               "unsupported Content-Encoding '" + encoding + "': use gzip or none"),
           null);
     }
+    // Reserve the declared size before buffering anything, so that a flood of large uploads is
+    // refused up front rather than held in memory.
+    long declared = Math.max(0, req.headers().contentLength());
+    IngestOutcome.Throttled throttled = pipeline.reserve(declared);
+    if (throttled != null) {
+      req.abort();
+      return respond(start, transport, json, throttled);
+    }
     CompletableFuture<HttpResponse> response =
         req.aggregate()
             .handle(
                 (agg, error) -> {
-                  if (error != null)
+                  if (error != null) {
+                    pipeline.release(declared);
                     return CompletableFuture.completedFuture(failed(start, transport, json, error));
-                  return handle(start, transport, json, gzip, agg);
+                  }
+                  byte[] wire = agg.content().array();
+                  long reserved = declared;
+                  if (wire.length > declared) {
+                    // chunked upload (no Content-Length): account for it now
+                    IngestOutcome.Throttled late = pipeline.reserve(wire.length - declared);
+                    if (late != null) {
+                      pipeline.release(declared);
+                      return CompletableFuture.completedFuture(
+                          respond(start, transport, json, late));
+                    }
+                    reserved = wire.length;
+                  }
+                  IngestPipeline.BodySource body =
+                      gzip ? () -> gunzip(wire, maxRequestBytes) : () -> wire;
+                  return pipeline
+                      .ingest(codec, transport, body, json, Tenants.DEFAULT, reserved)
+                      .thenApply(outcome -> respond(start, transport, json, outcome));
                 })
             .thenCompose(f -> f);
     return HttpResponse.of(response);
   }
 
-  private CompletableFuture<HttpResponse> handle(
-      long start, Transport transport, boolean json, boolean gzip, AggregatedHttpRequest agg) {
-    byte[] body = agg.content().array();
-    if (gzip) {
-      try {
-        body = gunzip(body, maxRequestBytes);
-      } catch (BodyTooLargeException e) {
-        return CompletableFuture.completedFuture(
-            finish(
-                start,
-                transport,
-                json,
-                HttpStatus.REQUEST_ENTITY_TOO_LARGE,
-                status(Code.INVALID_ARGUMENT, e.getMessage()),
-                null));
-      } catch (IOException e) {
-        return CompletableFuture.completedFuture(
-            finish(
-                start,
-                transport,
-                json,
-                HttpStatus.BAD_REQUEST,
-                status(
-                    Code.INVALID_ARGUMENT,
-                    "Content-Encoding is gzip but the body is not valid gzip: " + e.getMessage()),
-                null));
-      }
-    }
-    return pipeline
-        .ingest(codec, transport, body, json, Tenants.DEFAULT)
-        .thenApply(outcome -> respond(start, transport, json, outcome));
-  }
-
   private HttpResponse respond(long start, Transport transport, boolean json, IngestOutcome o) {
     if (o instanceof IngestOutcome.Accepted a) {
       return finish(start, transport, json, HttpStatus.OK, a.response(), null);
-    } else if (o instanceof IngestOutcome.Invalid i) {
-      return finish(
-          start,
-          transport,
-          json,
-          HttpStatus.BAD_REQUEST,
-          status(Code.INVALID_ARGUMENT, i.message()),
-          null);
+    }
+    HttpStatus httpStatus;
+    Status body;
+    Duration retryAfter = null;
+    if (o instanceof IngestOutcome.Invalid i) {
+      httpStatus = HttpStatus.BAD_REQUEST;
+      body = status(Code.INVALID_ARGUMENT, i.message());
+    } else if (o instanceof IngestOutcome.TooLarge t) {
+      httpStatus = HttpStatus.REQUEST_ENTITY_TOO_LARGE;
+      body = status(Code.INVALID_ARGUMENT, t.message());
     } else if (o instanceof IngestOutcome.Throttled t) {
-      return finish(
-          start,
-          transport,
-          json,
-          HttpStatus.TOO_MANY_REQUESTS,
-          status(Code.RESOURCE_EXHAUSTED, t.message()),
-          t.retryAfter());
+      httpStatus = HttpStatus.TOO_MANY_REQUESTS;
+      body = status(Code.RESOURCE_EXHAUSTED, t.message());
+      retryAfter = t.retryAfter();
     } else {
       IngestOutcome.Unavailable u = (IngestOutcome.Unavailable) o;
-      return finish(
-          start,
-          transport,
-          json,
-          HttpStatus.SERVICE_UNAVAILABLE,
-          status(Code.UNAVAILABLE, u.message()),
-          u.retryAfter());
+      httpStatus = HttpStatus.SERVICE_UNAVAILABLE;
+      body = status(Code.UNAVAILABLE, u.message());
+      retryAfter = u.retryAfter();
     }
+    return finish(start, transport, json, httpStatus, body, retryAfter);
   }
 
   private HttpResponse failed(long start, Transport transport, boolean json, Throwable error) {
@@ -168,9 +158,7 @@ final class OtlpHttpService<T> implements HttpService {
           transport,
           json,
           HttpStatus.REQUEST_ENTITY_TOO_LARGE,
-          status(
-              Code.INVALID_ARGUMENT,
-              "request body exceeds the limit of " + maxRequestBytes + " bytes"),
+          status(Code.INVALID_ARGUMENT, tooLargeMessage(maxRequestBytes)),
           null);
     }
     return finish(
@@ -188,7 +176,7 @@ final class OtlpHttpService<T> implements HttpService {
       boolean json,
       HttpStatus httpStatus,
       Message body,
-      Duration retryAfter) {
+      @Nullable Duration retryAfter) {
     IngestMetrics m = pipeline.metrics();
     m.requests
         .labels(codec.label(), transport.label(), Integer.toString(httpStatus.code()))
@@ -196,24 +184,17 @@ final class OtlpHttpService<T> implements HttpService {
     m.requestDuration
         .labels(codec.label(), transport.label())
         .observeNanos(System.nanoTime() - start);
-    ResponseHeaders headers;
-    byte[] bytes;
-    if (json) {
-      bytes = OtlpJson.encode(body);
-      headers = headers(httpStatus, JSON, retryAfter);
-    } else {
-      bytes = body.toByteArray();
-      headers = headers(httpStatus, PROTOBUF, retryAfter);
+    ResponseHeadersBuilder headers =
+        ResponseHeaders.builder(httpStatus).contentType(json ? JSON : PROTOBUF);
+    if (retryAfter != null) {
+      headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
     }
-    return HttpResponse.of(headers, com.linecorp.armeria.common.HttpData.wrap(bytes));
+    byte[] bytes = json ? OtlpJson.encode(body) : body.toByteArray();
+    return HttpResponse.of(headers.build(), HttpData.wrap(bytes));
   }
 
-  private static ResponseHeaders headers(HttpStatus status, MediaType type, Duration retryAfter) {
-    var b = ResponseHeaders.builder(status).contentType(type);
-    if (retryAfter != null) {
-      b.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
-    }
-    return b.build();
+  static String tooLargeMessage(long limit) {
+    return "request body exceeds the limit of " + limit + " bytes";
   }
 
   static Status status(Code code, String message) {
@@ -221,7 +202,7 @@ final class OtlpHttpService<T> implements HttpService {
   }
 
   /** True for JSON, false for protobuf, null for anything else. */
-  private static Boolean isJson(MediaType type) {
+  static @Nullable Boolean isJson(MediaType type) {
     if (!type.type().equals("application")) return null;
     String sub = type.subtype().toLowerCase(Locale.ROOT);
     if (sub.equals("x-protobuf") || sub.equals("protobuf")) return false;
@@ -231,27 +212,20 @@ final class OtlpHttpService<T> implements HttpService {
 
   static byte[] gunzip(byte[] compressed, long limit) throws IOException {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, compressed.length * 4));
+      int initial = (int) Math.min(limit, Math.min(Integer.MAX_VALUE - 8, 4L * compressed.length));
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, initial));
       byte[] buf = new byte[16384];
       long total = 0;
       int n;
       while ((n = in.read(buf)) > 0) {
         total += n;
         if (total > limit) {
-          throw new BodyTooLargeException(
+          throw new IngestPipeline.BodyTooLargeException(
               "decompressed request body exceeds the limit of " + limit + " bytes");
         }
         out.write(buf, 0, n);
       }
       return out.toByteArray();
-    }
-  }
-
-  static final class BodyTooLargeException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    BodyTooLargeException(String message) {
-      super(message);
     }
   }
 }

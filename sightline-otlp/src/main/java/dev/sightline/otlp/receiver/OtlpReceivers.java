@@ -1,33 +1,62 @@
 package dev.sightline.otlp.receiver;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import dev.sightline.core.model.LogRecord;
+import dev.sightline.core.model.MetricPoint;
+import dev.sightline.core.model.Span;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.storage.TelemetryWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The OTLP receivers: binds the gRPC services and the OTLP/HTTP routes onto Armeria server
  * builders. Build with {@link #builder()}; one instance serves both transports and shares their
- * limits.
+ * limits and its decode executor (one thread per core: decoding and mapping never run on an event
+ * loop). {@link #close()} after the servers have stopped.
  */
-public final class OtlpReceivers {
-  private final IngestPipeline pipeline;
-  private final long maxRequestBytes;
-  private final SelfTelemetry telemetry;
-  private final Duration retryAfter;
+public final class OtlpReceivers implements AutoCloseable {
   private final List<SignalCodec<?>> codecs = SignalCodecs.all();
+  private final long maxRequestBytes;
+  private final Duration retryAfter;
+  private final ExecutorService decodeExecutor;
+  private final IngestMetrics metrics;
+  private final IngestPipeline pipeline;
 
   private OtlpReceivers(Builder b) {
     this.maxRequestBytes = b.maxRequestBytes;
-    this.telemetry = b.telemetry;
     this.retryAfter = b.retryAfter;
-    this.pipeline = new IngestPipeline(b.writer, b.telemetry, b.maxInFlightBytes, b.retryAfter);
+    AtomicInteger threadNumber = new AtomicInteger();
+    this.decodeExecutor =
+        Executors.newFixedThreadPool(
+            b.decodeThreads,
+            r -> {
+              Thread t = new Thread(r, "sightline-otlp-decode-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.metrics = new IngestMetrics(b.telemetry);
+    this.pipeline =
+        new IngestPipeline(b.writer, decodeExecutor, metrics, b.maxInFlightBytes, b.retryAfter);
+    TelemetryWriter writer = b.writer;
+    b.telemetry.gauge(
+        "sightline_receiver_inflight_bytes",
+        "Request bytes (decompressed) being decoded or waiting for storage.",
+        pipeline::inFlightBytes);
+    b.telemetry.gauge(
+        "sightline_storage_queue_items",
+        "Items accepted by storage and not yet durable.",
+        writer::queuedItems);
   }
 
   public static Builder builder() {
@@ -65,7 +94,12 @@ public final class OtlpReceivers {
    */
   public void bindDiscardHttp(ServerBuilder sb) {
     IngestPipeline discarding =
-        new IngestPipeline(DISCARD, new SelfTelemetry(), Long.MAX_VALUE, retryAfter);
+        new IngestPipeline(
+            DISCARD,
+            decodeExecutor,
+            new IngestMetrics(new SelfTelemetry()),
+            Long.MAX_VALUE,
+            retryAfter);
     for (SignalCodec<?> codec : codecs) {
       sb.route()
           .post("/bench/discard" + codec.httpPath())
@@ -74,25 +108,40 @@ public final class OtlpReceivers {
     }
   }
 
-  SelfTelemetry telemetry() {
-    return telemetry;
+  /**
+   * The error handler for the OTLP/HTTP server: statuses Armeria answers by itself on OTLP paths
+   * (413 for a body over the limit, 405, ...) become {@code google.rpc.Status} bodies.
+   */
+  public ServerErrorHandler httpErrorHandler() {
+    return new OtlpStatusRenderer(codecs, metrics, maxRequestBytes);
+  }
+
+  /** Stops the decode executor, waiting briefly for requests being decoded. */
+  @Override
+  public void close() {
+    decodeExecutor.shutdown();
+    try {
+      if (!decodeExecutor.awaitTermination(10, TimeUnit.SECONDS)) decodeExecutor.shutdownNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      decodeExecutor.shutdownNow();
+    }
   }
 
   private static final TelemetryWriter DISCARD =
       new TelemetryWriter() {
         @Override
-        public CompletableFuture<Void> writeSpans(List<dev.sightline.core.model.Span> spans) {
+        public CompletableFuture<Void> writeSpans(List<Span> spans) {
           return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public CompletableFuture<Void> writeLogs(List<dev.sightline.core.model.LogRecord> logs) {
+        public CompletableFuture<Void> writeLogs(List<LogRecord> logs) {
           return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public CompletableFuture<Void> writeMetrics(
-            List<dev.sightline.core.model.MetricPoint> points) {
+        public CompletableFuture<Void> writeMetrics(List<MetricPoint> points) {
           return CompletableFuture.completedFuture(null);
         }
       };
@@ -102,8 +151,9 @@ public final class OtlpReceivers {
     private @Nullable TelemetryWriter writer;
     private @Nullable SelfTelemetry telemetry;
     private long maxRequestBytes = 16L << 20;
-    private long maxInFlightBytes = 256L << 20;
+    private long maxInFlightBytes = 128L << 20;
     private Duration retryAfter = Duration.ofSeconds(2);
+    private int decodeThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
 
@@ -119,13 +169,14 @@ public final class OtlpReceivers {
 
     /** Largest request body, compressed and after decompression (default 16 MiB). */
     public Builder maxRequestBytes(long maxRequestBytes) {
-      if (maxRequestBytes <= 0)
+      if (maxRequestBytes <= 0) {
         throw new IllegalArgumentException("maxRequestBytes must be positive");
+      }
       this.maxRequestBytes = maxRequestBytes;
       return this;
     }
 
-    /** Request bytes in decoding or storage at once before answering 429 (default 256 MiB). */
+    /** Decompressed request bytes in decoding or storage at once before 429 (default 128 MiB). */
     public Builder maxInFlightBytes(long maxInFlightBytes) {
       if (maxInFlightBytes <= 0) {
         throw new IllegalArgumentException("maxInFlightBytes must be positive");
@@ -137,9 +188,17 @@ public final class OtlpReceivers {
     /** The retry hint sent with retryable answers (default 2 s). */
     public Builder retryAfter(Duration retryAfter) {
       Objects.requireNonNull(retryAfter, "retryAfter");
-      if (retryAfter.isNegative())
+      if (retryAfter.isNegative()) {
         throw new IllegalArgumentException("retryAfter must not be negative");
+      }
       this.retryAfter = retryAfter;
+      return this;
+    }
+
+    /** Threads decoding and mapping requests (default: one per core). */
+    public Builder decodeThreads(int decodeThreads) {
+      if (decodeThreads <= 0) throw new IllegalArgumentException("decodeThreads must be positive");
+      this.decodeThreads = decodeThreads;
       return this;
     }
 

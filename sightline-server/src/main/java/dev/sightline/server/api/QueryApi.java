@@ -55,7 +55,7 @@ public final class QueryApi {
                 run(
                     ctx,
                     "trace",
-                    (tenant, p) -> queries.getTrace(tenant, ctx.pathParam("traceId"))));
+                    (tenant, p) -> queries.getTrace(tenant, ctx.pathParam("traceId"), p)));
     sb.route().get("/api/v1/traces").build((ctx, req) -> run(ctx, "traces", queries::searchTraces));
     sb.route().get("/api/v1/logs").build((ctx, req) -> run(ctx, "logs", queries::searchLogs));
     sb.route()

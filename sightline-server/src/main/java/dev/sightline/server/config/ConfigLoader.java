@@ -46,12 +46,16 @@ public final class ConfigLoader {
               "largest OTLP request body accepted, compressed and decompressed"),
           new Option(
               "max-inflight-bytes",
-              "256MiB",
-              "request bytes being decoded or stored at once before answering 429"),
+              "128MiB",
+              "decompressed request bytes being decoded or stored at once before answering 429"),
           new Option(
               "write-queue-items",
               "200000",
               "items waiting for storage before answering 503 (retryable)"),
+          new Option(
+              "storage-memory-limit",
+              "4GB",
+              "memory the embedded database may use for caching and queries (DuckDB memory_limit)"),
           new Option(
               "bench-discard-endpoint",
               "false",
@@ -108,6 +112,7 @@ public final class ConfigLoader {
         maxRequest,
         Math.max(maxRequest, r.get("max-inflight-bytes", ConfigLoader::parseBytes)),
         r.get("write-queue-items", v -> Math.toIntExact(parsePositiveLong(v))),
+        r.get("storage-memory-limit", ConfigLoader::parseMemoryLimit),
         r.get("bench-discard-endpoint", ConfigLoader::parseBoolean));
   }
 
@@ -222,6 +227,15 @@ public final class ConfigLoader {
     long n = Long.parseLong(v);
     if (n <= 0) throw new IllegalArgumentException("must be positive");
     return Math.multiplyExact(n, unit);
+  }
+
+  /** A DuckDB memory limit such as {@code 4GB}, {@code 512MB} or {@code 2GiB}. */
+  private static String parseMemoryLimit(String value) {
+    String v = value.trim();
+    if (!v.matches("(?i)[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")) {
+      throw new IllegalArgumentException("expected a size such as 4GB, 512MB or 2GiB");
+    }
+    return v;
   }
 
   private static long parsePositiveLong(String value) {

@@ -18,6 +18,7 @@ public record ServerConfig(
     long maxRequestBytes,
     long maxInFlightBytes,
     int writeQueueItems,
+    String storageMemoryLimit,
     boolean benchDiscardEndpoint) {
 
   public ServerConfig {
@@ -49,6 +50,7 @@ public record ServerConfig(
         maxRequestBytes,
         maxInFlightBytes,
         writeQueueItems,
+        storageMemoryLimit,
         benchDiscardEndpoint);
   }
 }

@@ -2,6 +2,8 @@ package dev.sightline.storage.duckdb;
 
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 
@@ -9,16 +11,22 @@ import org.jspecify.annotations.Nullable;
  * Connections for readers: duplicates of the database's connection (same database instance,
  * separate client contexts, so each query sees a consistent MVCC snapshot). Idle ones are kept up
  * to a bound; a connection whose query failed is closed instead of reused, as DuckDB JDBC may have
- * closed statements after an error.
+ * closed statements after an error. At most {@code maxConcurrent} queries run at once (each DuckDB
+ * query already uses every core); further callers wait up to {@link #ACQUIRE_TIMEOUT_SECONDS} and
+ * then fail with {@link StorageException}, instead of opening a connection each.
  */
 final class ReaderConnections implements AutoCloseable {
   private final DuckDBConnection database;
+  static final long ACQUIRE_TIMEOUT_SECONDS = 30;
+
   private final ArrayBlockingQueue<DuckDBConnection> idle;
+  private final Semaphore running;
   private volatile boolean closed;
 
   ReaderConnections(DuckDBConnection database, int maxIdle) {
     this.database = database;
     this.idle = new ArrayBlockingQueue<>(maxIdle);
+    this.running = new Semaphore(Math.max(1, maxIdle), true);
   }
 
   /** Work done on one connection. */
@@ -28,6 +36,24 @@ final class ReaderConnections implements AutoCloseable {
 
   <T> T run(Query<T> query) {
     if (closed) throw new IllegalStateException("storage is closed");
+    try {
+      if (!running.tryAcquire(ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new StorageException(
+            "storage is busy: " + ACQUIRE_TIMEOUT_SECONDS + " s waiting for a reader connection",
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted waiting for a reader connection", e);
+    }
+    try {
+      return runAcquired(query);
+    } finally {
+      running.release();
+    }
+  }
+
+  private <T> T runAcquired(Query<T> query) {
     DuckDBConnection connection = idle.poll();
     try {
       if (connection == null) connection = duplicate();

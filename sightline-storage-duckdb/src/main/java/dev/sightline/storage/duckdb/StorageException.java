@@ -1,10 +1,12 @@
 package dev.sightline.storage.duckdb;
 
-/** A query against DuckDB failed; the cause is the driver's exception. */
+import org.jspecify.annotations.Nullable;
+
+/** A query against DuckDB failed or could not run; the cause, if any, is the driver's exception. */
 public final class StorageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  StorageException(String message, Throwable cause) {
+  StorageException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }
