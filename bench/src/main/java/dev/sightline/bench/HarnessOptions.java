@@ -1,0 +1,162 @@
+package dev.sightline.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** Command-line options of {@link IngestLoadHarness}. */
+record HarnessOptions(
+    URI otlpHttp,
+    URI api,
+    int threads,
+    int durationSeconds,
+    int warmupSeconds,
+    int spansPerRequest,
+    int templates,
+    long fillSpans,
+    int querySamples,
+    int queryWarmup,
+    int queryRounds,
+    int unknownIds,
+    Path report,
+    long serverPid,
+    long seed,
+    String revision) {
+
+  static final String USAGE =
+      """
+      usage: IngestLoadHarness --otlp-http URL --api URL [options]
+        --otlp-http URL          OTLP/HTTP base, e.g. http://127.0.0.1:14318 (needs --bench-discard-endpoint)
+        --api URL                query API base, e.g. http://127.0.0.1:18420
+        --threads N              concurrent sender threads (default 8)
+        --duration S             seconds of each measured phase: discard, then stored (default 60)
+        --warmup S               warm-up seconds, half discard, half stored (default 100)
+        --spans-per-request N    spans per request, whole traces of 10-20 spans (default 500)
+        --templates N            pre-serialized request bodies to rotate (default 256)
+        --fill-spans N           then keep storing until N spans are stored in total (default 0: no fill)
+        --query-samples N        timed trace-by-id lookups per round, random acknowledged traces,
+                                 each verified complete (default 1000)
+        --query-warmup N         untimed lookups before that (default 500)
+        --query-rounds N         timed rounds of --query-samples lookups each (default 3)
+        --unknown-ids N          lookups of unknown ids, expecting 404 (default 100)
+        --report FILE            JSON report (default ingest-load-report.json)
+        --server-pid PID         the server's process id, to report its CPU use
+        --seed N                 generator seed (default 1)
+        --revision TEXT          the server's source revision, recorded in the report
+      """;
+
+  private static final Set<String> FLAGS =
+      Set.of(
+          "--otlp-http",
+          "--api",
+          "--threads",
+          "--duration",
+          "--warmup",
+          "--spans-per-request",
+          "--templates",
+          "--fill-spans",
+          "--query-samples",
+          "--query-warmup",
+          "--query-rounds",
+          "--unknown-ids",
+          "--report",
+          "--server-pid",
+          "--seed",
+          "--revision");
+
+  static HarnessOptions parse(String[] args) {
+    URI otlpHttp = null;
+    URI api = null;
+    int threads = 8;
+    int duration = 60;
+    int warmup = 20;
+    int spansPerRequest = 500;
+    int templates = 256;
+    long fill = 0;
+    int querySamples = 1000;
+    int queryWarmup = 500;
+    int queryRounds = 3;
+    int unknown = 100;
+    Path report = Path.of("ingest-load-report.json");
+    long serverPid = -1;
+    long seed = 1;
+    String revision = "";
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("--help") || flag.equals("-h")) throw new IllegalArgumentException("");
+      int eq = flag.indexOf('=');
+      String inline = eq > 0 ? flag.substring(eq + 1) : null;
+      if (eq > 0) flag = flag.substring(0, eq);
+      if (!FLAGS.contains(flag)) throw new IllegalArgumentException("unknown option " + flag);
+      if (inline == null && i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      String value = inline != null ? inline : args[++i];
+      switch (flag) {
+        case "--otlp-http" -> otlpHttp = base(value);
+        case "--api" -> api = base(value);
+        case "--threads" -> threads = positive(flag, value);
+        case "--duration" -> duration = positive(flag, value);
+        case "--warmup" -> warmup = (int) nonNegative(flag, value);
+        case "--spans-per-request" -> spansPerRequest = positive(flag, value);
+        case "--templates" -> templates = positive(flag, value);
+        case "--fill-spans" -> fill = nonNegative(flag, value);
+        case "--query-samples" -> querySamples = (int) nonNegative(flag, value);
+        case "--query-warmup" -> queryWarmup = (int) nonNegative(flag, value);
+        case "--query-rounds" -> queryRounds = positive(flag, value);
+        case "--unknown-ids" -> unknown = (int) nonNegative(flag, value);
+        case "--report" -> report = Path.of(value);
+        case "--server-pid" -> serverPid = nonNegative(flag, value);
+        case "--seed" -> seed = Long.parseLong(value);
+        case "--revision" -> revision = value;
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    if (otlpHttp == null) throw new IllegalArgumentException("--otlp-http is required");
+    if (api == null) throw new IllegalArgumentException("--api is required");
+    if (templates > 65_535) throw new IllegalArgumentException("--templates must be at most 65535");
+    return new HarnessOptions(
+        otlpHttp,
+        api,
+        threads,
+        duration,
+        warmup,
+        spansPerRequest,
+        templates,
+        fill,
+        querySamples,
+        queryWarmup,
+        queryRounds,
+        unknown,
+        report,
+        serverPid,
+        seed,
+        revision);
+  }
+
+  private static URI base(String value) {
+    String v = value.contains("://") ? value : "http://" + value;
+    while (v.endsWith("/")) v = v.substring(0, v.length() - 1);
+    return URI.create(v);
+  }
+
+  private static int positive(String flag, String value) {
+    long v = nonNegative(flag, value);
+    if (v == 0 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(flag + " must be a positive integer, got " + value);
+    }
+    return (int) v;
+  }
+
+  private static long nonNegative(String flag, String value) {
+    long v;
+    try {
+      v = Long.parseLong(value.replace("_", "").replace(",", "").toLowerCase(Locale.ROOT));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be an integer, got " + value);
+    }
+    if (v < 0) throw new IllegalArgumentException(flag + " must not be negative, got " + value);
+    return v;
+  }
+}
