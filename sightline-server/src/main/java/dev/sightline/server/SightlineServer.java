@@ -11,6 +11,7 @@ import dev.sightline.server.api.QueryApi;
 import dev.sightline.server.config.ListenAddress;
 import dev.sightline.server.config.ServerConfig;
 import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,12 +57,13 @@ public final class SightlineServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data dir " + config.dataDir(), e);
     }
     this.telemetry = new SelfTelemetry();
-    this.storage =
+    DuckDbStorageBuilder storageBuilder =
         DuckDbStorage.builder()
             .dataDir(config.dataDir())
             .queueCapacity(config.writeQueueItems())
-            .memoryLimit(config.storageMemoryLimit())
-            .build();
+            .memoryLimit(config.storageMemoryLimit());
+    if (config.storageThreads() > 0) storageBuilder.threads(config.storageThreads());
+    this.storage = storageBuilder.build();
     this.receivers =
         OtlpReceivers.builder()
             .writer(storage.writer())

@@ -57,6 +57,8 @@ public final class ConfigLoader {
               "4GB",
               "memory the embedded database may use for caching and queries (DuckDB memory_limit)"),
           new Option(
+              "storage-threads", "0", "worker threads of the embedded database; 0 = one per core"),
+          new Option(
               "bench-discard-endpoint",
               "false",
               "also serve POST /bench/discard/v1/{traces,metrics,logs} on the OTLP/HTTP port:"
@@ -113,6 +115,7 @@ public final class ConfigLoader {
         Math.max(maxRequest, r.get("max-inflight-bytes", ConfigLoader::parseBytes)),
         r.get("write-queue-items", v -> Math.toIntExact(parsePositiveLong(v))),
         r.get("storage-memory-limit", ConfigLoader::parseMemoryLimit),
+        r.get("storage-threads", v -> Math.toIntExact(parseNonNegativeLong(v))),
         r.get("bench-discard-endpoint", ConfigLoader::parseBoolean));
   }
 
@@ -236,6 +239,12 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("expected a size such as 4GB, 512MB or 2GiB");
     }
     return v;
+  }
+
+  private static long parseNonNegativeLong(String value) {
+    long n = Long.parseLong(value.trim());
+    if (n < 0) throw new IllegalArgumentException("must not be negative");
+    return n;
   }
 
   private static long parsePositiveLong(String value) {

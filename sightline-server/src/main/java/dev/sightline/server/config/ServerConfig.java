@@ -19,6 +19,7 @@ public record ServerConfig(
     long maxInFlightBytes,
     int writeQueueItems,
     String storageMemoryLimit,
+    int storageThreads,
     boolean benchDiscardEndpoint) {
 
   public ServerConfig {
@@ -51,6 +52,7 @@ public record ServerConfig(
         maxInFlightBytes,
         writeQueueItems,
         storageMemoryLimit,
+        storageThreads,
         benchDiscardEndpoint);
   }
 }
