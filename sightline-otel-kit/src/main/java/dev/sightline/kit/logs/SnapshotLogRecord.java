@@ -1,5 +1,6 @@
 package dev.sightline.kit.logs;
 
+import dev.sightline.kit.internal.ForwardingLogRecordData;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
@@ -7,9 +8,7 @@ import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
-import io.opentelemetry.sdk.logs.data.Body;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.resources.Resource;
 import org.jspecify.annotations.Nullable;
 
 /** A log record re-emitted from a snapshot taken earlier (by the {@link LogSampler}'s buffer). */
@@ -84,12 +83,11 @@ final class SnapshotLogRecord implements ReadWriteLogRecord {
     return data.getEventName();
   }
 
-  private static final class WithAttributes implements LogRecordData {
-    private final LogRecordData data;
+  private static final class WithAttributes extends ForwardingLogRecordData {
     private final Attributes attributes;
 
     WithAttributes(LogRecordData data, Attributes attributes) {
-      this.data = data;
+      super(data);
       this.attributes = attributes;
     }
 
@@ -100,58 +98,7 @@ final class SnapshotLogRecord implements ReadWriteLogRecord {
 
     @Override
     public int getTotalAttributeCount() {
-      return Math.max(data.getTotalAttributeCount(), attributes.size());
-    }
-
-    @Override
-    public Resource getResource() {
-      return data.getResource();
-    }
-
-    @Override
-    public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-      return data.getInstrumentationScopeInfo();
-    }
-
-    @Override
-    public long getTimestampEpochNanos() {
-      return data.getTimestampEpochNanos();
-    }
-
-    @Override
-    public long getObservedTimestampEpochNanos() {
-      return data.getObservedTimestampEpochNanos();
-    }
-
-    @Override
-    public SpanContext getSpanContext() {
-      return data.getSpanContext();
-    }
-
-    @Override
-    public Severity getSeverity() {
-      return data.getSeverity();
-    }
-
-    @Override
-    public @Nullable String getSeverityText() {
-      return data.getSeverityText();
-    }
-
-    @Override
-    @Deprecated
-    public Body getBody() {
-      return data.getBody();
-    }
-
-    @Override
-    public @Nullable Value<?> getBodyValue() {
-      return data.getBodyValue();
-    }
-
-    @Override
-    public @Nullable String getEventName() {
-      return data.getEventName();
+      return Math.max(delegate.getTotalAttributeCount(), attributes.size());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.sightline.kit.redaction;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sightline.kit.internal.ForwardingLogRecordData;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
@@ -14,7 +15,6 @@ import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.data.Body;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.resources.Resource;
 import java.util.HashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -168,22 +168,21 @@ public final class RedactingLogRecordProcessor implements LogRecordProcessor {
    * Lazily redacted view of a record; the body and attributes are masked on first read. The cached
    * values are immutable, so a racing second computation is harmless.
    */
-  private static final class RedactedLogRecordData implements LogRecordData {
-    private final LogRecordData data;
+  private static final class RedactedLogRecordData extends ForwardingLogRecordData {
     private final PiiRedactor redactor;
     private final @Nullable Set<String> allowed;
     private @Nullable Value<?> body;
     private @Nullable Attributes attributes;
 
     RedactedLogRecordData(LogRecordData data, PiiRedactor redactor, @Nullable Set<String> allowed) {
-      this.data = data;
+      super(data);
       this.redactor = redactor;
       this.allowed = allowed;
     }
 
     @Override
     public @Nullable Value<?> getBodyValue() {
-      Value<?> original = data.getBodyValue();
+      Value<?> original = delegate.getBodyValue();
       if (original == null) {
         return null;
       }
@@ -206,55 +205,10 @@ public final class RedactingLogRecordProcessor implements LogRecordProcessor {
     public Attributes getAttributes() {
       Attributes a = attributes;
       if (a == null) {
-        a = redactor.redact(data.getAttributes(), allowed);
+        a = redactor.redact(delegate.getAttributes(), allowed);
         attributes = a;
       }
       return a;
-    }
-
-    @Override
-    public int getTotalAttributeCount() {
-      return data.getTotalAttributeCount();
-    }
-
-    @Override
-    public Resource getResource() {
-      return data.getResource();
-    }
-
-    @Override
-    public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-      return data.getInstrumentationScopeInfo();
-    }
-
-    @Override
-    public long getTimestampEpochNanos() {
-      return data.getTimestampEpochNanos();
-    }
-
-    @Override
-    public long getObservedTimestampEpochNanos() {
-      return data.getObservedTimestampEpochNanos();
-    }
-
-    @Override
-    public SpanContext getSpanContext() {
-      return data.getSpanContext();
-    }
-
-    @Override
-    public Severity getSeverity() {
-      return data.getSeverity();
-    }
-
-    @Override
-    public @Nullable String getSeverityText() {
-      return data.getSeverityText();
-    }
-
-    @Override
-    public @Nullable String getEventName() {
-      return data.getEventName();
     }
   }
 }
