@@ -104,7 +104,7 @@ final class IngestPipeline {
    * whatever the decompressed body added) when the outcome is known.
    */
   <T> CompletableFuture<IngestOutcome> ingest(
-      SignalCodec<T> codec,
+      SignalCodec<?, T> codec,
       Transport transport,
       BodySource body,
       boolean json,
@@ -154,7 +154,7 @@ final class IngestPipeline {
   }
 
   private <T> CompletableFuture<IngestOutcome> decodeAndWrite(
-      SignalCodec<T> codec, Transport transport, byte[] body, boolean json, String tenant) {
+      SignalCodec<?, T> codec, Transport transport, byte[] body, boolean json, String tenant) {
     String signal = codec.label();
     String via = transport.label();
     MappedBatch<T> decoded;
@@ -193,7 +193,7 @@ final class IngestPipeline {
             });
   }
 
-  private IngestOutcome unexpected(SignalCodec<?> codec, Throwable error) {
+  private IngestOutcome unexpected(SignalCodec<?, ?> codec, Throwable error) {
     Throwable cause = unwrap(error);
     if (cause instanceof Error fatal && !(fatal instanceof OutOfMemoryError)) throw fatal;
     logThrottled("unexpected failure ingesting " + codec.label(), cause);

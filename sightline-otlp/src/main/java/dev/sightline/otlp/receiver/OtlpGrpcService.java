@@ -41,10 +41,10 @@ final class OtlpGrpcService<T> {
         }
       };
 
-  private final SignalCodec<T> codec;
+  private final SignalCodec<?, T> codec;
   private final IngestPipeline pipeline;
 
-  OtlpGrpcService(SignalCodec<T> codec, IngestPipeline pipeline) {
+  OtlpGrpcService(SignalCodec<?, T> codec, IngestPipeline pipeline) {
     this.codec = codec;
     this.pipeline = pipeline;
   }

@@ -37,11 +37,11 @@ final class OtlpHttpService<T> implements HttpService {
   static final MediaType PROTOBUF = MediaType.parse("application/x-protobuf");
   static final MediaType JSON = MediaType.JSON_UTF_8;
 
-  private final SignalCodec<T> codec;
+  private final SignalCodec<?, T> codec;
   private final IngestPipeline pipeline;
   private final long maxRequestBytes;
 
-  OtlpHttpService(SignalCodec<T> codec, IngestPipeline pipeline, long maxRequestBytes) {
+  OtlpHttpService(SignalCodec<?, T> codec, IngestPipeline pipeline, long maxRequestBytes) {
     this.codec = codec;
     this.pipeline = pipeline;
     this.maxRequestBytes = maxRequestBytes;

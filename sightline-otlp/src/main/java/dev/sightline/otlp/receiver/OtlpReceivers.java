@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * loop). {@link #close()} after the servers have stopped.
  */
 public final class OtlpReceivers implements AutoCloseable {
-  private final List<SignalCodec<?>> codecs = SignalCodecs.all();
+  private final List<SignalCodec<?, ?>> codecs = SignalCodecs.all();
   private final long maxRequestBytes;
   private final Duration retryAfter;
   private final ExecutorService decodeExecutor;
@@ -71,7 +71,7 @@ public final class OtlpReceivers implements AutoCloseable {
         GrpcService.builder()
             .maxRequestMessageLength(Math.toIntExact(Math.min(Integer.MAX_VALUE, maxRequestBytes)))
             .useBlockingTaskExecutor(false);
-    for (SignalCodec<?> codec : codecs) {
+    for (SignalCodec<?, ?> codec : codecs) {
       grpc.addService(new OtlpGrpcService<>(codec, pipeline).definition());
     }
     sb.service(grpc.build());
@@ -79,7 +79,7 @@ public final class OtlpReceivers implements AutoCloseable {
 
   /** Adds {@code POST /v1/traces}, {@code /v1/metrics} and {@code /v1/logs}. */
   public void bindHttp(ServerBuilder sb) {
-    for (SignalCodec<?> codec : codecs) {
+    for (SignalCodec<?, ?> codec : codecs) {
       sb.route()
           .post(codec.httpPath())
           .maxRequestLength(maxRequestBytes)
@@ -100,7 +100,7 @@ public final class OtlpReceivers implements AutoCloseable {
             new IngestMetrics(new SelfTelemetry()),
             Long.MAX_VALUE,
             retryAfter);
-    for (SignalCodec<?> codec : codecs) {
+    for (SignalCodec<?, ?> codec : codecs) {
       sb.route()
           .post("/bench/discard" + codec.httpPath())
           .maxRequestLength(maxRequestBytes)

@@ -22,11 +22,11 @@ import org.jspecify.annotations.Nullable;
  * requires, in the request's content type, and counts them.
  */
 final class OtlpStatusRenderer implements ServerErrorHandler {
-  private final List<SignalCodec<?>> codecs;
+  private final List<SignalCodec<?, ?>> codecs;
   private final IngestMetrics metrics;
   private final long maxRequestBytes;
 
-  OtlpStatusRenderer(List<SignalCodec<?>> codecs, IngestMetrics metrics, long maxRequestBytes) {
+  OtlpStatusRenderer(List<SignalCodec<?, ?>> codecs, IngestMetrics metrics, long maxRequestBytes) {
     this.codecs = codecs;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
@@ -46,7 +46,7 @@ final class OtlpStatusRenderer implements ServerErrorHandler {
       @Nullable String description,
       @Nullable Throwable cause) {
     if (headers == null) return null;
-    SignalCodec<?> codec = codecFor(headers.path());
+    SignalCodec<?, ?> codec = codecFor(headers.path());
     if (codec == null) return null;
     MediaType type = headers.contentType();
     Boolean isJson = type == null ? null : OtlpHttpService.isJson(type);
@@ -73,10 +73,10 @@ final class OtlpStatusRenderer implements ServerErrorHandler {
         HttpData.wrap(json ? OtlpJson.encode(body) : body.toByteArray()));
   }
 
-  private @Nullable SignalCodec<?> codecFor(String path) {
+  private @Nullable SignalCodec<?, ?> codecFor(String path) {
     int q = path.indexOf('?');
     String p = q < 0 ? path : path.substring(0, q);
-    for (SignalCodec<?> codec : codecs) {
+    for (SignalCodec<?, ?> codec : codecs) {
       if (p.equals(codec.httpPath()) || p.equals("/bench/discard" + codec.httpPath())) return codec;
     }
     return null;

@@ -6,29 +6,48 @@ import dev.sightline.otlp.MappedBatch;
 import dev.sightline.otlp.OtlpDecodeException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * What differs between the three OTLP signals: decoding, mapping to the core model, the storage
- * call and the response message. One instance per signal, shared by the HTTP and gRPC receivers.
+ * call and the response message. One instance per signal ({@link SignalCodecs}), shared by the HTTP
+ * and gRPC receivers.
+ *
+ * @param label the self-telemetry label: spans, logs or metrics (data points)
+ * @param httpPath the OTLP/HTTP path, e.g. {@code /v1/traces}
+ * @param grpcServiceName e.g. {@code opentelemetry.proto.collector.trace.v1.TraceService}
  */
-interface SignalCodec<T> {
+record SignalCodec<R extends Message, T>(
+    String label,
+    String httpPath,
+    String grpcServiceName,
+    Decoder<R> protobuf,
+    Decoder<R> json,
+    BiFunction<R, String, MappedBatch<T>> mapper,
+    BiFunction<TelemetryWriter, List<T>, CompletableFuture<Void>> writer,
+    Function<MappedBatch<T>, Message> responder) {
 
-  /** The self-telemetry label: spans, logs or metrics (data points). */
-  String label();
-
-  /** The OTLP/HTTP path, e.g. {@code /v1/traces}. */
-  String httpPath();
-
-  /** The gRPC service name, e.g. {@code opentelemetry.proto.collector.trace.v1.TraceService}. */
-  String grpcServiceName();
+  /** Decodes a request body of one encoding. */
+  @FunctionalInterface
+  interface Decoder<R> {
+    R decode(byte[] body) throws OtlpDecodeException;
+  }
 
   /**
    * Decodes a request body (protobuf or OTLP/JSON), validates it and maps it for {@code tenant}.
    */
-  MappedBatch<T> decode(byte[] body, boolean json, String tenant) throws OtlpDecodeException;
+  MappedBatch<T> decode(byte[] body, boolean isJson, String tenant) throws OtlpDecodeException {
+    R request = isJson ? json.decode(body) : protobuf.decode(body);
+    return mapper.apply(request, tenant);
+  }
 
-  CompletableFuture<Void> write(TelemetryWriter writer, List<T> items);
+  CompletableFuture<Void> write(TelemetryWriter target, List<T> items) {
+    return writer.apply(target, items);
+  }
 
   /** The export response, with {@code partial_success} when items were rejected. */
-  Message response(MappedBatch<T> batch);
+  Message response(MappedBatch<T> batch) {
+    return responder.apply(batch);
+  }
 }
