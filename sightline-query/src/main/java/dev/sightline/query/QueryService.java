@@ -8,9 +8,15 @@ import dev.sightline.core.model.Ids;
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
+import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.LogQuery;
 import dev.sightline.core.storage.MetricQuery;
+import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.core.storage.ServiceOperations;
+import dev.sightline.core.storage.SpanMetricsPoint;
+import dev.sightline.core.storage.SpanMetricsQuery;
+import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
@@ -44,6 +50,20 @@ public final class QueryService {
   private static final Set<String> LOG_SEARCH =
       union(TIME, Set.of("traceId", "spanId", "service", "severityMin", "q", "limit"));
   private static final Set<String> METRIC_SEARCH = union(TIME, Set.of("name", "service", "limit"));
+  private static final Set<String> RED =
+      union(TIME, Set.of("service", "operation", "spanKind", "step"));
+  private static final Set<String> SERVICES = union(TIME, Set.of("spanKind"));
+
+  /** Entry spans: the requests and messages a service handles. */
+  private static final Set<SpanKind> ENTRY_KINDS = Set.of(SpanKind.SERVER, SpanKind.CONSUMER);
+
+  private static final long BUCKET = SpanMetricsReader.BUCKET_NANOS;
+  private static final long MAX_RED_POINTS = 11_000;
+
+  /** Default steps for {@code /api/v1/red}: the smallest giving at most 300 points. */
+  private static final long[] DEFAULT_STEPS_SECONDS = {
+    10, 30, 60, 300, 900, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400
+  };
 
   private static final Map<String, Integer> SEVERITY_NAMES =
       Map.of(
@@ -235,12 +255,30 @@ public final class QueryService {
     }
   }
 
-  /** {@code GET /api/v1/services}. */
+  /**
+   * {@code GET /api/v1/services}: each service with its operations and, when the backend derives
+   * span metrics, RED over the window from its entry spans (SERVER and CONSUMER unless {@code
+   * spanKind} says otherwise).
+   */
   public ApiResponse services(String tenant, QueryParameters p) {
     try {
-      rejectUnknown(p, TIME, false);
+      rejectUnknown(p, SERVICES, false);
       long[] range = timeRange(p);
+      Set<SpanKind> kinds = spanKinds(p, ENTRY_KINDS);
       List<ServiceOperations> services = storage.traceReader().services(tenant, range[0], range[1]);
+      long start = floorTo(range[0], BUCKET);
+      long end = ceilTo(range[1], BUCKET);
+      Map<String, SpanMetricsPoint> red = new LinkedHashMap<>();
+      SpanMetricsReader reader = spanMetricsReaderOrNull();
+      if (reader != null) {
+        for (SpanMetricsPoint point :
+            reader.query(
+                new SpanMetricsQuery(
+                    tenant, null, null, kinds, start, end, 0, SpanMetricsQuery.GroupBy.SERVICE))) {
+          red.put(point.service(), point);
+        }
+      }
+      double seconds = (end - start) / 1e9;
       return render(
           200,
           g -> {
@@ -257,6 +295,7 @@ public final class QueryService {
                 g.writeEndObject();
               }
               g.writeEndArray();
+              if (reader != null) writeRed(g, red.get(s.service()), seconds);
               g.writeEndObject();
             }
             g.writeEndArray();
@@ -264,7 +303,268 @@ public final class QueryService {
           });
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      return error(501, null, String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * {@code GET /api/v1/services/{service}/operations}: RED over the window per operation and span
+   * kind of one service (every kind).
+   */
+  public ApiResponse operations(String tenant, String service, QueryParameters p) {
+    try {
+      rejectUnknown(p, TIME, false);
+      long[] range = timeRange(p);
+      long start = floorTo(range[0], BUCKET);
+      long end = ceilTo(range[1], BUCKET);
+      List<SpanMetricsPoint> points =
+          storage
+              .spanMetricsReader()
+              .query(
+                  new SpanMetricsQuery(
+                      tenant,
+                      service,
+                      null,
+                      Set.of(),
+                      start,
+                      end,
+                      0,
+                      SpanMetricsQuery.GroupBy.OPERATION));
+      double seconds = (end - start) / 1e9;
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeStringField("service", service);
+            g.writeNumberField("start", start);
+            g.writeNumberField("end", end);
+            g.writeArrayFieldStart("operations");
+            for (SpanMetricsPoint point : points) {
+              g.writeStartObject();
+              g.writeStringField("name", point.operation());
+              g.writeStringField(
+                  "spanKind", point.spanKind() == null ? "" : point.spanKind().name());
+              writeRed(g, point, seconds);
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      return error(501, null, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/red}: a RED time series, one point per step from the aligned start to the
+   * aligned end (steps without spans have zero requests and null percentiles).
+   */
+  public ApiResponse red(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, RED, false);
+      long[] range = timeRange(p);
+      String service = p.string("service");
+      String operation = p.string("operation");
+      Set<SpanKind> kinds = spanKinds(p, operation == null ? ENTRY_KINDS : Set.of());
+      long step = step(p, range[1] - range[0]);
+      long start = floorTo(range[0], step);
+      long end = ceilTo(range[1], step);
+      if ((end - start) / step > MAX_RED_POINTS) {
+        throw new InvalidParameterException(
+            "step", "too small for the range: more than " + MAX_RED_POINTS + " points");
+      }
+      List<SpanMetricsPoint> points =
+          storage
+              .spanMetricsReader()
+              .query(
+                  new SpanMetricsQuery(
+                      tenant,
+                      service,
+                      operation,
+                      kinds,
+                      start,
+                      end,
+                      step,
+                      SpanMetricsQuery.GroupBy.NONE));
+      Map<Long, SpanMetricsPoint> byTime = new LinkedHashMap<>();
+      for (SpanMetricsPoint point : points) byTime.put(point.timeUnixNano(), point);
+      double seconds = step / 1e9;
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            if (service != null) g.writeStringField("service", service);
+            if (operation != null) g.writeStringField("operation", operation);
+            g.writeArrayFieldStart("spanKinds");
+            for (SpanKind k : SpanKind.values()) if (kinds.contains(k)) g.writeString(k.name());
+            g.writeEndArray();
+            g.writeNumberField("start", start);
+            g.writeNumberField("end", end);
+            g.writeNumberField("stepSeconds", step / 1_000_000_000L);
+            g.writeArrayFieldStart("points");
+            for (long t = start; t < end; t += step) {
+              g.writeStartObject();
+              g.writeNumberField("timeUnixNano", t);
+              writeRed(g, byTime.get(t), seconds);
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      return error(501, null, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/service-map}: caller → callee edges from span pairs whose child starts in
+   * the window (computed from stored spans at query time).
+   */
+  public ApiResponse serviceMap(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, TIME, false);
+      long[] range = timeRange(p);
+      List<ServiceEdge> edges =
+          storage.spanMetricsReader().serviceEdges(tenant, range[0], range[1]);
+      double seconds = (range[1] - range[0]) / 1e9;
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeNumberField("start", range[0]);
+            g.writeNumberField("end", range[1]);
+            g.writeArrayFieldStart("edges");
+            for (ServiceEdge e : edges) {
+              g.writeStartObject();
+              g.writeStringField("client", e.client());
+              g.writeStringField("server", e.server());
+              g.writeStringField(
+                  "connection", e.callerKind() == SpanKind.PRODUCER ? "messaging" : "request");
+              writeRed(g, "calls", e.calls(), e.errors(), e.durations(), seconds);
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      return error(501, null, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** requests, errors, rate (per second), errorRatio, p50Ms/p95Ms/p99Ms (null without spans). */
+  private static void writeRed(JsonGenerator g, @Nullable SpanMetricsPoint point, double seconds)
+      throws IOException {
+    if (point == null) writeRed(g, "requests", 0, 0, null, seconds);
+    else writeRed(g, "requests", point.requests(), point.errors(), point.durations(), seconds);
+  }
+
+  private static void writeRed(
+      JsonGenerator g,
+      String countField,
+      long requests,
+      long errors,
+      @Nullable DurationHistogram durations,
+      double seconds)
+      throws IOException {
+    g.writeNumberField(countField, requests);
+    g.writeNumberField("errors", errors);
+    g.writeNumberField("rate", requests / seconds);
+    if (requests == 0) g.writeNullField("errorRatio");
+    else g.writeNumberField("errorRatio", (double) errors / requests);
+    for (double q : new double[] {0.50, 0.95, 0.99}) {
+      String name = "p" + Math.round(q * 100) + "Ms";
+      if (durations == null || requests == 0) g.writeNullField(name);
+      else g.writeNumberField(name, durations.quantileNanos(q) / 1e6);
+    }
+  }
+
+  private @Nullable SpanMetricsReader spanMetricsReaderOrNull() {
+    try {
+      return storage.spanMetricsReader();
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  /** Comma-separated span kinds, case-insensitive, or {@code any}. */
+  private static Set<SpanKind> spanKinds(QueryParameters p, Set<SpanKind> defaults) {
+    String v = p.string("spanKind");
+    if (v == null) return defaults;
+    if (v.trim().equalsIgnoreCase("any")) return Set.of();
+    Set<SpanKind> kinds = new java.util.HashSet<>();
+    for (String part : v.split(",")) {
+      try {
+        kinds.add(SpanKind.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidParameterException(
+            "spanKind",
+            "'"
+                + part.trim()
+                + "' is not one of any, unspecified, internal, server, client, producer, consumer");
+      }
+    }
+    return kinds;
+  }
+
+  /**
+   * {@code step}: seconds as an integer or with a unit ({@code 30s}, {@code 5m}, {@code 1h}, {@code
+   * 1d}), a positive multiple of 10 s; by default the smallest of 10 s, 30 s, 1 m, 5 m, 15 m, 30 m,
+   * 1 h, 3 h, 6 h, 12 h, 1 d that gives at most 300 points.
+   */
+  private static long step(QueryParameters p, long rangeNanos) {
+    String v = p.string("step");
+    if (v == null) {
+      for (long seconds : DEFAULT_STEPS_SECONDS) {
+        if (rangeNanos / (seconds * 1_000_000_000L) <= 300) return seconds * 1_000_000_000L;
+      }
+      return ceilTo(rangeNanos / 300, 86_400_000_000_000L);
+    }
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+    switch (last) {
+      case 's' -> s = s.substring(0, s.length() - 1);
+      case 'm' -> {
+        unit = 60;
+        s = s.substring(0, s.length() - 1);
+      }
+      case 'h' -> {
+        unit = 3_600;
+        s = s.substring(0, s.length() - 1);
+      }
+      case 'd' -> {
+        unit = 86_400;
+        s = s.substring(0, s.length() - 1);
+      }
+      default -> {}
+    }
+    long seconds;
+    try {
+      seconds = Math.multiplyExact(Long.parseLong(s), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new InvalidParameterException(
+          "step", "expected seconds or a duration such as 30s, 5m, 1h: '" + v + "'");
+    }
+    if (seconds <= 0 || seconds % 10 != 0 || seconds > 366L * 86_400) {
+      throw new InvalidParameterException(
+          "step", "must be a positive multiple of 10 seconds, at most 366 days: '" + v + "'");
+    }
+    return seconds * 1_000_000_000L;
+  }
+
+  private static long floorTo(long t, long unit) {
+    return Math.floorDiv(t, unit) * unit;
+  }
+
+  private static long ceilTo(long t, long unit) {
+    return -Math.floorDiv(-t, unit) * unit;
   }
 
   /** A JSON error body: {@code {"error": {"status", "message", "parameter"?}}}. */

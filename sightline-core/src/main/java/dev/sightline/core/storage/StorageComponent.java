@@ -22,6 +22,17 @@ public interface StorageComponent extends Closeable {
   MetricReader metricReader();
 
   /**
+   * Span metrics (RED) derived from stored spans. Backends that do not derive them keep this
+   * default, which throws.
+   *
+   * @throws UnsupportedOperationException when the backend does not derive span metrics
+   */
+  default SpanMetricsReader spanMetricsReader() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " does not derive span metrics (RED)");
+  }
+
+  /**
    * Deletes telemetry whose event time is before {@code cutoffUnixNano}, for every tenant.
    * Blocking. Backends that expire data by themselves (for example with a table TTL) may do nothing
    * here.

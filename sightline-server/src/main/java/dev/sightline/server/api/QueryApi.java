@@ -63,6 +63,18 @@ public final class QueryApi {
         .build((ctx, req) -> run(ctx, "metric_names", queries::metricNames));
     sb.route().get("/api/v1/metrics").build((ctx, req) -> run(ctx, "metrics", queries::metrics));
     sb.route().get("/api/v1/services").build((ctx, req) -> run(ctx, "services", queries::services));
+    sb.route()
+        .get("/api/v1/services/{service}/operations")
+        .build(
+            (ctx, req) ->
+                run(
+                    ctx,
+                    "operations",
+                    (tenant, p) -> queries.operations(tenant, ctx.pathParam("service"), p)));
+    sb.route().get("/api/v1/red").build((ctx, req) -> run(ctx, "red", queries::red));
+    sb.route()
+        .get("/api/v1/service-map")
+        .build((ctx, req) -> run(ctx, "service_map", queries::serviceMap));
     sb.serviceUnder(
         "/api/",
         (ctx, req) ->

@@ -3,6 +3,7 @@ package dev.sightline.storage.duckdb;
 import dev.sightline.core.storage.CheckResult;
 import dev.sightline.core.storage.LogReader;
 import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TelemetryWriter;
 import dev.sightline.core.storage.TraceReader;
@@ -44,6 +45,7 @@ public final class DuckDbStorage implements StorageComponent {
   private final DuckDbTraceReader traceReader;
   private final DuckDbLogReader logReader;
   private final DuckDbMetricReader metricReader;
+  private final DuckDbSpanMetricsReader spanMetricsReader;
   private volatile boolean closed;
 
   private DuckDbStorage(
@@ -59,6 +61,7 @@ public final class DuckDbStorage implements StorageComponent {
     this.traceReader = new DuckDbTraceReader(readers);
     this.logReader = new DuckDbLogReader(readers);
     this.metricReader = new DuckDbMetricReader(readers);
+    this.spanMetricsReader = new DuckDbSpanMetricsReader(readers);
   }
 
   public static DuckDbStorageBuilder builder() {
@@ -168,7 +171,15 @@ public final class DuckDbStorage implements StorageComponent {
     return metricReader;
   }
 
-  /** Deletes by event time: span start, log event time, metric point time. */
+  @Override
+  public SpanMetricsReader spanMetricsReader() {
+    return spanMetricsReader;
+  }
+
+  /**
+   * Deletes by event time: span start, log event time, metric point time, span-metrics bucket start
+   * (derived rows are not counted in the result).
+   */
   @Override
   public long deleteBefore(long cutoffUnixNano) {
     return readers.run(
@@ -184,6 +195,12 @@ public final class DuckDbStorage implements StorageComponent {
               ps.setLong(1, cutoffUnixNano);
               removed += ps.executeUpdate();
             }
+          }
+          // derived rows go too, but the count is of telemetry rows only
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM span_metrics WHERE bucket_ns < ?")) {
+            ps.setLong(1, cutoffUnixNano);
+            ps.executeUpdate();
           }
           return removed;
         });

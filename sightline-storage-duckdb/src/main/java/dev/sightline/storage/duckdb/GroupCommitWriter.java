@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * (DuckDB writes and syncs its WAL at commit) and only then completes the futures of all those
  * writes, on a separate completion thread so callbacks never delay the next commit. If a group
  * fails, each write of it is retried alone, so one bad batch fails only itself and every batch
- * stays atomic.
+ * stays atomic. Span metrics (RED) of the group's spans are appended to {@code span_metrics} in the
+ * same transaction ({@link SpanMetricsRows}).
  *
  * <p>When the queue is full, a write fails at once with {@link StorageOverloadedException}; the
  * caller is never blocked and memory never grows past the capacity.
@@ -253,8 +254,18 @@ final class GroupCommitWriter implements TelemetryWriter {
       metrics |= !p.metrics().isEmpty();
     }
     if (spans) {
+      SpanMetricsRows red = new SpanMetricsRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
-        for (Pending p : group) for (SpanRows.Row r : p.spans()) SpanRows.append(a, r);
+        for (Pending p : group) {
+          for (SpanRows.Row r : p.spans()) {
+            SpanRows.append(a, r);
+            red.add(r);
+          }
+        }
+      }
+      // RED derived in the same transaction, so it is durable exactly when the spans are
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS)) {
+        red.appendTo(a);
       }
     }
     if (logs) {

@@ -13,6 +13,7 @@ final class Schema {
   static final String SPANS = "spans";
   static final String LOGS = "logs";
   static final String METRIC_POINTS = "metric_points";
+  static final String SPAN_METRICS = "span_metrics";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -94,5 +95,20 @@ final class Schema {
             exemplars VARCHAR,
             resource VARCHAR NOT NULL,
             scope VARCHAR NOT NULL
+          )""",
+          // RED per 10 s bucket of span start; several rows per key (one per commit) are summed
+          // by readers. durations holds DurationHistogram.BUCKETS counts.
+          """
+          CREATE TABLE IF NOT EXISTS span_metrics (
+            tenant VARCHAR NOT NULL,
+            bucket_ns BIGINT NOT NULL,
+            service VARCHAR NOT NULL,
+            operation VARCHAR NOT NULL,
+            kind TINYINT NOT NULL,
+            status_code TINYINT NOT NULL,
+            requests BIGINT NOT NULL,
+            errors BIGINT NOT NULL,
+            duration_sum_ns BIGINT NOT NULL,
+            durations BIGINT[] NOT NULL
           )""");
 }

@@ -8,6 +8,7 @@ import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.testing.ITLogReader;
 import dev.sightline.testing.ITMetricReader;
+import dev.sightline.testing.ITSpanMetricsReader;
 import dev.sightline.testing.ITTelemetryWriter;
 import dev.sightline.testing.ITTraceReader;
 import dev.sightline.testing.TelemetryGenerator;
@@ -75,6 +76,21 @@ class DuckDbStorageTest {
 
   @Nested
   class MetricReaderTest extends ITMetricReader {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return open(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return open(dir);
+    }
+  }
+
+  @Nested
+  class SpanMetricsReaderTest extends ITSpanMetricsReader {
     @TempDir Path dir;
 
     @Override

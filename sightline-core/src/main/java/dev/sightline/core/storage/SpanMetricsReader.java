@@ -1,0 +1,48 @@
+package dev.sightline.core.storage;
+
+import java.util.List;
+
+/**
+ * Reads span metrics (RED: rate, errors, duration), which the backend derives from spans as it
+ * stores them. Methods block; call them off event-loop threads.
+ *
+ * <p>Contract every backend meets (checked by {@code ITSpanMetricsReader}):
+ *
+ * <ul>
+ *   <li>Every span accepted by {@link TelemetryWriter#writeSpans} is counted once per write, in the
+ *       10-second bucket of its <b>event time</b> (start time, {@code floor(start / 10 s)}), keyed
+ *       by tenant, service, span name, span kind and status code, and is durable with the same
+ *       commit as the span itself: a restart keeps it. Late and back-filled spans land in their own
+ *       bucket. A span written twice (a retried export) is counted twice.
+ *   <li>An error is a span with status ERROR; its duration is {@code end - start}, counted in the
+ *       fixed {@link DurationHistogram} buckets.
+ *   <li>Reads are scoped to one tenant. Deleting telemetry by age ({@link
+ *       StorageComponent#deleteBefore}) removes buckets that start before the cutoff.
+ * </ul>
+ */
+public interface SpanMetricsReader {
+
+  /** The width of the stored buckets: 10 seconds. */
+  long BUCKET_NANOS = 10_000_000_000L;
+
+  /**
+   * The metrics of buckets starting in [start, end) matching the query, summed per {@code groupBy}
+   * series and per step ({@code start + k × step}; one point at {@code start} when the step is 0).
+   * Only steps with at least one span are returned, ordered by service, operation, span kind, then
+   * time. Nothing matching yields an empty list, not an error.
+   */
+  List<SpanMetricsPoint> query(SpanMetricsQuery query);
+
+  /**
+   * Service graph edges of one tenant: each span starting in [start, end) whose parent (same trace,
+   * its {@code parentSpanId}) is a CLIENT or PRODUCER span of a <b>different</b> service counts as
+   * one call on the edge (parent's service → child's service, parent's kind). The parent may have
+   * been stored in any batch; it is looked up among spans starting up to one hour outside the
+   * range. Pairs within one service are not edges. Ordered by client, server, caller kind. A span
+   * stored twice counts twice. Nothing found yields an empty list.
+   *
+   * <p>Backends may compute this from stored spans at query time; its cost then grows with the
+   * spans in the range.
+   */
+  List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano);
+}

@@ -1,0 +1,245 @@
+package dev.sightline.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.storage.CheckResult;
+import dev.sightline.core.storage.DurationHistogram;
+import dev.sightline.core.storage.LogReader;
+import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.ServiceEdge;
+import dev.sightline.core.storage.ServiceOperations;
+import dev.sightline.core.storage.SpanMetricsPoint;
+import dev.sightline.core.storage.SpanMetricsQuery;
+import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.core.storage.TelemetryWriter;
+import dev.sightline.core.storage.TraceQuery;
+import dev.sightline.core.storage.TraceReader;
+import dev.sightline.core.storage.TraceSummary;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** Parameters and rendering of the RED endpoints, over a recording fake storage. */
+class SpanMetricsQueriesTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final long SECOND = 1_000_000_000L;
+  static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
+  static final long NOW_NANOS = NOW.getEpochSecond() * SECOND;
+
+  final List<SpanMetricsQuery> queries = new ArrayList<>();
+  final List<SpanMetricsPoint> answer = new ArrayList<>();
+
+  final SpanMetricsReader reader =
+      new SpanMetricsReader() {
+        @Override
+        public List<SpanMetricsPoint> query(SpanMetricsQuery query) {
+          queries.add(query);
+          return answer;
+        }
+
+        @Override
+        public List<ServiceEdge> serviceEdges(String tenant, long start, long end) {
+          return List.of();
+        }
+      };
+
+  static QueryService service(boolean withSpanMetrics, @Nullable SpanMetricsReader reader) {
+    StorageComponent storage = new FakeStorage(withSpanMetrics ? reader : null);
+    return QueryService.builder().storage(storage).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+  }
+
+  static JsonNode json(ApiResponse r) throws Exception {
+    return JSON.readTree(r.json());
+  }
+
+  @Test
+  void red_defaultStepAlignmentAndEntryKinds() throws Exception {
+    ApiResponse r = service(true, reader).red("t", QueryParameters.of(Map.of()));
+
+    assertThat(r.status()).isEqualTo(200);
+    SpanMetricsQuery q = queries.get(0);
+    assertThat(q.stepNanos()).isEqualTo(300 * SECOND); // 24 h / 5 m = 288 points
+    assertThat(q.startUnixNano()).isEqualTo(NOW_NANOS - 86_400 * SECOND);
+    assertThat(q.spanKinds()).containsExactlyInAnyOrder(SpanKind.SERVER, SpanKind.CONSUMER);
+    assertThat(q.groupBy()).isEqualTo(SpanMetricsQuery.GroupBy.NONE);
+    JsonNode body = json(r);
+    assertThat(body.get("points")).hasSize(288);
+    assertThat(body.get("stepSeconds").asLong()).isEqualTo(300);
+  }
+
+  @Test
+  void red_operationMeansEveryKind_stepUnits_alignment() throws Exception {
+    long[] counts = new long[DurationHistogram.BUCKETS];
+    counts[DurationHistogram.bucketOf(15_000_000L)] = 4;
+    answer.add(
+        new SpanMetricsPoint(
+            "",
+            "",
+            null,
+            NOW_NANOS - 120 * SECOND,
+            4,
+            1,
+            60_000_000L,
+            DurationHistogram.of(counts)));
+    ApiResponse r =
+        service(true, reader)
+            .red(
+                "t",
+                QueryParameters.of(
+                    Map.of("operation", "op", "step", "1m", "start", "2026-11-21T07:57:30Z")));
+
+    SpanMetricsQuery q = queries.get(0);
+    assertThat(q.spanKinds()).isEmpty();
+    assertThat(q.startUnixNano()).isEqualTo(NOW_NANOS - 180 * SECOND);
+    JsonNode points = json(r).get("points");
+    assertThat(points).hasSize(3);
+    assertThat(points.get(1).get("requests").asLong()).isEqualTo(4);
+    assertThat(points.get(1).get("rate").asDouble()).isEqualTo(4 / 60.0);
+    assertThat(points.get(1).get("errorRatio").asDouble()).isEqualTo(0.25);
+    // 4 spans in (10, 20] ms: p50 rank 2 -> 15 ms
+    assertThat(points.get(1).get("p50Ms").asDouble()).isEqualTo(15.0);
+    assertThat(points.get(0).get("errorRatio").isNull()).isTrue();
+  }
+
+  @Test
+  void badParametersNameTheParameter() throws Exception {
+    QueryService s = service(true, reader);
+    for (String[] bad :
+        new String[][] {
+          {"step", "15s"},
+          {"step", "0"},
+          {"step", "ten"},
+          {"step", "-10"},
+          {"spanKind", "server,bogus"},
+          {"serivce", "x"},
+          {"end", "yesterday"}
+        }) {
+      ApiResponse r = s.red("t", QueryParameters.of(Map.of(bad[0], bad[1])));
+      assertThat(r.status()).as(bad[0] + "=" + bad[1]).isEqualTo(400);
+      assertThat(json(r).get("error").get("parameter").asText()).isEqualTo(bad[0]);
+    }
+    ApiResponse tooMany =
+        s.red("t", QueryParameters.of(Map.of("step", "10", "start", "2026-01-01T00:00:00Z")));
+    assertThat(json(tooMany).get("error").get("parameter").asText()).isEqualTo("step");
+    assertThat(s.services("t", QueryParameters.of(Map.of("spanKind", "nope"))).status())
+        .isEqualTo(400);
+    assertThat(queries).isEmpty();
+  }
+
+  @Test
+  void backendWithoutSpanMetrics_servicesKeepOldShape_redIs501() throws Exception {
+    QueryService s = service(false, null);
+
+    JsonNode services = json(s.services("t", QueryParameters.of(Map.of())));
+    assertThat(services.get("services").get(0).get("name").asText()).isEqualTo("order");
+    assertThat(services.get("services").get(0).has("requests")).isFalse();
+    ApiResponse red = s.red("t", QueryParameters.of(Map.of()));
+    assertThat(red.status()).isEqualTo(501);
+    assertThat(json(red).get("error").get("message").asText()).contains("span metrics");
+    assertThat(s.serviceMap("t", QueryParameters.of(Map.of())).status()).isEqualTo(501);
+  }
+
+  @Test
+  void services_rateOverTheAlignedWindow() throws Exception {
+    answer.add(
+        new SpanMetricsPoint(
+            "order",
+            "",
+            null,
+            0,
+            60,
+            3,
+            0,
+            DurationHistogram.of(new long[DurationHistogram.BUCKETS])));
+    JsonNode order =
+        json(service(true, reader)
+                .services(
+                    "t",
+                    QueryParameters.of(
+                        Map.of("start", "2026-11-21T07:59:05Z", "end", "2026-11-21T07:59:55Z"))))
+            .get("services")
+            .get(0);
+
+    SpanMetricsQuery q = queries.get(0);
+    assertThat(q.startUnixNano()).isEqualTo(NOW_NANOS - 60 * SECOND);
+    assertThat(q.endUnixNano()).isEqualTo(NOW_NANOS);
+    assertThat(q.groupBy()).isEqualTo(SpanMetricsQuery.GroupBy.SERVICE);
+    assertThat(order.get("operations")).hasSize(1);
+    assertThat(order.get("rate").asDouble()).isEqualTo(1.0);
+    assertThat(order.get("errorRatio").asDouble()).isEqualTo(0.05);
+  }
+
+  /** Storage with one service; span metrics only when a reader is given. */
+  static final class FakeStorage implements StorageComponent {
+    private final @Nullable SpanMetricsReader reader;
+
+    FakeStorage(@Nullable SpanMetricsReader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    public SpanMetricsReader spanMetricsReader() {
+      if (reader == null) return StorageComponent.super.spanMetricsReader();
+      return reader;
+    }
+
+    @Override
+    public CheckResult check() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TelemetryWriter writer() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TraceReader traceReader() {
+      return new TraceReader() {
+        @Override
+        public List<dev.sightline.core.model.Span> getTrace(String tenant, String traceId) {
+          return List.of();
+        }
+
+        @Override
+        public List<TraceSummary> searchTraces(TraceQuery query) {
+          return List.of();
+        }
+
+        @Override
+        public List<ServiceOperations> services(String tenant, long start, long end) {
+          return List.of(
+              new ServiceOperations(
+                  "order", List.of(new ServiceOperations.Operation("PlaceOrder", "SERVER"))));
+        }
+      };
+    }
+
+    @Override
+    public LogReader logReader() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public MetricReader metricReader() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long deleteBefore(long cutoffUnixNano) {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,320 @@
+package dev.sightline.testing;
+
+import static dev.sightline.testing.TestObjects.MILLI;
+import static dev.sightline.testing.TestObjects.NOW_NANOS;
+import static dev.sightline.testing.TestObjects.SECOND;
+import static dev.sightline.testing.TestObjects.TENANT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sightline.core.model.Span;
+import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.model.StatusCode;
+import dev.sightline.core.storage.DurationHistogram;
+import dev.sightline.core.storage.ServiceEdge;
+import dev.sightline.core.storage.SpanMetricsPoint;
+import dev.sightline.core.storage.SpanMetricsQuery;
+import dev.sightline.core.storage.SpanMetricsQuery.GroupBy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.data.Offset;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Span metrics (RED) derived from written spans: counts, errors and duration histograms per
+ * 10-second bucket of span start, summed over commits, durable, scoped by tenant.
+ */
+public abstract class ITSpanMetricsReader extends ITStorage {
+  /** A minute boundary half an hour ago, so 10-second buckets start on it. */
+  static final long T0 = NOW_NANOS - Duration.ofMinutes(30).toNanos();
+
+  static final long MINUTE = 60 * SECOND;
+  private static final AtomicLong ids = new AtomicLong(1);
+
+  /** A span of {@code service}/{@code operation} starting at {@code start}. */
+  protected static Span span(
+      String tenant,
+      String service,
+      String operation,
+      SpanKind kind,
+      long start,
+      long durationMillis,
+      boolean error) {
+    long n = ids.getAndIncrement();
+    return TestObjects.span(
+            tenant,
+            TestObjects.traceId(n),
+            TestObjects.spanId(n),
+            "",
+            service,
+            operation,
+            start,
+            durationMillis * MILLI)
+        .toBuilder()
+        .kind(kind)
+        .status(error ? StatusCode.ERROR : StatusCode.OK, error ? "failed" : "")
+        .build();
+  }
+
+  static Span server(String service, String operation, long start, long ms, boolean error) {
+    return span(TENANT, service, operation, SpanKind.SERVER, start, ms, error);
+  }
+
+  /**
+   * order/PlaceOrder (SERVER): 15 ms and 15 ms (error) in the first bucket, 150 ms in the second;
+   * order/SELECT (CLIENT) 5 ms; payment/Charge (SERVER) 40 ms twice.
+   */
+  static List<Span> traffic(String tenant) {
+    return List.of(
+        span(tenant, "order", "PlaceOrder", SpanKind.SERVER, T0 + SECOND, 15, false),
+        span(tenant, "order", "PlaceOrder", SpanKind.SERVER, T0 + 2 * SECOND, 15, true),
+        span(tenant, "order", "PlaceOrder", SpanKind.SERVER, T0 + 12 * SECOND, 150, false),
+        span(tenant, "order", "SELECT", SpanKind.CLIENT, T0 + 3 * SECOND, 5, false),
+        span(tenant, "payment", "Charge", SpanKind.SERVER, T0 + 4 * SECOND, 40, false),
+        span(tenant, "payment", "Charge", SpanKind.SERVER, T0 + 50 * SECOND, 40, false));
+  }
+
+  protected final List<SpanMetricsPoint> query(
+      @Nullable String service,
+      @Nullable String operation,
+      Set<SpanKind> kinds,
+      long start,
+      long end,
+      long step,
+      GroupBy groupBy) {
+    return storage()
+        .spanMetricsReader()
+        .query(new SpanMetricsQuery(TENANT, service, operation, kinds, start, end, step, groupBy));
+  }
+
+  static DurationHistogram histogram(long... durationsMillis) {
+    long[] counts = new long[DurationHistogram.BUCKETS];
+    for (long ms : durationsMillis) counts[DurationHistogram.bucketOf(ms * MILLI)]++;
+    return DurationHistogram.of(counts);
+  }
+
+  @Test
+  void countsErrorsAndDurations_perOperation() {
+    accept(traffic(TENANT));
+
+    List<SpanMetricsPoint> points =
+        query(null, null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.OPERATION);
+
+    assertThat(points)
+        .containsExactly(
+            new SpanMetricsPoint(
+                "order",
+                "PlaceOrder",
+                SpanKind.SERVER,
+                T0,
+                3,
+                1,
+                180 * MILLI,
+                histogram(15, 15, 150)),
+            new SpanMetricsPoint(
+                "order", "SELECT", SpanKind.CLIENT, T0, 1, 0, 5 * MILLI, histogram(5)),
+            new SpanMetricsPoint(
+                "payment", "Charge", SpanKind.SERVER, T0, 2, 0, 80 * MILLI, histogram(40, 40)));
+  }
+
+  @Test
+  void groupsByServiceOrNothing_filtersByKindServiceOperation() {
+    accept(traffic(TENANT));
+
+    assertThat(query(null, null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.SERVICE))
+        .extracting(SpanMetricsPoint::service, SpanMetricsPoint::requests, p -> p.spanKind())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("order", 4L, null),
+            org.assertj.core.groups.Tuple.tuple("payment", 2L, null));
+    assertThat(
+            query(
+                null,
+                null,
+                Set.of(SpanKind.SERVER, SpanKind.CONSUMER),
+                T0,
+                T0 + MINUTE,
+                0,
+                GroupBy.SERVICE))
+        .extracting(SpanMetricsPoint::requests)
+        .containsExactly(3L, 2L);
+    List<SpanMetricsPoint> all = query(null, null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.NONE);
+    assertThat(all).hasSize(1);
+    assertThat(all.get(0).service()).isEmpty();
+    assertThat(all.get(0).operation()).isEmpty();
+    assertThat(all.get(0).requests()).isEqualTo(6);
+    assertThat(all.get(0).errors()).isEqualTo(1);
+    assertThat(query("order", "SELECT", Set.of(), T0, T0 + MINUTE, 0, GroupBy.NONE))
+        .extracting(SpanMetricsPoint::requests)
+        .containsExactly(1L);
+    assertThat(query("nobody", null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.NONE)).isEmpty();
+  }
+
+  @Test
+  void stepsSumTenSecondBuckets_emptyStepsOmitted() {
+    accept(traffic(TENANT));
+
+    assertThat(query("order", "PlaceOrder", Set.of(), T0, T0 + MINUTE, 10 * SECOND, GroupBy.NONE))
+        .extracting(SpanMetricsPoint::timeUnixNano, SpanMetricsPoint::requests)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(T0, 2L),
+            org.assertj.core.groups.Tuple.tuple(T0 + 10 * SECOND, 1L));
+    assertThat(query("order", "PlaceOrder", Set.of(), T0, T0 + MINUTE, MINUTE, GroupBy.NONE))
+        .extracting(SpanMetricsPoint::timeUnixNano, SpanMetricsPoint::requests)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(T0, 3L));
+    // the range counts buckets starting in [start, end)
+    assertThat(query("order", null, Set.of(), T0 + 10 * SECOND, T0 + MINUTE, 0, GroupBy.NONE))
+        .extracting(SpanMetricsPoint::requests)
+        .containsExactly(1L);
+  }
+
+  @Test
+  void lateAndBackfilledSpans_landInTheirEventTimeBucket_commitsAreSummed() {
+    accept(traffic(TENANT));
+    long threeHoursAgo = T0 - Duration.ofHours(3).toNanos();
+    accept(List.of(server("order", "PlaceOrder", threeHoursAgo + 25 * SECOND, 15, true)));
+    accept(List.of(server("order", "PlaceOrder", threeHoursAgo + 27 * SECOND, 15, false)));
+    accept(List.of(server("order", "PlaceOrder", T0 + 5 * SECOND, 15, false)));
+
+    List<SpanMetricsPoint> series =
+        query(
+            "order", "PlaceOrder", Set.of(), threeHoursAgo, T0 + MINUTE, 10 * SECOND, GroupBy.NONE);
+
+    assertThat(series)
+        .extracting(
+            SpanMetricsPoint::timeUnixNano, SpanMetricsPoint::requests, SpanMetricsPoint::errors)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(threeHoursAgo + 20 * SECOND, 2L, 1L),
+            org.assertj.core.groups.Tuple.tuple(T0, 3L, 1L),
+            org.assertj.core.groups.Tuple.tuple(T0 + 10 * SECOND, 1L, 0L));
+  }
+
+  @Test
+  void percentilesFromStoredHistogram_matchHandCalculation() {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 6; i++)
+      spans.add(server("order", "PlaceOrder", T0 + i * SECOND, 15, false));
+    for (int i = 0; i < 4; i++)
+      spans.add(server("order", "PlaceOrder", T0 + i * SECOND, 150, false));
+    accept(spans.subList(0, 5));
+    accept(spans.subList(5, 10));
+
+    DurationHistogram h =
+        query("order", null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.NONE).get(0).durations();
+
+    // 6 in (10, 20] ms, 4 in (100, 200] ms
+    // p50: rank 5 -> 10 + 10 * 5/6 ms; p95: rank 9.5 -> 100 + 100 * 3.5/4 ms
+    Offset<Double> close = Offset.offset(1.0);
+    assertThat(h.quantileNanos(0.50)).isCloseTo(10 * MILLI + 10 * MILLI * 5.0 / 6, close);
+    assertThat(h.quantileNanos(0.95)).isCloseTo(100 * MILLI + 100 * MILLI * 3.5 / 4, close);
+    assertThat(h.quantileNanos(0.99)).isCloseTo(100 * MILLI + 100 * MILLI * 3.9 / 4, close);
+  }
+
+  @Test
+  void restartKeepsSpanMetrics() throws Exception {
+    accept(traffic(TENANT));
+    List<SpanMetricsPoint> before =
+        query(null, null, Set.of(), T0, T0 + MINUTE, 10 * SECOND, GroupBy.OPERATION);
+
+    reopen();
+
+    assertThat(before).hasSize(5);
+    assertThat(query(null, null, Set.of(), T0, T0 + MINUTE, 10 * SECOND, GroupBy.OPERATION))
+        .isEqualTo(before);
+  }
+
+  @Test
+  void tenantsAreIsolated() {
+    accept(traffic("other-tenant"));
+    accept(List.of(server("order", "PlaceOrder", T0, 15, false)));
+
+    assertThat(query(null, null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.OPERATION))
+        .extracting(SpanMetricsPoint::service, SpanMetricsPoint::requests)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("order", 1L));
+  }
+
+  @Test
+  void deleteBefore_removesOlderBuckets() {
+    long old = T0 - Duration.ofDays(2).toNanos();
+    accept(List.of(server("order", "PlaceOrder", old, 15, false)));
+    accept(traffic(TENANT));
+
+    storage().deleteBefore(T0 - Duration.ofDays(1).toNanos());
+
+    assertThat(query("order", null, Set.of(), old, T0 + MINUTE, 0, GroupBy.NONE))
+        .extracting(SpanMetricsPoint::requests)
+        .containsExactly(4L);
+  }
+
+  /** A span of trace {@code trace} with id {@code id} and parent {@code parent} (0 for a root). */
+  static Span pair(
+      String tenant,
+      long trace,
+      long id,
+      long parent,
+      String service,
+      SpanKind kind,
+      long start,
+      long ms,
+      boolean error) {
+    return TestObjects.span(
+            tenant,
+            TestObjects.traceId(1_000_000 + trace),
+            TestObjects.spanId(id),
+            parent == 0 ? "" : TestObjects.spanId(parent),
+            service,
+            service + "." + kind,
+            start,
+            ms * MILLI)
+        .toBuilder()
+        .kind(kind)
+        .status(error ? StatusCode.ERROR : StatusCode.UNSET, "")
+        .build();
+  }
+
+  /**
+   * frontend →(CLIENT) order twice (60 ms with an error, 15 ms), order →(PRODUCER) shipping once (5
+   * ms), plus pairs that are no edges: order CLIENT → order SERVER, SERVER → INTERNAL.
+   */
+  static List<List<Span>> graph(String tenant) {
+    long t = T0 + SECOND;
+    List<Span> first =
+        List.of(
+            pair(tenant, 1, 1, 0, "frontend", SpanKind.SERVER, t, 100, false),
+            pair(tenant, 1, 2, 1, "frontend", SpanKind.CLIENT, t, 90, false),
+            pair(tenant, 1, 3, 2, "order", SpanKind.SERVER, t, 60, true),
+            pair(tenant, 1, 4, 3, "order", SpanKind.INTERNAL, t, 10, false),
+            pair(tenant, 1, 5, 3, "order", SpanKind.CLIENT, t, 10, false),
+            pair(tenant, 1, 6, 5, "order", SpanKind.SERVER, t, 9, false),
+            pair(tenant, 2, 12, 0, "frontend", SpanKind.CLIENT, t, 20, false),
+            // the consumer arrives before its producer, in another batch
+            pair(tenant, 3, 22, 21, "shipping", SpanKind.CONSUMER, t + 20 * SECOND, 5, false));
+    List<Span> second =
+        List.of(
+            pair(tenant, 2, 13, 12, "order", SpanKind.SERVER, t + MILLI, 15, false),
+            pair(tenant, 3, 21, 3, "order", SpanKind.PRODUCER, t, 1, false));
+    return List.of(first, second);
+  }
+
+  @Test
+  void serviceEdges_fromClientServerAndProducerConsumerPairs_acrossBatches() {
+    for (List<Span> batch : graph(TENANT)) accept(batch);
+    for (List<Span> batch : graph("other-tenant")) accept(batch);
+
+    List<ServiceEdge> edges = storage().spanMetricsReader().serviceEdges(TENANT, T0, T0 + MINUTE);
+
+    assertThat(edges)
+        .containsExactly(
+            new ServiceEdge(
+                "frontend", "order", SpanKind.CLIENT, 2, 1, 75 * MILLI, histogram(60, 15)),
+            new ServiceEdge("order", "shipping", SpanKind.PRODUCER, 1, 0, 5 * MILLI, histogram(5)));
+    // the child's start decides: the consumer started 21 s after T0
+    assertThat(storage().spanMetricsReader().serviceEdges(TENANT, T0 + 20 * SECOND, T0 + MINUTE))
+        .extracting(ServiceEdge::server)
+        .containsExactly("shipping");
+    assertThat(storage().spanMetricsReader().serviceEdges(TENANT, T0 + MINUTE, T0 + 2 * MINUTE))
+        .isEmpty();
+  }
+}
