@@ -1,6 +1,5 @@
 package dev.sightline.server;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -117,9 +116,5 @@ final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static String classpathSeparator() {
-    return File.pathSeparator;
   }
 }
