@@ -2,7 +2,14 @@ package dev.sightline.server;
 
 import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ServerConfig;
+import dev.sightline.slo.SloCatalog;
+import dev.sightline.slo.SloLoader;
+import dev.sightline.slo.SloProblem;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +23,10 @@ public final class Main {
       "Usage: sightline <command> [flags]\n"
           + "\n"
           + "Commands:\n"
-          + "  serve     run the server: OTLP receivers, storage, query API\n"
-          + "  help      show this text\n";
+          + "  serve          run the server: OTLP receivers, storage, query API\n"
+          + "  slo lint DIR   check the OpenSLO specs in DIR (*.yaml, *.yml); exit status 1 on"
+          + " problems\n"
+          + "  help           show this text\n";
 
   private Main() {}
 
@@ -29,6 +38,9 @@ public final class Main {
     if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
       out.print(USAGE + "\nFlags of serve:\n" + ConfigLoader.help());
       return args.length == 0 ? 2 : 0;
+    }
+    if (args[0].equals("slo")) {
+      return slo(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     if (!args[0].equals("serve")) {
       err.println("sightline: unknown command '" + args[0] + "'\n\n" + USAGE);
@@ -47,6 +59,40 @@ public final class Main {
       return 2;
     }
     return serve(config, err);
+  }
+
+  /**
+   * {@code slo lint DIR}: prints each problem as {@code file:line: field: problem}, then {@code N
+   * SLOs ok, M problems}; exit status 0 without problems, 1 with, 2 for usage errors.
+   */
+  private static int slo(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 2 || !args[0].equals("lint")) {
+      err.println("Usage: sightline slo lint DIR");
+      return 2;
+    }
+    Path dir;
+    try {
+      dir = Path.of(args[1]);
+    } catch (InvalidPathException e) {
+      err.println("sightline slo lint: " + e.getMessage());
+      return 2;
+    }
+    if (!Files.isDirectory(dir)) {
+      err.println("sightline slo lint: not a directory: " + dir);
+      return 2;
+    }
+    SloCatalog catalog;
+    try {
+      catalog = SloLoader.loadFolder(dir);
+    } catch (IOException e) {
+      err.println("sightline slo lint: cannot list " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    for (SloProblem p : catalog.problems()) {
+      out.println(p);
+    }
+    out.println(catalog.slos().size() + " SLOs ok, " + catalog.problems().size() + " problems");
+    return catalog.problems().isEmpty() ? 0 : 1;
   }
 
   private static int serve(ServerConfig config, PrintStream err) {
