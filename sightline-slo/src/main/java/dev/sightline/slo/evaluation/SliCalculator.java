@@ -1,0 +1,346 @@
+package dev.sightline.slo.evaluation;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sightline.core.model.Tenants;
+import dev.sightline.core.storage.DurationHistogram;
+import dev.sightline.core.storage.SpanMetricsPoint;
+import dev.sightline.core.storage.SpanMetricsQuery;
+import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.slo.MetricSource;
+import dev.sightline.slo.RatioMetric;
+import dev.sightline.slo.SightlineSource;
+import dev.sightline.slo.Slo;
+import dev.sightline.slo.SpanSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts the good and total events of an SLO's ratio indicator from span metrics (RED buckets), so
+ * evaluation never rescans raw spans.
+ *
+ * <p>How each {@code signal: spans} source is counted from the buckets of its service and (when
+ * given) operation, over every span kind:
+ *
+ * <ul>
+ *   <li>no {@code status}, no {@code maxDurationMs}: requests;
+ *   <li>{@code status: error}: errors; {@code status: ok}: requests − errors;
+ *   <li>{@code maxDurationMs}: spans lasting at most the threshold, from the duration histogram
+ *       ({@link #countAtMost}): exact when the threshold is a histogram bound (1-2-5 steps from 0.1
+ *       ms to 100 s, e.g. 100, 200, 500, 1000 ms), otherwise interpolated linearly inside the
+ *       bucket holding it.
+ * </ul>
+ *
+ * <p>With a {@code bad} side, good = total − bad. What RED buckets do not keep cannot be counted,
+ * and the result says so ({@link SliResult.Unsupported}) instead of approximating: {@code signal:
+ * metrics} sources, span {@code attributes} filters, and {@code status} together with {@code
+ * maxDurationMs} (histograms are not split by status).
+ *
+ * <p>Ranges are in whole 10-second buckets: those starting in [start, end) of event time count.
+ * Thread-safe if the reader is; every call queries the reader (one query per distinct service and
+ * operation of the indicator).
+ */
+public final class SliCalculator {
+  /** The most steps of one stepped series read for {@link #count(Slo, SortedSet, long)}. */
+  public static final int MAX_STEPS = 10_000;
+
+  private final SpanMetricsReader reader;
+  private final String tenant;
+
+  private SliCalculator(SpanMetricsReader reader, String tenant) {
+    this.reader = reader;
+    this.tenant = tenant;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Why {@code slo}'s indicator cannot be computed from span metrics; empty when it can. */
+  public static Optional<String> unsupportedReason(Slo slo) {
+    RatioMetric ratio = slo.indicator().ratioMetric();
+    SightlineSource counted = ratio.good() != null ? ratio.good() : requireNonNull(ratio.bad());
+    String side = ratio.good() != null ? "good" : "bad";
+    Optional<String> reason = unsupportedReason(side, counted);
+    return reason.isPresent() ? reason : unsupportedReason("total", ratio.total());
+  }
+
+  private static Optional<String> unsupportedReason(String side, SightlineSource source) {
+    if (source instanceof MetricSource) {
+      return Optional.of(
+          side + ": signal: metrics sources are OTLP counters, not span metrics (RED buckets)");
+    }
+    SpanSource span = (SpanSource) source;
+    if (!span.attributes().isEmpty()) {
+      return Optional.of(
+          side
+              + ": span attribute filters "
+              + span.attributes().keySet()
+              + " cannot be applied to span metrics (RED buckets keep no attributes)");
+    }
+    if (span.status() != null && span.maxDuration() != null) {
+      return Optional.of(
+          side
+              + ": status and maxDurationMs together cannot be counted from span metrics"
+              + " (duration histograms are not split by status)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Good and total events of {@code slo}'s indicator in the buckets starting in [start, end), or
+   * why they cannot be counted. No events yields counts of zero.
+   */
+  public SliResult count(Slo slo, long startUnixNano, long endUnixNano) {
+    Optional<String> unsupported = unsupportedReason(slo);
+    if (unsupported.isPresent()) return new SliResult.Unsupported(unsupported.get());
+    RatioMetric ratio = slo.indicator().ratioMetric();
+    SpanSource total = (SpanSource) ratio.total();
+    SpanSource good = (SpanSource) ratio.good();
+    SpanSource bad = (SpanSource) ratio.bad();
+    List<SpanSource> sources = new ArrayList<>(2);
+    sources.add(total);
+    sources.add(good != null ? good : requireNonNull(bad));
+
+    // one query per distinct service and operation; good and total usually share it
+    Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
+    for (SpanSource s : sources) {
+      points.computeIfAbsent(
+          key(s),
+          k ->
+              reader.query(
+                  new SpanMetricsQuery(
+                      tenant,
+                      s.service(),
+                      s.operation(),
+                      Set.of(),
+                      startUnixNano,
+                      endUnixNano,
+                      0,
+                      SpanMetricsQuery.GroupBy.NONE)));
+    }
+    double totalCount = count(total, points);
+    double goodCount = good != null ? count(good, points) : totalCount - count(bad, points);
+    return new SliResult.Counts(goodCount, totalCount);
+  }
+
+  private static double count(
+      @Nullable SpanSource source, Map<List<@Nullable String>, List<SpanMetricsPoint>> points) {
+    SpanSource s = requireNonNull(source);
+    double n = 0;
+    for (SpanMetricsPoint p : requireNonNull(points.get(key(s)))) n += count(s, p);
+    return n;
+  }
+
+  private static List<@Nullable String> key(SpanSource s) {
+    List<@Nullable String> key = new ArrayList<>(2);
+    key.add(s.service());
+    key.add(s.operation());
+    return key;
+  }
+
+  private static double count(SpanSource s, SpanMetricsPoint p) {
+    if (s.maxDuration() != null) return countAtMost(p.durations(), s.maxDuration().toNanos());
+    if (s.status() == null) return p.requests();
+    if (s.status() == SpanSource.Status.ERROR) return p.errors();
+    return p.requests() - p.errors();
+  }
+
+  /**
+   * Like {@link #count(Slo, long, long)} for each of {@code windows} ending at {@code end}: window
+   * {@code w} counts the buckets starting in [end − w, end). When every window is a multiple of
+   * their greatest common divisor, itself a multiple of 10 s, and the longest window holds at most
+   * {@value #MAX_STEPS} such steps, this reads one stepped series per distinct service and
+   * operation of the indicator and sums its steps per window (the same counts, fewer queries);
+   * otherwise it queries each window.
+   */
+  public Map<Duration, SliResult> count(Slo slo, SortedSet<Duration> windows, long endUnixNano) {
+    Map<Duration, SliResult> out = new TreeMap<>();
+    Optional<String> unsupported = unsupportedReason(slo);
+    if (unsupported.isPresent() || windows.isEmpty()) {
+      for (Duration w : windows) out.put(w, new SliResult.Unsupported(unsupported.orElseThrow()));
+      return out;
+    }
+    long longest = windows.last().toNanos();
+    long step = 0;
+    for (Duration w : windows) step = gcd(step, w.toNanos());
+    if (step % SpanMetricsReader.BUCKET_NANOS != 0 || longest / step > MAX_STEPS) {
+      for (Duration w : windows) out.put(w, count(slo, endUnixNano - w.toNanos(), endUnixNano));
+      return out;
+    }
+    RatioMetric ratio = slo.indicator().ratioMetric();
+    SpanSource total = (SpanSource) ratio.total();
+    SpanSource good = (SpanSource) ratio.good();
+    SpanSource bad = (SpanSource) ratio.bad();
+    SpanSource counted = good != null ? good : requireNonNull(bad);
+    long start = endUnixNano - longest;
+    Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
+    for (SpanSource s : List.of(total, counted)) {
+      long stepNanos = step;
+      points.computeIfAbsent(
+          key(s),
+          k ->
+              reader.query(
+                  new SpanMetricsQuery(
+                      tenant,
+                      s.service(),
+                      s.operation(),
+                      Set.of(),
+                      start,
+                      endUnixNano,
+                      windows.size() == 1 ? 0 : stepNanos,
+                      SpanMetricsQuery.GroupBy.NONE)));
+    }
+    for (Duration w : windows) {
+      long from = endUnixNano - w.toNanos();
+      double totalCount = 0;
+      for (SpanMetricsPoint p : requireNonNull(points.get(key(total)))) {
+        if (p.timeUnixNano() >= from) totalCount += count(total, p);
+      }
+      double countedCount = 0;
+      for (SpanMetricsPoint p : requireNonNull(points.get(key(counted)))) {
+        if (p.timeUnixNano() >= from) countedCount += count(counted, p);
+      }
+      double goodCount = good != null ? countedCount : totalCount - countedCount;
+      out.put(w, new SliResult.Counts(goodCount, totalCount));
+    }
+    return out;
+  }
+
+  /**
+   * Counts for many SLOs at once, {@code windows.get(i)} ending at {@code end} for {@code
+   * slos.get(i)}: one query per distinct window over all services, grouped by operation, whatever
+   * the number of SLOs. The counts equal those of {@link #count(Slo, SortedSet, long)}; SLOs that
+   * cannot be counted get {@link SliResult.Unsupported} for each window.
+   */
+  public List<Map<Duration, SliResult>> countAll(
+      List<Slo> slos, List<? extends SortedSet<Duration>> windows, long endUnixNano) {
+    if (slos.size() != windows.size()) {
+      throw new IllegalArgumentException("slos and windows must have the same size");
+    }
+    SortedSet<Duration> all = new java.util.TreeSet<>();
+    for (int i = 0; i < slos.size(); i++) {
+      if (unsupportedReason(slos.get(i)).isEmpty()) all.addAll(windows.get(i));
+    }
+    // per window: the points of each service, one per operation and span kind
+    Map<Duration, Map<String, List<SpanMetricsPoint>>> series = new TreeMap<>();
+    for (Duration w : all) {
+      Map<String, List<SpanMetricsPoint>> byService = new java.util.HashMap<>();
+      for (SpanMetricsPoint p :
+          reader.query(
+              new SpanMetricsQuery(
+                  tenant,
+                  null,
+                  null,
+                  Set.of(),
+                  endUnixNano - w.toNanos(),
+                  endUnixNano,
+                  0,
+                  SpanMetricsQuery.GroupBy.OPERATION))) {
+        byService.computeIfAbsent(p.service(), k -> new ArrayList<>()).add(p);
+      }
+      series.put(w, byService);
+    }
+    List<Map<Duration, SliResult>> out = new ArrayList<>(slos.size());
+    for (int i = 0; i < slos.size(); i++) {
+      Slo slo = slos.get(i);
+      Map<Duration, SliResult> counts = new TreeMap<>();
+      Optional<String> unsupported = unsupportedReason(slo);
+      RatioMetric ratio = slo.indicator().ratioMetric();
+      for (Duration w : windows.get(i)) {
+        if (unsupported.isPresent()) {
+          counts.put(w, new SliResult.Unsupported(unsupported.get()));
+          continue;
+        }
+        Map<String, List<SpanMetricsPoint>> byService = requireNonNull(series.get(w));
+        double total = countIn(byService, (SpanSource) ratio.total());
+        counts.put(
+            w,
+            ratio.good() != null
+                ? new SliResult.Counts(countIn(byService, (SpanSource) ratio.good()), total)
+                : new SliResult.Counts(
+                    total - countIn(byService, (SpanSource) requireNonNull(ratio.bad())), total));
+      }
+      out.add(counts);
+    }
+    return out;
+  }
+
+  private static double countIn(Map<String, List<SpanMetricsPoint>> byService, SpanSource s) {
+    double n = 0;
+    for (SpanMetricsPoint p : byService.getOrDefault(s.service(), List.of())) {
+      if (s.operation() == null || s.operation().equals(p.operation())) n += count(s, p);
+    }
+    return n;
+  }
+
+  private static long gcd(long a, long b) {
+    while (b != 0) {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  /**
+   * The number of durations in {@code histogram} at most {@code thresholdNanos}. Buckets whose
+   * upper bound is at most the threshold count whole, so the result is exact when the threshold is
+   * a bound. The bucket holding the threshold, (lower, upper], counts in proportion {@code
+   * (threshold − lower) / (upper − lower)} (durations assumed uniform inside it; the first bucket
+   * starts at 0), as Prometheus' {@code histogram_quantile} assumes. Durations above 100 s (the
+   * overflow bucket) never count as at most a threshold above 100 s.
+   */
+  public static double countAtMost(DurationHistogram histogram, long thresholdNanos) {
+    double n = 0;
+    long lower = 0;
+    for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
+      long upper = DurationHistogram.upperBoundNanos(i);
+      if (thresholdNanos >= upper) {
+        n += histogram.count(i);
+        lower = upper;
+        continue;
+      }
+      if (thresholdNanos > lower) {
+        n += histogram.count(i) * (double) (thresholdNanos - lower) / (upper - lower);
+      }
+      break;
+    }
+    return n;
+  }
+
+  /** Builds a {@link SliCalculator}. */
+  public static final class Builder {
+    private @Nullable SpanMetricsReader reader;
+    private String tenant = Tenants.DEFAULT;
+
+    private Builder() {}
+
+    /** Where span metrics are read. Required. */
+    public Builder reader(SpanMetricsReader reader) {
+      this.reader = requireNonNull(reader, "reader");
+      return this;
+    }
+
+    /** The tenant whose span metrics are read; {@link Tenants#DEFAULT} unless set. */
+    public Builder tenant(String tenant) {
+      requireNonNull(tenant, "tenant");
+      if (tenant.isEmpty()) throw new IllegalArgumentException("tenant must not be empty");
+      this.tenant = tenant;
+      return this;
+    }
+
+    public SliCalculator build() {
+      if (reader == null) throw new IllegalStateException("reader must be set");
+      return new SliCalculator(reader, tenant);
+    }
+  }
+}
