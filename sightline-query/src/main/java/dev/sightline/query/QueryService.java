@@ -148,15 +148,7 @@ public final class QueryService {
               range[1],
               p.intValue("limit", 20, 1, 1000));
       List<TraceSummary> traces = storage.traceReader().searchTraces(query);
-      return render(
-          200,
-          g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("traces");
-            for (TraceSummary t : traces) TelemetryJson.writeTraceSummary(g, t);
-            g.writeEndArray();
-            g.writeEndObject();
-          });
+      return list("traces", traces, TelemetryJson::writeTraceSummary);
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
     }
@@ -193,15 +185,7 @@ public final class QueryService {
               range[1],
               p.intValue("limit", 100, 1, 10_000));
       List<LogRecord> logs = storage.logReader().searchLogs(query);
-      return render(
-          200,
-          g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("logs");
-            for (LogRecord r : logs) TelemetryJson.writeLog(g, r);
-            g.writeEndArray();
-            g.writeEndObject();
-          });
+      return list("logs", logs, TelemetryJson::writeLog);
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
     }
@@ -221,15 +205,7 @@ public final class QueryService {
               range[1],
               p.intValue("limit", 10_000, 1, 100_000));
       List<List<MetricPoint>> series = groupSeries(storage.metricReader().searchPoints(query));
-      return render(
-          200,
-          g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("series");
-            for (List<MetricPoint> s : series) TelemetryJson.writeSeries(g, s);
-            g.writeEndArray();
-            g.writeEndObject();
-          });
+      return list("series", series, TelemetryJson::writeSeries);
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
     }
@@ -241,15 +217,7 @@ public final class QueryService {
       rejectUnknown(p, TIME, false);
       long[] range = timeRange(p);
       List<String> names = storage.metricReader().metricNames(tenant, range[0], range[1]);
-      return render(
-          200,
-          g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("names");
-            for (String n : names) g.writeString(n);
-            g.writeEndArray();
-            g.writeEndObject();
-          });
+      return list("names", names, (g, v) -> g.writeString(v));
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
     }
@@ -565,6 +533,25 @@ public final class QueryService {
 
   private static long ceilTo(long t, long unit) {
     return -Math.floorDiv(-t, unit) * unit;
+  }
+
+  /** Writes one element of a list response. */
+  @FunctionalInterface
+  private interface ItemWriter<T> {
+    void write(JsonGenerator g, T item) throws IOException;
+  }
+
+  /** A 200 response {@code {"field": [items]}}. */
+  private static <T> ApiResponse list(String field, List<T> items, ItemWriter<T> writer) {
+    return render(
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart(field);
+          for (T item : items) writer.write(g, item);
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   /** A JSON error body: {@code {"error": {"status", "message", "parameter"?}}}. */
