@@ -274,6 +274,95 @@ public final class SliCalculator {
     return out;
   }
 
+  /** The most 10-second-aligned slots one {@link #series} call reads. */
+  public static final int MAX_SERIES_SLOTS = 200_000;
+
+  /**
+   * A sliding-window series: for each {@code t = start + k × step} up to {@code end}, the good and
+   * total events of the buckets starting in [t − window, t). Reads one stepped series per distinct
+   * service and operation (step = gcd(window, step)) and sums it with prefix sums.
+   *
+   * @throws IllegalArgumentException when window or step is not a positive multiple of 10 s, or the
+   *     range needs more than {@link #MAX_SERIES_SLOTS} slots
+   */
+  public List<SeriesPoint> series(
+      Slo slo, Duration window, long startUnixNano, long endUnixNano, Duration step) {
+    Optional<String> unsupported = unsupportedReason(slo);
+    if (unsupported.isPresent()) throw new IllegalArgumentException(unsupported.get());
+    long w = window.toNanos();
+    long st = step.toNanos();
+    long bucket = SpanMetricsReader.BUCKET_NANOS;
+    if (w <= 0 || st <= 0 || w % bucket != 0 || st % bucket != 0) {
+      throw new IllegalArgumentException("window and step must be positive multiples of 10s");
+    }
+    if (endUnixNano < startUnixNano) throw new IllegalArgumentException("end before start");
+    long slot = gcd(w, st);
+    long from = startUnixNano - w;
+    long slots = (endUnixNano - from) / slot + 1;
+    if (slots > MAX_SERIES_SLOTS) {
+      throw new IllegalArgumentException(
+          "range too long for this step and window: "
+              + slots
+              + " slots of "
+              + Duration.ofNanos(slot)
+              + " (at most "
+              + MAX_SERIES_SLOTS
+              + ")");
+    }
+    RatioMetric ratio = slo.indicator().ratioMetric();
+    SpanSource total = (SpanSource) ratio.total();
+    SpanSource good = (SpanSource) ratio.good();
+    SpanSource counted = good != null ? good : (SpanSource) requireNonNull(ratio.bad());
+    double[] totals = new double[(int) slots];
+    double[] counteds = new double[(int) slots];
+    Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
+    for (SpanSource s : List.of(total, counted)) {
+      points.computeIfAbsent(
+          key(s),
+          k ->
+              reader.query(
+                  new SpanMetricsQuery(
+                      tenant,
+                      s.service(),
+                      s.operation(),
+                      Set.of(),
+                      from,
+                      endUnixNano,
+                      slot,
+                      SpanMetricsQuery.GroupBy.NONE)));
+    }
+    for (SpanMetricsPoint p : requireNonNull(points.get(key(total)))) {
+      totals[(int) ((p.timeUnixNano() - from) / slot)] += count(total, p);
+    }
+    for (SpanMetricsPoint p : requireNonNull(points.get(key(counted)))) {
+      counteds[(int) ((p.timeUnixNano() - from) / slot)] += count(counted, p);
+    }
+    double[] totalSum = new double[totals.length + 1];
+    double[] countedSum = new double[totals.length + 1];
+    for (int i = 0; i < totals.length; i++) {
+      totalSum[i + 1] = totalSum[i] + totals[i];
+      countedSum[i + 1] = countedSum[i] + counteds[i];
+    }
+    List<SeriesPoint> out = new ArrayList<>();
+    int width = (int) (w / slot);
+    for (long t = startUnixNano; t <= endUnixNano; t += st) {
+      int hi = (int) ((t - from) / slot); // slots before t
+      int lo = Math.max(0, hi - width);
+      double tot = totalSum[hi] - totalSum[lo];
+      double c = countedSum[hi] - countedSum[lo];
+      out.add(new SeriesPoint(t, good != null ? c : tot - c, tot));
+    }
+    return out;
+  }
+
+  /** One point of {@link #series}: the window ending at {@code timeUnixNano}. */
+  public record SeriesPoint(long timeUnixNano, double good, double total) {
+    /** {@code (total − good) / total}; NaN without events. */
+    public double errorRatio() {
+      return total == 0 ? Double.NaN : (total - good) / total;
+    }
+  }
+
   private static double countIn(Map<String, List<SpanMetricsPoint>> byService, SpanSource s) {
     double n = 0;
     for (SpanMetricsPoint p : byService.getOrDefault(s.service(), List.of())) {

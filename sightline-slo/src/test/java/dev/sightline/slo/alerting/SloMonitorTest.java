@@ -1,0 +1,214 @@
+package dev.sightline.slo.alerting;
+
+import static dev.sightline.testing.TestObjects.MILLI;
+import static dev.sightline.testing.TestObjects.NOW_NANOS;
+import static dev.sightline.testing.TestObjects.SECOND;
+import static dev.sightline.testing.TestObjects.TENANT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sightline.core.model.Span;
+import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.model.StatusCode;
+import dev.sightline.slo.evaluation.BurnRateEvaluator;
+import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.TestObjects;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitor on a real DuckDB storage with back-filled spans and a clock the test moves: the alert
+ * fires at the first evaluation where the rules say so, once, with the burn rates of a hand
+ * calculation, and resolves when the errors stop.
+ */
+class SloMonitorTest {
+  static final long MINUTE = 60 * SECOND;
+  static final long HOUR = 60 * MINUTE;
+  static final String OPERATION = "Shop.OrderService.PlaceOrder";
+
+  static final String AVAILABILITY =
+      """
+      apiVersion: openslo/v1
+      kind: SLO
+      metadata:
+        name: place-order-availability
+        annotations:
+          sightline.dev/runbook: https://runbooks.example.com/place-order
+          sightline.dev/owner: team-orders
+          sightline.dev/respond-within: 15m
+      spec:
+        service: order
+        budgetingMethod: Occurrences
+        timeWindow: [{duration: 30d, isRolling: true}]
+        objectives: [{displayName: availability, target: 0.999}]
+        indicator:
+          metadata: {name: place-order-ok}
+          spec:
+            ratioMetric:
+              good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder, status: ok}}}
+              total: {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder}}}
+      """;
+
+  @TempDir Path dir;
+  DuckDbStorage storage;
+  MovableClock clock = new MovableClock(Instant.ofEpochSecond(0, NOW_NANOS));
+  long ids = 1;
+
+  @BeforeEach
+  void open() {
+    storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+  }
+
+  @AfterEach
+  void close() {
+    storage.close();
+  }
+
+  SloMonitor monitor(Path sloDir) {
+    return SloMonitor.builder()
+        .registry(SloRegistry.builder().directory(sloDir).build())
+        .evaluator(BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build())
+        .clock(clock)
+        .build();
+  }
+
+  Span span(long start, boolean error) {
+    long n = ids++;
+    return TestObjects.span(
+            TENANT,
+            TestObjects.traceId(n),
+            TestObjects.spanId(n),
+            "",
+            "order",
+            OPERATION,
+            start,
+            20 * MILLI)
+        .toBuilder()
+        .kind(SpanKind.SERVER)
+        .status(error ? StatusCode.ERROR : StatusCode.OK, error ? "failed" : "")
+        .build();
+  }
+
+  /** One request per second in [from, to), failing in [errorsFrom, errorsTo). */
+  void traffic(long from, long to, long errorsFrom, long errorsTo) throws Exception {
+    List<Span> batch = new ArrayList<>();
+    for (long t = from; t < to; t += SECOND) {
+      batch.add(span(t, t >= errorsFrom && t < errorsTo));
+      if (batch.size() == 20_000) {
+        storage.writer().writeSpans(batch).get(60, TimeUnit.SECONDS);
+        batch.clear();
+      }
+    }
+    if (!batch.isEmpty()) storage.writer().writeSpans(batch).get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void fastPage_firesAtTheFirstEvaluationOverThreshold_once_thenResolves() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("order.yaml"), AVAILABILITY);
+    // 3 days at 1 request/s; every request fails for 2 minutes starting at F
+    long f = NOW_NANOS - 10 * MINUTE;
+    traffic(NOW_NANOS - 72 * HOUR, NOW_NANOS + 20 * MINUTE, f, f + 2 * MINUTE);
+
+    try (SloMonitor monitor = monitor(slos)) {
+      List<AlertTransition> all = new ArrayList<>();
+      Instant firedAt = null;
+      // evaluate every 10 s from F on
+      for (long t = f; t <= NOW_NANOS + 20 * MINUTE; t += 10 * SECOND) {
+        clock.set(Instant.ofEpochSecond(0, t));
+        List<AlertTransition> ts = monitor.tick();
+        all.addAll(ts);
+        if (firedAt == null && !ts.isEmpty()) firedAt = clock.instant();
+      }
+
+      // 1h burn after s seconds of errors = (s / 3600) / 0.001: 13.9 at 50 s, 16.7 at 60 s
+      assertThat(firedAt).isEqualTo(Instant.ofEpochSecond(0, f + 60 * SECOND));
+      assertThat(all).hasSize(2);
+      AlertTransition fired = all.get(0);
+      assertThat(fired.kind()).isEqualTo(AlertTransition.Kind.FIRED);
+      Alert a = fired.alert();
+      assertThat(a.rule()).isEqualTo("page-fast");
+      assertThat(a.ruleSeverity()).isEqualTo("page");
+      assertThat(a.slo()).isEqualTo("place-order-availability");
+      assertThat(a.since()).isEqualTo(firedAt);
+      assertThat(a.burnRates().get("1h")).isCloseTo(60.0 / 3600 / 0.001, Offset.offset(1e-9));
+      assertThat(a.burnRates().get("5m")).isCloseTo(60.0 / 300 / 0.001, Offset.offset(1e-9));
+      assertThat(a.responsibility().owner()).isEqualTo("team-orders");
+      assertThat(a.respondBy()).isEqualTo(firedAt.plusSeconds(15 * 60));
+      // 120 errors in 3 days of 259,200 requests: 120 / (0.001 * 259,200) of the budget spent
+      assertThat(a.budgetRemaining()).isLessThan(1);
+
+      // the 5m window is clean again 5 minutes after the errors stopped (F + 7m)
+      AlertTransition resolved = all.get(1);
+      assertThat(resolved.kind()).isEqualTo(AlertTransition.Kind.RESOLVED);
+      assertThat(resolved.alert().id()).isEqualTo(a.id());
+      assertThat(resolved.alert().resolvedAt()).isEqualTo(Instant.ofEpochSecond(0, f + 7 * MINUTE));
+      assertThat(monitor.engine().firing()).isEmpty();
+      assertThat(monitor.engine().alerts())
+          .singleElement()
+          .satisfies(r -> assertThat(r.state()).isEqualTo(AlertState.RESOLVED));
+    }
+  }
+
+  @Test
+  void healthyTraffic_noAlert_andABadFileBesideAGoodOneDoesNotSilenceIt() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("a-broken.yaml"), "apiVersion: openslo/v1\nkind: SLO\nspec: [");
+    Files.writeString(slos.resolve("order.yaml"), AVAILABILITY);
+    traffic(NOW_NANOS - 2 * HOUR, NOW_NANOS, NOW_NANOS - 3 * MINUTE, NOW_NANOS);
+
+    try (SloMonitor monitor = monitor(slos)) {
+      assertThat(monitor.registry().problems())
+          .isNotEmpty()
+          .allSatisfy(p -> assertThat(p.file()).endsWith("a-broken.yaml"));
+      clock.set(Instant.ofEpochSecond(0, NOW_NANOS - 3 * MINUTE));
+      assertThat(monitor.tick()).isEmpty();
+      clock.set(Instant.ofEpochSecond(0, NOW_NANOS));
+      assertThat(monitor.tick())
+          .singleElement()
+          .satisfies(t -> assertThat(t.alert().slo()).isEqualTo("place-order-availability"));
+      // deduplicated: later evaluations of the same episode announce nothing
+      assertThat(monitor.tick()).isEmpty();
+      assertThat(monitor.engine().firing()).hasSize(1);
+    }
+  }
+
+  /** A clock the test sets. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

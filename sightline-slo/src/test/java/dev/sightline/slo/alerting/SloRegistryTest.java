@@ -1,0 +1,145 @@
+package dev.sightline.slo.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SloRegistryTest {
+  @TempDir Path dir;
+
+  static String slo(String name, String target) {
+    return """
+        apiVersion: openslo/v1
+        kind: SLO
+        metadata: {name: %s}
+        spec:
+          service: order
+          budgetingMethod: Occurrences
+          timeWindow: [{duration: 30d, isRolling: true}]
+          objectives: [{target: %s}]
+          indicator:
+            metadata: {name: %s-sli}
+            spec:
+              ratioMetric:
+                good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, status: ok}}}
+                total: {metricSource: {type: sightline, spec: {signal: spans, service: order}}}
+        """
+        .formatted(name, target, name);
+  }
+
+  SloRegistry registry() {
+    return SloRegistry.builder()
+        .directory(dir.resolve("slos"))
+        .apiDirectory(dir.resolve("data/slos"))
+        .build();
+  }
+
+  static void touch(Path file, String text, int secondsLater) throws Exception {
+    Files.writeString(file, text);
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(secondsLater)));
+  }
+
+  @Test
+  void folderWithABadFile_goodSpecsLoad_problemsNameFileAndLine() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("good.yaml"), slo("good", "0.99"));
+    Files.writeString(slos.resolve("bad.yaml"), slo("bad", "1.5"));
+
+    SloRegistry r = registry();
+
+    assertThat(r.slos()).extracting(s -> s.metadata().name()).containsExactly("good");
+    assertThat(r.problems())
+        .singleElement()
+        .hasToString(
+            slos.resolve("bad.yaml").getFileName()
+                + ":8: spec.objectives[0].target: must be between 0 and 1, got 1.5");
+    assertThat(r.source("good")).hasValue("good.yaml");
+  }
+
+  @Test
+  void fileBrokenWhileRunning_lastValidVersionStays_untilFixed() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Path file = slos.resolve("order.yaml");
+    Files.writeString(file, slo("order", "0.99"));
+    SloRegistry r = registry();
+    long v = r.version();
+
+    touch(file, slo("order", "0.99").replace("Occurrences", "Ocurrences"), 5);
+    assertThat(r.reload()).isTrue();
+
+    assertThat(r.slos())
+        .singleElement()
+        .satisfies(s -> assertThat(s.objectives().get(0).target()).isEqualTo(0.99));
+    assertThat(r.problems())
+        .anySatisfy(p -> assertThat(p.field()).isEqualTo("spec.budgetingMethod"))
+        .anySatisfy(p -> assertThat(p.message()).contains("last valid version"));
+
+    touch(file, slo("order", "0.95"), 10);
+    assertThat(r.reload()).isTrue();
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.slos())
+        .singleElement()
+        .satisfies(s -> assertThat(s.objectives().get(0).target()).isEqualTo(0.95));
+    assertThat(r.version()).isGreaterThan(v);
+    assertThat(r.reload()).isFalse();
+  }
+
+  @Test
+  void api_createReplaceDelete_keptAcrossRestart() {
+    SloRegistry r = registry();
+    r.put(null, slo("checkout", "0.99"));
+    assertThat(r.source("checkout")).hasValue("api/checkout.yaml");
+
+    assertThatThrownBy(() -> r.put(null, slo("checkout", "0.9")))
+        .isInstanceOfSatisfying(
+            SpecRejectedException.class, e -> assertThat(e.status()).isEqualTo(409));
+    r.put("checkout", slo("checkout", "0.9"));
+    assertThat(registry().slo("checkout"))
+        .hasValueSatisfying(s -> assertThat(s.objectives().get(0).target()).isEqualTo(0.9));
+
+    r.delete("checkout");
+    assertThat(r.slos()).isEmpty();
+    assertThat(registry().slos()).isEmpty();
+  }
+
+  @Test
+  void api_rejectsInvalidSpecs_withFileLineProblems_andKeepsTheOthers() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("order.yaml"), slo("order", "0.99"));
+    SloRegistry r = registry();
+
+    assertThatThrownBy(() -> r.put(null, slo("bad", "2")))
+        .isInstanceOfSatisfying(
+            SpecRejectedException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.problems())
+                  .singleElement()
+                  .hasToString(
+                      "api/bad.yaml:8: spec.objectives[0].target: must be between 0 and 1, got 2");
+            });
+    assertThatThrownBy(() -> r.put(null, "kind: [unclosed"))
+        .isInstanceOfSatisfying(
+            SpecRejectedException.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThatThrownBy(() -> r.put("order", slo("order", "0.9")))
+        .isInstanceOfSatisfying(
+            SpecRejectedException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.getMessage()).contains("order.yaml");
+            });
+    assertThatThrownBy(() -> r.put("other", slo("order2", "0.9")))
+        .isInstanceOfSatisfying(
+            SpecRejectedException.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThatThrownBy(() -> r.delete("nope"))
+        .isInstanceOfSatisfying(
+            SpecRejectedException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThat(r.slos()).extracting(s -> s.metadata().name()).containsExactly("order");
+  }
+}
