@@ -8,14 +8,20 @@ import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
 import dev.sightline.server.api.QueryApi;
+import dev.sightline.server.api.SloApi;
 import dev.sightline.server.config.ListenAddress;
 import dev.sightline.server.config.ServerConfig;
+import dev.sightline.slo.SloProblem;
+import dev.sightline.slo.alerting.SloMonitor;
+import dev.sightline.slo.alerting.SloRegistry;
+import dev.sightline.slo.evaluation.BurnRateEvaluator;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +53,7 @@ public final class SightlineServer implements AutoCloseable {
   private final Server otlpHttp;
   private final Server api;
   private final ScheduledExecutorService retention;
+  private final SloMonitor sloMonitor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(ServerConfig config) {
@@ -89,7 +96,9 @@ public final class SightlineServer implements AutoCloseable {
     receivers.bindHttp(http);
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
     QueryApi.bindHealthAndMetrics(http, storage, telemetry);
+    this.sloMonitor = sloMonitor(config, storage, telemetry);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
+    new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     queryApi.bind(apiBuilder);
 
     this.otlpGrpc = grpc.build();
@@ -104,6 +113,27 @@ public final class SightlineServer implements AutoCloseable {
             });
   }
 
+  private static SloMonitor sloMonitor(
+      ServerConfig config, StorageComponent storage, SelfTelemetry telemetry) {
+    SloRegistry registry =
+        SloRegistry.builder()
+            .directory(config.sloDir())
+            .apiDirectory(config.dataDir().resolve("slos"))
+            .build();
+    for (SloProblem p : registry.problems()) logger.warn("SLO spec problem: {}", p);
+    SelfTelemetry.Histogram tick =
+        telemetry.histogram(
+            "sightline_slo_evaluation_duration_seconds",
+            "Time to evaluate every SLO once.",
+            SelfTelemetry.LATENCY_BUCKETS);
+    return SloMonitor.builder()
+        .registry(registry)
+        .evaluator(BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build())
+        .interval(config.sloEvalInterval())
+        .tickObserver(nanos -> tick.labels().observeNanos(nanos))
+        .build();
+  }
+
   /** Opens storage and starts every listener; returns when all are ready. */
   public static SightlineServer start(ServerConfig config) {
     SightlineServer server = new SightlineServer(config);
@@ -116,6 +146,7 @@ public final class SightlineServer implements AutoCloseable {
       throw e;
     }
     server.scheduleRetention();
+    server.sloMonitor.start();
     logger.info(
         "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API {}, data {}",
         server.otlpGrpcPort(),
@@ -177,11 +208,17 @@ public final class SightlineServer implements AutoCloseable {
     return telemetry;
   }
 
+  /** The SLO evaluation loop, its registry of specs and its alerts. */
+  public SloMonitor sloMonitor() {
+    return sloMonitor;
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     List<Throwable> errors = new ArrayList<>();
     retention.shutdownNow();
+    sloMonitor.close();
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
     // (which wait for durability).
     List<CompletableFuture<Void>> stops = new ArrayList<>();

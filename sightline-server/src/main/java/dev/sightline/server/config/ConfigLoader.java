@@ -62,7 +62,23 @@ public final class ConfigLoader {
               "bench-discard-endpoint",
               "false",
               "also serve POST /bench/discard/v1/{traces,metrics,logs} on the OTLP/HTTP port:"
-                  + " decode and validate, then discard (benchmark baseline)"));
+                  + " decode and validate, then discard (benchmark baseline)"),
+          new Option(
+              "slo-dir",
+              "",
+              "folder of OpenSLO v1 YAML specs, re-read when a file changes (none by default;"
+                  + " specs can also be sent to POST /api/v1/slos)"),
+          new Option("slo-eval-interval", "30s", "time between SLO burn-rate evaluations"),
+          new Option(
+              "notify",
+              "",
+              "where alerts go, comma-separated: webhook:URL (Alertmanager webhook payload),"
+                  + " alertmanager:URL (Alertmanager API v2), slack:URL (Slack incoming webhook)"),
+          new Option(
+              "external-url",
+              "",
+              "the URL users reach the API at, for links in notifications"
+                  + " (default http://HOST:PORT of --http)"));
 
   private ConfigLoader() {}
 
@@ -116,7 +132,11 @@ public final class ConfigLoader {
         r.get("write-queue-items", v -> Math.toIntExact(parsePositiveLong(v))),
         r.get("storage-memory-limit", ConfigLoader::parseMemoryLimit),
         r.get("storage-threads", v -> Math.toIntExact(parseNonNegativeLong(v))),
-        r.get("bench-discard-endpoint", ConfigLoader::parseBoolean));
+        r.get("bench-discard-endpoint", ConfigLoader::parseBoolean),
+        r.get("slo-dir", v -> v.isBlank() ? null : Path.of(v.trim())),
+        r.get("slo-eval-interval", ConfigLoader::parseDuration),
+        r.get("notify", ConfigLoader::parseList),
+        r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")));
   }
 
   /** The help text listing every option with its variable and default. */
@@ -164,7 +184,12 @@ public final class ConfigLoader {
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String key = String.valueOf(e.getKey());
       if (option(key) == null) unknown.add(key);
-      else if (e.getValue() != null) out.put(key, String.valueOf(e.getValue()));
+      else if (e.getValue() instanceof List<?> list) {
+        // a YAML list (notify: [webhook:..., slack:...]) is the comma-separated form
+        List<String> items = new ArrayList<>();
+        for (Object item : list) items.add(String.valueOf(item));
+        out.put(key, String.join(",", items));
+      } else if (e.getValue() != null) out.put(key, String.valueOf(e.getValue()));
     }
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("config file " + path + ": unknown option(s) " + unknown);
@@ -173,7 +198,7 @@ public final class ConfigLoader {
   }
 
   private record Resolver(Map<String, String> values, Map<String, String> sources) {
-    <T> T get(String name, Function<String, T> parse) {
+    <T> T get(String name, Function<String, @Nullable T> parse) {
       String v = values.get(name);
       try {
         return parse.apply(v);
@@ -239,6 +264,12 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("expected a size such as 4GB, 512MB or 2GiB");
     }
     return v;
+  }
+
+  private static List<String> parseList(String value) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String part : value.split(",")) if (!part.isBlank()) out.add(part.trim());
+    return out;
   }
 
   private static long parseNonNegativeLong(String value) {

@@ -2,7 +2,9 @@ package dev.sightline.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's settings, fully resolved. Build it with {@link ConfigLoader}, which applies, from
@@ -20,7 +22,11 @@ public record ServerConfig(
     int writeQueueItems,
     String storageMemoryLimit,
     int storageThreads,
-    boolean benchDiscardEndpoint) {
+    boolean benchDiscardEndpoint,
+    @Nullable Path sloDir,
+    Duration sloEvalInterval,
+    List<String> notifyTargets,
+    @Nullable String externalUrl) {
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -37,6 +43,10 @@ public record ServerConfig(
     }
     if (writeQueueItems <= 0)
       throw new IllegalArgumentException("write-queue-items must be positive");
+    Objects.requireNonNull(sloEvalInterval, "sloEvalInterval");
+    if (sloEvalInterval.compareTo(Duration.ofSeconds(1)) < 0)
+      throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
+    notifyTargets = List.copyOf(notifyTargets);
   }
 
   /** Same settings with every listener on 127.0.0.1 and an ephemeral port (tests, embedding). */
@@ -53,6 +63,10 @@ public record ServerConfig(
         writeQueueItems,
         storageMemoryLimit,
         storageThreads,
-        benchDiscardEndpoint);
+        benchDiscardEndpoint,
+        sloDir,
+        sloEvalInterval,
+        notifyTargets,
+        externalUrl);
   }
 }

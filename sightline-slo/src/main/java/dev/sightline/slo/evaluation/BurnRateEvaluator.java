@@ -46,6 +46,16 @@ public final class BurnRateEvaluator {
     return new Builder();
   }
 
+  /** The calculator counting the SLIs (for series over time, such as burn-rate graphs). */
+  public SliCalculator calculator() {
+    return calculator;
+  }
+
+  /** The windows {@code slo} is evaluated over: its rules' windows and its own, shortest first. */
+  public static SortedSet<Duration> windowsOf(Slo slo) {
+    return windows(slo, BurnRateRule.forSlo(slo));
+  }
+
   /** Evaluates {@code slo} as of {@code now} (event time). */
   public SloEvaluation evaluate(Slo slo, Instant now) {
     requireNonNull(slo, "slo");
