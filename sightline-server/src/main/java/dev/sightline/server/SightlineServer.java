@@ -15,11 +15,16 @@ import dev.sightline.slo.SloProblem;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
+import dev.sightline.slo.notify.AlertDelivery;
+import dev.sightline.slo.notify.DeliveryStats;
+import dev.sightline.slo.notify.NotificationTarget;
+import dev.sightline.slo.notify.NotificationTargets;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +59,7 @@ public final class SightlineServer implements AutoCloseable {
   private final Server api;
   private final ScheduledExecutorService retention;
   private final SloMonitor sloMonitor;
+  private final AlertDelivery alertDelivery;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(ServerConfig config) {
@@ -97,6 +103,8 @@ public final class SightlineServer implements AutoCloseable {
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
     QueryApi.bindHealthAndMetrics(http, storage, telemetry);
     this.sloMonitor = sloMonitor(config, storage, telemetry);
+    this.alertDelivery = alertDelivery(config, telemetry);
+    sloMonitor.addListener(alertDelivery);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     queryApi.bind(apiBuilder);
@@ -132,6 +140,41 @@ public final class SightlineServer implements AutoCloseable {
         .interval(config.sloEvalInterval())
         .tickObserver(nanos -> tick.labels().observeNanos(nanos))
         .build();
+  }
+
+  private static AlertDelivery alertDelivery(ServerConfig config, SelfTelemetry telemetry) {
+    List<NotificationTarget> targets = new ArrayList<>();
+    for (String t : config.notifyTargets()) targets.addAll(NotificationTargets.parse(t));
+    URI external =
+        URI.create(
+            config.externalUrl() != null
+                ? config.externalUrl()
+                : "http://" + externalHost(config.http().host()) + ":" + config.http().port());
+    AlertDelivery delivery = AlertDelivery.create(targets, external);
+    telemetry.gauge(
+        "sightline_notifications_sent",
+        "Alert notification requests delivered, over all targets.",
+        () -> delivery.stats().stream().mapToLong(DeliveryStats::sent).sum());
+    telemetry.gauge(
+        "sightline_notifications_failed_attempts",
+        "Failed notification delivery attempts (retried), over all targets.",
+        () -> delivery.stats().stream().mapToLong(DeliveryStats::failedAttempts).sum());
+    telemetry.gauge(
+        "sightline_notifications_given_up",
+        "Notifications given up after retrying for the maximum age, or rejected.",
+        () -> delivery.stats().stream().mapToLong(DeliveryStats::givenUp).sum());
+    telemetry.gauge(
+        "sightline_notifications_dropped",
+        "Notifications dropped because a target's queue was full.",
+        () -> delivery.stats().stream().mapToLong(DeliveryStats::dropped).sum());
+    return delivery;
+  }
+
+  private static String externalHost(String listenHost) {
+    if (listenHost.isEmpty() || listenHost.equals("0.0.0.0") || listenHost.equals("::")) {
+      return "localhost";
+    }
+    return listenHost.contains(":") ? "[" + listenHost + "]" : listenHost;
   }
 
   /** Opens storage and starts every listener; returns when all are ready. */
@@ -208,6 +251,11 @@ public final class SightlineServer implements AutoCloseable {
     return telemetry;
   }
 
+  /** Delivers alert transitions to the notification targets. */
+  public AlertDelivery alertDelivery() {
+    return alertDelivery;
+  }
+
   /** The SLO evaluation loop, its registry of specs and its alerts. */
   public SloMonitor sloMonitor() {
     return sloMonitor;
@@ -219,6 +267,7 @@ public final class SightlineServer implements AutoCloseable {
     List<Throwable> errors = new ArrayList<>();
     retention.shutdownNow();
     sloMonitor.close();
+    alertDelivery.close();
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
     // (which wait for durability).
     List<CompletableFuture<Void>> stops = new ArrayList<>();

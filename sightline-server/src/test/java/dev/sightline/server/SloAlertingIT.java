@@ -3,8 +3,10 @@ package dev.sightline.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -123,9 +125,26 @@ class SloAlertingIT {
         .contains("a-broken.yaml:7: spec.budgetingMethod:")
         .contains("1 SLOs ok");
 
+    // a webhook receiver for the Alertmanager-style payload
+    List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          hooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
     try (TestServer s =
         TestServer.start(
-            dir.resolve("data"), "slo-dir", slos.toString(), "slo-eval-interval", "1s")) {
+            dir.resolve("data"),
+            "slo-dir",
+            slos.toString(),
+            "slo-eval-interval",
+            "1s",
+            "notify",
+            "webhook:http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")) {
       // an hour of healthy traffic every 5 s, then every request fails for the last 3 minutes
       long now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toEpochMilli() * 1_000_000L;
       List<String> spans = new ArrayList<>();
@@ -179,6 +198,17 @@ class SloAlertingIT {
               p ->
                   assertThat(p.get("text").asText())
                       .startsWith("a-broken.yaml:7: spec.budgetingMethod:"));
+
+      // the webhook got the firing alert once
+      long hookDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (hooks.isEmpty() && System.nanoTime() < hookDeadline) Thread.sleep(100);
+      assertThat(hooks).hasSize(1);
+      JsonNode hook = TestServer.JSON.readTree(hooks.get(0));
+      assertThat(hook.get("status").asText()).isEqualTo("firing");
+      assertThat(hook.get("alerts").get(0).get("labels").get("slo").asText())
+          .isEqualTo("place-order-availability");
+      assertThat(hook.get("alerts").get(0).get("annotations").get("runbook_url").asText())
+          .isEqualTo("https://runbooks.example.com/place-order");
 
       // the same alert stays one alert over later evaluations
       Thread.sleep(2_500);
@@ -238,6 +268,9 @@ class SloAlertingIT {
       var deleted = TestServer.send(to(s, "/api/v1/slos/place-order-latency").DELETE().build());
       assertThat(deleted.status()).isEqualTo(204);
       assertThat(s.get("/api/v1/slos").json().get("slos")).hasSize(1);
+      assertThat(hooks).hasSize(1);
+    } finally {
+      receiver.stop(0);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sightline.server.config;
 
+import dev.sightline.slo.notify.NotificationTargets;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -135,7 +136,14 @@ public final class ConfigLoader {
         r.get("bench-discard-endpoint", ConfigLoader::parseBoolean),
         r.get("slo-dir", v -> v.isBlank() ? null : Path.of(v.trim())),
         r.get("slo-eval-interval", ConfigLoader::parseDuration),
-        r.get("notify", ConfigLoader::parseList),
+        r.get(
+            "notify",
+            v -> {
+              List<String> targets = parseList(v);
+              // fail at start-up, naming the option, rather than when the first alert fires
+              for (String t : targets) NotificationTargets.parse(t);
+              return targets;
+            }),
         r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")));
   }
 
