@@ -15,6 +15,7 @@ import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.ServiceOperations;
 import dev.sightline.core.storage.ServiceOperations.Operation;
+import dev.sightline.core.storage.ServiceVersion;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
 import java.time.Duration;
@@ -622,6 +623,61 @@ public abstract class ITTraceReader extends ITStorage {
                 List.of(
                     new Operation("Shop.PaymentService.Charge", "INTERNAL"),
                     new Operation("Shop.PaymentService.Charge", "SERVER"))));
+  }
+
+  @Test
+  void serviceVersions_deploymentShowsAsANewVersion() {
+    Span old =
+        span(
+                TENANT,
+                TestObjects.traceId(71),
+                "e000000000000001",
+                "",
+                "order",
+                "op",
+                NOW_NANOS - 30 * MINUTE,
+                MILLI)
+            .toBuilder()
+            .resource(TestObjects.resource("order", "1.4.2"))
+            .build();
+    Span old2 =
+        old.toBuilder()
+            .spanId("e000000000000002")
+            .startTimeUnixNano(NOW_NANOS - 20 * MINUTE)
+            .endTimeUnixNano(NOW_NANOS - 20 * MINUTE + MILLI)
+            .build();
+    Span next =
+        old.toBuilder()
+            .traceId(TestObjects.traceId(72))
+            .spanId("e000000000000003")
+            .startTimeUnixNano(NOW_NANOS - 10 * MINUTE)
+            .endTimeUnixNano(NOW_NANOS - 10 * MINUTE + MILLI)
+            .resource(TestObjects.resource("order", "1.5.0"))
+            .build();
+    Span other =
+        span(
+                "other",
+                TestObjects.traceId(73),
+                "e000000000000004",
+                "",
+                "order",
+                "op",
+                NOW_NANOS - 10 * MINUTE,
+                MILLI)
+            .toBuilder()
+            .resource(TestObjects.resource("order", "9.9.9"))
+            .build();
+    accept(List.of(old, old2, next, other));
+
+    assertThat(storage().traceReader().serviceVersions(TENANT, NOW_NANOS - 60 * MINUTE, NOW_NANOS))
+        .containsExactly(
+            new ServiceVersion(
+                "order", "1.4.2", NOW_NANOS - 30 * MINUTE, NOW_NANOS - 20 * MINUTE, 2),
+            new ServiceVersion(
+                "order", "1.5.0", NOW_NANOS - 10 * MINUTE, NOW_NANOS - 10 * MINUTE, 1));
+    assertThat(storage().traceReader().serviceVersions(TENANT, NOW_NANOS - 15 * MINUTE, NOW_NANOS))
+        .extracting(ServiceVersion::version)
+        .containsExactly("1.5.0");
   }
 
   @Test

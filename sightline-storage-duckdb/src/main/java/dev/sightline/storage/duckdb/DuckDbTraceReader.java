@@ -4,6 +4,7 @@ import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.ServiceOperations;
+import dev.sightline.core.storage.ServiceVersion;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceReader;
 import dev.sightline.core.storage.TraceSummary;
@@ -141,6 +142,37 @@ final class DuckDbTraceReader implements TraceReader {
                         rs.getInt(6),
                         rs.getInt(7),
                         strings(rs.getArray(8))));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<ServiceVersion> serviceVersions(String tenant, long startUnixNano, long endUnixNano) {
+    String sql =
+        "SELECT service, coalesce(json_extract_string(resource_attributes, ?), '') AS version,"
+            + " min(start_ns), max(start_ns), count(*) FROM spans"
+            + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?"
+            + " GROUP BY 1, 2 ORDER BY 1, 3, 2";
+    return connections.run(
+        c -> {
+          List<ServiceVersion> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, AttributeColumns.pointer("service.version"));
+            ps.setString(2, tenant);
+            ps.setLong(3, startUnixNano);
+            ps.setLong(4, endUnixNano);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new ServiceVersion(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5)));
               }
             }
           }
