@@ -103,15 +103,31 @@ public final class SpanRedMetrics {
 
   /**
    * A writer that passes every call to {@code writer} and records the spans of each batch once its
-   * future completes normally, i.e. once they are durable; failed batches are not counted.
+   * future completes normally, i.e. once they are durable, and before the returned future
+   * completes; failed batches are not counted.
    */
   public TelemetryWriter decorate(TelemetryWriter writer) {
     return new TelemetryWriter() {
       @Override
       public CompletableFuture<Void> writeSpans(List<Span> spans) {
-        CompletableFuture<Void> written = writer.writeSpans(spans);
-        written.thenRun(() -> record(spans));
-        return written;
+        // counted before the caller sees completion, so an acknowledged batch is already counted;
+        // the storage's exception is passed on unchanged
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        writer
+            .writeSpans(spans)
+            .whenComplete(
+                (ok, error) -> {
+                  if (error != null) {
+                    result.completeExceptionally(error);
+                    return;
+                  }
+                  try {
+                    record(spans);
+                  } finally {
+                    result.complete(ok);
+                  }
+                });
+        return result;
       }
 
       @Override
