@@ -5,11 +5,15 @@ import dev.sightline.server.config.ServerConfig;
 import dev.sightline.slo.SloCatalog;
 import dev.sightline.slo.SloLoader;
 import dev.sightline.slo.SloProblem;
+import dev.sightline.slo.export.PrometheusRuleExporter;
+import dev.sightline.slo.export.PrometheusRuleExporterBuilder;
+import dev.sightline.slo.export.RuleExport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +30,9 @@ public final class Main {
           + "  serve          run the server: OTLP receivers, storage, query API\n"
           + "  slo lint DIR   check the OpenSLO specs in DIR (*.yaml, *.yml); exit status 1 on"
           + " problems\n"
+          + "  slo export --format prometheus [--out FILE] [flags] DIR\n"
+          + "                 write Prometheus recording and burn-rate alerting rules for the SLOs"
+          + " in DIR\n"
           + "  help           show this text\n";
 
   private Main() {}
@@ -66,8 +73,11 @@ public final class Main {
    * SLOs ok, M problems}; exit status 0 without problems, 1 with, 2 for usage errors.
    */
   private static int slo(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("export")) {
+      return sloExport(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     if (args.length != 2 || !args[0].equals("lint")) {
-      err.println("Usage: sightline slo lint DIR");
+      err.println("Usage: sightline slo lint DIR\n       " + SLO_EXPORT_USAGE);
       return 2;
     }
     Path dir;
@@ -93,6 +103,104 @@ public final class Main {
     }
     out.println(catalog.slos().size() + " SLOs ok, " + catalog.problems().size() + " problems");
     return catalog.problems().isEmpty() ? 0 : 1;
+  }
+
+  private static final String SLO_EXPORT_USAGE =
+      "sightline slo export --format prometheus [--out FILE] [--requests-metric NAME]"
+          + " [--duration-metric NAME] [--service-label NAME] [--operation-label NAME]"
+          + " [--status-label NAME] [--error-status VALUE] DIR";
+
+  /**
+   * {@code slo export --format prometheus DIR}: writes the rules to {@code --out} (stdout by
+   * default); each SLO that cannot be exported and each spec problem goes to stderr. Exit status 0
+   * when every SLO was exported, 1 when some were skipped or specs had problems (the others are
+   * still written), 2 for usage errors and when the output cannot be written.
+   */
+  private static int sloExport(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    List<String> positional = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        positional.add(a);
+        continue;
+      }
+      int eq = a.indexOf('=');
+      if (eq >= 0) {
+        flags.put(a.substring(2, eq), a.substring(eq + 1));
+      } else if (i + 1 < args.length) {
+        flags.put(a.substring(2), args[++i]);
+      } else {
+        return exportUsage(err, "flag " + a + " needs a value");
+      }
+    }
+    String format = flags.remove("format");
+    if (format == null) return exportUsage(err, "--format is required");
+    if (!format.equals("prometheus")) {
+      return exportUsage(err, "unsupported --format '" + format + "' (only prometheus)");
+    }
+    if (positional.size() != 1) return exportUsage(err, "exactly one DIR is required");
+    String outFile = flags.remove("out");
+    PrometheusRuleExporterBuilder builder = PrometheusRuleExporter.builder();
+    try {
+      for (Map.Entry<String, String> flag : flags.entrySet()) {
+        String value = flag.getValue();
+        switch (flag.getKey()) {
+          case "requests-metric" -> builder.requestsMetric(value);
+          case "duration-metric" -> builder.durationMetric(value);
+          case "service-label" -> builder.serviceLabel(value);
+          case "operation-label" -> builder.operationLabel(value);
+          case "status-label" -> builder.statusLabel(value);
+          case "error-status" -> builder.errorStatus(value);
+          default -> {
+            return exportUsage(err, "unknown flag --" + flag.getKey());
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      return exportUsage(err, e.getMessage());
+    }
+    Path dir;
+    try {
+      dir = Path.of(positional.get(0));
+    } catch (InvalidPathException e) {
+      return exportUsage(err, e.getMessage());
+    }
+    if (!Files.isDirectory(dir)) {
+      err.println("sightline slo export: not a directory: " + dir);
+      return 2;
+    }
+    SloCatalog catalog;
+    try {
+      catalog = SloLoader.loadFolder(dir);
+    } catch (IOException e) {
+      err.println("sightline slo export: cannot list " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    for (SloProblem p : catalog.problems()) {
+      err.println(p);
+    }
+    RuleExport export = builder.build().export(catalog.slos());
+    for (RuleExport.SkippedSlo skipped : export.skipped()) {
+      err.println("sightline slo export: skipped SLO " + skipped);
+    }
+    if (outFile == null) {
+      out.print(export.yaml());
+      out.flush();
+    } else {
+      try {
+        Files.writeString(Path.of(outFile), export.yaml());
+      } catch (IOException | InvalidPathException e) {
+        err.println("sightline slo export: cannot write " + outFile + ": " + e.getMessage());
+        return 2;
+      }
+    }
+    return catalog.problems().isEmpty() && export.skipped().isEmpty() ? 0 : 1;
+  }
+
+  private static int exportUsage(PrintStream err, String problem) {
+    err.println("sightline slo export: " + problem + "\nUsage: " + SLO_EXPORT_USAGE);
+    return 2;
   }
 
   private static int serve(ServerConfig config, PrintStream err) {

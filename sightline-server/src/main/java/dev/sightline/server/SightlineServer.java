@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
+import dev.sightline.core.selftelemetry.SpanRedMetrics;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
@@ -79,7 +80,9 @@ public final class SightlineServer implements AutoCloseable {
     this.storage = storageBuilder.build();
     this.receivers =
         OtlpReceivers.builder()
-            .writer(storage.writer())
+            // span RED counters at /metrics, counted once a batch is durable
+            .writer(
+                SpanRedMetrics.builder().telemetry(telemetry).build().decorate(storage.writer()))
             .telemetry(telemetry)
             .maxRequestBytes(config.maxRequestBytes())
             .maxInFlightBytes(config.maxInFlightBytes())

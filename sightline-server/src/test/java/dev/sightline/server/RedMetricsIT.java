@@ -221,4 +221,39 @@ class RedMetricsIT {
       assertThat(server.get("/api/v1/red?start=0&step=10s").status()).isEqualTo(400);
     }
   }
+
+  @Test
+  void spanRedCountersAreExposedAtMetricsAfterAnOtlpExport() {
+    String trace = "5b8efff798038103d269b633813fc60f";
+    try (TestServer server = TestServer.start(dataDir)) {
+      byte[] body =
+          request(
+              span("order", trace, "0000000000000011", "", "PlaceOrder", 2, T0, 60 * MS, true),
+              span("order", trace, "0000000000000012", "", "PlaceOrder", 2, T0, 500 * MS, false),
+              span("order", trace, "0000000000000013", "", "PlaceOrder", 2, T0, 700 * MS, false));
+      assertThat(server.post("/v1/traces", "application/json", body).statusCode()).isEqualTo(200);
+
+      TestServer.Response metrics = server.get("/metrics");
+      assertThat(metrics.status()).isEqualTo(200);
+      String labels =
+          "service=\"order\",operation=\"PlaceOrder\",span_kind=\"SERVER\",status_code=";
+      assertThat(metrics.text())
+          .contains("# TYPE sightline_span_requests_total counter\n")
+          .contains("sightline_span_requests_total{" + labels + "\"ERROR\"} 1\n")
+          .contains("sightline_span_requests_total{" + labels + "\"UNSET\"} 2\n")
+          .contains("# TYPE sightline_span_duration_seconds histogram\n")
+          .contains(
+              "sightline_span_duration_seconds_bucket{" + labels + "\"UNSET\",le=\"0.5\"} 1\n")
+          .contains("sightline_span_duration_seconds_bucket{" + labels + "\"UNSET\",le=\"1\"} 2\n")
+          .contains(
+              "sightline_span_duration_seconds_bucket{" + labels + "\"ERROR\",le=\"0.1\"} 1\n")
+          .contains("sightline_span_duration_seconds_count{" + labels + "\"UNSET\"} 2\n")
+          .contains("sightline_span_red_folded_spans_total 0\n");
+
+      // an undecodable request stores nothing and counts nothing
+      server.post("/v1/traces", "application/json", "{not json".getBytes(StandardCharsets.UTF_8));
+      assertThat(server.get("/metrics").text())
+          .contains("sightline_span_requests_total{" + labels + "\"UNSET\"} 2\n");
+    }
+  }
 }

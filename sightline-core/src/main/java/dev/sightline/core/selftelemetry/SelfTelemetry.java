@@ -215,7 +215,10 @@ public final class SelfTelemetry {
       if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
         return Long.toString((long) v);
       }
-      return Double.toString(v);
+      if (Double.isNaN(v)) return "NaN";
+      if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
+      // plain decimals (0.0001, not 1.0E-4): rule expressions match le values as strings
+      return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
   }
 }
