@@ -66,7 +66,7 @@ public final class LogPatternMiner {
     return new Builder();
   }
 
-  /** Patterns of {@code records}, by count descending, then id. */
+  /** Patterns of {@code records}, by count descending, then id (the catch-all last). */
   public List<LogPattern> mine(List<LogRecord> records) {
     requireNonNull(records, "records");
     Drain drain = new Drain(1);
@@ -76,7 +76,10 @@ public final class LogPatternMiner {
       if (c.count[0] > 0) out.add(c.pattern(0));
     }
     out.sort(
-        Comparator.comparingLong(LogPattern::count).reversed().thenComparingInt(LogPattern::id));
+        Comparator.comparingLong(LogPattern::count)
+            .reversed()
+            .thenComparing(p -> p.id() == OVERFLOW_ID)
+            .thenComparingInt(LogPattern::id));
     return out;
   }
 
