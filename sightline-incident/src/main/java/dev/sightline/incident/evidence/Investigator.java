@@ -75,10 +75,8 @@ public final class Investigator {
   /** Gathers evidence for {@code scope} over {@code window}, compared with {@code baseline}. */
   public Result investigate(Scope scope, TimeWindow window, TimeWindow baseline) {
     // 1. bad traces: failing, then slow
-    Long slowThreshold =
-        scope.latencyThreshold() != null
-            ? scope.latencyThreshold().toNanos()
-            : baselineQuantile(scope, baseline, 0.99);
+    Long slowThreshold = baselineQuantile(scope, baseline, 0.99);
+    if (scope.latencyThreshold() != null) slowThreshold = scope.latencyThreshold().toNanos();
     Map<String, TraceSummary> bad = new LinkedHashMap<>();
     int errorShare = scope.latencyThreshold() == null ? maxBadTraces : maxBadTraces / 2;
     if (scope.errorsAreBad() || scope.latencyThreshold() == null) {

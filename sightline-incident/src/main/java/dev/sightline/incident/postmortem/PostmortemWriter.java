@@ -1,0 +1,182 @@
+package dev.sightline.incident.postmortem;
+
+import dev.sightline.incident.ActionItem;
+import dev.sightline.incident.Hypothesis;
+import dev.sightline.incident.Incident;
+import dev.sightline.incident.TimelineEntry;
+import dev.sightline.incident.Verification;
+import dev.sightline.incident.analysis.logs.PatternChange;
+import dev.sightline.incident.analysis.traces.ErrorGroup;
+import dev.sightline.incident.analysis.traces.OperationDelta;
+import dev.sightline.incident.evidence.DependencyTrend;
+import dev.sightline.incident.evidence.Evidence;
+import dev.sightline.incident.evidence.TraceRef;
+import dev.sightline.incident.evidence.VersionChange;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Renders an incident as a Markdown post-mortem: summary, impact, root cause with its evidence,
+ * other hypotheses, timeline, the evidence gathered, verification of the fix and action items.
+ */
+public final class PostmortemWriter {
+  private PostmortemWriter() {}
+
+  public static String markdown(Incident i) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Post-mortem: ").append(i.slo()).append(" (").append(i.id()).append(")\n\n");
+    md.append("| | |\n|---|---|\n");
+    row(md, "SLO", i.slo() + (i.objective() != null ? " — " + i.objective() : ""));
+    row(md, "Objective", fmt("%.4f", i.objectiveTarget()));
+    row(md, "Severity", i.severity().name());
+    row(md, "Status", i.status().name().toLowerCase(Locale.ROOT));
+    row(md, "Opened", i.openedAt().toString());
+    row(md, "Respond by", i.respondBy().toString());
+    row(md, "Owner", i.owner() == null ? "—" : i.owner());
+    row(md, "Runbook", i.runbook() == null ? "—" : i.runbook());
+    row(md, "Window", i.window().start() + " – " + i.window().end());
+    row(md, "Baseline", i.baseline().start() + " – " + i.baseline().end());
+    md.append('\n');
+
+    md.append("## Impact\n\n");
+    md.append(
+        fmt(
+            "- %d of %d requests failed the SLO in the window (error ratio %.2f%%, baseline %.3f%%)\n",
+            i.impact().badRequests(),
+            i.impact().requests(),
+            100 * i.impact().errorRatio(),
+            100 * i.impact().baselineErrorRatio()));
+    md.append(
+        fmt(
+            "- %.1f%% of the error budget of the SLO window burned in the incident window\n\n",
+            100 * i.impact().budgetBurned()));
+
+    md.append("## Root cause\n\n");
+    Hypothesis root = i.rootCause();
+    if (root == null) {
+      md.append("No bad trace was found in the window; no cause could be named.\n\n");
+    } else {
+      md.append(fmt("**%s** (confidence %.0f%%)\n\n", root.detail(), 100 * root.confidence()));
+      md.append("Evidence:\n\n");
+      for (String e : root.evidence()) md.append("- ").append(e).append('\n');
+      md.append('\n');
+      if (i.hypotheses().size() > 1) {
+        md.append("Other hypotheses:\n\n");
+        for (Hypothesis h : i.hypotheses().subList(1, i.hypotheses().size())) {
+          md.append(fmt("- %s (confidence %.0f%%)\n", h.detail(), 100 * h.confidence()));
+        }
+        md.append('\n');
+      }
+    }
+
+    md.append("## Timeline\n\n");
+    for (TimelineEntry t : i.timeline()) {
+      md.append("- ").append(t.at()).append(" — **").append(t.kind()).append("**: ");
+      md.append(t.text()).append('\n');
+    }
+    md.append('\n');
+
+    Evidence e = i.evidence();
+    md.append("## Evidence\n\n");
+    if (!e.criticalPath().isEmpty()) {
+      md.append("### Critical path (bad vs baseline traces)\n\n");
+      md.append(
+          "| service | operation | bad ms | baseline ms | delta ms |\n|---|---|---|---|---|\n");
+      for (OperationDelta d : e.criticalPath().subList(0, Math.min(5, e.criticalPath().size()))) {
+        md.append(
+            fmt(
+                "| %s | %s | %.1f | %.1f | %+.1f |\n",
+                d.operation().service(),
+                d.operation().name(),
+                d.badMeanMs(),
+                d.baselineMeanMs(),
+                d.deltaMs()));
+      }
+      md.append('\n');
+    }
+    if (!e.errors().isEmpty()) {
+      md.append("### Errors\n\n");
+      for (ErrorGroup g : e.errors().subList(0, Math.min(5, e.errors().size()))) {
+        md.append(
+            fmt(
+                "- %d × `%s` in %s %s: %s\n",
+                g.count(), g.exceptionType(), g.service(), g.operation(), g.messageTemplate()));
+      }
+      md.append('\n');
+    }
+    if (!e.logPatterns().isEmpty()) {
+      md.append("### Log patterns\n\n");
+      for (PatternChange p : e.logPatterns().subList(0, Math.min(5, e.logPatterns().size()))) {
+        md.append(
+            fmt(
+                "- `%s` × %d (baseline %d)%s\n",
+                p.pattern().template(),
+                p.count(),
+                p.baselineCount(),
+                p.isNew() ? " — new" : p.increased() ? " — increased" : ""));
+      }
+      md.append('\n');
+    }
+    if (!e.changes().isEmpty()) {
+      md.append("### Changes\n\n");
+      for (VersionChange c : e.changes()) {
+        md.append(
+            fmt(
+                "- %s %s first seen at %s (before: %s)\n",
+                c.service(),
+                c.version(),
+                Instant.ofEpochSecond(0, c.firstSeenUnixNano()),
+                String.join(", ", c.previousVersions())));
+      }
+      md.append('\n');
+    }
+    if (!e.dependencies().isEmpty()) {
+      md.append("### Dependencies (baseline → window)\n\n");
+      for (DependencyTrend d : e.dependencies()) {
+        md.append(
+            fmt(
+                "- %s%s: errors %.2f%% → %.2f%%, p95 %s → %s ms\n",
+                d.caller() == null ? "" : d.caller() + " → ",
+                d.service(),
+                100 * d.baselineErrorRatio(),
+                100 * d.errorRatio(),
+                d.baselineP95Ms() == null ? "—" : fmt("%.1f", d.baselineP95Ms()),
+                d.p95Ms() == null ? "—" : fmt("%.1f", d.p95Ms())));
+      }
+      md.append('\n');
+    }
+    if (!e.badTraces().isEmpty()) {
+      md.append("### Example traces\n\n");
+      for (TraceRef t : e.badTraces().subList(0, Math.min(5, e.badTraces().size()))) {
+        md.append(
+            fmt(
+                "- `%s` %s %s, %.1f ms, %d error spans\n",
+                t.traceId(), t.rootService(), t.rootOperation(), t.durationMs(), t.errorSpans()));
+      }
+      md.append('\n');
+    }
+
+    md.append("## Verification\n\n");
+    Verification v = i.verification();
+    md.append("**").append(v.status().name().toLowerCase(Locale.ROOT)).append("**");
+    if (v.trigger() != null) md.append(" after ").append(v.trigger());
+    md.append(": ").append(v.detail()).append("\n\n");
+
+    md.append("## Action items\n\n");
+    if (i.actionItems().isEmpty()) md.append("None yet.\n");
+    for (ActionItem a : i.actionItems()) {
+      md.append("- [ ] ").append(a.text());
+      if (a.owner() != null) md.append(" (").append(a.owner()).append(')');
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, String k, String v) {
+    md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n");
+  }
+
+  private static String fmt(String f, Object... args) {
+    return String.format(Locale.ROOT, f, args);
+  }
+}
