@@ -6,8 +6,11 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.selftelemetry.SpanRedMetrics;
 import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.incident.FileIncidentStore;
+import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
+import dev.sightline.server.api.IncidentApi;
 import dev.sightline.server.api.QueryApi;
 import dev.sightline.server.api.SloApi;
 import dev.sightline.server.config.ListenAddress;
@@ -61,6 +64,7 @@ public final class SightlineServer implements AutoCloseable {
   private final ScheduledExecutorService retention;
   private final SloMonitor sloMonitor;
   private final AlertDelivery alertDelivery;
+  private final IncidentManager incidents;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(ServerConfig config) {
@@ -106,10 +110,27 @@ public final class SightlineServer implements AutoCloseable {
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
     QueryApi.bindHealthAndMetrics(http, storage, telemetry);
     this.sloMonitor = sloMonitor(config, storage, telemetry);
+    AlertStateFile alertState =
+        new AlertStateFile(config.dataDir().resolve("alerts.json"), sloMonitor.engine());
+    alertState.restore(sloMonitor.registry());
+    this.incidents =
+        IncidentManager.builder()
+            .store(FileIncidentStore.open(config.dataDir().resolve("incidents")))
+            .storage(storage)
+            .slos(sloMonitor.registry()::slo)
+            .windowBefore(config.incidentWindowBefore())
+            .baselineLength(config.incidentBaseline())
+            .verifyPeriod(config.verifyPeriod())
+            .build();
     this.alertDelivery = alertDelivery(config, telemetry);
+    alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));
+    // order matters: the incident opens (with its root cause) before notifications go out
+    sloMonitor.addListener(alertState);
+    sloMonitor.addListener(incidents);
     sloMonitor.addListener(alertDelivery);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
+    new IncidentApi(incidents).bind(apiBuilder);
     queryApi.bind(apiBuilder);
 
     this.otlpGrpc = grpc.build();
@@ -252,6 +273,11 @@ public final class SightlineServer implements AutoCloseable {
 
   public SelfTelemetry telemetry() {
     return telemetry;
+  }
+
+  /** Incidents opened by firing alerts. */
+  public IncidentManager incidents() {
+    return incidents;
   }
 
   /** Delivers alert transitions to the notification targets. */

@@ -79,7 +79,18 @@ public final class ConfigLoader {
               "external-url",
               "",
               "the URL users reach the API at, for links in notifications"
-                  + " (default http://HOST:PORT of --http)"));
+                  + " (default http://HOST:PORT of --http)"),
+          new Option(
+              "incident-window-before",
+              "10m",
+              "an incident's evidence window starts this long before the burn started"),
+          new Option(
+              "incident-baseline", "1h", "length of the healthy period incidents compare with"),
+          new Option(
+              "verify-period",
+              "15m",
+              "how long the SLI must meet its objective after a change for a fix to count as"
+                  + " verified"));
 
   private ConfigLoader() {}
 
@@ -144,7 +155,10 @@ public final class ConfigLoader {
               for (String t : targets) NotificationTargets.parse(t);
               return targets;
             }),
-        r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")));
+        r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")),
+        r.get("incident-window-before", ConfigLoader::parseDuration),
+        r.get("incident-baseline", ConfigLoader::parseDuration),
+        r.get("verify-period", ConfigLoader::parseDuration));
   }
 
   /** The help text listing every option with its variable and default. */

@@ -26,7 +26,10 @@ public record ServerConfig(
     @Nullable Path sloDir,
     Duration sloEvalInterval,
     List<String> notifyTargets,
-    @Nullable String externalUrl) {
+    @Nullable String externalUrl,
+    Duration incidentWindowBefore,
+    Duration incidentBaseline,
+    Duration verifyPeriod) {
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -47,6 +50,11 @@ public record ServerConfig(
     if (sloEvalInterval.compareTo(Duration.ofSeconds(1)) < 0)
       throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
     notifyTargets = List.copyOf(notifyTargets);
+    for (Duration d : List.of(incidentWindowBefore, incidentBaseline, verifyPeriod)) {
+      if (d.isZero() || d.isNegative())
+        throw new IllegalArgumentException(
+            "incident-window-before, incident-baseline and verify-period must be positive");
+    }
   }
 
   /** Same settings with every listener on 127.0.0.1 and an ephemeral port (tests, embedding). */
@@ -67,6 +75,9 @@ public record ServerConfig(
         sloDir,
         sloEvalInterval,
         notifyTargets,
-        externalUrl);
+        externalUrl,
+        incidentWindowBefore,
+        incidentBaseline,
+        verifyPeriod);
   }
 }

@@ -74,6 +74,11 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     return new AlertDelivery(global, externalUrl, dispatcherFactory);
   }
 
+  /** The base URL links point to; null when none is configured. */
+  public @Nullable URI externalUrl() {
+    return externalUrl;
+  }
+
   public void enricher(@Nullable Enricher enricher) {
     this.enricher = enricher;
   }

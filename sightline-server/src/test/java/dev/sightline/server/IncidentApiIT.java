@@ -1,0 +1,216 @@
+package dev.sightline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.sightline.testing.scenarios.FaultKind;
+import dev.sightline.testing.scenarios.FaultScenario;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Incidents through the running server: a bad release of the shop's order service (back-filled,
+ * ending now), an availability SLO on checkout from {@code --slo-dir}; the alert fires, the
+ * incident opens by itself, the webhook carries its card, and the API drives its lifecycle. A
+ * restart keeps the alert and the incident and opens no second one.
+ */
+class IncidentApiIT {
+  static final String SLO =
+      """
+      apiVersion: openslo/v1
+      kind: SLO
+      metadata:
+        name: checkout-availability
+        annotations:
+          sightline.dev/runbook: https://runbooks.example.com/checkout
+          sightline.dev/owner: team-shop
+          sightline.dev/severity: P0
+      spec:
+        service: frontend
+        budgetingMethod: Occurrences
+        timeWindow: [{duration: 30d, isRolling: true}]
+        objectives: [{displayName: checkout ok, target: 0.99}]
+        indicator:
+          metadata: {name: checkout-ok}
+          spec:
+            ratioMetric:
+              good:  {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout", status: ok}}}
+              total: {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout"}}}
+      """;
+
+  @TempDir Path dir;
+
+  static TestServer.Response post(TestServer s, String path, String json) {
+    return TestServer.send(
+        HttpRequest.newBuilder(URI.create(s.api() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  static JsonNode waitForIncident(TestServer s) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode list = s.get("/api/v1/incidents").json().get("incidents");
+      if (list.size() > 0) return list.get(0);
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no incident within 60 s");
+  }
+
+  @Test
+  void badRelease_incidentOpensWithItsCard_lifecycleAndRestart() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("checkout.yaml"), SLO);
+    List<String> hooks = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          hooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
+    String[] flags = {
+      "slo-dir",
+      slos.toString(),
+      "slo-eval-interval",
+      "1s",
+      "notify",
+      "webhook:http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+      "external-url",
+      "http://sightline.example.com"
+    };
+    String id;
+    try (TestServer s = TestServer.start(dir.resolve("data"), flags)) {
+      FaultScenario scenario =
+          FaultScenario.builder(FaultKind.BAD_RELEASE)
+              .baseline(Duration.ofMinutes(30))
+              .faultDuration(Duration.ofMinutes(4))
+              .requestsPerSecond(2)
+              .build();
+      scenario.telemetry().writeTo(s.server.storage());
+
+      JsonNode summary = waitForIncident(s);
+      id = summary.get("id").asText();
+      assertThat(summary.get("slo").asText()).isEqualTo("checkout-availability");
+      assertThat(summary.get("severity").asText()).isEqualTo("P0");
+      assertThat(summary.get("status").asText()).isEqualTo("open");
+      assertThat(summary.get("owner").asText()).isEqualTo("team-shop");
+      assertThat(summary.get("runbook").asText())
+          .isEqualTo("https://runbooks.example.com/checkout");
+      assertThat(summary.get("rootCause").get("service").asText()).isEqualTo("order");
+      assertThat(summary.get("rootCause").get("operation").asText())
+          .isEqualTo("Shop.OrderService.PlaceOrder");
+      assertThat(summary.get("rootCause").get("confidence").asDouble()).isGreaterThan(0.5);
+      assertThat(summary.get("respondBy").asText()).isNotEmpty();
+
+      JsonNode card = s.get("/api/v1/incidents/" + id).json();
+      assertThat(card.get("hypotheses").get(0).get("attributeValue").asText()).isEqualTo("1.5.0");
+      JsonNode evidence = card.get("evidence");
+      assertThat(evidence.get("badTraces").size()).isPositive();
+      assertThat(evidence.get("badTraces").get(0).isTextual()).isTrue();
+      assertThat(evidence.get("baselineTraces").size()).isPositive();
+      assertThat(evidence.get("criticalPath").size()).isPositive();
+      assertThat(evidence.get("errors"))
+          .anySatisfy(
+              e ->
+                  assertThat(e.get("exceptionType").asText())
+                      .isEqualTo("java.lang.NullPointerException"));
+      assertThat(evidence.get("logPatterns"))
+          .anySatisfy(p -> assertThat(p.get("new").asBoolean()).isTrue());
+      assertThat(evidence.get("changes"))
+          .anySatisfy(c -> assertThat(c.get("version").asText()).isEqualTo("1.5.0"));
+      assertThat(evidence.get("dependencies").size()).isPositive();
+      assertThat(card.get("timeline").size()).isGreaterThanOrEqualTo(2);
+      assertThat(card.get("verification").get("status").asText()).isEqualTo("pending");
+      assertThat(card.get("impact").get("badRequests").asLong()).isPositive();
+      // a bad trace of the evidence is readable through the trace API
+      String traceId = evidence.get("badTraces").get(0).asText();
+      assertThat(s.get("/api/v1/traces/" + traceId).status()).isEqualTo(200);
+
+      // the notification carries the incident card
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (hooks.isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
+      JsonNode hook = TestServer.JSON.readTree(hooks.get(0));
+      JsonNode annotations = hook.get("alerts").get(0).get("annotations");
+      assertThat(annotations.get("incident_id").asText()).isEqualTo(id);
+      assertThat(annotations.get("incident_url").asText())
+          .isEqualTo("http://sightline.example.com/api/v1/incidents/" + id);
+      assertThat(annotations.get("root_cause").asText()).contains("order");
+      assertThat(annotations.get("runbook_url").asText())
+          .isEqualTo("https://runbooks.example.com/checkout");
+      assertThat(hook.get("alerts").get(0).get("generatorURL").asText())
+          .isEqualTo("http://sightline.example.com/api/v1/incidents/" + id);
+
+      // lifecycle
+      assertThat(
+              post(s, "/api/v1/incidents/" + id + "/ack", "{\"by\": \"alice\"}")
+                  .json()
+                  .get("status")
+                  .asText())
+          .isEqualTo("acknowledged");
+      assertThat(post(s, "/api/v1/incidents/" + id + "/ack", "").status()).isEqualTo(409);
+      TestServer.Response item =
+          post(
+              s,
+              "/api/v1/incidents/" + id + "/action-items",
+              "{\"text\": \"add a canary stage for order\", \"owner\": \"team-orders\"}");
+      assertThat(item.status()).isEqualTo(201);
+      assertThat(item.json().get("actionItems").get(0).get("text").asText())
+          .isEqualTo("add a canary stage for order");
+      assertThat(post(s, "/api/v1/incidents/" + id + "/action-items", "{}").status())
+          .isEqualTo(400);
+      assertThat(post(s, "/api/v1/incidents/" + id + "/action-items", "not json").status())
+          .isEqualTo(400);
+      TestServer.Response resolved =
+          post(s, "/api/v1/incidents/" + id + "/resolve", "{\"note\": \"rolled back\"}");
+      assertThat(resolved.json().get("status").asText()).isEqualTo("resolved");
+      assertThat(resolved.json().get("verification").get("trigger").asText()).isEqualTo("resolved");
+      assertThat(post(s, "/api/v1/incidents/" + id + "/resolve", "").status()).isEqualTo(409);
+      assertThat(s.get("/api/v1/incidents?status=resolved").json().get("incidents")).hasSize(1);
+      assertThat(s.get("/api/v1/incidents?status=open").json().get("incidents")).isEmpty();
+      assertThat(s.get("/api/v1/incidents?status=nope").status()).isEqualTo(400);
+      assertThat(s.get("/api/v1/incidents/inc-unknown").status()).isEqualTo(404);
+      assertThat(post(s, "/api/v1/incidents/inc-unknown/ack", "").status()).isEqualTo(404);
+
+      TestServer.Response pm = s.get("/api/v1/incidents/" + id + "/postmortem");
+      assertThat(pm.status()).isEqualTo(200);
+      assertThat(pm.text())
+          .startsWith("# Post-mortem: checkout-availability")
+          .contains("## Root cause")
+          .contains("Shop.OrderService.PlaceOrder")
+          .contains("add a canary stage for order")
+          .contains("## Timeline");
+    }
+
+    // a restart keeps the firing alert and the incident: no second incident, no second page
+    int hooksBefore = hooks.size();
+    try (TestServer s = TestServer.start(dir.resolve("data"), flags)) {
+      Thread.sleep(3_000);
+      JsonNode list = s.get("/api/v1/incidents").json().get("incidents");
+      assertThat(list).hasSize(1);
+      assertThat(list.get(0).get("id").asText()).isEqualTo(id);
+      assertThat(list.get(0).get("status").asText()).isEqualTo("resolved");
+      assertThat(s.get("/api/v1/alerts?state=firing").json().get("alerts")).hasSize(1);
+      long firedAgain =
+          hooks.subList(hooksBefore, hooks.size()).stream()
+              .filter(h -> h.contains("\"status\":\"firing\""))
+              .count();
+      assertThat(firedAgain).isZero();
+    } finally {
+      receiver.stop(0);
+    }
+  }
+}
