@@ -354,7 +354,7 @@ public final class IncidentManager implements AlertListener {
                   v.sliBaseline(),
                   v.objective(),
                   0,
-                  "checking the SLI for " + verifyPeriod + " after the resolution"),
+                  "checking the SLI for " + label(verifyPeriod) + " after the resolution"),
               IncidentStatus.RESOLVED,
               now,
               "verification",
@@ -414,7 +414,6 @@ public final class IncidentManager implements AlertListener {
   private Incident verifyOne(Incident i, Instant now) {
     Verification v = i.verification();
     if (v.status() == Verification.Status.VERIFIED) return i;
-    long nowNanos = nanos(now);
     // a new version of an implicated service starts a (new) verification round
     Instant after =
         v.status() == Verification.Status.REGRESSED && v.from() != null ? v.from() : i.openedAt();
@@ -432,7 +431,7 @@ public final class IncidentManager implements AlertListener {
                 v.sliBaseline(),
                 v.objective(),
                 0,
-                "checking the SLI for " + verifyPeriod + " after the change"),
+                "checking the SLI for " + label(verifyPeriod) + " after the change"),
             i.status(),
             now,
             "change",
@@ -458,7 +457,8 @@ public final class IncidentManager implements AlertListener {
     Double baseline =
         base instanceof SliResult.Counts b && b.total() > 0 ? b.good() / b.total() : null;
     if (c.total() < minVerifyEvents) {
-      if (now.isAfter(until.plus(verifyPeriod)) && nowNanos > 0) {
+      // said once, not at every evaluation
+      if (now.isAfter(until.plus(verifyPeriod)) && v.checkedAt() == null) {
         return i.withVerification(
             new Verification(
                 Verification.Status.PENDING,
@@ -488,7 +488,7 @@ public final class IncidentManager implements AlertListener {
             Locale.ROOT,
             "SLI %.4f over %s after %s (%d events) vs objective %.4f%s",
             sli,
-            verifyPeriod,
+            label(verifyPeriod),
             v.trigger(),
             Math.round(c.total()),
             v.objective(),
@@ -534,6 +534,10 @@ public final class IncidentManager implements AlertListener {
     return changes.isEmpty() ? null : changes.get(0);
   }
 
+  private static String label(Duration d) {
+    return dev.sightline.slo.alerting.Alert.windowLabel(d);
+  }
+
   private static long nanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
@@ -574,8 +578,8 @@ public final class IncidentManager implements AlertListener {
     }
 
     /**
-     * How far before the alert the incident window starts: 10 minutes unless set, or the firing
-     * rule's short window when longer.
+     * How far before the start of the burn (found minute by minute, walking back from the alert)
+     * the incident window starts; 10 minutes unless set.
      */
     public Builder windowBefore(Duration windowBefore) {
       this.windowBefore = positive(windowBefore, "windowBefore");

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param errors exception types and messages of the bad traces, grouped
  * @param logPatterns templates of the bad traces' logs against the baseline traces' logs, new and
  *     increased first
- * @param changes versions first seen in the window (deployments) of involved services
+ * @param changes versions of involved services first seen after the baseline's first minute while
+ *     another version ran before them (deployments)
  * @param dependencies RED of involved services and edges, baseline vs window
  * @param logQueries query API links to the logs of bad traces (name → path)
  */
@@ -42,7 +43,7 @@ public record Evidence(
     logPatterns = List.copyOf(logPatterns);
     changes = List.copyOf(changes);
     dependencies = List.copyOf(dependencies);
-    logQueries = Map.copyOf(logQueries);
+    logQueries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(logQueries));
   }
 
   /** No evidence (yet). */

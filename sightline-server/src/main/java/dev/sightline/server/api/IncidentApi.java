@@ -116,7 +116,7 @@ public final class IncidentApi {
     IncidentStatus wanted = null;
     for (String name : ctx.queryParams().names()) {
       if (!name.equals("status")) {
-        throw new BadRequest("status", "unknown parameter " + name + "; known: status");
+        throw new BadRequest(name, "unknown parameter; known: status");
       }
     }
     String status = ctx.queryParam("status");

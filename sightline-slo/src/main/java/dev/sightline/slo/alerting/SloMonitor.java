@@ -92,7 +92,10 @@ public final class SloMonitor implements AutoCloseable {
    */
   public synchronized List<AlertTransition> tick() {
     long started = System.nanoTime();
-    registry.reload();
+    if (registry.reload()) {
+      logger.info("SLO specs (re)loaded: {} SLOs", registry.slos().size());
+      for (var p : registry.problems()) logger.warn("SLO spec problem: {}", p);
+    }
     List<Slo> slos = registry.slos();
     Instant now = clock.instant();
     List<SloEvaluation> evaluations = evaluator.evaluateAll(slos, now);

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Each window {@code w} counts the 10-second buckets starting in [now − w, now) through {@link
  * SliCalculator}; burn rate = {@code (bad / total) / (1 − target)}. A rule fires when the burn rate
  * meets its threshold over both its windows and its long window holds at least {@link
- * Builder#minimumEvents} events, so that a handful of requests with one error does not page.
+ * Builder#minimumEvents} events, so that a handful of requests with one error does not page, and
+ * holds events older than the short window, so that a rule does not judge its long window on data
+ * that all fits in the short one (a service or Sightline that just started).
  *
  * <p>Pure given the reader: no state between calls, no threads, no I/O except reader queries (see
  * {@link SliCalculator#count(Slo, java.util.SortedSet, long)}: for the default rules, one per
@@ -126,7 +128,12 @@ public final class BurnRateEvaluator {
       for (BurnRateRule rule : rules) {
         WindowBurnRate longW = requireNonNull(burn.get(rule.longWindow()));
         WindowBurnRate shortW = requireNonNull(burn.get(rule.shortWindow()));
-        boolean enoughTraffic = longW.total() >= minimumEvents;
+        // the long window must see events older than the short one: when all the data is recent
+        // (Sightline just started receiving it), the "long" window says nothing the short one
+        // does not, and a slow-burn rule would fire on a few minutes of warm-up
+        boolean enoughTraffic =
+            longW.total() >= minimumEvents
+                && (longW.window().equals(shortW.window()) || longW.total() > shortW.total());
         boolean fires =
             enoughTraffic && rule.matches(longW.burnRate()) && rule.matches(shortW.burnRate());
         ruleResults.add(

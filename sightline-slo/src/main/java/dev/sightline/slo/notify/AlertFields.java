@@ -21,8 +21,9 @@ final class AlertFields {
 
   /**
    * Identifying labels: {@code alertname}, {@code slo}, {@code objective} (when set), {@code
-   * service}, {@code severity}, {@code rule}, {@code rule_severity}. Equal for an alert's FIRING
-   * and RESOLVED notifications, which is how Alertmanager matches them.
+   * service}, {@code severity}. Equal for an alert's FIRING, escalated and RESOLVED notifications,
+   * which is how Alertmanager matches them; the rule, which changes when an alert escalates, is an
+   * annotation.
    */
   static Map<String, String> labels(AlertNotification n) {
     Map<String, String> labels = new LinkedHashMap<>();
@@ -31,19 +32,20 @@ final class AlertFields {
     if (n.objective() != null) labels.put("objective", n.objective());
     labels.put("service", n.service());
     labels.put("severity", n.severity());
-    labels.put("rule", n.rule());
-    labels.put("rule_severity", n.ruleSeverity());
     return labels;
   }
 
   /**
-   * {@code summary}, {@code description}, {@code runbook_url} and {@code owner} (when set), {@code
-   * respond_within}, then the notification's extra annotations (which cannot replace these).
+   * {@code summary}, {@code description}, {@code rule}, {@code rule_severity}, {@code runbook_url}
+   * and {@code owner} (when set), {@code respond_within}, then the notification's extra annotations
+   * (which cannot replace these).
    */
   static Map<String, String> annotations(AlertNotification n) {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("summary", n.summary());
     annotations.put("description", description(n));
+    annotations.put("rule", n.rule());
+    annotations.put("rule_severity", n.ruleSeverity());
     if (n.runbook() != null) annotations.put("runbook_url", n.runbook().toString());
     if (n.owner() != null) annotations.put("owner", n.owner());
     annotations.put("respond_within", duration(n.respondWithin()));

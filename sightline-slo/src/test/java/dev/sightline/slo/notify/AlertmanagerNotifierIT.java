@@ -83,10 +83,10 @@ class AlertmanagerNotifierIT {
     assertThat(labels.get("alertname").asText()).isEqualTo("SLOBurnRate");
     assertThat(labels.get("service").asText()).isEqualTo("checkout");
     assertThat(labels.get("severity").asText()).isEqualTo("P0");
-    assertThat(labels.get("rule").asText()).isEqualTo("page-fast");
-    assertThat(labels.get("rule_severity").asText()).isEqualTo("page");
     assertThat(labels.get("objective").asText()).isEqualTo("99.9% of orders placed");
     JsonNode annotations = alert.get("annotations");
+    assertThat(annotations.get("rule").asText()).isEqualTo("page-fast");
+    assertThat(annotations.get("rule_severity").asText()).isEqualTo("page");
     assertThat(annotations.get("summary").asText()).isEqualTo(firing.summary());
     assertThat(annotations.get("runbook_url").asText())
         .isEqualTo("https://runbooks.example.com/checkout");

@@ -78,10 +78,12 @@ class NotificationDispatcherTest {
       dispatcher.dispatch(firing("fp-2"));
       dispatcher.close();
 
-      assertThat(server.answered).containsExactly(400);
+      // one request, or two when the second notification arrived after the first was sent;
+      // never a retry
+      assertThat(server.answered).isNotEmpty().hasSizeLessThanOrEqualTo(2).containsOnly(400);
       DeliveryStats stats = dispatcher.stats().get(0);
       assertThat(stats.sent()).isZero();
-      assertThat(stats.failedAttempts()).isEqualTo(1);
+      assertThat(stats.failedAttempts()).isEqualTo(server.answered.size());
       assertThat(stats.givenUp()).isEqualTo(2);
     }
   }

@@ -53,9 +53,9 @@ class WebhookNotifierTest {
       assertThat(labels.get("slo").asText()).isEqualTo("place-order-availability");
       assertThat(labels.get("objective").asText()).isEqualTo("99.9% of orders placed");
       assertThat(labels.get("service").asText()).isEqualTo("checkout");
-      assertThat(labels.get("rule").asText()).isEqualTo("page-fast");
-      assertThat(labels.get("rule_severity").asText()).isEqualTo("page");
       JsonNode annotations = alert.get("annotations");
+      assertThat(annotations.get("rule").asText()).isEqualTo("page-fast");
+      assertThat(annotations.get("rule_severity").asText()).isEqualTo("page");
       assertThat(annotations.get("summary").asText())
           .isEqualTo("place-order-availability burning error budget 400x (page-fast)");
       assertThat(annotations.get("description").asText())
