@@ -342,7 +342,8 @@ public final class IncidentManager implements AlertListener {
             "resolved",
             "resolved" + (note != null ? ": " + note : ""));
     Verification v = resolved.verification();
-    if (v.status() != Verification.Status.VERIFIED && v.from() == null) {
+    if (v.status() == Verification.Status.REGRESSED
+        || (v.status() == Verification.Status.PENDING && v.from() == null)) {
       resolved =
           resolved.withVerification(
               new Verification(
@@ -458,7 +459,8 @@ public final class IncidentManager implements AlertListener {
     Double baseline =
         base instanceof SliResult.Counts b && b.total() > 0 ? b.good() / b.total() : null;
     if (c.total() < minVerifyEvents) {
-      if (now.isAfter(until.plus(verifyPeriod)) && nowNanos > 0) {
+      // noted once (checkedAt set), not again at every evaluation
+      if (now.isAfter(until.plus(verifyPeriod)) && nowNanos > 0 && v.checkedAt() == null) {
         return i.withVerification(
             new Verification(
                 Verification.Status.PENDING,
