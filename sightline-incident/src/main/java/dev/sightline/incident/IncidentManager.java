@@ -342,7 +342,8 @@ public final class IncidentManager implements AlertListener {
             "resolved",
             "resolved" + (note != null ? ": " + note : ""));
     Verification v = resolved.verification();
-    if (v.status() != Verification.Status.VERIFIED && v.from() == null) {
+    if (v.status() == Verification.Status.REGRESSED
+        || (v.status() == Verification.Status.PENDING && v.from() == null)) {
       resolved =
           resolved.withVerification(
               new Verification(

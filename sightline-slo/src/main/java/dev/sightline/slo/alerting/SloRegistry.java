@@ -232,7 +232,10 @@ public final class SloRegistry {
     for (Map.Entry<String, String> e : texts.entrySet()) {
       if (!bad.contains(e.getKey())) lastGood.put(e.getKey(), e.getValue());
     }
-    lastGood.keySet().retainAll(texts.keySet());
+    // files still present but unreadable keep their last valid content
+    Set<String> present = new HashSet<>(texts.keySet());
+    readProblems.forEach(p -> present.add(p.file()));
+    lastGood.keySet().retainAll(present);
     catalog =
         new SloCatalog(
             result.slos(),

@@ -142,4 +142,24 @@ class SloRegistryTest {
             SpecRejectedException.class, e -> assertThat(e.status()).isEqualTo(404));
     assertThat(r.slos()).extracting(s -> s.metadata().name()).containsExactly("order");
   }
+
+  @Test
+  void fileUnreadableWhileRunning_lastValidVersionStays_whenAnotherFileChanges() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Path order = slos.resolve("order.yaml");
+    Path other = slos.resolve("other.yaml");
+    Files.writeString(order, slo("order", "0.99"));
+    Files.writeString(other, slo("other", "0.99"));
+    SloRegistry r = registry();
+
+    Files.write(order, new byte[] {(byte) 0xff, (byte) 0xfe, (byte) 0xfd});
+    Files.setLastModifiedTime(order, FileTime.from(Instant.now().plusSeconds(5)));
+    assertThat(r.reload()).isTrue();
+    assertThat(r.slos()).extracting(s -> s.metadata().name()).contains("order");
+
+    // an unrelated edit must not drop the last valid version of the still unreadable file
+    touch(other, slo("other", "0.95"), 10);
+    assertThat(r.reload()).isTrue();
+    assertThat(r.slos()).extracting(s -> s.metadata().name()).contains("order", "other");
+  }
 }

@@ -1,0 +1,155 @@
+package dev.sightline.incident;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sightline.incident.analysis.Operation;
+import dev.sightline.incident.analysis.SpanRef;
+import dev.sightline.incident.analysis.logs.LogExample;
+import dev.sightline.incident.analysis.logs.LogPattern;
+import dev.sightline.incident.analysis.logs.PatternChange;
+import dev.sightline.incident.analysis.traces.AttributeDifference;
+import dev.sightline.incident.analysis.traces.ErrorGroup;
+import dev.sightline.incident.analysis.traces.OperationDelta;
+import dev.sightline.incident.evidence.DependencyTrend;
+import dev.sightline.incident.evidence.Evidence;
+import dev.sightline.incident.evidence.TraceRef;
+import dev.sightline.incident.evidence.VersionChange;
+import dev.sightline.slo.Severity;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileIncidentStoreRoundTripTest {
+  @TempDir Path dir;
+
+  static Incident sample() {
+    Instant t0 = Instant.parse("2026-01-01T10:00:00.123456789Z");
+    Instant t1 = t0.plusSeconds(600);
+    Map<String, Long> sev = new LinkedHashMap<>();
+    sev.put("ERROR", 5L);
+    sev.put("WARN", 1L);
+    LogPattern pattern =
+        new LogPattern(
+            3,
+            "payment <*> failed",
+            6,
+            sev,
+            List.of(new LogExample(123L, "aa", "bb", "payment", "payment 42 failed")));
+    PatternChange newPattern =
+        new PatternChange(
+            pattern,
+            6,
+            0,
+            Double.NaN,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            true,
+            false,
+            List.of("aa"));
+    PatternChange increased =
+        new PatternChange(pattern, 60, 2, 6.0, 0.2, 30.0, false, true, List.of());
+    AttributeDifference diff =
+        new AttributeDifference("tenant", false, "acme", 9, 10, 1, 100, 0.9, 0.01, 0.89);
+    OperationDelta delta =
+        new OperationDelta(
+            new Operation("payment", "charge"),
+            10,
+            0,
+            120.5,
+            0,
+            100,
+            0,
+            120.5,
+            Double.POSITIVE_INFINITY,
+            0.7,
+            50,
+            Double.NaN,
+            0.5,
+            0);
+    ErrorGroup errors =
+        new ErrorGroup(
+            "payment",
+            "charge",
+            "TimeoutException",
+            "timeout after <*>",
+            "timeout after 5s",
+            "",
+            4,
+            1L,
+            2L,
+            List.of(new SpanRef("aa", "bb")));
+    Evidence evidence =
+        new Evidence(
+            List.of(new TraceRef("aa", "frontend", "GET /", 1L, 12.5, 5, 1)),
+            List.of(new TraceRef("cc", "frontend", "GET /", 1L, 2.5, 5, 0)),
+            List.of(delta),
+            List.of(new Evidence.ServiceAttribute("payment", diff)),
+            List.of(errors),
+            List.of(newPattern, increased),
+            List.of(new VersionChange("payment", "1.5.0", List.of("1.4.9"), 7L, 10, null)),
+            List.of(
+                new DependencyTrend(null, "payment", 1, 2, 0, 0.5, null, 12.0),
+                new DependencyTrend("frontend", "payment", 1, 2, Double.NaN, 0.5, 3.0, null)),
+            Map.of("bad traces", "/api/v1/logs?traceId=aa"));
+    Hypothesis h =
+        new Hypothesis(
+            "payment",
+            "charge",
+            "errors",
+            "tenant",
+            "acme",
+            "payment charge fails",
+            0.8,
+            List.of("errors"));
+    return new Incident(
+        "inc-1",
+        "alert-1",
+        "checkout-availability",
+        null,
+        0.999,
+        "frontend",
+        Severity.P1,
+        IncidentStatus.values()[0],
+        t0,
+        t1,
+        new TimeWindow(t0, t1),
+        new TimeWindow(t0.minusSeconds(3600), t0),
+        new Impact(100, 10, 0.1, Double.NaN, Double.POSITIVE_INFINITY),
+        h,
+        List.of(h),
+        evidence,
+        "complete",
+        1234,
+        null,
+        "team-payments",
+        t1,
+        List.of(new TimelineEntry(t0, "opened", "opened")),
+        new Verification(
+            Verification.Status.REGRESSED, "resolved", t0, t1, 0.9, Double.NaN, 0.999, 10, "x"),
+        List.of(new ActionItem("a1", "add timeout", null, t1)));
+  }
+
+  @Test
+  void everyRecordSurvivesWriteAndRead() throws Exception {
+    Incident incident = sample();
+    String json = FileIncidentStore.JSON.writeValueAsString(incident);
+    Incident back = FileIncidentStore.JSON.readValue(json, Incident.class);
+    assertEquals(incident.evidence().logPatterns(), back.evidence().logPatterns(), json);
+    assertEquals(incident.evidence().attributes(), back.evidence().attributes(), json);
+    assertEquals(incident.evidence(), back.evidence(), json);
+    assertEquals(incident.impact(), back.impact(), json);
+    assertEquals(incident.verification(), back.verification(), json);
+    assertEquals(incident, back, json);
+  }
+
+  @Test
+  void storeReopensWhatItSaved() {
+    Incident incident = sample();
+    FileIncidentStore.open(dir).save(incident);
+    assertEquals(incident, FileIncidentStore.open(dir).get("inc-1").orElseThrow());
+  }
+}
