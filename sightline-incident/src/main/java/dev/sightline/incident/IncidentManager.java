@@ -267,7 +267,8 @@ public final class IncidentManager implements AlertListener {
         // the point at t covers the minute before t
         earliest = Instant.ofEpochSecond(0, p.timeUnixNano() - minute);
         quiet = 0;
-      } else if (earliest != null && ++quiet > BURN_GAP_MINUTES) {
+      } else if (++quiet > BURN_GAP_MINUTES) {
+        // a burn that made the alert fire is recent; quiet minutes end the walk back
         break;
       }
     }

@@ -49,7 +49,7 @@ class IncidentLifecycleScenarioTest {
           service: %s
           budgetingMethod: Occurrences
           timeWindow: [{duration: 30d, isRolling: true}]
-          objectives: [{target: 0.99}]
+          objectives: [{target: 0.998}]
           indicator:
             metadata: {name: scenario-sli}
             spec:
@@ -172,7 +172,7 @@ class IncidentLifecycleScenarioTest {
           .isEqualTo(scenario.expectedService() + " " + scenario.fixVersion() + " deployed");
       if (fixed) {
         assertThat(after.verification().status()).isEqualTo(Verification.Status.VERIFIED);
-        assertThat(after.verification().sliAfter()).isGreaterThanOrEqualTo(0.99);
+        assertThat(after.verification().sliAfter()).isGreaterThanOrEqualTo(0.998);
       } else {
         assertThat(after.verification().status()).isEqualTo(Verification.Status.REGRESSED);
         assertThat(after.status()).isEqualTo(IncidentStatus.OPEN);

@@ -9,10 +9,13 @@ import dev.sightline.slo.alerting.AlertTransition;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateRule;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +71,16 @@ final class AlertStateFile implements AlertListener {
     dirty = false;
     try {
       Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.write(tmp, FileIncidentStore.JSON.writeValueAsBytes(engine.alerts()));
+      byte[] bytes = FileIncidentStore.JSON.writeValueAsBytes(engine.alerts());
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(bytes));
+        ch.force(true);
+      }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -125,9 +125,11 @@ public final class SightlineServer implements AutoCloseable {
     this.alertDelivery = alertDelivery(config, telemetry);
     alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));
     // order matters: the incident opens (with its root cause) before notifications go out
-    sloMonitor.addListener(alertState);
     sloMonitor.addListener(incidents);
     sloMonitor.addListener(alertDelivery);
+    // last: a firing alert is saved only once its incident and notifications were handled, so a
+    // crash in between announces it again after the restart rather than never
+    sloMonitor.addListener(alertState);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     new IncidentApi(incidents).bind(apiBuilder);

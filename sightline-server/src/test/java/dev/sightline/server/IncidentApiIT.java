@@ -39,7 +39,7 @@ class IncidentApiIT {
         service: frontend
         budgetingMethod: Occurrences
         timeWindow: [{duration: 30d, isRolling: true}]
-        objectives: [{displayName: checkout ok, target: 0.99}]
+        objectives: [{displayName: checkout ok, target: 0.999}]
         indicator:
           metadata: {name: checkout-ok}
           spec:

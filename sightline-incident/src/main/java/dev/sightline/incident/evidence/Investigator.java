@@ -124,7 +124,7 @@ public final class Investigator {
     logQueries.put(
         "warnings and errors of " + scope.service() + " in the window",
         "/api/v1/logs?service="
-            + scope.service()
+            + java.net.URLEncoder.encode(scope.service(), java.nio.charset.StandardCharsets.UTF_8)
             + "&severityMin=WARN&start="
             + window.start().toEpochMilli()
             + "&end="

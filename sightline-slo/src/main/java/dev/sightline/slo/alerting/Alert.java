@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * One alert of one SLO objective, from the evaluation where a burn-rate rule first fired until the
  * first evaluation where none did.
  *
- * @param id unique per firing episode: {@code fingerprint@since} in epoch seconds
+ * @param id unique per firing episode: {@code fingerprint@since} in epoch milliseconds
  * @param fingerprint the same for every episode of one SLO objective: {@code slo/objectiveIndex}
  * @param rule the most severe rule that fired (the first in the SLO's rule order), which named the
  *     alert; it can escalate while firing, never de-escalate

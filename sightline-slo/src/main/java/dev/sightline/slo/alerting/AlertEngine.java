@@ -63,15 +63,18 @@ public final class AlertEngine {
     Set<String> present = new HashSet<>();
     for (int i = 0; i < slos.size(); i++) {
       Slo slo = slos.get(i);
-      present.add(slo.metadata().name());
+      for (int o = 0; o < slo.objectives().size(); o++) {
+        present.add(slo.metadata().name() + "/" + o);
+      }
       if (!(evaluations.get(i) instanceof SloEvaluation.Evaluated e)) continue;
       for (int o = 0; o < e.objectives().size(); o++) {
         step(slo, o, e.objectives().get(o), now, out);
       }
     }
     for (Alert a : List.copyOf(firing.values())) {
-      if (!present.contains(a.slo())) {
-        // the SLO was deleted: nothing evaluates it any more, so its alert cannot stay open
+      if (!present.contains(a.fingerprint())) {
+        // the SLO (or this objective) was deleted: nothing evaluates it any more, so its alert
+        // cannot stay open
         Alert r = resolve(a, now, "SLO removed");
         out.add(new AlertTransition(AlertTransition.Kind.RESOLVED, r, sloOf(a)));
       }
@@ -108,7 +111,7 @@ public final class AlertEngine {
     if (current == null) {
       Alert a =
           new Alert(
-              fingerprint + "@" + now.getEpochSecond(),
+              fingerprint + "@" + now.toEpochMilli(),
               fingerprint,
               slo.metadata().name(),
               eval.objective().displayName(),
@@ -245,6 +248,9 @@ public final class AlertEngine {
    */
   public synchronized void restore(List<Alert> alerts, Map<String, List<String>> ruleOrder) {
     for (Alert a : alerts) {
+      if (a == null || (a.state() == AlertState.RESOLVED && a.resolvedAt() == null)) {
+        continue; // a damaged entry of a saved file: not worth stopping evaluation for
+      }
       if (a.state() == AlertState.FIRING) {
         firing.put(a.fingerprint(), a);
         List<String> order = ruleOrder.getOrDefault(a.slo(), List.of());

@@ -99,10 +99,14 @@ public final class SloRegistry {
    * @return whether the files changed
    */
   public synchronized boolean reload() {
+    return reload(false);
+  }
+
+  private boolean reload(boolean force) {
     Map<String, Stamp> now = new LinkedHashMap<>();
     if (directory != null) stamp(directory, "", now);
     if (apiDirectory != null) stamp(apiDirectory, API_PREFIX, now);
-    if (now.equals(stamps) && version > 0) return false;
+    if (!force && now.equals(stamps) && version > 0) return false;
     Map<String, String> texts = new LinkedHashMap<>();
     List<SloProblem> readProblems = new ArrayList<>();
     for (String name : now.keySet()) {
@@ -166,7 +170,7 @@ public final class SloRegistry {
         SloLoader.parse(next).problems().stream().filter(p -> p.file().equals(file)).toList();
     if (!problems.isEmpty()) throw new SpecRejectedException(400, "invalid OpenSLO spec", problems);
     writeAtomically(apiDirectory.resolve(sloName + ".yaml"), yaml);
-    reload();
+    reload(true); // same size and modification time as before is still a change
     return slo(sloName)
         .orElseThrow(() -> new IllegalStateException("SLO " + sloName + " stored but not loaded"));
   }
@@ -205,7 +209,7 @@ public final class SloRegistry {
       throw new UncheckedIOException("cannot delete " + source, e);
     }
     lastGood.remove(source);
-    reload();
+    reload(true);
   }
 
   private void install(Map<String, String> texts, List<SloProblem> readProblems) {

@@ -130,8 +130,17 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   /** The notification of {@code alert} as of now (firing or resolved). */
   public AlertNotification notification(Alert a) {
     Enricher e = enricher;
-    Map<String, String> annotations = e == null ? Map.of() : e.annotations(a);
-    URI link = e == null ? null : e.link(a);
+    Map<String, String> annotations = Map.of();
+    URI link = null;
+    if (e != null) {
+      try {
+        annotations = e.annotations(a);
+        link = e.link(a);
+      } catch (RuntimeException failed) {
+        // a notification without the incident card is better than none
+        annotations = Map.of("enrichment_error", String.valueOf(failed.getMessage()));
+      }
+    }
     if (link == null && externalUrl != null) {
       link = URI.create(externalUrl + "/api/v1/slos/" + a.slo());
     }
