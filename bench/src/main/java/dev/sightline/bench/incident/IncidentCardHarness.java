@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp ... dev.sightline.bench.incident.IncidentCardHarness [--spans N] [--rps R]
- *     [--small-spans N] [--small-rps R] [--fault-minutes M] [--runs N] [--dir DIR]
+ *     [--small-spans N] [--small-rps R] [--fault-minutes M] [--control-spans N] [--runs N]
+ *     [--dir DIR]
  * </pre>
  */
 public final class IncidentCardHarness {
@@ -87,28 +88,52 @@ public final class IncidentCardHarness {
             smallSpans,
             Double.parseDouble(o.getOrDefault("small-rps", "2")),
             fault);
+    // optional: the large store's request rate with a short history, to tell the cost of the data
+    // in the investigated windows from the cost of the total stored
+    long controlSpans = Long.parseLong(o.getOrDefault("control-spans", "0"));
     List<Result> results = new ArrayList<>();
     System.out.println("warm-up pass on the small store (not reported)");
     measure(small, 2);
     results.add(measure(small, runs));
+    if (controlSpans > 0) {
+      DataSet control =
+          new DataSet(
+              "control",
+              dir.resolve("incident-control-" + controlSpans),
+              controlSpans,
+              big.rps(),
+              fault);
+      results.add(measure(control, runs));
+    }
     results.add(measure(big, runs));
     report(results);
     Result s = results.get(0);
-    Result l = results.get(1);
-    long lp50 = quantile(l.openNanos(), 0.5);
+    for (Result r : results.subList(1, results.size())) {
+      System.out.printf(
+          Locale.ROOT,
+          "%n%s/small: open p50 %.2fx, max %.2fx; trace-by-id p50 %.2fx",
+          r.name(),
+          (double) quantile(r.openNanos(), 0.5) / quantile(s.openNanos(), 0.5),
+          (double) quantile(r.openNanos(), 1) / quantile(s.openNanos(), 1),
+          (double) quantile(r.lookupNanos(), 0.5) / quantile(s.lookupNanos(), 0.5));
+    }
+    Result l = results.get(results.size() - 1);
     System.out.printf(
         Locale.ROOT,
-        "%nlarge/small: open p50 %.2fx, max %.2fx; trace-by-id p50 %.2fx%n",
-        (double) lp50 / quantile(s.openNanos(), 0.5),
-        (double) quantile(l.openNanos(), 1) / quantile(s.openNanos(), 1),
-        (double) quantile(l.lookupNanos(), 0.5) / quantile(s.lookupNanos(), 0.5));
-    System.out.printf(
-        Locale.ROOT,
-        "target: complete card at %,d spans in <= 5 s: %s (p50 %.2f s, max %.2f s)%n",
+        "%ntarget: complete card at %,d spans in <= 5 s: %s (p50 %.2f s, max %.2f s)%n",
         l.spans(),
         quantile(l.openNanos(), 1) <= 5_000_000_000L ? "MET" : "NOT MET",
-        lp50 / 1e9,
+        quantile(l.openNanos(), 0.5) / 1e9,
         quantile(l.openNanos(), 1) / 1e9);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   private static Result measure(DataSet d, int runs) throws Exception {
@@ -145,6 +170,7 @@ public final class IncidentCardHarness {
           alert.rule(),
           alert.since(),
           Duration.between(scenario.faultStart(), alert.since()));
+      System.out.println("load average before the runs: " + loadAverage());
 
       TimedStorage timed = new TimedStorage(storage);
       List<Long> times = new ArrayList<>();
@@ -187,7 +213,11 @@ public final class IncidentCardHarness {
             took / 1e6,
             card.investigationMillis());
       }
-      printSteps("mean per open over " + runs + " runs", quantile(times, 0.5), perRun(steps, runs));
+      System.out.println("load average after the runs: " + loadAverage());
+      printSteps(
+          "mean per open over " + runs + " runs",
+          times.stream().mapToLong(Long::longValue).sum() / runs,
+          perRun(steps, runs));
       // a point-lookup reference measured on the same store in the same run
       List<Long> lookups = new ArrayList<>();
       List<TraceRef> refs = new ArrayList<>(last.evidence().badTraces());
@@ -464,7 +494,7 @@ public final class IncidentCardHarness {
       if (!a.startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException(
             "usage: [--spans N] [--rps R] [--small-spans N] [--small-rps R] [--fault-minutes M]"
-                + " [--runs N] [--dir DIR]; got "
+                + " [--control-spans N] [--runs N] [--dir DIR]; got "
                 + a);
       }
       o.put(a.substring(2), args[++i]);
