@@ -92,11 +92,25 @@ public final class Investigator {
         bad.putIfAbsent(s.traceId(), s);
       }
     }
-    // 2. baseline traces: good ones of the scope before the incident
+    // 2. baseline traces: good ones of the scope before the incident, sampled from a few short
+    // slices spread over the baseline: a trace search summarises every matching trace of its
+    // range before applying the limit, so searching the whole baseline hour costs in proportion
+    // to the traffic of that hour (see bench/README.md, "Incident card at 10 M spans")
     Long goodMax = scope.latencyThreshold() != null ? scope.latencyThreshold().toNanos() : null;
     List<TraceSummary> good = new ArrayList<>();
-    for (TraceSummary s : search(scope, baseline, false, null, goodMax, maxBaselineTraces * 3)) {
-      if (s.errorCount() == 0 && good.size() < maxBaselineTraces) good.add(s);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (TimeWindow slice : slices(baseline)) {
+      int perSlice = (maxBaselineTraces + BASELINE_SLICES - 1) / BASELINE_SLICES;
+      int taken = 0;
+      for (TraceSummary s : search(scope, slice, false, null, goodMax, perSlice * 3)) {
+        if (s.errorCount() == 0
+            && taken < perSlice
+            && good.size() < maxBaselineTraces
+            && seen.add(s.traceId())) {
+          good.add(s);
+          taken++;
+        }
+      }
     }
     List<List<Span>> badTraces = fetch(bad.values());
     List<List<Span>> baselineTraces = fetch(good);
@@ -142,6 +156,32 @@ public final class Investigator {
             dependencies,
             logQueries);
     return new Result(evidence, new Traces(badTraces, baselineTraces));
+  }
+
+  /** Baseline slices searched for good traces. */
+  private static final int BASELINE_SLICES = 4;
+
+  /** Length of each baseline slice, and of the baseline part compared for service-map edges. */
+  private static final long SLICE_NANOS = 2 * 60_000_000_000L;
+
+  private static final long EDGE_BASELINE_NANOS = 15 * 60_000_000_000L;
+
+  /** {@link #BASELINE_SLICES} short windows spread evenly over {@code baseline}, latest first. */
+  static List<TimeWindow> slices(TimeWindow baseline) {
+    long start = baseline.startUnixNano();
+    long end = baseline.endUnixNano();
+    long length = end - start;
+    if (length <= BASELINE_SLICES * SLICE_NANOS) return List.of(baseline);
+    List<TimeWindow> out = new ArrayList<>();
+    long gap = (length - SLICE_NANOS) / (BASELINE_SLICES - 1);
+    for (int k = BASELINE_SLICES - 1; k >= 0; k--) {
+      long from = start + k * gap;
+      out.add(
+          new TimeWindow(
+              java.time.Instant.ofEpochSecond(0, from),
+              java.time.Instant.ofEpochSecond(0, Math.min(end, from + SLICE_NANOS))));
+    }
+    return out;
   }
 
   private List<TraceSummary> search(
@@ -307,11 +347,18 @@ public final class Investigator {
       if (d == null) continue;
       out.add(trend(null, service, before.get(service), d, baseline, window));
     }
+    // edges are joined from raw spans: compare with the end of the baseline only
+    TimeWindow edgeBaseline =
+        new TimeWindow(
+            java.time.Instant.ofEpochSecond(
+                0,
+                Math.max(baseline.startUnixNano(), baseline.endUnixNano() - EDGE_BASELINE_NANOS)),
+            baseline.end());
     Map<String, ServiceEdge> edgesBefore = new HashMap<>();
     for (ServiceEdge e :
         storage
             .spanMetricsReader()
-            .serviceEdges(tenant, baseline.startUnixNano(), baseline.endUnixNano())) {
+            .serviceEdges(tenant, edgeBaseline.startUnixNano(), edgeBaseline.endUnixNano())) {
       edgesBefore.put(e.client() + "\u0000" + e.server(), e);
     }
     for (ServiceEdge e :
@@ -324,7 +371,7 @@ public final class Investigator {
           new DependencyTrend(
               e.client(),
               e.server(),
-              b == null ? 0 : b.calls() / seconds(baseline),
+              b == null ? 0 : b.calls() / seconds(edgeBaseline),
               e.calls() / seconds(window),
               b == null || b.calls() == 0 ? 0 : (double) b.errors() / b.calls(),
               e.calls() == 0 ? 0 : (double) e.errors() / e.calls(),
