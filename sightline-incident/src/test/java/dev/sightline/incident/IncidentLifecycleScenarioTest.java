@@ -7,16 +7,14 @@ import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
 import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.MutableClock;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import dev.sightline.testing.scenarios.SloScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +65,7 @@ class IncidentLifecycleScenarioTest {
   }
 
   record Setup(
-      DuckDbStorage storage, SloMonitor monitor, IncidentManager incidents, MovableClock clock) {}
+      DuckDbStorage storage, SloMonitor monitor, IncidentManager incidents, MutableClock clock) {}
 
   Setup setup(FaultScenario scenario) throws Exception {
     Path slos = Files.createDirectories(dir.resolve("slos"));
@@ -80,7 +78,7 @@ class IncidentLifecycleScenarioTest {
                 : scenario.sloScope(),
             scenario.kind() == FaultKind.SLOW_CONSUMER));
     DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
-    MovableClock clock = new MovableClock(scenario.faultStart());
+    MutableClock clock = new MutableClock(scenario.faultStart());
     SloRegistry registry = SloRegistry.builder().directory(slos).build();
     IncidentManager incidents =
         IncidentManager.builder()
@@ -202,34 +200,6 @@ class IncidentLifecycleScenarioTest {
       run(s, scenario.faultStart(), scenario.faultEnd());
       assertThat(s.monitor().engine().alerts()).isEmpty();
       assertThat(s.incidents().store().all()).isEmpty();
-    }
-  }
-
-  /** A clock the test sets. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -59,6 +59,40 @@ public record Alert(
     requireNonNull(responsibility, "responsibility");
   }
 
+  /** The same episode (id, SLO, objective, since) with the fields that change over its life. */
+  Alert copy(
+      AlertState newState,
+      String newRule,
+      String newRuleSeverity,
+      Map<String, Double> newBurnRates,
+      double newBudgetRemaining,
+      Map<String, Double> newCurrentBurnRates,
+      double newCurrentBudgetRemaining,
+      Instant newUpdatedAt,
+      @Nullable Instant newResolvedAt,
+      @Nullable String newResolvedReason,
+      Responsibility newResponsibility) {
+    return new Alert(
+        id,
+        fingerprint,
+        slo,
+        objective,
+        objectiveTarget,
+        service,
+        newState,
+        newRule,
+        newRuleSeverity,
+        since,
+        newBurnRates,
+        newBudgetRemaining,
+        newCurrentBurnRates,
+        newCurrentBudgetRemaining,
+        newUpdatedAt,
+        newResolvedAt,
+        newResolvedReason,
+        newResponsibility);
+  }
+
   /** The deadline for a first response: {@code since + respondWithin}. */
   public Instant respondBy() {
     return since.plus(responsibility.respondWithin());

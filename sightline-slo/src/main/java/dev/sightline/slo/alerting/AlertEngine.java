@@ -134,17 +134,10 @@ public final class AlertEngine {
       out.add(new AlertTransition(AlertTransition.Kind.FIRED, a, slo));
     } else if (mostSevere < firingRuleIndex.getOrDefault(fingerprint, Integer.MAX_VALUE)) {
       Alert a =
-          new Alert(
-              current.id(),
-              fingerprint,
-              current.slo(),
-              current.objective(),
-              current.objectiveTarget(),
-              current.service(),
+          current.copy(
               AlertState.FIRING,
               rule.rule().name(),
               rule.rule().severity(),
-              current.since(),
               burn,
               eval.budgetRemaining(),
               burn,
@@ -162,17 +155,10 @@ public final class AlertEngine {
   }
 
   private static Alert withCurrent(Alert a, Map<String, Double> burn, double budget, Instant now) {
-    return new Alert(
-        a.id(),
-        a.fingerprint(),
-        a.slo(),
-        a.objective(),
-        a.objectiveTarget(),
-        a.service(),
+    return a.copy(
         a.state(),
         a.rule(),
         a.ruleSeverity(),
-        a.since(),
         a.burnRates(),
         a.budgetRemaining(),
         burn,
@@ -185,17 +171,10 @@ public final class AlertEngine {
 
   private Alert resolve(Alert a, Instant now, @Nullable String reason) {
     Alert r =
-        new Alert(
-            a.id(),
-            a.fingerprint(),
-            a.slo(),
-            a.objective(),
-            a.objectiveTarget(),
-            a.service(),
+        a.copy(
             AlertState.RESOLVED,
             a.rule(),
             a.ruleSeverity(),
-            a.since(),
             a.burnRates(),
             a.budgetRemaining(),
             a.currentBurnRates(),

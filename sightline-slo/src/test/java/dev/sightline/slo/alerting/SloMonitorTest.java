@@ -11,13 +11,11 @@ import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
 import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.MutableClock;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +60,7 @@ class SloMonitorTest {
 
   @TempDir Path dir;
   DuckDbStorage storage;
-  MovableClock clock = new MovableClock(Instant.ofEpochSecond(0, NOW_NANOS));
+  MutableClock clock = new MutableClock(Instant.ofEpochSecond(0, NOW_NANOS));
   long ids = 1;
 
   @BeforeEach
@@ -181,34 +179,6 @@ class SloMonitorTest {
       // deduplicated: later evaluations of the same episode announce nothing
       assertThat(monitor.tick()).isEmpty();
       assertThat(monitor.engine().firing()).hasSize(1);
-    }
-  }
-
-  /** A clock the test sets. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }
