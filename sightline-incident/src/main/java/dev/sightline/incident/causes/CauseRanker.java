@@ -79,15 +79,27 @@ public final class CauseRanker {
     }
     List<Blame> ranked = new ArrayList<>(blames.values());
     ranked.sort(Comparator.comparingDouble((Blame b) -> -b.weight).thenComparing(b -> b.operation));
+    // versions of each service among the bad traces' spans: a deployment is named as the cause
+    // only when the failing spans run the new version
+    Map<String, Map<String, Integer>> versions = new HashMap<>();
+    for (List<Span> trace : traces.bad()) {
+      for (Span s : trace) {
+        String v = s.resource().attributes().getString("service.version");
+        if (v != null) {
+          versions.computeIfAbsent(s.serviceName(), k -> new HashMap<>()).merge(v, 1, Integer::sum);
+        }
+      }
+    }
     List<Hypothesis> out = new ArrayList<>();
     for (Blame b : ranked) {
       if (out.size() == maxHypotheses) break;
-      out.add(hypothesis(b, badTraces, evidence));
+      out.add(hypothesis(b, badTraces, evidence, versions));
     }
     return out;
   }
 
-  private Hypothesis hypothesis(Blame b, int badTraces, Evidence evidence) {
+  private Hypothesis hypothesis(
+      Blame b, int badTraces, Evidence evidence, Map<String, Map<String, Integer>> versions) {
     Operation op = b.operation;
     double confidence = badTraces == 0 ? 0 : Math.min(1, b.weight / badTraces);
     List<String> support = new ArrayList<>();
@@ -181,7 +193,11 @@ public final class CauseRanker {
               + " (before: "
               + String.join(", ", c.previousVersions())
               + ")");
-      if (attrKey == null || attrKey.equals("service.version")) {
+      Map<String, Integer> seen = versions.getOrDefault(c.service(), Map.of());
+      int total = 0;
+      for (int n : seen.values()) total += n;
+      boolean badSpansRunIt = total > 0 && seen.getOrDefault(c.version(), 0) * 2 >= total;
+      if (badSpansRunIt && (attrKey == null || attrKey.equals("service.version"))) {
         if (attrKey == null) {
           attrKey = "service.version";
           attrValue = c.version();
