@@ -228,6 +228,9 @@ public final class IncidentManager implements AlertListener {
     return incident;
   }
 
+  /** How long after opening a new version of an implicated service is looked for. */
+  private static final Duration WATCH_FOR_FIX = Duration.ofDays(7);
+
   /** The longest a burn is traced back from the alert. */
   private static final Duration MAX_BURN_LOOKBACK = Duration.ofHours(6);
 
@@ -404,6 +407,10 @@ public final class IncidentManager implements AlertListener {
    */
   public synchronized void verify(Instant now) {
     for (Incident i : store.all()) {
+      Verification v = i.verification();
+      if (v.status() == Verification.Status.VERIFIED) continue;
+      // stop watching for a fix a week after the incident opened unless a check is under way
+      if (v.from() == null && i.openedAt().isBefore(now.minus(WATCH_FOR_FIX))) continue;
       try {
         Incident next = verifyOne(i, now);
         if (next != i) store.save(next);
