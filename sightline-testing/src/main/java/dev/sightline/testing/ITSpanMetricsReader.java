@@ -6,17 +6,22 @@ import static dev.sightline.testing.TestObjects.SECOND;
 import static dev.sightline.testing.TestObjects.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sightline.core.model.Attributes;
+import dev.sightline.core.model.Resource;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.ServiceEdge;
+import dev.sightline.core.storage.SpanCountPoint;
+import dev.sightline.core.storage.SpanCountQuery;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsQuery.GroupBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.data.Offset;
@@ -316,5 +321,123 @@ public abstract class ITSpanMetricsReader extends ITStorage {
         .containsExactly("shipping");
     assertThat(storage().spanMetricsReader().serviceEdges(TENANT, T0 + MINUTE, T0 + 2 * MINUTE))
         .isEmpty();
+  }
+
+  /** {@code span} with these span attributes and resource attributes (besides service.name). */
+  static Span withAttributes(Span span, Attributes attributes, String... resourceKeyValues) {
+    Attributes.Builder resource =
+        Attributes.builder().put(Resource.SERVICE_NAME, span.serviceName());
+    for (int i = 0; i < resourceKeyValues.length; i += 2) {
+      resource.put(resourceKeyValues[i], resourceKeyValues[i + 1]);
+    }
+    return span.toBuilder().attributes(attributes).resource(Resource.of(resource.build())).build();
+  }
+
+  static Span routed(String route, long start, long ms, boolean error) {
+    return withAttributes(
+        server("order", "PlaceOrder", start, ms, error), Attributes.ofStrings("http.route", route));
+  }
+
+  /**
+   * order/PlaceOrder on route /orders: 15 ms ok and 15 ms error in the first 10 s, 600 ms ok and
+   * 600 ms error in the next; on /health: 5 ms error; order/SELECT without route: 5 ms.
+   */
+  static List<Span> routes() {
+    return List.of(
+        routed("/orders", T0 + SECOND, 15, false),
+        routed("/orders", T0 + 2 * SECOND, 15, true),
+        routed("/orders", T0 + 12 * SECOND, 600, false),
+        routed("/orders", T0 + 13 * SECOND, 600, true),
+        routed("/health", T0 + 3 * SECOND, 5, true),
+        server("order", "SELECT", T0 + 4 * SECOND, 5, false));
+  }
+
+  protected final List<SpanCountPoint> countSpans(
+      @Nullable String operation,
+      Map<String, String> attributes,
+      @Nullable Long maxDurationNanos,
+      long start,
+      long end,
+      long step) {
+    return storage()
+        .spanMetricsReader()
+        .countSpans(
+            new SpanCountQuery(
+                TENANT, "order", operation, attributes, maxDurationNanos, start, end, step));
+  }
+
+  @Test
+  void countSpans_byAttribute_errorsFastAndOkFast() {
+    accept(routes());
+    Map<String, String> orders = Map.of("http.route", "/orders");
+
+    assertThat(countSpans("PlaceOrder", orders, 500 * MILLI, T0, T0 + MINUTE, 0))
+        .containsExactly(new SpanCountPoint(T0, 4, 2, 2, 1));
+    assertThat(countSpans("PlaceOrder", orders, 500 * MILLI, T0, T0 + MINUTE, 10 * SECOND))
+        .containsExactly(
+            new SpanCountPoint(T0, 2, 1, 2, 1), new SpanCountPoint(T0 + 10 * SECOND, 2, 1, 0, 0));
+    // without a threshold every span is fast
+    assertThat(countSpans(null, orders, null, T0, T0 + MINUTE, 0))
+        .containsExactly(new SpanCountPoint(T0, 4, 2, 4, 2));
+    // the threshold is inclusive
+    assertThat(countSpans(null, Map.of(), 15 * MILLI, T0, T0 + MINUTE, 0))
+        .containsExactly(new SpanCountPoint(T0, 6, 3, 4, 2));
+    assertThat(countSpans(null, Map.of("http.route", "/health"), null, T0, T0 + MINUTE, 0))
+        .containsExactly(new SpanCountPoint(T0, 1, 1, 1, 0));
+    assertThat(countSpans("SELECT", orders, null, T0, T0 + MINUTE, 0)).isEmpty();
+    assertThat(countSpans(null, Map.of("http.route", "/nowhere"), null, T0, T0 + MINUTE, 0))
+        .isEmpty();
+  }
+
+  @Test
+  void countSpans_spanAttributeBeforeResourceAttribute_comparedAsText() {
+    accept(
+        List.of(
+            withAttributes(
+                server("order", "PlaceOrder", T0, 15, false),
+                Attributes.builder().put("http.status_code", 200L).build(),
+                "deployment.environment",
+                "prod"),
+            withAttributes(
+                server("order", "PlaceOrder", T0 + SECOND, 15, true),
+                Attributes.builder()
+                    .put("http.status_code", 500L)
+                    .put("deployment.environment", "canary")
+                    .build(),
+                "deployment.environment",
+                "prod")));
+
+    assertThat(countSpans(null, Map.of("deployment.environment", "prod"), null, T0, T0 + MINUTE, 0))
+        .containsExactly(new SpanCountPoint(T0, 1, 0, 1, 1));
+    assertThat(
+            countSpans(
+                null,
+                Map.of("deployment.environment", "canary", "http.status_code", "500"),
+                null,
+                T0,
+                T0 + MINUTE,
+                0))
+        .containsExactly(new SpanCountPoint(T0, 1, 1, 1, 0));
+  }
+
+  @Test
+  void countSpans_spansStartingInTheRange_toTheNanosecond_tenantsIsolated() {
+    accept(routes());
+    accept(List.of(span("other-tenant", "order", "PlaceOrder", SpanKind.SERVER, T0, 15, false)));
+
+    // the range is [start, end) of span start, not of 10-second buckets
+    assertThat(countSpans(null, Map.of(), null, T0 + 2 * SECOND, T0 + 12 * SECOND, 0))
+        .extracting(SpanCountPoint::spans)
+        .containsExactly(3L);
+    assertThat(countSpans(null, Map.of(), null, T0 + 2 * SECOND + 1, T0 + 12 * SECOND + 1, 0))
+        .extracting(SpanCountPoint::spans)
+        .containsExactly(3L);
+    assertThat(
+            storage()
+                .spanMetricsReader()
+                .countSpans(
+                    new SpanCountQuery(
+                        "other-tenant", "order", null, Map.of(), null, T0, T0 + MINUTE, 0)))
+        .containsExactly(new SpanCountPoint(T0, 1, 0, 1, 1));
   }
 }

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the good and total events of an SLO's ratio indicator from span metrics (RED buckets), so
- * evaluation never rescans raw spans.
+ * evaluation does not rescan raw spans, except for what the buckets do not keep (below).
  *
  * <p>How each {@code signal: spans} source is counted from the buckets of its service and (when
  * given) operation, over every span kind:
@@ -39,10 +39,12 @@ import org.jspecify.annotations.Nullable;
  *       bucket holding it.
  * </ul>
  *
- * <p>With a {@code bad} side, good = total − bad. What RED buckets do not keep cannot be counted,
- * and the result says so ({@link SliResult.Unsupported}) instead of approximating: {@code signal:
- * metrics} sources, span {@code attributes} filters, and {@code status} together with {@code
- * maxDurationMs} (histograms are not split by status).
+ * <p>With a {@code bad} side, good = total − bad. Indicators with a span {@code attributes} filter,
+ * or {@code status} together with {@code maxDurationMs} (histograms are not split by status), are
+ * counted exactly from the stored spans instead ({@link SpanMetricsReader#countSpans}, both sides,
+ * spans starting in [start, end)): each evaluation scans the service's spans of the longest window.
+ * What cannot be counted, the result says so ({@link SliResult.Unsupported}) instead of
+ * approximating: {@code signal: metrics} sources.
  *
  * <p>Ranges are in whole 10-second buckets: those starting in [start, end) of event time count.
  * Thread-safe if the reader is; every call queries the reader (one query per distinct service and
@@ -54,17 +56,19 @@ public final class SliCalculator {
 
   private final SpanMetricsReader reader;
   private final String tenant;
+  private final RawSpanCounts rawSpans;
 
   private SliCalculator(SpanMetricsReader reader, String tenant) {
     this.reader = reader;
     this.tenant = tenant;
+    this.rawSpans = new RawSpanCounts(reader, tenant);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Why {@code slo}'s indicator cannot be computed from span metrics; empty when it can. */
+  /** Why {@code slo}'s indicator cannot be computed; empty when it can. */
   public static Optional<String> unsupportedReason(Slo slo) {
     RatioMetric ratio = slo.indicator().ratioMetric();
     SightlineSource counted = ratio.good() != null ? ratio.good() : requireNonNull(ratio.bad());
@@ -78,20 +82,6 @@ public final class SliCalculator {
       return Optional.of(
           side + ": signal: metrics sources are OTLP counters, not span metrics (RED buckets)");
     }
-    SpanSource span = (SpanSource) source;
-    if (!span.attributes().isEmpty()) {
-      return Optional.of(
-          side
-              + ": span attribute filters "
-              + span.attributes().keySet()
-              + " cannot be applied to span metrics (RED buckets keep no attributes)");
-    }
-    if (span.status() != null && span.maxDuration() != null) {
-      return Optional.of(
-          side
-              + ": status and maxDurationMs together cannot be counted from span metrics"
-              + " (duration histograms are not split by status)");
-    }
     return Optional.empty();
   }
 
@@ -102,6 +92,7 @@ public final class SliCalculator {
   public SliResult count(Slo slo, long startUnixNano, long endUnixNano) {
     Optional<String> unsupported = unsupportedReason(slo);
     if (unsupported.isPresent()) return new SliResult.Unsupported(unsupported.get());
+    if (RawSpanCounts.needed(slo)) return rawSpans.count(slo, startUnixNano, endUnixNano);
     RatioMetric ratio = slo.indicator().ratioMetric();
     SpanSource total = (SpanSource) ratio.total();
     SpanSource good = (SpanSource) ratio.good();
@@ -169,6 +160,7 @@ public final class SliCalculator {
       for (Duration w : windows) out.put(w, new SliResult.Unsupported(unsupported.orElseThrow()));
       return out;
     }
+    if (RawSpanCounts.needed(slo)) return rawSpans.count(slo, windows, endUnixNano);
     long longest = windows.last().toNanos();
     long step = 0;
     for (Duration w : windows) step = gcd(step, w.toNanos());
@@ -219,7 +211,8 @@ public final class SliCalculator {
    * Counts for many SLOs at once, {@code windows.get(i)} ending at {@code end} for {@code
    * slos.get(i)}: one query per distinct window over all services, grouped by operation, whatever
    * the number of SLOs. The counts equal those of {@link #count(Slo, SortedSet, long)}; SLOs that
-   * cannot be counted get {@link SliResult.Unsupported} for each window.
+   * cannot be counted get {@link SliResult.Unsupported} for each window. SLOs counted from stored
+   * spans are not in these queries: each reads its own, as {@link #count(Slo, SortedSet, long)}.
    */
   public List<Map<Duration, SliResult>> countAll(
       List<Slo> slos, List<? extends SortedSet<Duration>> windows, long endUnixNano) {
@@ -228,7 +221,10 @@ public final class SliCalculator {
     }
     SortedSet<Duration> all = new java.util.TreeSet<>();
     for (int i = 0; i < slos.size(); i++) {
-      if (unsupportedReason(slos.get(i)).isEmpty()) all.addAll(windows.get(i));
+      Slo slo = slos.get(i);
+      if (unsupportedReason(slo).isEmpty() && !RawSpanCounts.needed(slo)) {
+        all.addAll(windows.get(i));
+      }
     }
     // per window: the points of each service, one per operation and span kind
     Map<Duration, Map<String, List<SpanMetricsPoint>>> series = new TreeMap<>();
@@ -254,6 +250,10 @@ public final class SliCalculator {
       Slo slo = slos.get(i);
       Map<Duration, SliResult> counts = new TreeMap<>();
       Optional<String> unsupported = unsupportedReason(slo);
+      if (unsupported.isEmpty() && RawSpanCounts.needed(slo)) {
+        out.add(rawSpans.count(slo, windows.get(i), endUnixNano));
+        continue;
+      }
       RatioMetric ratio = slo.indicator().ratioMetric();
       for (Duration w : windows.get(i)) {
         if (unsupported.isPresent()) {
@@ -280,7 +280,8 @@ public final class SliCalculator {
   /**
    * A sliding-window series: for each {@code t = start + k × step} up to {@code end}, the good and
    * total events of the buckets starting in [t − window, t). Reads one stepped series per distinct
-   * service and operation (step = gcd(window, step)) and sums it with prefix sums.
+   * service and operation (step = gcd(window, step)) and sums it with prefix sums. Indicators
+   * counted from stored spans read one stepped count of spans per distinct source instead.
    *
    * @throws IllegalArgumentException when window or step is not a positive multiple of 10 s, or the
    *     range needs more than {@link #MAX_SERIES_SLOTS} slots
@@ -315,6 +316,37 @@ public final class SliCalculator {
     SpanSource counted = good != null ? good : (SpanSource) requireNonNull(ratio.bad());
     double[] totals = new double[(int) slots];
     double[] counteds = new double[(int) slots];
+    if (RawSpanCounts.needed(slo)) {
+      rawSpans.fill(slo, from, endUnixNano, slot, totals, counteds);
+    } else {
+      fillFromBuckets(total, counted, from, endUnixNano, slot, totals, counteds);
+    }
+    double[] totalSum = new double[totals.length + 1];
+    double[] countedSum = new double[totals.length + 1];
+    for (int i = 0; i < totals.length; i++) {
+      totalSum[i + 1] = totalSum[i] + totals[i];
+      countedSum[i + 1] = countedSum[i] + counteds[i];
+    }
+    List<SeriesPoint> out = new ArrayList<>();
+    int width = (int) (w / slot);
+    for (long t = startUnixNano; t <= endUnixNano; t += st) {
+      int hi = (int) ((t - from) / slot); // slots before t
+      int lo = Math.max(0, hi - width);
+      double tot = totalSum[hi] - totalSum[lo];
+      double c = countedSum[hi] - countedSum[lo];
+      out.add(new SeriesPoint(t, good != null ? c : tot - c, tot));
+    }
+    return out;
+  }
+
+  private void fillFromBuckets(
+      SpanSource total,
+      SpanSource counted,
+      long from,
+      long endUnixNano,
+      long slot,
+      double[] totals,
+      double[] counteds) {
     Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
     for (SpanSource s : List.of(total, counted)) {
       points.computeIfAbsent(
@@ -337,22 +369,6 @@ public final class SliCalculator {
     for (SpanMetricsPoint p : requireNonNull(points.get(key(counted)))) {
       counteds[(int) ((p.timeUnixNano() - from) / slot)] += count(counted, p);
     }
-    double[] totalSum = new double[totals.length + 1];
-    double[] countedSum = new double[totals.length + 1];
-    for (int i = 0; i < totals.length; i++) {
-      totalSum[i + 1] = totalSum[i] + totals[i];
-      countedSum[i + 1] = countedSum[i] + counteds[i];
-    }
-    List<SeriesPoint> out = new ArrayList<>();
-    int width = (int) (w / slot);
-    for (long t = startUnixNano; t <= endUnixNano; t += st) {
-      int hi = (int) ((t - from) / slot); // slots before t
-      int lo = Math.max(0, hi - width);
-      double tot = totalSum[hi] - totalSum[lo];
-      double c = countedSum[hi] - countedSum[lo];
-      out.add(new SeriesPoint(t, good != null ? c : tot - c, tot));
-    }
-    return out;
   }
 
   /** One point of {@link #series}: the window ending at {@code timeUnixNano}. */

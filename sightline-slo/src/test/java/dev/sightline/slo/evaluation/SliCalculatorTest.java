@@ -108,35 +108,46 @@ class SliCalculatorTest {
 
   @Test
   void unsupportedSources_sayWhy_andNeverQuery() {
-    String attributes =
-        """
-                bad:   {metricSource: {type: sightline, spec: {signal: spans, service: order, status: error, attributes: {http.route: /orders}}}}
-                total: {metricSource: {type: sightline, spec: {signal: spans, service: order, attributes: {http.route: /orders}}}}""";
     String metrics =
         """
                 good:  {metricSource: {type: sightline, spec: {signal: metrics, metric: checkout.requests, attributes: {outcome: success}}}}
                 total: {metricSource: {type: sightline, spec: {signal: metrics, metric: checkout.requests}}}""";
 
-    assertThat(calculator.count(slo("0.99", attributes), 0, 60_000 * MS))
-        .isEqualTo(
-            new SliResult.Unsupported(
-                "bad: span attribute filters [http.route] cannot be applied to span metrics"
-                    + " (RED buckets keep no attributes)"));
     assertThat(calculator.count(slo("0.99", metrics), 0, 60_000 * MS))
         .isEqualTo(
             new SliResult.Unsupported(
                 "good: signal: metrics sources are OTLP counters, not span metrics (RED"
                     + " buckets)"));
-    assertThat(calculator.count(slo("0.99", goodOf("status: ok, maxDurationMs: 500")), 0, 1))
-        .isInstanceOf(SliResult.Unsupported.class)
-        .extracting(r -> ((SliResult.Unsupported) r).reason())
-        .asString()
-        .contains("status and maxDurationMs together");
     assertThat(queries).isEmpty();
 
     BurnRateEvaluator evaluator = BurnRateEvaluator.builder().calculator(calculator).build();
     assertThat(evaluator.evaluate(slo("0.99", metrics), java.time.Instant.EPOCH))
         .isInstanceOf(SloEvaluation.Unsupported.class);
+    assertThat(queries).isEmpty();
+  }
+
+  @Test
+  void rawSpanSources_onABackendWithoutCountSpans_areUnsupported_noRedQuery() {
+    Slo okAndFast = slo("0.99", goodOf("status: ok, maxDurationMs: 500"));
+    String routeBad =
+        """
+                bad:   {metricSource: {type: sightline, spec: {signal: spans, service: order, status: error, attributes: {http.route: /orders}}}}
+                total: {metricSource: {type: sightline, spec: {signal: spans, service: order, attributes: {http.route: /orders}}}}""";
+
+    assertThat(SliCalculator.unsupportedReason(okAndFast)).isEmpty();
+    assertThat(SliCalculator.unsupportedReason(slo("0.99", routeBad))).isEmpty();
+    assertThat(calculator.count(okAndFast, 0, 60_000 * MS))
+        .isInstanceOf(SliResult.Unsupported.class)
+        .extracting(r -> ((SliResult.Unsupported) r).reason())
+        .asString()
+        .contains("does not count stored spans");
+    assertThat(
+            calculator.countAll(
+                List.of(slo("0.99", routeBad)),
+                List.of(new java.util.TreeSet<>(List.of(Duration.ofMinutes(5)))),
+                60_000 * MS))
+        .singleElement()
+        .satisfies(m -> assertThat(m.values()).allMatch(SliResult.Unsupported.class::isInstance));
     assertThat(queries).isEmpty();
   }
 

@@ -1,8 +1,11 @@
 package dev.sightline.storage.duckdb;
 
 import dev.sightline.core.model.SpanKind;
+import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.ServiceEdge;
+import dev.sightline.core.storage.SpanCountPoint;
+import dev.sightline.core.storage.SpanCountQuery;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
@@ -10,12 +13,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Span metrics from {@code span_metrics}: one aggregate query summing the rows of every commit per
  * series and step, histogram buckets summed element by element in SQL. Service graph edges are
  * computed at query time from {@code spans} (a join of children with their parents), so a parent
- * stored in another batch than its child is found.
+ * stored in another batch than its child is found. Span counts ({@link #countSpans}) scan {@code
+ * spans} of the service in the range: one aggregate with a FILTER clause per count.
  */
 final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String SUMS;
@@ -127,6 +132,67 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
                         rs.getLong(6),
                         rs.getLong(7),
                         DurationHistogram.of(durations)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<SpanCountPoint> countSpans(SpanCountQuery q) {
+    // start, step and threshold are longs, inlined so the statement's parameters are only filters
+    String slot =
+        q.stepNanos() == 0 ? "0" : "(start_ns - (" + q.startUnixNano() + ")) // " + q.stepNanos();
+    long threshold = q.maxDurationNanos() == null ? Long.MAX_VALUE : q.maxDurationNanos();
+    int error = StatusCode.ERROR.ordinal();
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(slot)
+            .append(" AS slot, count(*), count(*) FILTER (WHERE status_code = ")
+            .append(error)
+            .append("), count(*) FILTER (WHERE duration_ns <= ")
+            .append(threshold)
+            .append("), count(*) FILTER (WHERE status_code <> ")
+            .append(error)
+            .append(" AND duration_ns <= ")
+            .append(threshold)
+            .append(
+                ") FROM spans WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND service = ?");
+    List<Object> params = new ArrayList<>();
+    params.add(q.tenant());
+    params.add(q.startUnixNano());
+    params.add(q.endUnixNano());
+    params.add(q.service());
+    if (q.operation() != null) {
+      sql.append(" AND name = ?");
+      params.add(q.operation());
+    }
+    for (Map.Entry<String, String> e : q.attributes().entrySet()) {
+      // the span's attribute, or failing that its resource's, compared as text (as trace search)
+      sql.append(
+          " AND coalesce(json_extract_string(attributes, ?),"
+              + " json_extract_string(resource_attributes, ?)) = ?");
+      String pointer = AttributeColumns.pointer(e.getKey());
+      params.add(pointer);
+      params.add(pointer);
+      params.add(e.getValue());
+    }
+    sql.append(" GROUP BY slot ORDER BY slot");
+    return connections.run(
+        c -> {
+          List<SpanCountPoint> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            DuckDbTraceReader.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new SpanCountPoint(
+                        q.startUnixNano() + rs.getLong(1) * q.stepNanos(),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5)));
               }
             }
           }
