@@ -11,11 +11,16 @@ import dev.sightline.core.model.InstrumentationScope;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.MetricType;
 import dev.sightline.core.model.PointValue;
+import dev.sightline.core.model.Resource;
+import dev.sightline.core.storage.CounterIncreasePoint;
+import dev.sightline.core.storage.CounterIncreaseQuery;
 import dev.sightline.core.storage.MetricQuery;
+import dev.sightline.core.storage.MetricReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -170,6 +175,250 @@ public abstract class ITMetricReader extends ITStorage {
     assertThat(storage().metricReader().metricNames("other", 0, Long.MAX_VALUE))
         .containsExactly("http.requests");
     assertThat(storage().metricReader().metricNames("nobody", 0, Long.MAX_VALUE)).isEmpty();
+  }
+
+  // counterIncrease: the range is [R, R + 5 min)
+  static final long R = NOW_NANOS - 10 * MINUTE;
+  static final long R_END = R + 5 * MINUTE;
+  static final Resource INSTANCE_B =
+      Resource.of(
+          Attributes.builder()
+              .put(Resource.SERVICE_NAME, "frontend")
+              .put("service.instance.id", "b")
+              .build());
+
+  List<CounterIncreasePoint> increase(
+      Map<String, String> attributes, long start, long end, long step) {
+    return storage()
+        .metricReader()
+        .counterIncrease(
+            new CounterIncreaseQuery(
+                TENANT, "checkout.requests", null, attributes, start, end, step));
+  }
+
+  double increase(Map<String, String> attributes) {
+    List<CounterIncreasePoint> points = increase(attributes, R, R_END, 0);
+    assertThat(points).hasSizeLessThanOrEqualTo(1);
+    return points.isEmpty() ? 0 : points.get(0).increase();
+  }
+
+  static MetricPoint counter(
+      AggregationTemporality temporality,
+      Resource resource,
+      String outcome,
+      long startTime,
+      long time,
+      PointValue.NumberValue value) {
+    return new MetricPoint(
+        TENANT,
+        "checkout.requests",
+        "",
+        "{request}",
+        MetricType.SUM,
+        temporality,
+        true,
+        Attributes.builder().put("outcome", outcome).put("code", 200L).build(),
+        startTime,
+        time,
+        0,
+        value,
+        List.of(),
+        resource,
+        InstrumentationScope.empty());
+  }
+
+  static MetricPoint cumulative(
+      Resource resource, String outcome, long startTime, long time, long v) {
+    return counter(
+        AggregationTemporality.CUMULATIVE,
+        resource,
+        outcome,
+        startTime,
+        time,
+        PointValue.NumberValue.ofLong(v));
+  }
+
+  @Test
+  void counterIncrease_cumulative_differencesFromThePointBeforeTheRange_andResets() {
+    long s0 = R - 50 * MINUTE;
+    long s1 = R + 2 * MINUTE + MINUTE / 2; // restarted
+    acceptMetrics(
+        List.of(
+            cumulative(TestObjects.FRONTEND, "success", s0, R - 10 * MINUTE, 100), // before
+            cumulative(TestObjects.FRONTEND, "success", s0, R + MINUTE, 110), // +10
+            cumulative(TestObjects.FRONTEND, "success", s0, R + 2 * MINUTE, 130), // +20
+            cumulative(TestObjects.FRONTEND, "success", s1, R + 3 * MINUTE, 5), // reset: +5
+            cumulative(TestObjects.FRONTEND, "success", s1, R + 4 * MINUTE, 12), // +7
+            // a reset without a new start time: a decrease counts the new value whole
+            cumulative(INSTANCE_B, "success", s0, R - MINUTE, 40),
+            cumulative(INSTANCE_B, "success", s0, R + MINUTE, 50), // +10
+            cumulative(INSTANCE_B, "success", s0, R + 2 * MINUTE, 3))); // +3
+
+    assertThat(increase(Map.of())).isEqualTo(55);
+    assertThat(increase(Map.of(), R, R_END, MINUTE))
+        .containsExactly(
+            new CounterIncreasePoint(R + MINUTE, 20),
+            new CounterIncreasePoint(R + 2 * MINUTE, 23),
+            new CounterIncreasePoint(R + 3 * MINUTE, 5),
+            new CounterIncreasePoint(R + 4 * MINUTE, 7));
+    assertThat(
+            storage()
+                .metricReader()
+                .counterIncrease(
+                    new CounterIncreaseQuery(
+                        TENANT, "checkout.requests", "payment", Map.of(), R, R_END, 0)))
+        .isEmpty();
+  }
+
+  @Test
+  void counterIncrease_firstPointWithoutPrevious_wholeOnlyIfTheSeriesStartedInTheRange() {
+    acceptMetrics(
+        List.of(
+            // started in the range: its whole value
+            cumulative(TestObjects.FRONTEND, "success", R + MINUTE / 2, R + MINUTE, 8),
+            cumulative(TestObjects.FRONTEND, "success", R + MINUTE / 2, R + 2 * MINUTE, 11),
+            // started before the range, no point before it: only the growth inside
+            cumulative(INSTANCE_B, "success", R - 30 * MINUTE, R + MINUTE, 500),
+            cumulative(INSTANCE_B, "success", R - 30 * MINUTE, R + 2 * MINUTE, 504),
+            // the previous point is older than the lookback: as if there were none
+            cumulative(TestObjects.ORDER, "success", R - 3 * 60 * MINUTE, R - 61 * MINUTE, 1000),
+            cumulative(TestObjects.ORDER, "success", R - 3 * 60 * MINUTE, R + MINUTE, 1100)));
+
+    assertThat(MetricReader.COUNTER_LOOKBACK).isEqualTo(Duration.ofHours(1));
+    assertThat(increase(Map.of())).isEqualTo(11 + 4);
+  }
+
+  @Test
+  void counterIncrease_delta_addsValues_doubleAndLong() {
+    long s = R - 100 * MINUTE;
+    acceptMetrics(
+        List.of(
+            counter(
+                AggregationTemporality.DELTA,
+                TestObjects.FRONTEND,
+                "success",
+                R - 2 * MINUTE,
+                R - MINUTE,
+                PointValue.NumberValue.ofLong(1000)), // before the range
+            counter(
+                AggregationTemporality.DELTA,
+                TestObjects.FRONTEND,
+                "success",
+                R - MINUTE,
+                R,
+                PointValue.NumberValue.ofLong(3)),
+            counter(
+                AggregationTemporality.DELTA,
+                TestObjects.FRONTEND,
+                "success",
+                R,
+                R + MINUTE,
+                PointValue.NumberValue.ofLong(4)),
+            counter(
+                AggregationTemporality.DELTA,
+                INSTANCE_B,
+                "success",
+                s,
+                R + MINUTE,
+                PointValue.NumberValue.ofDouble(0.5)),
+            counter(
+                AggregationTemporality.DELTA,
+                TestObjects.FRONTEND,
+                "success",
+                R_END - MINUTE,
+                R_END,
+                PointValue.NumberValue.ofLong(2000)))); // at the end: after the range
+
+    assertThat(increase(Map.of())).isEqualTo(7.5);
+  }
+
+  @Test
+  void counterIncrease_rangeIsHalfOpen() {
+    long s0 = R - 30 * MINUTE;
+    acceptMetrics(
+        List.of(
+            cumulative(TestObjects.FRONTEND, "success", s0, R - MINUTE, 10),
+            cumulative(TestObjects.FRONTEND, "success", s0, R, 15), // at start: +5 counts
+            cumulative(TestObjects.FRONTEND, "success", s0, R_END - 1, 16), // +1
+            cumulative(TestObjects.FRONTEND, "success", s0, R_END, 100))); // at end: not
+
+    assertThat(increase(Map.of())).isEqualTo(6);
+    assertThat(increase(Map.of(), R + 1, R_END + 1, 0))
+        .containsExactly(new CounterIncreasePoint(R + 1, 1 + 84));
+    assertThat(increase(Map.of(), R_END + 1, R_END + MINUTE, 0)).isEmpty();
+  }
+
+  @Test
+  void counterIncrease_attributeFilters_exactText_andOnlyMonotonicSums() {
+    long s0 = R - 30 * MINUTE;
+    MetricPoint upDown =
+        new MetricPoint(
+            TENANT,
+            "checkout.requests",
+            "",
+            "{request}",
+            MetricType.SUM,
+            AggregationTemporality.DELTA,
+            false,
+            Attributes.builder().put("outcome", "success").build(),
+            s0,
+            R + MINUTE,
+            0,
+            PointValue.NumberValue.ofLong(1000),
+            List.of(),
+            TestObjects.FRONTEND,
+            InstrumentationScope.empty());
+    MetricPoint gauge =
+        new MetricPoint(
+            TENANT,
+            "checkout.requests",
+            "",
+            "{request}",
+            MetricType.GAUGE,
+            AggregationTemporality.UNSPECIFIED,
+            false,
+            Attributes.builder().put("outcome", "success").build(),
+            0,
+            R + MINUTE,
+            0,
+            PointValue.NumberValue.ofLong(1000),
+            List.of(),
+            TestObjects.FRONTEND,
+            InstrumentationScope.empty());
+    acceptMetrics(
+        List.of(
+            cumulative(TestObjects.FRONTEND, "success", s0, R - MINUTE, 10),
+            cumulative(TestObjects.FRONTEND, "success", s0, R + MINUTE, 19), // +9
+            cumulative(TestObjects.FRONTEND, "failure", s0, R - MINUTE, 1),
+            cumulative(TestObjects.FRONTEND, "failure", s0, R + MINUTE, 3), // +2
+            upDown,
+            gauge));
+
+    assertThat(increase(Map.of())).isEqualTo(11);
+    assertThat(increase(Map.of("outcome", "success"))).isEqualTo(9);
+    assertThat(increase(Map.of("outcome", "failure"))).isEqualTo(2);
+    assertThat(increase(Map.of("outcome", "failure", "code", "200"))).isEqualTo(2);
+    assertThat(increase(Map.of("outcome", "failure", "code", "500"))).isZero();
+    assertThat(increase(Map.of("outcome", "Failure"))).isZero();
+    assertThat(increase(Map.of("region", "eu"))).isZero();
+  }
+
+  @Test
+  void counterIncrease_isolatesTenants() {
+    long s0 = R - 30 * MINUTE;
+    acceptMetrics(
+        List.of(
+            withTenant(cumulative(TestObjects.FRONTEND, "success", s0, R - MINUTE, 1), "other"),
+            withTenant(cumulative(TestObjects.FRONTEND, "success", s0, R + MINUTE, 5), "other")));
+
+    assertThat(increase(Map.of())).isZero();
+    assertThat(
+            storage()
+                .metricReader()
+                .counterIncrease(
+                    new CounterIncreaseQuery(
+                        "other", "checkout.requests", null, Map.of(), R, R_END, 0)))
+        .containsExactly(new CounterIncreasePoint(R, 4));
   }
 
   static MetricPoint requests(String method, long time, long value) {

@@ -1,12 +1,17 @@
 package dev.sightline.storage.duckdb;
 
+import dev.sightline.core.model.AggregationTemporality;
 import dev.sightline.core.model.MetricPoint;
+import dev.sightline.core.model.MetricType;
+import dev.sightline.core.storage.CounterIncreasePoint;
+import dev.sightline.core.storage.CounterIncreaseQuery;
 import dev.sightline.core.storage.MetricQuery;
 import dev.sightline.core.storage.MetricReader;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Metric points from {@code metric_points}, ordered by series then time. */
 final class DuckDbMetricReader implements MetricReader {
@@ -66,6 +71,83 @@ final class DuckDbMetricReader implements MetricReader {
             ps.setLong(3, endUnixNano);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * One scan of the metric's monotonic sums in [start − lookback, end): {@code lag} over each
+   * series (attributes, resource, scope) in time order gives the cumulative increments, and the
+   * points in [start, end) are summed per step.
+   */
+  @Override
+  public List<CounterIncreasePoint> counterIncrease(CounterIncreaseQuery query) {
+    long start = query.startUnixNano();
+    long lookbackStart = start - COUNTER_LOOKBACK.toNanos();
+    List<Object> params = new ArrayList<>();
+    StringBuilder where =
+        new StringBuilder(
+            " WHERE tenant = ? AND name = ? AND time_ns >= ? AND time_ns < ?"
+                + " AND type = "
+                + MetricType.SUM.ordinal()
+                + " AND monotonic AND temporality IN ("
+                + AggregationTemporality.DELTA.ordinal()
+                + ", "
+                + AggregationTemporality.CUMULATIVE.ordinal()
+                + ")");
+    params.add(query.tenant());
+    params.add(query.metric());
+    params.add(lookbackStart);
+    params.add(query.endUnixNano());
+    if (query.service() != null) {
+      where.append(" AND service = ?");
+      params.add(query.service());
+    }
+    for (Map.Entry<String, String> e : query.attributes().entrySet()) {
+      where.append(" AND json_extract_string(attributes, ?) = ?");
+      params.add(AttributeColumns.pointer(e.getKey()));
+      params.add(e.getValue());
+    }
+    long step = query.stepNanos();
+    String increment =
+        "CASE WHEN temporality = "
+            + AggregationTemporality.DELTA.ordinal()
+            + " THEN v"
+            + " WHEN prev_v IS NULL THEN CASE WHEN start_ns >= ? THEN v ELSE 0 END"
+            + " WHEN start_ns <> prev_start OR v < prev_v THEN v"
+            + " ELSE v - prev_v END";
+    String sql =
+        "WITH p AS (SELECT time_ns, start_ns, temporality,"
+            + " CASE WHEN value_is_long THEN CAST(value_long AS DOUBLE) ELSE value_double END AS v,"
+            + " lag(CASE WHEN value_is_long THEN CAST(value_long AS DOUBLE) ELSE value_double END)"
+            + " OVER s AS prev_v,"
+            + " lag(start_ns) OVER s AS prev_start"
+            + " FROM metric_points"
+            + where
+            + " WINDOW s AS (PARTITION BY attributes, resource, scope, temporality"
+            + " ORDER BY time_ns))"
+            + " SELECT "
+            + (step == 0 ? "0" : "(time_ns - ?) // ?")
+            + " AS k, sum("
+            + increment
+            + ") FROM p WHERE time_ns >= ? GROUP BY k ORDER BY k";
+    if (step != 0) {
+      params.add(start);
+      params.add(step);
+    }
+    params.add(start);
+    params.add(start);
+    return connections.run(
+        c -> {
+          List<CounterIncreasePoint> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            DuckDbTraceReader.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new CounterIncreasePoint(start + rs.getLong(1) * step, rs.getDouble(2)));
+              }
             }
           }
           return out;
