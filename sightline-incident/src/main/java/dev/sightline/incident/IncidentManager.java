@@ -76,7 +76,11 @@ public final class IncidentManager implements AlertListener {
     this.investigator = Investigator.builder().storage(storage).tenant(tenant).build();
     this.ranker = CauseRanker.create();
     this.calculator =
-        SliCalculator.builder().reader(storage.spanMetricsReader()).tenant(tenant).build();
+        SliCalculator.builder()
+            .reader(storage.spanMetricsReader())
+            .metricReader(storage.metricReader())
+            .tenant(tenant)
+            .build();
   }
 
   public static Builder builder() {

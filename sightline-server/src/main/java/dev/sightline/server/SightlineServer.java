@@ -19,6 +19,7 @@ import dev.sightline.slo.SloProblem;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
+import dev.sightline.slo.evaluation.SliCalculator;
 import dev.sightline.slo.notify.AlertDelivery;
 import dev.sightline.slo.notify.DeliveryStats;
 import dev.sightline.slo.notify.NotificationTarget;
@@ -162,7 +163,14 @@ public final class SightlineServer implements AutoCloseable {
             SelfTelemetry.LATENCY_BUCKETS);
     return SloMonitor.builder()
         .registry(registry)
-        .evaluator(BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build())
+        .evaluator(
+            BurnRateEvaluator.builder()
+                .calculator(
+                    SliCalculator.builder()
+                        .reader(storage.spanMetricsReader())
+                        .metricReader(storage.metricReader())
+                        .build())
+                .build())
         .interval(config.sloEvalInterval())
         .tickObserver(nanos -> tick.labels().observeNanos(nanos))
         .build();

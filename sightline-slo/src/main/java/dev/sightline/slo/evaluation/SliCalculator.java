@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sightline.core.model.Tenants;
 import dev.sightline.core.storage.DurationHistogram;
+import dev.sightline.core.storage.MetricReader;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
-import dev.sightline.slo.MetricSource;
 import dev.sightline.slo.RatioMetric;
-import dev.sightline.slo.SightlineSource;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.SpanSource;
 import java.time.Duration;
@@ -43,8 +42,11 @@ import org.jspecify.annotations.Nullable;
  * or {@code status} together with {@code maxDurationMs} (histograms are not split by status), are
  * counted exactly from the stored spans instead ({@link SpanMetricsReader#countSpans}, both sides,
  * spans starting in [start, end)): each evaluation scans the service's spans of the longest window.
- * What cannot be counted, the result says so ({@link SliResult.Unsupported}) instead of
- * approximating: {@code signal: metrics} sources.
+ *
+ * <p>{@code signal: metrics} sources count the increase of OTLP counters from the raw metric points
+ * ({@link MetricReader#counterIncrease}, with the {@link Builder#metricReader metric reader}): the
+ * points whose time is in the range count. Both sides of a ratio must be metric sources or both
+ * span sources; otherwise the result says so ({@link SliResult.Unsupported}).
  *
  * <p>Ranges are in whole 10-second buckets: those starting in [start, end) of event time count.
  * Thread-safe if the reader is; every call queries the reader (one query per distinct service and
@@ -57,11 +59,14 @@ public final class SliCalculator {
   private final SpanMetricsReader reader;
   private final String tenant;
   private final RawSpanCounts rawSpans;
+  private final MetricSliCounter metrics;
 
-  private SliCalculator(SpanMetricsReader reader, String tenant) {
+  private SliCalculator(
+      SpanMetricsReader reader, @Nullable MetricReader metricReader, String tenant) {
     this.reader = reader;
     this.tenant = tenant;
     this.rawSpans = new RawSpanCounts(reader, tenant);
+    this.metrics = new MetricSliCounter(metricReader, tenant);
   }
 
   public static Builder builder() {
@@ -70,19 +75,7 @@ public final class SliCalculator {
 
   /** Why {@code slo}'s indicator cannot be computed; empty when it can. */
   public static Optional<String> unsupportedReason(Slo slo) {
-    RatioMetric ratio = slo.indicator().ratioMetric();
-    SightlineSource counted = ratio.good() != null ? ratio.good() : requireNonNull(ratio.bad());
-    String side = ratio.good() != null ? "good" : "bad";
-    Optional<String> reason = unsupportedReason(side, counted);
-    return reason.isPresent() ? reason : unsupportedReason("total", ratio.total());
-  }
-
-  private static Optional<String> unsupportedReason(String side, SightlineSource source) {
-    if (source instanceof MetricSource) {
-      return Optional.of(
-          side + ": signal: metrics sources are OTLP counters, not span metrics (RED buckets)");
-    }
-    return Optional.empty();
+    return MetricSliCounter.mixedReason(slo.indicator().ratioMetric());
   }
 
   /**
@@ -94,6 +87,7 @@ public final class SliCalculator {
     if (unsupported.isPresent()) return new SliResult.Unsupported(unsupported.get());
     if (RawSpanCounts.needed(slo)) return rawSpans.count(slo, startUnixNano, endUnixNano);
     RatioMetric ratio = slo.indicator().ratioMetric();
+    if (MetricSliCounter.counts(ratio)) return metrics.count(ratio, startUnixNano, endUnixNano);
     SpanSource total = (SpanSource) ratio.total();
     SpanSource good = (SpanSource) ratio.good();
     SpanSource bad = (SpanSource) ratio.bad();
@@ -161,6 +155,9 @@ public final class SliCalculator {
       return out;
     }
     if (RawSpanCounts.needed(slo)) return rawSpans.count(slo, windows, endUnixNano);
+    if (MetricSliCounter.counts(slo.indicator().ratioMetric())) {
+      return metrics.count(slo.indicator().ratioMetric(), windows, endUnixNano);
+    }
     long longest = windows.last().toNanos();
     long step = 0;
     for (Duration w : windows) step = gcd(step, w.toNanos());
@@ -222,7 +219,9 @@ public final class SliCalculator {
     SortedSet<Duration> all = new java.util.TreeSet<>();
     for (int i = 0; i < slos.size(); i++) {
       Slo slo = slos.get(i);
-      if (unsupportedReason(slo).isEmpty() && !RawSpanCounts.needed(slo)) {
+      if (unsupportedReason(slo).isEmpty()
+          && !RawSpanCounts.needed(slo)
+          && !MetricSliCounter.counts(slo.indicator().ratioMetric())) {
         all.addAll(windows.get(i));
       }
     }
@@ -255,6 +254,10 @@ public final class SliCalculator {
         continue;
       }
       RatioMetric ratio = slo.indicator().ratioMetric();
+      if (unsupported.isEmpty() && MetricSliCounter.counts(ratio) && !windows.get(i).isEmpty()) {
+        out.add(metrics.count(ratio, windows.get(i), endUnixNano)); // one stepped query per source
+        continue;
+      }
       for (Duration w : windows.get(i)) {
         if (unsupported.isPresent()) {
           counts.put(w, new SliResult.Unsupported(unsupported.get()));
@@ -311,14 +314,16 @@ public final class SliCalculator {
               + ")");
     }
     RatioMetric ratio = slo.indicator().ratioMetric();
-    SpanSource total = (SpanSource) ratio.total();
-    SpanSource good = (SpanSource) ratio.good();
-    SpanSource counted = good != null ? good : (SpanSource) requireNonNull(ratio.bad());
+    boolean good = ratio.good() != null;
     double[] totals = new double[(int) slots];
     double[] counteds = new double[(int) slots];
-    if (RawSpanCounts.needed(slo)) {
+    if (MetricSliCounter.counts(ratio)) {
+      metrics.fill(ratio, from, endUnixNano, slot, totals, counteds);
+    } else if (RawSpanCounts.needed(slo)) {
       rawSpans.fill(slo, from, endUnixNano, slot, totals, counteds);
     } else {
+      SpanSource total = (SpanSource) ratio.total();
+      SpanSource counted = (SpanSource) (good ? ratio.good() : requireNonNull(ratio.bad()));
       fillFromBuckets(total, counted, from, endUnixNano, slot, totals, counteds);
     }
     double[] totalSum = new double[totals.length + 1];
@@ -334,7 +339,7 @@ public final class SliCalculator {
       int lo = Math.max(0, hi - width);
       double tot = totalSum[hi] - totalSum[lo];
       double c = countedSum[hi] - countedSum[lo];
-      out.add(new SeriesPoint(t, good != null ? c : tot - c, tot));
+      out.add(new SeriesPoint(t, good ? c : tot - c, tot));
     }
     return out;
   }
@@ -425,6 +430,7 @@ public final class SliCalculator {
   /** Builds a {@link SliCalculator}. */
   public static final class Builder {
     private @Nullable SpanMetricsReader reader;
+    private @Nullable MetricReader metricReader;
     private String tenant = Tenants.DEFAULT;
 
     private Builder() {}
@@ -432,6 +438,15 @@ public final class SliCalculator {
     /** Where span metrics are read. Required. */
     public Builder reader(SpanMetricsReader reader) {
       this.reader = requireNonNull(reader, "reader");
+      return this;
+    }
+
+    /**
+     * Where {@code signal: metrics} sources are counted ({@link MetricReader#counterIncrease}).
+     * Optional: without it, their SLIs are {@link SliResult.Unsupported}.
+     */
+    public Builder metricReader(MetricReader metricReader) {
+      this.metricReader = requireNonNull(metricReader, "metricReader");
       return this;
     }
 
@@ -445,7 +460,7 @@ public final class SliCalculator {
 
     public SliCalculator build() {
       if (reader == null) throw new IllegalStateException("reader must be set");
-      return new SliCalculator(reader, tenant);
+      return new SliCalculator(reader, metricReader, tenant);
     }
   }
 }

@@ -116,8 +116,8 @@ class SliCalculatorTest {
     assertThat(calculator.count(slo("0.99", metrics), 0, 60_000 * MS))
         .isEqualTo(
             new SliResult.Unsupported(
-                "good: signal: metrics sources are OTLP counters, not span metrics (RED"
-                    + " buckets)"));
+                "signal: metrics sources need a metric reader"
+                    + " (SliCalculator.Builder.metricReader)"));
     assertThat(queries).isEmpty();
 
     BurnRateEvaluator evaluator = BurnRateEvaluator.builder().calculator(calculator).build();
