@@ -1,6 +1,12 @@
 package dev.sightline.bench.slo;
 
+import dev.sightline.core.model.AggregationTemporality;
 import dev.sightline.core.model.Attributes;
+import dev.sightline.core.model.InstrumentationScope;
+import dev.sightline.core.model.MetricPoint;
+import dev.sightline.core.model.MetricType;
+import dev.sightline.core.model.PointValue;
+import dev.sightline.core.model.Resource;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
@@ -9,6 +15,7 @@ import dev.sightline.slo.Slo;
 import dev.sightline.slo.SloCatalog;
 import dev.sightline.slo.SloLoader;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
+import dev.sightline.slo.evaluation.SliCalculator;
 import dev.sightline.slo.evaluation.SloEvaluation;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.TestObjects;
@@ -37,8 +44,14 @@ import java.util.concurrent.TimeUnit;
  * filter) and "ok and under 500 ms" (status together with a threshold); their tick is reported as a
  * ratio to the RED-bucket tick of the same run.
  *
+ * <p>Then the same for {@code signal: metrics} SLOs, which read raw metric points: {@code
+ * metricSlos} services also export a cumulative counter {@code svc-NN.requests} with {@code
+ * outcome=success|failure} from two instances every {@code intervalSeconds}, and each gets one
+ * ratio SLO (good = success); their tick is timed on its own and compared per SLO with the
+ * RED-bucket SLOs.
+ *
  * <pre>
- * java -cp ... dev.sightline.bench.slo.SloEvaluationBenchmark [services] [days] [intervalSeconds] [dataDir]
+ * java -cp ... dev.sightline.bench.slo.SloEvaluationBenchmark [services] [days] [intervalSeconds] [dataDir] [metricSlos]
  * </pre>
  */
 public final class SloEvaluationBenchmark {
@@ -56,14 +69,24 @@ public final class SloEvaluationBenchmark {
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int days = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int interval = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-    Path dir = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("sightline-slo");
+    Path dir =
+        args.length > 3 && !args[3].equals("-")
+            ? Path.of(args[3])
+            : Files.createTempDirectory("sightline-slo");
+    int metricSlos = args.length > 4 ? Integer.parseInt(args[4]) : 10;
     long now = Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli() * 1_000_000L;
 
     try (DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir).build()) {
       long spans = backfill(storage, services, days, interval, now);
       List<Slo> slos = slos(services);
       BurnRateEvaluator evaluator =
-          BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build();
+          BurnRateEvaluator.builder()
+              .calculator(
+                  SliCalculator.builder()
+                      .reader(storage.spanMetricsReader())
+                      .metricReader(storage.metricReader())
+                      .build())
+              .build();
       Instant asOf = Instant.ofEpochSecond(0, now);
       System.out.printf(
           "%d SLOs, %d services, %d days, %,d spans (one per operation every %d s)%n",
@@ -100,7 +123,106 @@ public final class SloEvaluationBenchmark {
       System.out.printf(
           "stored-span SLOs / RED-bucket SLOs, median tick: %.1f x%n",
           rawMs[rawMs.length / 2] / ms[ms.length / 2]);
+      if (metricSlos > 0) {
+        long points = backfillCounters(storage, metricSlos, days, interval, now);
+        List<Slo> counterSlos = counterSlos(metricSlos);
+        System.out.printf(
+            "%d signal: metrics SLOs, %,d counter points (2 instances x 2 outcomes per service)%n",
+            counterSlos.size(), points);
+        for (int i = 0; i < WARMUP_TICKS; i++) tickAll(evaluator, counterSlos, asOf);
+        double[] counterMs = new double[TICKS];
+        for (int i = 0; i < TICKS; i++) {
+          long t0 = System.nanoTime();
+          firing = tickAll(evaluator, counterSlos, asOf);
+          counterMs[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        report("evaluateAll, signal: metrics SLOs", counterMs, counterSlos.size(), firing);
+        System.out.printf(
+            "per SLO, signal: metrics / RED buckets (evaluateAll medians): %.1f%n",
+            (counterMs[TICKS / 2] / counterSlos.size()) / (ms[TICKS / 2] / slos.size()));
+      }
     }
+  }
+
+  private static long backfillCounters(
+      DuckDbStorage storage, int services, int days, int interval, long now) throws Exception {
+    long step = interval * 1_000_000_000L;
+    long start = now - Duration.ofDays(days).toNanos();
+    long t0 = System.nanoTime();
+    List<Resource> instances = new ArrayList<>();
+    for (int s = 0; s < services; s++) {
+      for (String id : List.of("a", "b")) {
+        instances.add(
+            Resource.of(
+                Attributes.builder()
+                    .put(Resource.SERVICE_NAME, service(s))
+                    .put("service.instance.id", id)
+                    .build()));
+      }
+    }
+    Attributes success = Attributes.builder().put("outcome", "success").build();
+    Attributes failure = Attributes.builder().put("outcome", "failure").build();
+    ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+    List<MetricPoint> batch = new ArrayList<>(BATCH);
+    long n = 0;
+    long k = 0;
+    for (long t = start; t < now; t += step, k++) {
+      for (int i = 0; i < instances.size(); i++) {
+        String name = service(i / 2) + ".requests";
+        // 60 requests a minute per instance, 0.05% failures
+        long total = k * 60;
+        long failed = total / 2_000;
+        for (int o = 0; o < 2; o++) {
+          n++;
+          batch.add(
+              new MetricPoint(
+                  Tenants.DEFAULT,
+                  name,
+                  "",
+                  "{request}",
+                  MetricType.SUM,
+                  AggregationTemporality.CUMULATIVE,
+                  true,
+                  o == 0 ? success : failure,
+                  start,
+                  t + (i % 10) * 1_000_000_000L,
+                  0,
+                  PointValue.NumberValue.ofLong(o == 0 ? total - failed : failed),
+                  List.of(),
+                  instances.get(i),
+                  InstrumentationScope.empty()));
+          if (batch.size() == BATCH) {
+            inFlight.add(storage.writer().writeMetrics(batch));
+            batch = new ArrayList<>(BATCH);
+            if (inFlight.size() >= IN_FLIGHT) inFlight.poll().get(5, TimeUnit.MINUTES);
+          }
+        }
+      }
+    }
+    inFlight.add(storage.writer().writeMetrics(batch));
+    for (CompletableFuture<Void> f : inFlight) f.get(5, TimeUnit.MINUTES);
+    System.out.printf(
+        "back-filled %,d counter points in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+    return n;
+  }
+
+  private static List<Slo> counterSlos(int services) {
+    StringBuilder yaml = new StringBuilder();
+    for (int s = 0; s < services; s++) {
+      String metric = "{signal: metrics, metric: %s.requests".formatted(service(s));
+      yaml.append(
+          slo(
+              s,
+              0,
+              "requests-ok",
+              "0.999",
+              metric + ", attributes: {outcome: success}}",
+              metric + "}"));
+    }
+    SloCatalog catalog = SloLoader.parse(Map.of("counters.yaml", yaml.toString()));
+    if (!catalog.problems().isEmpty())
+      throw new IllegalStateException(catalog.problems().toString());
+    return catalog.slos();
   }
 
   private static void report(String what, double[] ms, int slos, int firing) {
