@@ -119,13 +119,13 @@ final class DuckDbMetricReader implements MetricReader {
             + " WHEN start_ns <> prev_start OR v < prev_v THEN v"
             + " ELSE v - prev_v END";
     String sql =
-        "WITH p AS (SELECT time_ns, start_ns, temporality,"
+        "WITH r AS (SELECT time_ns, start_ns, temporality,"
             + " CASE WHEN value_is_long THEN CAST(value_long AS DOUBLE) ELSE value_double END AS v,"
-            + " lag(CASE WHEN value_is_long THEN CAST(value_long AS DOUBLE) ELSE value_double END)"
-            + " OVER s AS prev_v,"
-            + " lag(start_ns) OVER s AS prev_start"
+            + " attributes, resource, scope"
             + " FROM metric_points"
             + where
+            + "), p AS (SELECT time_ns, start_ns, temporality, v,"
+            + " lag(v) OVER s AS prev_v, lag(start_ns) OVER s AS prev_start FROM r"
             + " WINDOW s AS (PARTITION BY attributes, resource, scope, temporality"
             + " ORDER BY time_ns))"
             + " SELECT "
