@@ -125,6 +125,7 @@ public final class SightlineServer implements AutoCloseable {
             .build();
     this.alertDelivery = alertDelivery(config, telemetry);
     alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));
+    alertDelivery.slos(sloMonitor.registry()::slo);
     // order matters: the incident opens (with its root cause) before notifications go out
     sloMonitor.addListener(incidents);
     sloMonitor.addListener(alertDelivery);

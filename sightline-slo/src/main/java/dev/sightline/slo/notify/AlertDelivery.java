@@ -47,6 +47,8 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
       new ConcurrentHashMap<>();
   private final Map<String, Set<NotificationTarget>> targetsOfSlo = new ConcurrentHashMap<>();
   private volatile @Nullable Enricher enricher;
+  private volatile Function<String, java.util.Optional<Slo>> slos =
+      name -> java.util.Optional.empty();
 
   private AlertDelivery(
       List<NotificationTarget> global,
@@ -79,6 +81,14 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     return externalUrl;
   }
 
+  /**
+   * Looks SLOs up by name, so that the targets of an SLO's alert policies are known for alerts
+   * restored after a restart (before any transition of theirs).
+   */
+  public void slos(Function<String, java.util.Optional<Slo>> slos) {
+    this.slos = slos;
+  }
+
   public void enricher(@Nullable Enricher enricher) {
     this.enricher = enricher;
   }
@@ -104,7 +114,9 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     byTarget.forEach((t, list) -> dispatcher(t).refresh(list));
   }
 
-  private Set<NotificationTarget> targets(String sloName, @Nullable Slo slo) {
+  private Set<NotificationTarget> targets(String sloName, @Nullable Slo given) {
+    Slo slo = given;
+    if (slo == null && !targetsOfSlo.containsKey(sloName)) slo = slos.apply(sloName).orElse(null);
     if (slo != null) {
       Set<NotificationTarget> own = new LinkedHashSet<>();
       for (AlertPolicy p : slo.alertPolicies()) {
