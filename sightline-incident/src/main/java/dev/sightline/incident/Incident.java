@@ -84,6 +84,44 @@ public record Incident(
     return copy(newStatus, at, appended(new TimelineEntry(at, kind, text)), v, actionItems);
   }
 
+  /**
+   * A copy with evidence gathered again over a longer window (the minutes after the alert
+   * included), its hypotheses and impact, and a timeline entry.
+   */
+  public Incident withEvidence(
+      TimeWindow newWindow,
+      Evidence newEvidence,
+      List<Hypothesis> newHypotheses,
+      Impact newImpact,
+      Instant at,
+      String text) {
+    return new Incident(
+        id,
+        alertId,
+        slo,
+        objective,
+        objectiveTarget,
+        service,
+        severity,
+        status,
+        openedAt,
+        at.isAfter(updatedAt) ? at : updatedAt,
+        newWindow,
+        baseline,
+        newImpact,
+        newHypotheses.isEmpty() ? rootCause : newHypotheses.get(0),
+        newHypotheses.isEmpty() ? hypotheses : newHypotheses,
+        newEvidence,
+        investigation,
+        investigationMillis,
+        runbook,
+        owner,
+        respondBy,
+        appended(new TimelineEntry(at, "evidence-refreshed", text)),
+        verification,
+        actionItems);
+  }
+
   /** A copy with an action item added. */
   public Incident withActionItem(ActionItem item, Instant at) {
     List<ActionItem> items = new ArrayList<>(actionItems);

@@ -58,6 +58,7 @@ public final class IncidentManager implements AlertListener {
   private final Function<String, Optional<Slo>> slos;
   private final Clock clock;
   private final Duration windowBefore;
+  private final Duration windowAfter;
   private final Duration baselineLength;
   private final Duration verifyPeriod;
   private final long minVerifyEvents;
@@ -69,6 +70,7 @@ public final class IncidentManager implements AlertListener {
     this.slos = requireNonNull(b.slos, "slos");
     this.clock = b.clock;
     this.windowBefore = b.windowBefore;
+    this.windowAfter = b.windowAfter;
     this.baselineLength = b.baselineLength;
     this.verifyPeriod = b.verifyPeriod;
     this.minVerifyEvents = b.minVerifyEvents;
@@ -137,7 +139,50 @@ public final class IncidentManager implements AlertListener {
 
   @Override
   public void afterEvaluation(List<Alert> firing) {
-    verify(clock.instant());
+    Instant now = clock.instant();
+    refreshEvidence(now);
+    verify(now);
+  }
+
+  /**
+   * Gathers the evidence again, once, for incidents opened at least {@link Builder#windowAfter}
+   * ago: the window then also covers the minutes after the alert (the seed's "±10 minutes around
+   * the alert"), which the card opened at the alert could not see. The root cause may change; the
+   * timeline says so.
+   */
+  public synchronized void refreshEvidence(Instant now) {
+    for (Incident i : store.all()) {
+      if (!i.window().end().equals(i.openedAt())) continue; // refreshed already
+      if (now.isBefore(i.openedAt().plus(windowAfter))) continue;
+      if (i.openedAt().isBefore(now.minus(WATCH_FOR_FIX))) continue;
+      Optional<Slo> slo = slos.apply(i.slo());
+      if (slo.isEmpty()) continue;
+      try {
+        TimeWindow window = new TimeWindow(i.window().start(), i.openedAt().plus(windowAfter));
+        Investigator.Result r = investigator.investigate(Scope.of(slo.get()), window, i.baseline());
+        List<Hypothesis> hypotheses = ranker.rank(r.evidence(), r.traces());
+        Impact impact = impact(slo.get(), i.objectiveTarget(), window, i.baseline(), i.openedAt());
+        Hypothesis before = i.rootCause();
+        Hypothesis after = hypotheses.isEmpty() ? before : hypotheses.get(0);
+        boolean same =
+            before != null
+                && after != null
+                && before.service().equals(after.service())
+                && before.operation().equals(after.operation());
+        String text =
+            "evidence gathered again with the "
+                + label(windowAfter)
+                + " after the alert; "
+                + (after == null
+                    ? "still no bad trace found"
+                    : same
+                        ? "probable cause unchanged: " + after.service() + " " + after.operation()
+                        : "probable cause now: " + after.detail());
+        store.save(i.withEvidence(window, r.evidence(), hypotheses, impact, now, text));
+      } catch (RuntimeException e) {
+        logger.warn("refreshing the evidence of incident {} failed", i.id(), e);
+      }
+    }
   }
 
   /** Opens the incident of a firing alert now; returns it (complete card). */
@@ -562,6 +607,7 @@ public final class IncidentManager implements AlertListener {
     private @Nullable Function<String, Optional<Slo>> slos;
     private Clock clock = Clock.systemUTC();
     private Duration windowBefore = Duration.ofMinutes(10);
+    private Duration windowAfter = Duration.ofMinutes(10);
     private Duration baselineLength = Duration.ofHours(1);
     private Duration verifyPeriod = Duration.ofMinutes(15);
     private long minVerifyEvents = 10;
@@ -596,6 +642,15 @@ public final class IncidentManager implements AlertListener {
      */
     public Builder windowBefore(Duration windowBefore) {
       this.windowBefore = positive(windowBefore, "windowBefore");
+      return this;
+    }
+
+    /**
+     * How long after the alert the evidence is gathered again, once, to cover the minutes after it;
+     * 10 minutes unless set.
+     */
+    public Builder windowAfter(Duration windowAfter) {
+      this.windowAfter = positive(windowAfter, "windowAfter");
       return this;
     }
 

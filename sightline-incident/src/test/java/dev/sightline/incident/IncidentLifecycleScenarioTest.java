@@ -159,6 +159,11 @@ class IncidentLifecycleScenarioTest {
           .anySatisfy(p -> assertThat(p.isNew() || p.increased()).isTrue());
       assertThat(incident.impact().badRequests()).isPositive();
       assertThat(incident.verification().status()).isEqualTo(Verification.Status.PENDING);
+      // the evidence was gathered again 10 minutes after the alert, covering those minutes
+      assertThat(incident.window().end())
+          .isEqualTo(incident.openedAt().plus(Duration.ofMinutes(10)));
+      assertThat(incident.timeline())
+          .anySatisfy(t -> assertThat(t.text()).contains("probable cause unchanged"));
 
       // the culprit's new version: fixed or not
       scenario.afterFix(scenario.faultEnd(), Duration.ofMinutes(20), fixed).writeTo(storage);

@@ -120,6 +120,7 @@ public final class SightlineServer implements AutoCloseable {
             .storage(storage)
             .slos(sloMonitor.registry()::slo)
             .windowBefore(config.incidentWindowBefore())
+            .windowAfter(config.incidentWindowAfter())
             .baselineLength(config.incidentBaseline())
             .verifyPeriod(config.verifyPeriod())
             .build();

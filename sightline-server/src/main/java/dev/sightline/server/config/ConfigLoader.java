@@ -85,6 +85,10 @@ public final class ConfigLoader {
               "10m",
               "an incident's evidence window starts this long before the burn started"),
           new Option(
+              "incident-window-after",
+              "10m",
+              "an incident's evidence is gathered again this long after the alert, covering it"),
+          new Option(
               "incident-baseline", "1h", "length of the healthy period incidents compare with"),
           new Option(
               "verify-period",
@@ -157,6 +161,7 @@ public final class ConfigLoader {
             }),
         r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")),
         r.get("incident-window-before", ConfigLoader::parseDuration),
+        r.get("incident-window-after", ConfigLoader::parseDuration),
         r.get("incident-baseline", ConfigLoader::parseDuration),
         r.get("verify-period", ConfigLoader::parseDuration));
   }

@@ -28,6 +28,7 @@ public record ServerConfig(
     List<String> notifyTargets,
     @Nullable String externalUrl,
     Duration incidentWindowBefore,
+    Duration incidentWindowAfter,
     Duration incidentBaseline,
     Duration verifyPeriod) {
 
@@ -50,10 +51,12 @@ public record ServerConfig(
     if (sloEvalInterval.compareTo(Duration.ofSeconds(1)) < 0)
       throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
     notifyTargets = List.copyOf(notifyTargets);
-    for (Duration d : List.of(incidentWindowBefore, incidentBaseline, verifyPeriod)) {
+    for (Duration d :
+        List.of(incidentWindowBefore, incidentWindowAfter, incidentBaseline, verifyPeriod)) {
       if (d.isZero() || d.isNegative())
         throw new IllegalArgumentException(
-            "incident-window-before, incident-baseline and verify-period must be positive");
+            "incident-window-before, incident-window-after, incident-baseline and verify-period"
+                + " must be positive");
     }
   }
 
@@ -77,6 +80,7 @@ public record ServerConfig(
         notifyTargets,
         externalUrl,
         incidentWindowBefore,
+        incidentWindowAfter,
         incidentBaseline,
         verifyPeriod);
   }
