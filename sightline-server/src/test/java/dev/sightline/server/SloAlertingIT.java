@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.sightline.testing.OpenSloExamples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -28,28 +29,7 @@ class SloAlertingIT {
   static final long SECOND = 1_000_000_000L;
   static final String OPERATION = "Shop.OrderService.PlaceOrder";
 
-  static final String GOOD =
-      """
-      apiVersion: openslo/v1
-      kind: SLO
-      metadata:
-        name: place-order-availability
-        annotations:
-          sightline.dev/runbook: https://runbooks.example.com/place-order
-          sightline.dev/owner: team-orders
-          sightline.dev/respond-within: 15m
-      spec:
-        service: order
-        budgetingMethod: Occurrences
-        timeWindow: [{duration: 30d, isRolling: true}]
-        objectives: [{displayName: availability, target: 0.999}]
-        indicator:
-          metadata: {name: place-order-ok}
-          spec:
-            ratioMetric:
-              good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder, status: ok}}}
-              total: {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder}}}
-      """;
+  static final String GOOD = OpenSloExamples.PLACE_ORDER_AVAILABILITY;
 
   /** Line 7 has a typo in the budgeting method. */
   static final String MALFORMED =

@@ -2,6 +2,7 @@ package dev.sightline.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sightline.testing.OpenSloExamples;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,28 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SloLoaderTest {
   /** The example of issue 4, exactly as written there. */
-  static final String ISSUE_EXAMPLE =
-      """
-      apiVersion: openslo/v1
-      kind: SLO
-      metadata:
-        name: place-order-availability
-        annotations:
-          sightline.dev/runbook: https://runbooks.example.com/place-order
-          sightline.dev/owner: team-orders
-          sightline.dev/respond-within: 15m
-      spec:
-        service: order
-        budgetingMethod: Occurrences
-        timeWindow: [{duration: 30d, isRolling: true}]
-        objectives: [{displayName: availability, target: 0.999}]
-        indicator:
-          metadata: {name: place-order-ok}
-          spec:
-            ratioMetric:
-              good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder, status: ok}}}
-              total: {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder}}}
-      """;
+  static final String ISSUE_EXAMPLE = OpenSloExamples.PLACE_ORDER_AVAILABILITY;
 
   static final String LATENCY_EXAMPLE =
       """

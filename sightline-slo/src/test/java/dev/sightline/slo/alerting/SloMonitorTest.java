@@ -12,6 +12,7 @@ import dev.sightline.core.model.StatusCode;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.MutableClock;
+import dev.sightline.testing.OpenSloExamples;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,28 +36,7 @@ class SloMonitorTest {
   static final long HOUR = 60 * MINUTE;
   static final String OPERATION = "Shop.OrderService.PlaceOrder";
 
-  static final String AVAILABILITY =
-      """
-      apiVersion: openslo/v1
-      kind: SLO
-      metadata:
-        name: place-order-availability
-        annotations:
-          sightline.dev/runbook: https://runbooks.example.com/place-order
-          sightline.dev/owner: team-orders
-          sightline.dev/respond-within: 15m
-      spec:
-        service: order
-        budgetingMethod: Occurrences
-        timeWindow: [{duration: 30d, isRolling: true}]
-        objectives: [{displayName: availability, target: 0.999}]
-        indicator:
-          metadata: {name: place-order-ok}
-          spec:
-            ratioMetric:
-              good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder, status: ok}}}
-              total: {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder}}}
-      """;
+  static final String AVAILABILITY = OpenSloExamples.PLACE_ORDER_AVAILABILITY;
 
   @TempDir Path dir;
   DuckDbStorage storage;

@@ -4,34 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sightline.slo.SloCatalog;
 import dev.sightline.slo.SloLoader;
+import dev.sightline.testing.OpenSloExamples;
 import java.util.Map;
 
 /** OpenSLO specs for the export tests: the examples of docs/slo.md and some it cannot express. */
 final class ExportSpecs {
   private ExportSpecs() {}
 
-  static final String AVAILABILITY =
-      """
-      apiVersion: openslo/v1
-      kind: SLO
-      metadata:
-        name: place-order-availability
-        annotations:
-          sightline.dev/runbook: https://runbooks.example.com/place-order
-          sightline.dev/owner: team-orders
-          sightline.dev/respond-within: 15m
-      spec:
-        service: order
-        budgetingMethod: Occurrences
-        timeWindow: [{duration: 30d, isRolling: true}]
-        objectives: [{displayName: availability, target: 0.999}]
-        indicator:
-          metadata: {name: place-order-ok}
-          spec:
-            ratioMetric:
-              good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder, status: ok}}}
-              total: {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder}}}
-      """;
+  static final String AVAILABILITY = OpenSloExamples.PLACE_ORDER_AVAILABILITY;
 
   static final String LATENCY =
       """
