@@ -61,36 +61,9 @@ public final class IncidentApi {
                             HttpStatus.OK,
                             MediaType.parse("text/markdown; charset=utf-8"),
                             PostmortemWriter.markdown(find(ctx.pathParam("id"))))));
-    sb.route()
-        .post("/api/v1/incidents/{id}/ack")
-        .maxRequestLength(MAX_BODY)
-        .build(
-            (ctx, req) ->
-                withBody(
-                    ctx,
-                    req,
-                    body ->
-                        card(incidents.acknowledge(ctx.pathParam("id"), text(body, "by", false)))));
-    sb.route()
-        .post("/api/v1/incidents/{id}/mitigate")
-        .maxRequestLength(MAX_BODY)
-        .build(
-            (ctx, req) ->
-                withBody(
-                    ctx,
-                    req,
-                    body ->
-                        card(incidents.mitigate(ctx.pathParam("id"), text(body, "note", false)))));
-    sb.route()
-        .post("/api/v1/incidents/{id}/resolve")
-        .maxRequestLength(MAX_BODY)
-        .build(
-            (ctx, req) ->
-                withBody(
-                    ctx,
-                    req,
-                    body ->
-                        card(incidents.resolve(ctx.pathParam("id"), text(body, "note", false)))));
+    lifecycle(sb, "ack", "by", incidents::acknowledge);
+    lifecycle(sb, "mitigate", "note", incidents::mitigate);
+    lifecycle(sb, "resolve", "note", incidents::resolve);
     sb.route()
         .post("/api/v1/incidents/{id}/action-items")
         .maxRequestLength(MAX_BODY)
@@ -106,6 +79,23 @@ public final class IncidentApi {
                               ctx.pathParam("id"), text, text(body, "owner", false));
                       return json(HttpStatus.CREATED, cardNode(i));
                     }));
+  }
+
+  /** {@code POST /api/v1/incidents/{id}/ACTION} with an optional text field in a JSON body. */
+  private void lifecycle(
+      ServerBuilder sb,
+      String action,
+      String field,
+      java.util.function.BiFunction<String, @Nullable String, Incident> transition) {
+    sb.route()
+        .post("/api/v1/incidents/{id}/" + action)
+        .maxRequestLength(MAX_BODY)
+        .build(
+            (ctx, req) ->
+                withBody(
+                    ctx,
+                    req,
+                    body -> card(transition.apply(ctx.pathParam("id"), text(body, field, false)))));
   }
 
   private Incident find(String id) {

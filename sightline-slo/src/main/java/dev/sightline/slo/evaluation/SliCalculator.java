@@ -96,6 +96,20 @@ public final class SliCalculator {
     sources.add(good != null ? good : requireNonNull(bad));
 
     // one query per distinct service and operation; good and total usually share it
+    Map<List<@Nullable String>, List<SpanMetricsPoint>> points =
+        seriesOf(sources, startUnixNano, endUnixNano, 0);
+    double totalCount = count(total, points);
+    double goodCount = good != null ? count(good, points) : totalCount - count(bad, points);
+    return new SliResult.Counts(goodCount, totalCount);
+  }
+
+  /**
+   * The RED points of each distinct service and operation of {@code sources} over [start, end), per
+   * step ({@code 0}: one point), keyed by {@link #key}: one query per key, so good and total
+   * usually share one.
+   */
+  private Map<List<@Nullable String>, List<SpanMetricsPoint>> seriesOf(
+      List<SpanSource> sources, long start, long end, long step) {
     Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
     for (SpanSource s : sources) {
       points.computeIfAbsent(
@@ -107,14 +121,12 @@ public final class SliCalculator {
                       s.service(),
                       s.operation(),
                       Set.of(),
-                      startUnixNano,
-                      endUnixNano,
-                      0,
+                      start,
+                      end,
+                      step,
                       SpanMetricsQuery.GroupBy.NONE)));
     }
-    double totalCount = count(total, points);
-    double goodCount = good != null ? count(good, points) : totalCount - count(bad, points);
-    return new SliResult.Counts(goodCount, totalCount);
+    return points;
   }
 
   private static double count(
@@ -171,23 +183,8 @@ public final class SliCalculator {
     SpanSource bad = (SpanSource) ratio.bad();
     SpanSource counted = good != null ? good : requireNonNull(bad);
     long start = endUnixNano - longest;
-    Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
-    for (SpanSource s : List.of(total, counted)) {
-      long stepNanos = step;
-      points.computeIfAbsent(
-          key(s),
-          k ->
-              reader.query(
-                  new SpanMetricsQuery(
-                      tenant,
-                      s.service(),
-                      s.operation(),
-                      Set.of(),
-                      start,
-                      endUnixNano,
-                      windows.size() == 1 ? 0 : stepNanos,
-                      SpanMetricsQuery.GroupBy.NONE)));
-    }
+    Map<List<@Nullable String>, List<SpanMetricsPoint>> points =
+        seriesOf(List.of(total, counted), start, endUnixNano, windows.size() == 1 ? 0 : step);
     for (Duration w : windows) {
       long from = endUnixNano - w.toNanos();
       double totalCount = 0;
@@ -352,22 +349,8 @@ public final class SliCalculator {
       long slot,
       double[] totals,
       double[] counteds) {
-    Map<List<@Nullable String>, List<SpanMetricsPoint>> points = new LinkedHashMap<>();
-    for (SpanSource s : List.of(total, counted)) {
-      points.computeIfAbsent(
-          key(s),
-          k ->
-              reader.query(
-                  new SpanMetricsQuery(
-                      tenant,
-                      s.service(),
-                      s.operation(),
-                      Set.of(),
-                      from,
-                      endUnixNano,
-                      slot,
-                      SpanMetricsQuery.GroupBy.NONE)));
-    }
+    Map<List<@Nullable String>, List<SpanMetricsPoint>> points =
+        seriesOf(List.of(total, counted), from, endUnixNano, slot);
     for (SpanMetricsPoint p : requireNonNull(points.get(key(total)))) {
       totals[(int) ((p.timeUnixNano() - from) / slot)] += count(total, p);
     }
