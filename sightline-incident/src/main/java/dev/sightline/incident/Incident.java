@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  * the ranked probable causes, who answers for it and by when, its lifecycle and the verification of
  * the fix.
  *
- * @param alertId the {@code Alert#id()} that opened it (one incident per firing alert)
+ * @param alertId the {@code Alert#id()} that opened it
+ * @param alertIds every alert of the SLO that fired while the incident was not resolved — the one
+ *     that opened it first, then re-fires and other objectives, which join it rather than opening
+ *     incidents of their own
  * @param window the incident window the evidence covers
  * @param baseline the healthy period it was compared with
  * @param rootCause the top hypothesis; null when no bad trace was found
@@ -45,7 +48,8 @@ public record Incident(
     Instant respondBy,
     List<TimelineEntry> timeline,
     Verification verification,
-    List<ActionItem> actionItems) {
+    List<ActionItem> actionItems,
+    @Nullable List<String> alertIds) {
   public Incident {
     requireNonNull(id, "id");
     requireNonNull(alertId, "alertId");
@@ -65,6 +69,45 @@ public record Incident(
     timeline = List.copyOf(timeline);
     requireNonNull(verification, "verification");
     actionItems = List.copyOf(actionItems);
+    // incidents saved before alerts could join have no list: the one alert that opened them
+    alertIds = alertIds == null || alertIds.isEmpty() ? List.of(alertId) : List.copyOf(alertIds);
+  }
+
+  /** Whether {@code id} is one of this incident's alerts. */
+  public boolean hasAlert(String id) {
+    return requireNonNull(alertIds).contains(id);
+  }
+
+  /** A copy with another alert of the SLO joined, and a timeline entry saying so. */
+  public Incident withAlert(String joined, Instant at, String kind, String text) {
+    List<String> ids = new ArrayList<>(requireNonNull(alertIds));
+    if (!ids.contains(joined)) ids.add(joined);
+    return new Incident(
+        id,
+        alertId,
+        slo,
+        objective,
+        objectiveTarget,
+        service,
+        severity,
+        status,
+        openedAt,
+        at.isAfter(updatedAt) ? at : updatedAt,
+        window,
+        baseline,
+        impact,
+        rootCause,
+        hypotheses,
+        evidence,
+        investigation,
+        investigationMillis,
+        runbook,
+        owner,
+        respondBy,
+        appended(new TimelineEntry(at, kind, text)),
+        verification,
+        actionItems,
+        ids);
   }
 
   /** A copy with a new status, an entry added to the timeline, updated at {@code at}. */
@@ -119,7 +162,8 @@ public record Incident(
         respondBy,
         appended(new TimelineEntry(at, "evidence-refreshed", text)),
         verification,
-        actionItems);
+        actionItems,
+        alertIds);
   }
 
   /** A copy with an action item added. */
@@ -170,6 +214,7 @@ public record Incident(
         respondBy,
         newTimeline,
         v,
-        items);
+        items,
+        alertIds);
   }
 }

@@ -2,7 +2,6 @@ package dev.sightline.incident;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sightline.core.storage.ServiceVersion;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.causes.CauseRanker;
 import dev.sightline.incident.evidence.Evidence;
@@ -13,7 +12,6 @@ import dev.sightline.slo.Slo;
 import dev.sightline.slo.alerting.Alert;
 import dev.sightline.slo.alerting.AlertListener;
 import dev.sightline.slo.alerting.AlertTransition;
-import dev.sightline.slo.evaluation.BurnRateRule;
 import dev.sightline.slo.evaluation.SliCalculator;
 import dev.sightline.slo.evaluation.SliResult;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -36,12 +32,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens an incident when an SLO alert fires (once per alert: the id derives from the alert's), with
- * its evidence and ranked causes; keeps its lifecycle (open → acknowledged → mitigated → resolved);
- * and verifies the fix: when a new {@code service.version} of an implicated service appears after
- * the incident opened, or when the incident is resolved, the SLI over the following {@link
+ * Opens an incident when an SLO alert fires, with its evidence and ranked causes; keeps its
+ * lifecycle (open → acknowledged → mitigated → resolved); and verifies the fix ({@link
+ * FixVerifier}): when the version of an implicated service changes after the incident opened — a
+ * new version or a rollback — or when the incident is resolved, the SLI over the following {@link
  * Builder#verifyPeriod} is compared with the objective — {@code verified} when it meets it, {@code
  * regressed} (and the incident reopens) when not.
+ *
+ * <p>One fault, one incident: while an SLO has an incident that is not resolved, its alerts that
+ * fire — the same objective again, an escalation, another objective — join that incident (the
+ * timeline says so) instead of opening another. A new incident's window never reaches back past the
+ * previous episode of its SLO, and its baseline is the healthy history that exists ({@link
+ * IncidentWindows}).
  *
  * <p>As an {@link AlertListener} it investigates on the evaluation thread, before the notifiers
  * that follow it run, so that the first notification already carries the root cause; an
@@ -55,13 +57,13 @@ public final class IncidentManager implements AlertListener {
   private final Investigator investigator;
   private final CauseRanker ranker;
   private final SliCalculator calculator;
+  private final IncidentWindows windows;
+  private final FixVerifier verifier;
   private final Function<String, Optional<Slo>> slos;
   private final Clock clock;
   private final Duration windowBefore;
   private final Duration windowAfter;
   private final Duration baselineLength;
-  private final Duration verifyPeriod;
-  private final long minVerifyEvents;
   private final String tenant;
 
   private IncidentManager(Builder b) {
@@ -72,8 +74,6 @@ public final class IncidentManager implements AlertListener {
     this.windowBefore = b.windowBefore;
     this.windowAfter = b.windowAfter;
     this.baselineLength = b.baselineLength;
-    this.verifyPeriod = b.verifyPeriod;
-    this.minVerifyEvents = b.minVerifyEvents;
     this.tenant = b.tenant;
     this.investigator = Investigator.builder().storage(storage).tenant(tenant).build();
     this.ranker = CauseRanker.create();
@@ -83,6 +83,10 @@ public final class IncidentManager implements AlertListener {
             .metricReader(storage.metricReader())
             .tenant(tenant)
             .build();
+    this.windows = new IncidentWindows(calculator);
+    this.verifier =
+        new FixVerifier(
+            storage.traceReader(), calculator, slos, tenant, b.verifyPeriod, b.minVerifyEvents);
   }
 
   public static Builder builder() {
@@ -104,9 +108,18 @@ public final class IncidentManager implements AlertListener {
     return store;
   }
 
-  /** The incident opened for {@code alertId}, if any. */
+  /** The incident {@code alertId} opened or joined, if any. */
   public Optional<Incident> forAlert(String alertId) {
-    return store.get(incidentId(alertId));
+    Optional<Incident> opened = store.get(incidentId(alertId));
+    if (opened.isPresent()) return opened;
+    return store.all().stream().filter(i -> i.hasAlert(alertId)).findFirst();
+  }
+
+  /** The SLO's incident that is not resolved yet, the newest if there were several. */
+  public Optional<Incident> unresolvedOf(String slo) {
+    return store.all().stream()
+        .filter(i -> i.slo().equals(slo) && i.status() != IncidentStatus.RESOLVED)
+        .max(java.util.Comparator.comparing(Incident::openedAt));
   }
 
   @Override
@@ -114,7 +127,29 @@ public final class IncidentManager implements AlertListener {
     Alert a = t.alert();
     switch (t.kind()) {
       case FIRED -> {
-        if (store.get(incidentId(a.id())).isEmpty() && t.slo() != null) open(a, t.slo());
+        if (forAlert(a.id()).isPresent() || t.slo() == null) return;
+        synchronized (this) {
+          Optional<Incident> open = unresolvedOf(a.slo());
+          if (open.isPresent()) {
+            store.save(
+                open.get()
+                    .withAlert(
+                        a.id(),
+                        a.since(),
+                        "alert-joined",
+                        String.format(
+                            Locale.ROOT,
+                            "alert %s%s fired (rule %s, burn rates %s) and joined this incident,"
+                                + " which is not resolved yet",
+                            a.slo(),
+                            a.objective() == null ? "" : " (" + a.objective() + ")",
+                            a.rule(),
+                            a.burnRates())));
+            logger.info("alert {} joined incident {}", a.id(), open.get().id());
+            return;
+          }
+          open(a, t.slo());
+        }
       }
       case ESCALATED ->
           update(
@@ -131,9 +166,13 @@ public final class IncidentManager implements AlertListener {
                   i.withEvent(
                       a.updatedAt(),
                       "alert-resolved",
-                      "alert resolved"
-                          + (a.resolvedReason() != null ? " (" + a.resolvedReason() + ")" : "")
-                          + ": no burn-rate rule fires any more"));
+                      "alert "
+                          + a.id()
+                          + " resolved"
+                          + (a.resolvedReason() != null
+                              ? " (" + a.resolvedReason() + ")"
+                              : ": no burn-rate rule has fired for the short window of rule "
+                                  + a.rule())));
     }
   }
 
@@ -191,9 +230,18 @@ public final class IncidentManager implements AlertListener {
     if (existing.isPresent()) return existing.get();
     long started = System.nanoTime();
     Instant since = alert.since();
-    Instant burnStart = burnStart(slo, alert, since);
-    TimeWindow window = new TimeWindow(burnStart.minus(windowBefore), since);
-    TimeWindow baseline = new TimeWindow(window.start().minus(baselineLength), window.start());
+    List<Incident> previous = new ArrayList<>();
+    for (Incident i : store.all()) {
+      if (i.slo().equals(slo.metadata().name()) && i.openedAt().isBefore(since)) previous.add(i);
+    }
+    // consecutive faults stay apart: nothing before the end of the previous episode
+    Instant floor = IncidentWindows.previousEpisodeEnd(previous);
+    Instant burnStart = windows.burnStart(slo, alert.rule(), alert.objectiveTarget(), since, floor);
+    Instant dataStart = dataStart(slo);
+    TimeWindow window = IncidentWindows.window(burnStart, windowBefore, since, floor, dataStart);
+    TimeWindow baseline =
+        IncidentWindows.baseline(
+            window.start(), baselineLength, dataStart, IncidentWindows.episodes(previous, since));
     Scope scope = Scope.of(slo);
     Evidence evidence = Evidence.empty();
     List<Hypothesis> hypotheses = List.of();
@@ -221,6 +269,7 @@ public final class IncidentManager implements AlertListener {
                 alert.rule(),
                 alert.burnRates(),
                 100 * alert.budgetRemaining())));
+    timeline.add(new TimelineEntry(since, "baseline", baselineNote(baseline, window, floor)));
     for (VersionChange c : evidence.changes()) {
       timeline.add(
           new TimelineEntry(
@@ -265,8 +314,10 @@ public final class IncidentManager implements AlertListener {
             timeline,
             Verification.pending(
                 alert.objectiveTarget(),
-                "waiting for a new version of an implicated service or the resolution"),
-            List.of());
+                "waiting for a version change of an implicated service (a new version or a"
+                    + " rollback) or the resolution"),
+            List.of(),
+            List.of(alert.id()));
     store.save(incident);
     logger.info(
         "incident {} opened for {} in {} ms: {}",
@@ -277,54 +328,43 @@ public final class IncidentManager implements AlertListener {
     return incident;
   }
 
-  /** How long after opening a new version of an implicated service is looked for. */
+  /** How long after opening a change of an implicated service is looked for. */
   private static final Duration WATCH_FOR_FIX = Duration.ofDays(7);
 
-  /** The longest a burn is traced back from the alert. */
-  private static final Duration MAX_BURN_LOOKBACK = Duration.ofHours(6);
-
-  /** Minutes without burn that end the burn when walking back from the alert. */
-  private static final int BURN_GAP_MINUTES = 5;
-
-  /**
-   * When the burn that made the alert fire started: walking back minute by minute from the alert,
-   * the earliest minute of the run of minutes that spent error budget faster than allowed (error
-   * ratio above 1 − target), tolerating gaps of a few minutes; at most the firing rule's long
-   * window or 6 hours back. The alert instant when no minute burned (the window then covers the
-   * {@link Builder#windowBefore} before it).
-   */
-  private Instant burnStart(Slo slo, Alert alert, Instant since) {
-    Duration lookback = MAX_BURN_LOOKBACK;
-    for (BurnRateRule r : BurnRateRule.forSlo(slo)) {
-      if (r.name().equals(alert.rule()) && r.longWindow().compareTo(lookback) < 0) {
-        lookback = r.longWindow();
-      }
-    }
-    long minute = 60_000_000_000L;
-    long end = Math.floorDiv(nanos(since), 10_000_000_000L) * 10_000_000_000L;
-    long start = end - Math.max(minute, lookback.toNanos() / minute * minute);
-    List<SliCalculator.SeriesPoint> series;
+  /** The SLO's oldest stored event, or null when it has none (or it cannot be read). */
+  private @Nullable Instant dataStart(Slo slo) {
     try {
-      series = calculator.series(slo, Duration.ofMinutes(1), start, end, Duration.ofMinutes(1));
+      java.util.OptionalLong t = calculator.oldestEvent(slo);
+      return t.isEmpty() ? null : Instant.ofEpochSecond(0, t.getAsLong());
     } catch (RuntimeException e) {
-      return since;
+      logger.warn("the oldest event of {} could not be read", slo.metadata().name(), e);
+      return null;
     }
-    double allowed = 1 - alert.objectiveTarget();
-    Instant earliest = null;
-    int quiet = 0;
-    for (int k = series.size() - 1; k >= 0; k--) {
-      SliCalculator.SeriesPoint p = series.get(k);
-      boolean burning = p.total() > 0 && p.errorRatio() > allowed;
-      if (burning) {
-        // the point at t covers the minute before t
-        earliest = Instant.ofEpochSecond(0, p.timeUnixNano() - minute);
-        quiet = 0;
-      } else if (++quiet > BURN_GAP_MINUTES) {
-        // a burn that made the alert fire is recent; quiet minutes end the walk back
-        break;
-      }
+  }
+
+  /** What the card says of its baseline: how long it is, and why when shorter than configured. */
+  private String baselineNote(TimeWindow baseline, TimeWindow window, @Nullable Instant floor) {
+    String bounded =
+        floor == null
+            ? ""
+            : "; the window starts after the previous incident of this SLO ended (" + floor + ")";
+    if (baseline.length().isZero()) {
+      return "no baseline: no healthy history of this SLO before the incident window"
+          + " (the evidence is not compared with a healthy period)"
+          + bounded;
     }
-    return earliest == null ? since : earliest;
+    String length = FixVerifier.label(baseline.length().withNanos(0));
+    if (baseline.length().compareTo(baselineLength) >= 0) {
+      return "baseline: the " + length + " from " + baseline.start() + bounded;
+    }
+    return "baseline: "
+        + length
+        + " from "
+        + baseline.start()
+        + " (less healthy history than the "
+        + FixVerifier.label(baselineLength)
+        + " configured)"
+        + bounded;
   }
 
   private Impact impact(
@@ -408,11 +448,14 @@ public final class IncidentManager implements AlertListener {
                   v.sliBaseline(),
                   v.objective(),
                   0,
-                  "checking the SLI for " + label(verifyPeriod) + " after the resolution"),
+                  "checking the SLI for "
+                      + label(verifier.verifyPeriod())
+                      + " after the resolution"),
               IncidentStatus.RESOLVED,
               now,
               "verification",
-              "verification started: the SLI is checked until " + now.plus(verifyPeriod));
+              "verification started: the SLI is checked until "
+                  + now.plus(verifier.verifyPeriod()));
     }
     return save(resolved);
   }
@@ -439,7 +482,7 @@ public final class IncidentManager implements AlertListener {
 
   private void update(String alertId, java.util.function.UnaryOperator<Incident> f) {
     synchronized (this) {
-      store.get(incidentId(alertId)).ifPresent(i -> store.save(f.apply(i)));
+      forAlert(alertId).ifPresent(i -> store.save(f.apply(i)));
     }
   }
 
@@ -451,7 +494,7 @@ public final class IncidentManager implements AlertListener {
 
   /**
    * Checks every incident whose verification is pending or regressed, as of {@code now}: starts a
-   * verification at the first new version of an implicated service, and concludes those whose
+   * verification at the first version change of an implicated service, and concludes those whose
    * period has passed.
    */
   public synchronized void verify(Instant now) {
@@ -461,7 +504,7 @@ public final class IncidentManager implements AlertListener {
       // stop watching for a fix a week after the incident opened unless a check is under way
       if (v.from() == null && i.openedAt().isBefore(now.minus(WATCH_FOR_FIX))) continue;
       try {
-        Incident next = verifyOne(i, now);
+        Incident next = verifier.verify(i, now);
         if (next != i) store.save(next);
       } catch (RuntimeException e) {
         logger.warn("verification of incident {} failed", i.id(), e);
@@ -469,135 +512,8 @@ public final class IncidentManager implements AlertListener {
     }
   }
 
-  private Incident verifyOne(Incident i, Instant now) {
-    Verification v = i.verification();
-    if (v.status() == Verification.Status.VERIFIED) return i;
-    // a new version of an implicated service starts a (new) verification round
-    Instant after =
-        v.status() == Verification.Status.REGRESSED && v.from() != null ? v.from() : i.openedAt();
-    if (v.from() == null || v.status() == Verification.Status.REGRESSED) {
-      VersionChange change = newVersion(i, after, now);
-      if (change != null) {
-        Instant from = Instant.ofEpochSecond(0, change.firstSeenUnixNano());
-        return i.withVerification(
-            new Verification(
-                Verification.Status.PENDING,
-                change.service() + " " + change.version() + " deployed",
-                from,
-                null,
-                null,
-                v.sliBaseline(),
-                v.objective(),
-                0,
-                "checking the SLI for " + label(verifyPeriod) + " after the change"),
-            i.status(),
-            now,
-            "change",
-            change.service()
-                + " "
-                + change.version()
-                + " first seen at "
-                + from
-                + "; verifying the SLI until "
-                + from.plus(verifyPeriod));
-      }
-      if (v.from() == null) return i;
-    }
-    if (v.status() != Verification.Status.PENDING || v.from() == null) return i;
-    Instant until = v.from().plus(verifyPeriod);
-    if (now.isBefore(until)) return i;
-    Optional<Slo> slo = slos.apply(i.slo());
-    if (slo.isEmpty()) return i;
-    SliResult r = calculator.count(slo.get(), nanos(v.from()), nanos(until));
-    SliResult base =
-        calculator.count(slo.get(), i.baseline().startUnixNano(), i.baseline().endUnixNano());
-    if (!(r instanceof SliResult.Counts c)) return i;
-    Double baseline =
-        base instanceof SliResult.Counts b && b.total() > 0 ? b.good() / b.total() : null;
-    if (c.total() < minVerifyEvents) {
-      // said once, not at every evaluation
-      if (now.isAfter(until.plus(verifyPeriod)) && v.checkedAt() == null) {
-        return i.withVerification(
-            new Verification(
-                Verification.Status.PENDING,
-                v.trigger(),
-                v.from(),
-                now,
-                null,
-                baseline,
-                v.objective(),
-                Math.round(c.total()),
-                "not enough traffic to verify: "
-                    + Math.round(c.total())
-                    + " events after the change (at least "
-                    + minVerifyEvents
-                    + " needed)"),
-            i.status(),
-            now,
-            "verification",
-            "not enough traffic to verify yet");
-      }
-      return i;
-    }
-    double sli = c.good() / c.total();
-    boolean held = sli >= v.objective();
-    String numbers =
-        String.format(
-            Locale.ROOT,
-            "SLI %.4f over %s after %s (%d events) vs objective %.4f%s",
-            sli,
-            label(verifyPeriod),
-            v.trigger(),
-            Math.round(c.total()),
-            v.objective(),
-            baseline == null ? "" : String.format(Locale.ROOT, ", baseline %.4f", baseline));
-    Verification done =
-        new Verification(
-            held ? Verification.Status.VERIFIED : Verification.Status.REGRESSED,
-            v.trigger(),
-            v.from(),
-            now,
-            sli,
-            baseline,
-            v.objective(),
-            Math.round(c.total()),
-            numbers);
-    if (held) {
-      return i.withVerification(done, i.status(), now, "verified", "fix verified: " + numbers);
-    }
-    return i.withVerification(
-        done,
-        IncidentStatus.OPEN,
-        now,
-        "regressed",
-        "fix did not hold, incident reopened: " + numbers);
-  }
-
-  private @Nullable VersionChange newVersion(Incident i, Instant after, Instant now) {
-    Set<String> implicated = new LinkedHashSet<>();
-    implicated.add(i.service());
-    for (int k = 0; k < Math.min(3, i.hypotheses().size()); k++) {
-      implicated.add(i.hypotheses().get(k).service());
-    }
-    List<ServiceVersion> versions;
-    try {
-      versions =
-          storage
-              .traceReader()
-              .serviceVersions(tenant, i.baseline().startUnixNano(), nanos(now) + 1);
-    } catch (UnsupportedOperationException e) {
-      return null;
-    }
-    List<VersionChange> changes = Investigator.versionChanges(versions, implicated, nanos(after));
-    return changes.isEmpty() ? null : changes.get(0);
-  }
-
   private static String label(Duration d) {
-    return dev.sightline.slo.alerting.Alert.windowLabel(d);
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    return FixVerifier.label(d);
   }
 
   /** Builds an {@link IncidentManager}. */

@@ -1,7 +1,9 @@
 package dev.sightline.incident;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sightline.incident.analysis.Operation;
 import dev.sightline.incident.analysis.SpanRef;
 import dev.sightline.incident.analysis.logs.LogExample;
@@ -130,7 +132,8 @@ class FileIncidentStoreRoundTripTest {
         List.of(new TimelineEntry(t0, "opened", "opened")),
         new Verification(
             Verification.Status.REGRESSED, "resolved", t0, t1, 0.9, Double.NaN, 0.999, 10, "x"),
-        List.of(new ActionItem("a1", "add timeout", null, t1)));
+        List.of(new ActionItem("a1", "add timeout", null, t1)),
+        List.of("alert-1", "alert-2"));
   }
 
   @Test
@@ -144,6 +147,18 @@ class FileIncidentStoreRoundTripTest {
     assertEquals(incident.impact(), back.impact(), json);
     assertEquals(incident.verification(), back.verification(), json);
     assertEquals(incident, back, json);
+  }
+
+  @Test
+  void incidentSavedBeforeAlertsCouldJoin_hasItsOpeningAlert() throws Exception {
+    ObjectNode json = (ObjectNode) FileIncidentStore.JSON.valueToTree(sample());
+    json.remove("alertIds");
+
+    Incident back = FileIncidentStore.JSON.treeToValue(json, Incident.class);
+
+    assertThat(back.alertIds()).containsExactly("alert-1");
+    assertThat(back.hasAlert("alert-1")).isTrue();
+    assertThat(back.hasAlert("alert-2")).isFalse();
   }
 
   @Test

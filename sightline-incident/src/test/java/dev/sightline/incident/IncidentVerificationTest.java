@@ -74,7 +74,8 @@ class IncidentVerificationTest {
         s.respondBy(),
         s.timeline(),
         v,
-        List.of());
+        List.of(),
+        s.alertIds());
   }
 
   @Test

@@ -50,6 +50,14 @@ class SpanMetricsQueriesTest {
         public List<ServiceEdge> serviceEdges(String tenant, long start, long end) {
           return List.of();
         }
+
+        @Override
+        public java.util.OptionalLong oldestBucket(
+            String tenant,
+            @org.jspecify.annotations.Nullable String service,
+            @org.jspecify.annotations.Nullable String operation) {
+          return java.util.OptionalLong.empty();
+        }
       };
 
   static QueryService service(boolean withSpanMetrics, @Nullable SpanMetricsReader reader) {

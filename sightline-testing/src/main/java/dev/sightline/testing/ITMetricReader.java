@@ -100,6 +100,20 @@ public abstract class ITMetricReader extends ITStorage {
   }
 
   @Test
+  void oldestPoint_ofOneMetricAndTenant() {
+    long t0 = NOW_NANOS - 30 * MINUTE;
+    assertThat(storage().metricReader().oldestPoint(TestObjects.TENANT, "orders.placed")).isEmpty();
+    acceptMetrics(METRICS);
+    acceptMetrics(TestObjects.metrics(t0));
+
+    assertThat(storage().metricReader().oldestPoint(TestObjects.TENANT, "orders.placed"))
+        .hasValue(t0);
+    assertThat(storage().metricReader().oldestPoint(TestObjects.TENANT, "no.such.metric"))
+        .isEmpty();
+    assertThat(storage().metricReader().oldestPoint("another-tenant", "orders.placed")).isEmpty();
+  }
+
+  @Test
   void limit() {
     acceptMetrics(METRICS);
 

@@ -18,6 +18,7 @@ import dev.sightline.core.storage.SpanCountQuery;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsQuery.GroupBy;
+import dev.sightline.core.storage.SpanMetricsReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,6 +239,30 @@ public abstract class ITSpanMetricsReader extends ITStorage {
     assertThat(query(null, null, Set.of(), T0, T0 + MINUTE, 0, GroupBy.OPERATION))
         .extracting(SpanMetricsPoint::service, SpanMetricsPoint::requests)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("order", 1L));
+  }
+
+  @Test
+  void oldestBucket_perServiceAndOperation_scopedByTenant_movedByRetention() {
+    var reader = storage().spanMetricsReader();
+    assertThat(reader.oldestBucket(TENANT, null, null)).isEmpty();
+    long old = T0 - Duration.ofDays(2).toNanos() + 3 * SECOND;
+    accept(traffic(TENANT));
+    accept(List.of(server("order", "PlaceOrder", old, 15, false)));
+    accept(traffic("another-tenant"));
+
+    // the bucket holding the span's start: floor to 10 s
+    long oldBucket = old - Math.floorMod(old, SpanMetricsReader.BUCKET_NANOS);
+    assertThat(reader.oldestBucket(TENANT, null, null)).hasValue(oldBucket);
+    assertThat(reader.oldestBucket(TENANT, "order", null)).hasValue(oldBucket);
+    assertThat(reader.oldestBucket(TENANT, "order", "PlaceOrder")).hasValue(oldBucket);
+    assertThat(reader.oldestBucket(TENANT, "order", "SELECT")).hasValue(T0);
+    assertThat(reader.oldestBucket(TENANT, "payment", null)).hasValue(T0);
+    assertThat(reader.oldestBucket(TENANT, "nobody", null)).isEmpty();
+    assertThat(reader.oldestBucket("third-tenant", null, null)).isEmpty();
+
+    storage().deleteBefore(T0 - Duration.ofDays(1).toNanos());
+
+    assertThat(reader.oldestBucket(TENANT, "order", "PlaceOrder")).hasValue(T0);
   }
 
   @Test

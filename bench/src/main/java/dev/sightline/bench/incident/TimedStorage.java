@@ -98,6 +98,14 @@ final class TimedStorage implements StorageComponent {
           public List<ServiceEdge> serviceEdges(String tenant, long start, long end) {
             return timed("serviceEdges", () -> r.serviceEdges(tenant, start, end));
           }
+
+          @Override
+          public java.util.OptionalLong oldestBucket(
+              String tenant,
+              @org.jspecify.annotations.Nullable String service,
+              @org.jspecify.annotations.Nullable String operation) {
+            return r.oldestBucket(tenant, service, operation);
+          }
         };
   }
 

@@ -3,6 +3,7 @@ package dev.sightline.core.storage;
 import dev.sightline.core.model.MetricPoint;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Reads metric points. Methods block; call them off event-loop threads. */
 public interface MetricReader {
@@ -15,6 +16,12 @@ public interface MetricReader {
 
   /** Distinct metric names with points in [startUnixNano, endUnixNano), sorted. */
   List<String> metricNames(String tenant, long startUnixNano, long endUnixNano);
+
+  /**
+   * The time of the oldest stored point of the metric named {@code metric} of {@code tenant}, or
+   * empty when none is stored: how far back a metric's data reaches (SLO warm-up).
+   */
+  OptionalLong oldestPoint(String tenant, String metric);
 
   /**
    * How far before a {@link #counterIncrease} range a cumulative series' previous point is looked

@@ -1,6 +1,8 @@
 package dev.sightline.core.storage;
 
 import java.util.List;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads span metrics (RED: rate, errors, duration), which the backend derives from spans as it
@@ -32,6 +34,14 @@ public interface SpanMetricsReader {
    * time. Nothing matching yields an empty list, not an error.
    */
   List<SpanMetricsPoint> query(SpanMetricsQuery query);
+
+  /**
+   * The start of the oldest stored bucket of {@code tenant} matching {@code service} and {@code
+   * operation} (null: any), or empty when none is stored: how far back a service's data reaches.
+   * SLO evaluation uses it to tell a burn-rate rule's long window that is covered by data from one
+   * that is still warming up. Retention ({@link StorageComponent#deleteBefore}) moves it forward.
+   */
+  OptionalLong oldestBucket(String tenant, @Nullable String service, @Nullable String operation);
 
   /**
    * Service graph edges of one tenant: each span starting in [start, end) whose parent (same trace,

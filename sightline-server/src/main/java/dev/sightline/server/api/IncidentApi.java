@@ -164,6 +164,7 @@ public final class IncidentApi {
     ObjectNode n = summary(i);
     ObjectNode full = JSON.valueToTree(i);
     n.put("alertId", i.alertId());
+    n.set("alertIds", full.get("alertIds"));
     n.set("objective", full.get("objective"));
     n.put("objectiveTarget", i.objectiveTarget());
     n.set("window", full.get("window"));

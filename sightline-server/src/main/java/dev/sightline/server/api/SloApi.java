@@ -351,7 +351,14 @@ public final class SloApi {
       g.writeStringField("reason", u.reason());
     } else if (latest.isPresent()) {
       g.writeStringField("status", "evaluated");
-      g.writeStringField("evaluatedAt", ((SloEvaluation.Evaluated) latest.get()).asOf().toString());
+      SloEvaluation.Evaluated ev = (SloEvaluation.Evaluated) latest.get();
+      g.writeStringField("evaluatedAt", ev.asOf().toString());
+      // how far back the scope's data reaches: rules are judged once it covers their requirement
+      if (ev.dataCoverage() != null) {
+        g.writeNumberField("dataCoverageSeconds", ev.dataCoverage().toSeconds());
+      } else {
+        g.writeNullField("dataCoverageSeconds");
+      }
     } else {
       g.writeStringField("status", "pending");
     }
@@ -396,6 +403,8 @@ public final class SloApi {
           writeNumber(g, "longBurnRate", r.longBurnRate());
           writeNumber(g, "shortBurnRate", r.shortBurnRate());
           g.writeBooleanField("enoughTraffic", r.enoughTraffic());
+          g.writeStringField("requiredCoverage", Alert.windowLabel(r.rule().requiredCoverage()));
+          g.writeBooleanField("warmingUp", !r.covered());
           g.writeBooleanField("fires", r.fires());
           g.writeEndObject();
         }

@@ -22,10 +22,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The alert state machine: for each SLO objective, inactive → {@link AlertState#FIRING} at the
- * first evaluation where any of its burn-rate rules fires, → {@link AlertState#RESOLVED} at the
- * first where none does. One alert per objective at a time (deduplicated by {@link
- * Alert#fingerprint()}); a new episode after a resolution is a new alert. Resolved alerts are kept
- * as recent history, at most {@link Builder#recentLimit} of them for {@link Builder#keepResolved}.
+ * first evaluation where any of its burn-rate rules fires, → {@link AlertState#RESOLVED} once no
+ * rule has fired for the <b>hold</b>: the short window of the rule the alert fired (or escalated)
+ * on — 5 minutes for the workbook's fast page, 30 for the slow page, 6 hours for the ticket. One
+ * quiet evaluation is not a recovery: the short window just dipped under the threshold, and
+ * resolving there made alerts flap (fire, resolve, fire) through one fault. One alert per objective
+ * at a time (deduplicated by {@link Alert#fingerprint()}); a new episode after a resolution is a
+ * new alert. Resolved alerts are kept as recent history, at most {@link Builder#recentLimit} of
+ * them for {@link Builder#keepResolved}.
  *
  * <p>Thread-safe; {@link #apply} is meant to be called by one evaluation thread.
  */
@@ -36,6 +40,12 @@ public final class AlertEngine {
   private final Map<String, Integer> firingRuleIndex = new HashMap<>();
   private final Deque<Alert> resolved = new ArrayDeque<>();
   private final Map<String, Slo> lastSeen = new HashMap<>();
+
+  /** When a rule of each firing alert last fired; restored alerts start from their update. */
+  private final Map<String, Instant> lastFired = new HashMap<>();
+
+  /** The hold when the alert's rule is no longer among the SLO's rules (its spec changed). */
+  static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
 
   private AlertEngine(int recentLimit, Duration keepResolved) {
     this.recentLimit = recentLimit;
@@ -102,11 +112,19 @@ public final class AlertEngine {
     lastSeen.put(fingerprint, slo);
     if (mostSevere < 0) {
       if (current != null) {
+        Instant last = lastFired.getOrDefault(fingerprint, current.updatedAt());
+        Duration hold = hold(current, eval);
+        if (now.isBefore(last.plus(hold))) {
+          // quiet, but not for long enough: still firing
+          firing.put(fingerprint, withCurrent(current, burn, eval.budgetRemaining(), now));
+          return;
+        }
         Alert r = resolve(withCurrent(current, burn, eval.budgetRemaining(), now), now, null);
         out.add(new AlertTransition(AlertTransition.Kind.RESOLVED, r, slo));
       }
       return;
     }
+    lastFired.put(fingerprint, now);
     RuleEvaluation rule = eval.rules().get(mostSevere);
     if (current == null) {
       Alert a =
@@ -154,6 +172,14 @@ public final class AlertEngine {
     }
   }
 
+  /** The short window of the rule {@code a} fired or escalated on, else {@link #DEFAULT_HOLD}. */
+  static Duration hold(Alert a, ObjectiveEvaluation eval) {
+    for (RuleEvaluation r : eval.rules()) {
+      if (r.rule().name().equals(a.rule())) return r.rule().shortWindow();
+    }
+    return DEFAULT_HOLD;
+  }
+
   private static Alert withCurrent(Alert a, Map<String, Double> burn, double budget, Instant now) {
     return a.copy(
         a.state(),
@@ -185,6 +211,7 @@ public final class AlertEngine {
             a.responsibility());
     firing.remove(a.fingerprint());
     firingRuleIndex.remove(a.fingerprint());
+    lastFired.remove(a.fingerprint());
     if (reason == null) lastSeen.remove(a.fingerprint());
     resolved.addFirst(r);
     return r;

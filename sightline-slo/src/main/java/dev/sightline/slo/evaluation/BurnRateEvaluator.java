@@ -22,25 +22,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each window {@code w} counts the 10-second buckets starting in [now − w, now) through {@link
  * SliCalculator}; burn rate = {@code (bad / total) / (1 − target)}. A rule fires when the burn rate
- * meets its threshold over both its windows and its long window holds at least {@link
+ * meets its threshold over both its windows, its long window holds at least {@link
  * Builder#minimumEvents} events, so that a handful of requests with one error does not page, and
- * holds events older than the short window, so that a rule does not judge its long window on data
- * that all fits in the short one (a service or Sightline that just started).
+ * the data of the SLO's scope reaches back at least {@link BurnRateRule#requiredCoverage()} (twice
+ * the short window): warm-up is judged by data coverage — the age of the oldest event the scope has
+ * in storage — so a service or Sightline that just started does not page on its first minutes.
  *
- * <p>Pure given the reader: no state between calls, no threads, no I/O except reader queries (see
- * {@link SliCalculator#count(Slo, java.util.SortedSet, long)}: for the default rules, one per
- * distinct service and operation of the indicator). The caller chooses {@code now}, schedules
- * evaluations and keeps alert state.
+ * <p>No state between calls but a cache of how far back each scope's data reaches ({@link
+ * DataCoverage}), no threads, no I/O except reader queries (see {@link SliCalculator#count(Slo,
+ * java.util.SortedSet, long)}: for the default rules, one per distinct service and operation of the
+ * indicator; plus one for the oldest event of a scope that is still warming up). The caller chooses
+ * {@code now}, schedules evaluations and keeps alert state.
  */
 public final class BurnRateEvaluator {
   /** The default {@link Builder#minimumEvents}. */
   public static final long DEFAULT_MINIMUM_EVENTS = 10;
 
   private final SliCalculator calculator;
+  private final DataCoverage coverage;
   private final long minimumEvents;
 
   private BurnRateEvaluator(SliCalculator calculator, long minimumEvents) {
     this.calculator = calculator;
+    this.coverage = new DataCoverage(calculator);
     this.minimumEvents = minimumEvents;
   }
 
@@ -107,6 +111,12 @@ public final class BurnRateEvaluator {
       Slo slo, List<BurnRateRule> rules, Map<Duration, SliResult> results, Instant now) {
     String name = slo.metadata().name();
     Duration sloWindow = slo.timeWindow().duration();
+    Duration longestNeeded = Duration.ZERO;
+    for (BurnRateRule rule : rules) {
+      if (rule.requiredCoverage().compareTo(longestNeeded) > 0) {
+        longestNeeded = rule.requiredCoverage();
+      }
+    }
     Map<Duration, SliResult.Counts> counts = new TreeMap<>();
     for (Map.Entry<Duration, SliResult> e : results.entrySet()) {
       if (e.getValue() instanceof SliResult.Unsupported u) {
@@ -114,6 +124,7 @@ public final class BurnRateEvaluator {
       }
       counts.put(e.getKey(), (SliResult.Counts) e.getValue());
     }
+    Duration covered = coverage.coverage(slo, toUnixNanos(now), longestNeeded);
     List<ObjectiveEvaluation> objectives = new ArrayList<>(slo.objectives().size());
     for (Objective objective : slo.objectives()) {
       double allowed = 1 - objective.target();
@@ -128,16 +139,18 @@ public final class BurnRateEvaluator {
       for (BurnRateRule rule : rules) {
         WindowBurnRate longW = requireNonNull(burn.get(rule.longWindow()));
         WindowBurnRate shortW = requireNonNull(burn.get(rule.shortWindow()));
-        // the long window must see events older than the short one: when all the data is recent
-        // (Sightline just started receiving it), the "long" window says nothing the short one
-        // does not, and a slow-burn rule would fire on a few minutes of warm-up
-        boolean enoughTraffic =
-            longW.total() >= minimumEvents
-                && (longW.window().equals(shortW.window()) || longW.total() > shortW.total());
+        boolean enoughTraffic = longW.total() >= minimumEvents;
+        // warm-up: until the scope's data reaches back far enough, the "long" window says little
+        // more than the short one, and a slow-burn rule would fire on a few minutes of warm-up
+        boolean warm = covered != null && covered.compareTo(rule.requiredCoverage()) >= 0;
         boolean fires =
-            enoughTraffic && rule.matches(longW.burnRate()) && rule.matches(shortW.burnRate());
+            enoughTraffic
+                && warm
+                && rule.matches(longW.burnRate())
+                && rule.matches(shortW.burnRate());
         ruleResults.add(
-            new RuleEvaluation(rule, longW.burnRate(), shortW.burnRate(), enoughTraffic, fires));
+            new RuleEvaluation(
+                rule, longW.burnRate(), shortW.burnRate(), enoughTraffic, warm, fires));
       }
       SliResult.Counts budget = requireNonNull(counts.get(sloWindow));
       double budgetRemaining =
@@ -146,7 +159,7 @@ public final class BurnRateEvaluator {
           new ObjectiveEvaluation(
               objective, List.copyOf(burn.values()), ruleResults, budgetRemaining));
     }
-    return new SloEvaluation.Evaluated(name, now, objectives);
+    return new SloEvaluation.Evaluated(name, now, objectives, covered);
   }
 
   private static long toUnixNanos(Instant t) {

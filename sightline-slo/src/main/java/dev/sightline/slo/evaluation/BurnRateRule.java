@@ -43,6 +43,18 @@ public record BurnRateRule(
     }
   }
 
+  /**
+   * How far back the data of the SLO's scope must reach before this rule is judged: twice its short
+   * window (a sixth of the long window for the workbook's 12:1 ratio), or the long window when that
+   * is shorter. Before that the long window holds hardly more than the short one, so the two-window
+   * test degenerates into a one-window test on the first minutes of data — where a process warming
+   * up (cold caches, JIT) looks like a burn.
+   */
+  public Duration requiredCoverage() {
+    Duration twice = shortWindow.multipliedBy(2);
+    return twice.compareTo(longWindow) < 0 ? twice : longWindow;
+  }
+
   /** Whether {@code burnRate} meets the threshold; NaN (no events) never does. */
   public boolean matches(double burnRate) {
     if (Double.isNaN(burnRate)) return false;

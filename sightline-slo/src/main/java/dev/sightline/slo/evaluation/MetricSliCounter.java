@@ -51,6 +51,12 @@ final class MetricSliCounter {
             + " and total must both be signal: metrics or both signal: spans sources");
   }
 
+  /** The time of the oldest stored point of the total side's metric; empty without any. */
+  java.util.OptionalLong oldestEvent(RatioMetric ratio) {
+    if (reader == null) return java.util.OptionalLong.empty();
+    return reader.oldestPoint(tenant, ((MetricSource) ratio.total()).metric());
+  }
+
   /** Good and total of the points in [start, end). */
   SliResult count(RatioMetric ratio, long startUnixNano, long endUnixNano) {
     if (reader == null) return new SliResult.Unsupported(NO_READER);

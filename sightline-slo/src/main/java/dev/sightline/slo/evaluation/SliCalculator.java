@@ -79,6 +79,18 @@ public final class SliCalculator {
   }
 
   /**
+   * The event time of the oldest stored event of {@code slo}'s scope: the oldest RED bucket of the
+   * total side's service and operation (attribute filters aside), or the oldest point of the total
+   * side's metric. Empty when nothing is stored.
+   */
+  public java.util.OptionalLong oldestEvent(Slo slo) {
+    RatioMetric ratio = slo.indicator().ratioMetric();
+    if (MetricSliCounter.counts(ratio)) return metrics.oldestEvent(ratio);
+    SpanSource total = (SpanSource) ratio.total();
+    return reader.oldestBucket(tenant, total.service(), total.operation());
+  }
+
+  /**
    * Good and total events of {@code slo}'s indicator in the buckets starting in [start, end), or
    * why they cannot be counted. No events yields counts of zero.
    */

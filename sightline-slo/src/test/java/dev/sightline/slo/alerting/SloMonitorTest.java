@@ -127,11 +127,14 @@ class SloMonitorTest {
       // 120 errors in 3 days of 259,200 requests: 120 / (0.001 * 259,200) of the budget spent
       assertThat(a.budgetRemaining()).isLessThan(1);
 
-      // the 5m window is clean again 5 minutes after the errors stopped (F + 7m)
+      // the 5m window is clean again 5 minutes after the errors stopped (F + 7m: the last
+      // evaluation that fired was F + 6m50s); the alert resolves once no rule has fired for the
+      // page-fast rule's short window (5m) after that: F + 11m50s
       AlertTransition resolved = all.get(1);
       assertThat(resolved.kind()).isEqualTo(AlertTransition.Kind.RESOLVED);
       assertThat(resolved.alert().id()).isEqualTo(a.id());
-      assertThat(resolved.alert().resolvedAt()).isEqualTo(Instant.ofEpochSecond(0, f + 7 * MINUTE));
+      assertThat(resolved.alert().resolvedAt())
+          .isEqualTo(Instant.ofEpochSecond(0, f + 11 * MINUTE + 50 * SECOND));
       assertThat(monitor.engine().firing()).isEmpty();
       assertThat(monitor.engine().alerts())
           .singleElement()
@@ -159,6 +162,87 @@ class SloMonitorTest {
       // deduplicated: later evaluations of the same episode announce nothing
       assertThat(monitor.tick()).isEmpty();
       assertThat(monitor.engine().firing()).hasSize(1);
+    }
+  }
+
+  /** Transitions of every evaluation every 10 s in [from, to], each with its time. */
+  List<AlertTransition> evaluateEvery10s(SloMonitor monitor, long from, long to) {
+    List<AlertTransition> all = new ArrayList<>();
+    for (long t = from; t <= to; t += 10 * SECOND) {
+      clock.set(Instant.ofEpochSecond(0, t));
+      all.addAll(monitor.tick());
+    }
+    return all;
+  }
+
+  @Test
+  void coldStart_errorsInTheFirstMinutes_neverPage() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("order.yaml"), AVAILABILITY);
+    // a fresh start: the first data at S; a third of the first 3 minutes fails (cold caches), then
+    // 30 healthy minutes. A one-window test on the first minutes would page: at S + 5m10s the 5m
+    // burn is (60 / 300) / 0.001 = 200 and the "1h" one is as high
+    long s = NOW_NANOS - 40 * MINUTE;
+    List<Span> spans = new ArrayList<>();
+    for (long t = s; t < s + 33 * MINUTE; t += SECOND) {
+      spans.add(span(t, t < s + 3 * MINUTE && (t / SECOND) % 3 == 0));
+    }
+    storage.writer().writeSpans(spans).get(60, TimeUnit.SECONDS);
+
+    try (SloMonitor monitor = monitor(slos)) {
+      assertThat(evaluateEvery10s(monitor, s + 10 * SECOND, s + 33 * MINUTE)).isEmpty();
+
+      // the page-fast rule (1h/5m) was judged from S + 10m on, when the 5m window was clean
+      clock.set(Instant.ofEpochSecond(0, s + 5 * MINUTE + 10 * SECOND));
+      monitor.tick();
+      var early =
+          (dev.sightline.slo.evaluation.SloEvaluation.Evaluated)
+              monitor.latest("place-order-availability").orElseThrow();
+      var fastEarly = early.objectives().get(0).rules().get(0);
+      assertThat(fastEarly.rule().name()).isEqualTo("page-fast");
+      assertThat(fastEarly.longBurnRate()).isGreaterThan(14.4);
+      assertThat(fastEarly.shortBurnRate()).isGreaterThan(14.4);
+      assertThat(fastEarly.covered()).isFalse();
+      assertThat(fastEarly.fires()).isFalse();
+      assertThat(early.dataCoverage()).isEqualTo(java.time.Duration.ofSeconds(310));
+      clock.set(Instant.ofEpochSecond(0, s + 10 * MINUTE));
+      monitor.tick();
+      var later =
+          (dev.sightline.slo.evaluation.SloEvaluation.Evaluated)
+              monitor.latest("place-order-availability").orElseThrow();
+      assertThat(later.objectives().get(0).rules().get(0).covered()).isTrue();
+      assertThat(later.objectives().get(0).rules().get(1).covered())
+          .as("page-slow needs an hour of data")
+          .isFalse();
+    }
+  }
+
+  @Test
+  void faultThatComesAndGoes_isOneAlert_resolvedOnlyAfterTheHold() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("order.yaml"), AVAILABILITY);
+    // 3 days healthy, then from F: a minute of errors, 6 clean, another minute of errors, then
+    // healthy. The page-fast rule stops firing for a minute in the middle (F + 6m .. F + 7m, the
+    // 5m window clean): a quiet minute is no recovery. (Two bursts of 60 errors keep the 6h burn
+    // at 5.6, under the slow page's 6.)
+    long f = NOW_NANOS - 30 * MINUTE;
+    List<Span> spans = new ArrayList<>();
+    for (long t = NOW_NANOS - 72 * HOUR; t < NOW_NANOS; t += SECOND) {
+      long k = t - f;
+      boolean error = (k >= 0 && k < 2 * MINUTE) || (k >= 8 * MINUTE && k < 10 * MINUTE);
+      spans.add(span(t, error));
+    }
+    storage.writer().writeSpans(spans).get(120, TimeUnit.SECONDS);
+
+    try (SloMonitor monitor = monitor(slos)) {
+      List<AlertTransition> all = evaluateEvery10s(monitor, f, f + 30 * MINUTE);
+
+      assertThat(all)
+          .extracting(AlertTransition::kind)
+          .containsExactly(AlertTransition.Kind.FIRED, AlertTransition.Kind.RESOLVED);
+      // the second burst fires the rule again until F + 12m50s; resolved 5 minutes after that
+      assertThat(all.get(1).alert().resolvedAt())
+          .isEqualTo(Instant.ofEpochSecond(0, f + 17 * MINUTE + 50 * SECOND));
     }
   }
 }

@@ -41,6 +41,14 @@ class SliCalculatorTest {
         public List<ServiceEdge> serviceEdges(String tenant, long start, long end) {
           return List.of();
         }
+
+        @Override
+        public java.util.OptionalLong oldestBucket(
+            String tenant,
+            @org.jspecify.annotations.Nullable String service,
+            @org.jspecify.annotations.Nullable String operation) {
+          return java.util.OptionalLong.empty();
+        }
       };
 
   final SliCalculator calculator = SliCalculator.builder().reader(reader).tenant("acme").build();

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** Metric points from {@code metric_points}, ordered by series then time. */
 final class DuckDbMetricReader implements MetricReader {
@@ -74,6 +75,24 @@ final class DuckDbMetricReader implements MetricReader {
             }
           }
           return out;
+        });
+  }
+
+  @Override
+  public OptionalLong oldestPoint(String tenant, String metric) {
+    return connections.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT min(time_ns) FROM metric_points WHERE tenant = ? AND name = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, metric);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) return OptionalLong.empty();
+              long t = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(t);
+            }
+          }
         });
   }
 

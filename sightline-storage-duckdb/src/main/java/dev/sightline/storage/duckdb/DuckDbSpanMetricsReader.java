@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Span metrics from {@code span_metrics}: one aggregate query summing the rows of every commit per
@@ -71,6 +73,34 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
 
   DuckDbSpanMetricsReader(ReaderConnections connections) {
     this.connections = connections;
+  }
+
+  @Override
+  public OptionalLong oldestBucket(
+      String tenant, @Nullable String service, @Nullable String operation) {
+    StringBuilder sql =
+        new StringBuilder("SELECT min(bucket_ns) FROM span_metrics WHERE tenant = ?");
+    List<Object> params = new ArrayList<>();
+    params.add(tenant);
+    if (service != null) {
+      sql.append(" AND service = ?");
+      params.add(service);
+    }
+    if (operation != null) {
+      sql.append(" AND operation = ?");
+      params.add(operation);
+    }
+    return connections.run(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            DuckDbTraceReader.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) return OptionalLong.empty();
+              long t = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(t);
+            }
+          }
+        });
   }
 
   @Override

@@ -184,6 +184,11 @@ public final class FaultScenario {
     return base.substring(0, dot + 1) + (Integer.parseInt(base.substring(dot + 1)) + 1);
   }
 
+  /** The version {@code service} runs when no release or fix changed it (order: 1.4.2). */
+  public static String baseVersion(String service) {
+    return ShopTraffic.baseVersion(service);
+  }
+
   /** Baseline then fault: requests arriving in [{@link #baselineStart()}, {@link #faultEnd()}). */
   public ScenarioTelemetry telemetry() {
     long start = nanos(baselineStart);
