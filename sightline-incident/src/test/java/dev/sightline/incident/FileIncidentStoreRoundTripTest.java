@@ -2,6 +2,9 @@ package dev.sightline.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sightline.incident.analysis.Operation;
@@ -42,16 +45,7 @@ class FileIncidentStoreRoundTripTest {
             sev,
             List.of(new LogExample(123L, "aa", "bb", "payment", "payment 42 failed")));
     PatternChange newPattern =
-        new PatternChange(
-            pattern,
-            6,
-            0,
-            Double.NaN,
-            Double.NaN,
-            Double.POSITIVE_INFINITY,
-            true,
-            false,
-            List.of("aa"));
+        new PatternChange(pattern, 6, 0, null, null, null, true, false, List.of("aa"));
     PatternChange increased =
         new PatternChange(pattern, 60, 2, 6.0, 0.2, 30.0, false, true, List.of());
     AttributeDifference diff =
@@ -66,10 +60,10 @@ class FileIncidentStoreRoundTripTest {
             100,
             0,
             120.5,
-            Double.POSITIVE_INFINITY,
+            null,
             0.7,
             50,
-            Double.NaN,
+            0,
             0.5,
             0);
     ErrorGroup errors =
@@ -94,9 +88,10 @@ class FileIncidentStoreRoundTripTest {
             List.of(newPattern, increased),
             List.of(new VersionChange("payment", "1.5.0", List.of("1.4.9"), 7L, 10, null)),
             List.of(
-                new DependencyTrend(null, "payment", 1, 2, 0, 0.5, null, 12.0),
-                new DependencyTrend("frontend", "payment", 1, 2, Double.NaN, 0.5, 3.0, null)),
-            Map.of("bad traces", "/api/v1/logs?traceId=aa"));
+                new DependencyTrend(null, "payment", 1.0, 2, 0.0, 0.5, null, 12.0),
+                new DependencyTrend("frontend", "payment", null, 2, null, 0.5, 3.0, null)),
+            Map.of("bad traces", "/api/v1/logs?traceId=aa"),
+            true);
     Hypothesis h =
         new Hypothesis(
             "payment",
@@ -159,6 +154,37 @@ class FileIncidentStoreRoundTripTest {
     assertThat(back.alertIds()).containsExactly("alert-1");
     assertThat(back.hasAlert("alert-1")).isTrue();
     assertThat(back.hasAlert("alert-2")).isFalse();
+  }
+
+  @Test
+  void filesWrittenBeforeBaselineAvailabilityReadAsComparedWithABaseline() throws Exception {
+    ObjectNode json = FileIncidentStore.JSON.valueToTree(sample());
+    ObjectNode evidence = (ObjectNode) json.get("evidence");
+    evidence.remove("baselineAvailable");
+    // older versions wrote non-finite numbers as strings
+    ((ObjectNode) evidence.get("criticalPath").get(0)).put("relativeDelta", "Infinity");
+    ObjectNode pattern = (ObjectNode) evidence.get("logPatterns").get(0);
+    pattern.put("ratio", "Infinity");
+    pattern.put("ratePerMinute", "NaN");
+    ((ObjectNode) evidence.get("dependencies").get(1)).put("baselineErrorRatio", "NaN");
+
+    Incident back = FileIncidentStore.JSON.treeToValue(json, Incident.class);
+
+    assertTrue(back.evidence().baselineAvailable());
+    assertNull(back.evidence().criticalPath().get(0).relativeDelta());
+    assertNull(back.evidence().logPatterns().get(0).ratio());
+    assertNull(back.evidence().logPatterns().get(0).ratePerMinute());
+    assertNull(back.evidence().dependencies().get(1).baselineErrorRatio());
+    assertEquals(sample().evidence(), back.evidence());
+  }
+
+  @Test
+  void evidenceWithoutBaselineSurvivesWriteAndRead() throws Exception {
+    Evidence none = Evidence.empty();
+    String json = FileIncidentStore.JSON.writeValueAsString(none);
+    Evidence back = FileIncidentStore.JSON.readValue(json, Evidence.class);
+    assertFalse(back.baselineAvailable(), json);
+    assertEquals(none, back, json);
   }
 
   @Test

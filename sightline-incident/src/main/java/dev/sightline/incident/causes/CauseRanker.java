@@ -41,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * singled out by an attribute value concentrated in the bad spans of its service (a tenant, a
  * version) and by a version first seen in the window, and supported by the matching error groups,
  * log patterns and critical-path delta.
+ *
+ * <p>Without a baseline ({@link Evidence#baselineAvailable()} false) nothing is claimed against
+ * one: no "vs ... before" figures, and log patterns are not used as evidence (none is new or
+ * increased when there is nothing to compare with); blame for slowness then goes to the largest
+ * self time.
  */
 public final class CauseRanker {
   /** Attribute keys that describe the failure itself, never what singles out a culprit. */
@@ -112,7 +117,19 @@ public final class CauseRanker {
     long share = Math.round(100 * confidence);
     if (kind.equals("latency")) {
       OperationDelta delta = delta(evidence, op);
-      if (delta != null && delta.baselineSelfMeanMs() >= 0) {
+      if (delta != null && !evidence.baselineAvailable()) {
+        detail.append(
+            String.format(
+                Locale.ROOT,
+                " is slow: %.0f ms of its own time in bad traces (no baseline to compare with)",
+                delta.badSelfMeanMs()));
+        support.add(
+            String.format(
+                Locale.ROOT,
+                "critical path: %s %.0f ms in bad traces (no baseline to compare with)",
+                op,
+                delta.badMeanMs()));
+      } else if (delta != null) {
         detail.append(
             String.format(
                 Locale.ROOT,
@@ -205,7 +222,9 @@ public final class CauseRanker {
         detail.append("; started with version ").append(c.version());
       }
     }
-    for (PatternChange p : evidence.logPatterns()) {
+    // log novelty is evidence only against a baseline
+    for (PatternChange p :
+        evidence.baselineAvailable() ? evidence.logPatterns() : List.<PatternChange>of()) {
       if (support.size() >= 8) break;
       if ((p.isNew() || p.increased())
           && !p.pattern().examples().isEmpty()

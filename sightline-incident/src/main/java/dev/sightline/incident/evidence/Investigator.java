@@ -40,6 +40,13 @@ import org.jspecify.annotations.Nullable;
  * availability SLO) and good ones from the baseline window, then their critical paths, attribute
  * differences per service, grouped errors, log patterns, version changes and RED trends.
  *
+ * <p>The baseline may be shorter than configured, or empty: a zero-length baseline window ({@code
+ * baseline.start().equals(baseline.end())}) means there is no healthy history before the burn (a
+ * server that just started). Then nothing is read from it and the evidence says so ({@link
+ * Evidence#baselineAvailable()} false): no baseline traces, no attribute differences, no log
+ * pattern called new, and dependency baseline figures null rather than 0. A short baseline is used
+ * as it is, its rates normalised by its actual length.
+ *
  * <p>Reads are bounded: at most {@link Builder#maxBadTraces} and {@link Builder#maxBaselineTraces}
  * traces are fetched, and logs only for those traces, so the cost does not grow with the data
  * stored. Thread-safe; blocking (call it off event loops).
@@ -72,10 +79,14 @@ public final class Investigator {
   /** The evidence and the traces it came from. */
   public record Result(Evidence evidence, Traces traces) {}
 
-  /** Gathers evidence for {@code scope} over {@code window}, compared with {@code baseline}. */
+  /**
+   * Gathers evidence for {@code scope} over {@code window}, compared with {@code baseline}; a
+   * zero-length {@code baseline} means there is none (see the class comment).
+   */
   public Result investigate(Scope scope, TimeWindow window, TimeWindow baseline) {
+    boolean hasBaseline = baseline.start().isBefore(baseline.end());
     // 1. bad traces: failing, then slow
-    Long slowThreshold = baselineQuantile(scope, baseline, 0.99);
+    Long slowThreshold = hasBaseline ? baselineQuantile(scope, baseline, 0.99) : null;
     if (scope.latencyThreshold() != null) slowThreshold = scope.latencyThreshold().toNanos();
     Map<String, TraceSummary> bad = new LinkedHashMap<>();
     int errorShare = scope.latencyThreshold() == null ? maxBadTraces : maxBadTraces / 2;
@@ -99,7 +110,7 @@ public final class Investigator {
     Long goodMax = scope.latencyThreshold() != null ? scope.latencyThreshold().toNanos() : null;
     List<TraceSummary> good = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
-    for (TimeWindow slice : slices(baseline)) {
+    for (TimeWindow slice : hasBaseline ? slices(baseline) : List.<TimeWindow>of()) {
       int perSlice = (maxBaselineTraces + BASELINE_SLICES - 1) / BASELINE_SLICES;
       int taken = 0;
       for (TraceSummary s : search(scope, slice, false, null, goodMax, perSlice * 3)) {
@@ -114,21 +125,22 @@ public final class Investigator {
     }
     List<List<Span>> badTraces = fetch(bad.values());
     List<List<Span>> baselineTraces = fetch(good);
+    boolean baselineAvailable = !baselineTraces.isEmpty();
 
     // 3. analyses
     List<OperationDelta> criticalPath = CriticalPathComparison.compare(badTraces, baselineTraces);
     List<Evidence.ServiceAttribute> attributes = attributes(badTraces, baselineTraces);
     List<Span> badSpans = flatten(badTraces);
     List<ErrorGroup> errors = ErrorGrouping.builder().build().group(badSpans);
+    LogPatternComparison.Builder logComparison = LogPatternComparison.builder();
+    if (!window.length().isZero()) logComparison.windows(window.length(), baseline.length());
     List<PatternChange> patterns =
-        LogPatternComparison.builder()
-            .windows(window.length(), baseline.length())
-            .build()
-            .compare(logs(badTraces, window), logs(baselineTraces, baseline));
+        logComparison.build().compare(logs(badTraces, window), logs(baselineTraces, baseline));
     Set<String> involved = new LinkedHashSet<>();
     for (Span s : badSpans) involved.add(s.serviceName());
     List<VersionChange> changes = changes(involved, window, baseline);
-    List<DependencyTrend> dependencies = dependencies(involved, window, baseline);
+    List<DependencyTrend> dependencies =
+        dependencies(involved, window, hasBaseline ? baseline : null);
     Map<String, String> logQueries = new LinkedHashMap<>();
     int n = 0;
     for (TraceSummary s : bad.values()) {
@@ -154,7 +166,8 @@ public final class Investigator {
             patterns,
             changes,
             dependencies,
-            logQueries);
+            logQueries,
+            baselineAvailable);
     return new Result(evidence, new Traces(badTraces, baselineTraces));
   }
 
@@ -337,10 +350,11 @@ public final class Investigator {
     return out;
   }
 
+  /** RED trends; {@code baseline} null when there is none (its figures are then null). */
   private List<DependencyTrend> dependencies(
-      Set<String> involved, TimeWindow window, TimeWindow baseline) {
+      Set<String> involved, TimeWindow window, @Nullable TimeWindow baseline) {
     Map<String, SpanMetricsPoint> during = byService(window);
-    Map<String, SpanMetricsPoint> before = byService(baseline);
+    Map<String, SpanMetricsPoint> before = baseline == null ? Map.of() : byService(baseline);
     List<DependencyTrend> out = new ArrayList<>();
     for (String service : involved) {
       SpanMetricsPoint d = during.get(service);
@@ -349,16 +363,22 @@ public final class Investigator {
     }
     // edges are joined from raw spans: compare with the end of the baseline only
     TimeWindow edgeBaseline =
-        new TimeWindow(
-            java.time.Instant.ofEpochSecond(
-                0,
-                Math.max(baseline.startUnixNano(), baseline.endUnixNano() - EDGE_BASELINE_NANOS)),
-            baseline.end());
+        baseline == null
+            ? null
+            : new TimeWindow(
+                java.time.Instant.ofEpochSecond(
+                    0,
+                    Math.max(
+                        baseline.startUnixNano(), baseline.endUnixNano() - EDGE_BASELINE_NANOS)),
+                baseline.end());
     Map<String, ServiceEdge> edgesBefore = new HashMap<>();
-    for (ServiceEdge e :
-        storage
-            .spanMetricsReader()
-            .serviceEdges(tenant, edgeBaseline.startUnixNano(), edgeBaseline.endUnixNano())) {
+    List<ServiceEdge> edgesOfBaseline =
+        edgeBaseline == null
+            ? List.of()
+            : storage
+                .spanMetricsReader()
+                .serviceEdges(tenant, edgeBaseline.startUnixNano(), edgeBaseline.endUnixNano());
+    for (ServiceEdge e : edgesOfBaseline) {
       edgesBefore.put(e.client() + "\u0000" + e.server(), e);
     }
     for (ServiceEdge e :
@@ -371,16 +391,19 @@ public final class Investigator {
           new DependencyTrend(
               e.client(),
               e.server(),
-              b == null ? 0 : b.calls() / seconds(edgeBaseline),
+              edgeBaseline == null ? null : b == null ? 0.0 : b.calls() / seconds(edgeBaseline),
               e.calls() / seconds(window),
-              b == null || b.calls() == 0 ? 0 : (double) b.errors() / b.calls(),
+              b == null || b.calls() == 0 ? null : (double) b.errors() / b.calls(),
               e.calls() == 0 ? 0 : (double) e.errors() / e.calls(),
               b == null ? null : p95(b.durations()),
               p95(e.durations())));
     }
+    // largest error-ratio increase first; without a baseline ratio, the window's ratio
     out.sort(
         Comparator.comparingDouble(
-                (DependencyTrend t) -> -(t.errorRatio() - t.baselineErrorRatio()))
+                (DependencyTrend t) ->
+                    -(t.errorRatio()
+                        - (t.baselineErrorRatio() == null ? 0 : t.baselineErrorRatio())))
             .thenComparing(DependencyTrend::service));
     return out;
   }
@@ -422,19 +445,22 @@ public final class Investigator {
       String service,
       @Nullable SpanMetricsPoint before,
       SpanMetricsPoint during,
-      TimeWindow baseline,
+      @Nullable TimeWindow baseline,
       TimeWindow window) {
     return new DependencyTrend(
         caller,
         service,
-        before == null ? 0 : before.requests() / seconds(baseline),
+        baseline == null ? null : before == null ? 0.0 : before.requests() / seconds(baseline),
         during.requests() / seconds(window),
-        before == null || before.requests() == 0 ? 0 : (double) before.errors() / before.requests(),
+        before == null || before.requests() == 0
+            ? null
+            : (double) before.errors() / before.requests(),
         during.requests() == 0 ? 0 : (double) during.errors() / during.requests(),
         before == null ? null : p95(before.durations()),
         p95(during.durations()));
   }
 
+  /** The window's length in seconds, at least 1 (never divides by zero). */
   private static double seconds(TimeWindow w) {
     return Math.max(1, w.length().toMillis() / 1000.0);
   }

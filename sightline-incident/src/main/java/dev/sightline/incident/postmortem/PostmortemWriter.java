@@ -1,6 +1,7 @@
 package dev.sightline.incident.postmortem;
 
 import dev.sightline.incident.ActionItem;
+import dev.sightline.incident.BaselineNote;
 import dev.sightline.incident.Hypothesis;
 import dev.sightline.incident.Incident;
 import dev.sightline.incident.TimelineEntry;
@@ -18,6 +19,10 @@ import java.util.Locale;
 /**
  * Renders an incident as a Markdown post-mortem: summary, impact, root cause with its evidence,
  * other hypotheses, timeline, the evidence gathered, verification of the fix and action items.
+ *
+ * <p>It says what the incident was compared with ({@link BaselineNote}); without a baseline no
+ * baseline figure is printed (a dash instead of a 0 that would read as "healthy before") and log
+ * patterns are listed as seen in the window, with "no baseline to compare with".
  */
 public final class PostmortemWriter {
   private PostmortemWriter() {}
@@ -35,17 +40,25 @@ public final class PostmortemWriter {
     row(md, "Owner", i.owner() == null ? "—" : i.owner());
     row(md, "Runbook", i.runbook() == null ? "—" : i.runbook());
     row(md, "Window", i.window().start() + " – " + i.window().end());
-    row(md, "Baseline", i.baseline().start() + " – " + i.baseline().end());
+    boolean hasBaselineWindow = !i.baseline().length().isZero();
+    row(
+        md,
+        "Baseline",
+        hasBaselineWindow
+            ? i.baseline().start() + " – " + i.baseline().end() + " (" + BaselineNote.of(i) + ")"
+            : BaselineNote.of(i));
     md.append('\n');
 
     md.append("## Impact\n\n");
     md.append(
         fmt(
-            "- %d of %d requests failed the SLO in the window (error ratio %.2f%%, baseline %.3f%%)\n",
+            "- %d of %d requests failed the SLO in the window (error ratio %.2f%%, %s)\n",
             i.impact().badRequests(),
             i.impact().requests(),
             100 * i.impact().errorRatio(),
-            100 * i.impact().baselineErrorRatio()));
+            hasBaselineWindow
+                ? fmt("baseline %.3f%%", 100 * i.impact().baselineErrorRatio())
+                : "no baseline to compare with"));
     md.append(
         fmt(
             "- %.1f%% of the error budget of the SLO window burned in the incident window\n\n",
@@ -77,20 +90,30 @@ public final class PostmortemWriter {
     md.append('\n');
 
     Evidence e = i.evidence();
+    boolean compared = e.baselineAvailable();
     md.append("## Evidence\n\n");
+    if (!compared) {
+      md.append(
+          "No baseline to compare with ("
+              + BaselineNote.of(i)
+              + "): the evidence below is what the window shows, not how it differs.\n\n");
+    }
     if (!e.criticalPath().isEmpty()) {
-      md.append("### Critical path (bad vs baseline traces)\n\n");
+      md.append(
+          compared
+              ? "### Critical path (bad vs baseline traces)\n\n"
+              : "### Critical path (bad traces)\n\n");
       md.append(
           "| service | operation | bad ms | baseline ms | delta ms |\n|---|---|---|---|---|\n");
       for (OperationDelta d : e.criticalPath().subList(0, Math.min(5, e.criticalPath().size()))) {
         md.append(
             fmt(
-                "| %s | %s | %.1f | %.1f | %+.1f |\n",
+                "| %s | %s | %.1f | %s | %s |\n",
                 d.operation().service(),
                 d.operation().name(),
                 d.badMeanMs(),
-                d.baselineMeanMs(),
-                d.deltaMs()));
+                compared ? fmt("%.1f", d.baselineMeanMs()) : "—",
+                compared ? fmt("%+.1f", d.deltaMs()) : "—"));
       }
       md.append('\n');
     }
@@ -107,6 +130,13 @@ public final class PostmortemWriter {
     if (!e.logPatterns().isEmpty()) {
       md.append("### Log patterns\n\n");
       for (PatternChange p : e.logPatterns().subList(0, Math.min(5, e.logPatterns().size()))) {
+        if (!compared) {
+          md.append(
+              fmt(
+                  "- `%s` × %d — no baseline to compare with\n",
+                  p.pattern().template(), p.count()));
+          continue;
+        }
         md.append(
             fmt(
                 "- `%s` × %d (baseline %d)%s\n",
@@ -135,10 +165,10 @@ public final class PostmortemWriter {
       for (DependencyTrend d : e.dependencies()) {
         md.append(
             fmt(
-                "- %s%s: errors %.2f%% → %.2f%%, p95 %s → %s ms\n",
+                "- %s%s: errors %s → %.2f%%, p95 %s → %s ms\n",
                 d.caller() == null ? "" : d.caller() + " → ",
                 d.service(),
-                100 * d.baselineErrorRatio(),
+                d.baselineErrorRatio() == null ? "—" : fmt("%.2f%%", 100 * d.baselineErrorRatio()),
                 100 * d.errorRatio(),
                 d.baselineP95Ms() == null ? "—" : fmt("%.1f", d.baselineP95Ms()),
                 d.p95Ms() == null ? "—" : fmt("%.1f", d.p95Ms())));

@@ -96,7 +96,8 @@ class CauseRankerTest {
             List.of(),
             List.of(change),
             List.of(),
-            Map.of());
+            Map.of(),
+            true);
 
     Hypothesis top =
         CauseRanker.create().rank(evidence, new Investigator.Traces(bad, List.of())).get(0);

@@ -13,6 +13,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sightline.incident.BaselineNote;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.Hypothesis;
 import dev.sightline.incident.IllegalTransitionException;
@@ -169,11 +170,16 @@ public final class IncidentApi {
     n.put("objectiveTarget", i.objectiveTarget());
     n.set("window", full.get("window"));
     n.set("baseline", full.get("baseline"));
-    n.set("impact", full.get("impact"));
+    n.put("baselineNote", BaselineNote.of(i));
+    ObjectNode impact = (ObjectNode) full.get("impact");
+    // a zero-length baseline has no error ratio: null, not a 0 that reads as "healthy before"
+    if (i.baseline().length().isZero()) impact.putNull("baselineErrorRatio");
+    n.set("impact", impact);
     n.set("hypotheses", full.get("hypotheses"));
     ObjectNode evidence = (ObjectNode) full.get("evidence");
     // the documented shape: bad and baseline traces as trace ids, details beside them
     ObjectNode ev = JSON.createObjectNode();
+    ev.put("baselineAvailable", i.evidence().baselineAvailable());
     ev.set("badTraces", ids(evidence.get("badTraces")));
     ev.set("baselineTraces", ids(evidence.get("baselineTraces")));
     ev.set("badTraceDetails", evidence.get("badTraces"));
@@ -191,6 +197,7 @@ public final class IncidentApi {
       q.set("increased", p.get("increased"));
       q.set("ratePerMinute", p.get("ratePerMinute"));
       q.set("baselineRatePerMinute", p.get("baselineRatePerMinute"));
+      q.set("ratio", p.get("ratio"));
       q.set("exampleTraceIds", p.get("exampleTraceIds"));
       q.set("examples", p.get("pattern").get("examples"));
       q.set("severities", p.get("pattern").get("severities"));

@@ -13,8 +13,13 @@ import org.jspecify.annotations.Nullable;
  * Log patterns that are new or more frequent in the fault window than in the baseline. Both sides
  * are mined into one Drain tree (baseline first), so a template has one identity and a count per
  * side. Frequencies are compared as rates per minute when both window lengths are given, else as
- * shares of each side's records. Patterns seen only in the baseline are not reported. Immutable and
- * thread-safe.
+ * shares of each side's records. Patterns seen only in the baseline are not reported.
+ *
+ * <p>Without a baseline — no baseline records, or a zero-length baseline window — nothing is
+ * compared: the fault window's patterns are reported as merely seen there ({@code isNew} and {@code
+ * increased} false, no ratio, no baseline rate). Calling every template "new" when there is nothing
+ * before to hold it against (a server that just started, a baseline whose traces did not log) would
+ * present ordinary logs as a symptom. Immutable and thread-safe.
  */
 public final class LogPatternComparison {
   private final LogPatternMiner miner;
@@ -37,31 +42,31 @@ public final class LogPatternComparison {
 
   /**
    * Patterns of {@code bad} records: new ones first, then increased ones, then the rest, each by
-   * count descending, then pattern id.
+   * count descending, then pattern id. With no {@code baseline} records (or a zero-length baseline
+   * window) no pattern is new or increased: see the class comment.
    */
   public List<PatternChange> compare(List<LogRecord> bad, List<LogRecord> baseline) {
     requireNonNull(bad, "bad");
     requireNonNull(baseline, "baseline");
+    boolean compared = !baseline.isEmpty() && (baselineWindow == null || !baselineWindow.isZero());
     boolean rates = window != null && baselineWindow != null;
-    double minutes = rates ? window.toNanos() / 60e9 : Double.NaN;
-    double baselineMinutes = rates ? baselineWindow.toNanos() / 60e9 : Double.NaN;
     List<PatternChange> out = new ArrayList<>();
     for (LogPatternMiner.Cluster c : miner.mineSides(bad, baseline)) {
       long count = c.count[0];
       long baselineCount = c.count[1];
       if (count == 0) continue;
-      double rate = rates ? count / minutes : Double.NaN;
-      double baselineRate = rates ? baselineCount / baselineMinutes : Double.NaN;
-      double ratio;
-      if (baselineCount == 0) {
-        ratio = Double.POSITIVE_INFINITY;
-      } else if (rates) {
-        ratio = rate / baselineRate;
-      } else {
-        ratio = (count / (double) bad.size()) / (baselineCount / (double) baseline.size());
+      Double rate = rates ? count / minutes(window) : null;
+      Double baselineRate = rates && compared ? baselineCount / minutes(baselineWindow) : null;
+      Double ratio = null; // unless there is something to divide by
+      if (compared && baselineCount > 0) {
+        ratio =
+            rates
+                ? rate / baselineRate
+                : (count / (double) bad.size()) / (baselineCount / (double) baseline.size());
       }
-      boolean isNew = baselineCount == 0;
-      boolean increased = !isNew && ratio >= increaseRatio && count >= minCount;
+      boolean isNew = compared && baselineCount == 0;
+      boolean increased =
+          compared && !isNew && ratio != null && ratio >= increaseRatio && count >= minCount;
       out.add(
           new PatternChange(
               c.pattern(0),
@@ -79,6 +84,10 @@ public final class LogPatternComparison {
             .thenComparing(Comparator.comparingLong(PatternChange::count).reversed())
             .thenComparingInt(p -> p.pattern().id()));
     return out;
+  }
+
+  private static double minutes(Duration d) {
+    return d.toNanos() / 60e9;
   }
 
   private static int rank(PatternChange p) {
@@ -115,15 +124,19 @@ public final class LogPatternComparison {
       return this;
     }
 
-    /** Lengths of the fault window and of the baseline window, to compare rates per minute. */
+    /**
+     * Lengths of the fault window and of the baseline window, to compare rates per minute. A zero
+     * {@code baselineWindow} means there is no baseline: nothing is compared (see the class
+     * comment).
+     */
     public Builder windows(Duration window, Duration baselineWindow) {
       requireNonNull(window, "window");
       requireNonNull(baselineWindow, "baselineWindow");
       if (window.isNegative() || window.isZero()) {
         throw new IllegalArgumentException("window must be positive");
       }
-      if (baselineWindow.isNegative() || baselineWindow.isZero()) {
-        throw new IllegalArgumentException("baselineWindow must be positive");
+      if (baselineWindow.isNegative()) {
+        throw new IllegalArgumentException("baselineWindow must not be negative");
       }
       this.window = window;
       this.baselineWindow = baselineWindow;

@@ -52,7 +52,10 @@ public final class AttributeComparison {
 
   /**
    * Values over-represented in {@code bad} spans against {@code good} ones, by score descending
-   * (ties: bad count descending, then key and value). Empty when either side is empty.
+   * (ties: bad count descending, then key and value). Empty when either side is empty: without good
+   * spans (no baseline, e.g. a server that just started) every value of the bad spans would score
+   * "100% vs 0%", which singles nothing out and would read as evidence; no difference is the honest
+   * answer.
    */
   public List<AttributeDifference> compare(List<Span> bad, List<Span> good) {
     requireNonNull(bad, "bad");

@@ -26,7 +26,8 @@ public final class CriticalPathComparison {
   /**
    * Computes the critical path of every trace (each a list of its spans; empty ones skipped) and
    * compares them. Sorted by {@link OperationDelta#deltaMs()} descending (slowdowns first), then by
-   * operation.
+   * operation. Without baseline traces every baseline figure is 0 and every relative delta of an
+   * operation on the bad critical paths is null: the deltas are then just the bad traces' times.
    */
   public static List<OperationDelta> compare(
       List<List<Span>> badTraces, List<List<Span>> baselineTraces) {
@@ -49,8 +50,13 @@ public final class CriticalPathComparison {
       double badMean = b.mean(op);
       double baseMean = g.mean(op);
       double delta = badMean - baseMean;
-      double relative =
-          baseMean > 0 ? delta / baseMean : badMean > 0 ? Double.POSITIVE_INFINITY : 0;
+      // no baseline time to compare with: no relative change rather than an infinite one
+      Double relative = null;
+      if (baseMean > 0) {
+        relative = delta / baseMean;
+      } else if (badMean == 0) {
+        relative = 0.0;
+      }
       out.add(
           new OperationDelta(
               op,

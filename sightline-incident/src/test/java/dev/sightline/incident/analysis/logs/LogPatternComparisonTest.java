@@ -45,7 +45,7 @@ class LogPatternComparisonTest {
     assertThat(timeout.isNew()).isTrue();
     assertThat(timeout.count()).isEqualTo(30);
     assertThat(timeout.baselineCount()).isZero();
-    assertThat(timeout.ratio()).isInfinite();
+    assertThat(timeout.ratio()).as("nothing to divide by: null, not infinite").isNull();
     assertThat(timeout.exampleTraceIds()).hasSize(3).startsWith(traceId(12_000));
     assertThat(timeout.pattern().severities()).containsOnlyKeys("ERROR");
 
@@ -56,7 +56,8 @@ class LogPatternComparisonTest {
     assertThat(miss.baselineCount()).isEqualTo(10);
     // shares: 60/190 against 10/110
     assertThat(miss.ratio()).isCloseTo((60 / 190.0) / (10 / 110.0), within(1e-9));
-    assertThat(miss.ratePerMinute()).isNaN();
+    assertThat(miss.ratePerMinute()).as("no window lengths given").isNull();
+    assertThat(miss.baselineRatePerMinute()).isNull();
     // examples come from the fault window only
     assertThat(miss.pattern().examples().get(0).traceId()).isEqualTo(traceId(11_000));
 
@@ -94,5 +95,64 @@ class LogPatternComparisonTest {
         .containsExactly("user <*> logged in from <*>");
     // compared as shares of each side's records: 5/5 against 5/15
     assertThat(changes.get(0).ratio()).isCloseTo(3.0, within(1e-9));
+  }
+
+  @Test
+  void withoutBaselineRecordsNoPatternIsNewOrIncreased() {
+    List<LogRecord> bad = window(10_000, 20, 10, 5);
+
+    List<PatternChange> changes =
+        LogPatternComparison.builder()
+            .windows(Duration.ofMinutes(5), Duration.ofMinutes(3))
+            .build()
+            .compare(bad, List.of());
+
+    // every pattern of the window is reported, as merely seen there
+    assertThat(changes)
+        .extracting(c -> c.pattern().template())
+        .containsExactlyInAnyOrder(
+            "upstream payment timed out after <*> ms",
+            "cache miss for key cart:<*>",
+            "user <*> logged in from <*>");
+    assertThat(changes)
+        .allSatisfy(
+            c -> {
+              assertThat(c.isNew()).isFalse();
+              assertThat(c.increased()).isFalse();
+              assertThat(c.ratio()).isNull();
+              assertThat(c.baselineRatePerMinute()).isNull();
+              assertThat(c.ratePerMinute()).isCloseTo(c.count() / 5.0, within(1e-9));
+            });
+  }
+
+  @Test
+  void aZeroLengthBaselineWindowComparesNothing() {
+    List<PatternChange> changes =
+        LogPatternComparison.builder()
+            .windows(Duration.ofMinutes(5), Duration.ZERO)
+            .build()
+            .compare(window(10_000, 0, 10, 5), window(0, 0, 1, 0));
+
+    assertThat(changes).hasSize(2).noneMatch(c -> c.isNew() || c.increased());
+    assertThat(changes).allSatisfy(c -> assertThat(c.ratio()).isNull());
+    assertThat(changes).allSatisfy(c -> assertThat(c.baselineRatePerMinute()).isNull());
+  }
+
+  @Test
+  void aShortBaselineIsNormalisedByItsOwnLength() {
+    // 3 records in a 3-minute baseline (1/min) against 10 in a 5-minute window (2/min)
+    List<PatternChange> changes =
+        LogPatternComparison.builder()
+            .windows(Duration.ofMinutes(5), Duration.ofMinutes(3))
+            .build()
+            .compare(window(10_000, 0, 10, 0), window(0, 0, 3, 0));
+
+    assertThat(changes).hasSize(1);
+    PatternChange miss = changes.get(0);
+    assertThat(miss.baselineRatePerMinute()).isCloseTo(1.0, within(1e-9));
+    assertThat(miss.ratePerMinute()).isCloseTo(2.0, within(1e-9));
+    assertThat(miss.ratio()).isCloseTo(2.0, within(1e-9));
+    assertThat(miss.increased()).isTrue();
+    assertThat(miss.isNew()).isFalse();
   }
 }

@@ -126,4 +126,13 @@ class AttributeComparisonTest {
         .attributes(Attributes.ofStrings(kv))
         .build();
   }
+
+  @Test
+  void withoutGoodSpansThereIsNoDifference() {
+    List<Span> bad = new ArrayList<>();
+    for (int i = 0; i < 50; i++) bad.add(checkoutSpan(i, "acme", "1.5.0", "node-1"));
+
+    // every value would otherwise be "100% of the bad spans vs 0% before"
+    assertThat(AttributeComparison.builder().build().compare(bad, List.of())).isEmpty();
+  }
 }

@@ -70,7 +70,7 @@ class CriticalPathComparisonTest {
   }
 
   @Test
-  void anOperationOnlyInBadTracesHasAnInfiniteRelativeDelta() {
+  void anOperationOnlyInBadTracesHasNoRelativeDelta() {
     List<Span> extra = new ArrayList<>(trace(1, 20, false));
     extra.add(span(1, "r", "c", "fraud", "Score", 42, 48).build());
     List<OperationDelta> deltas =
@@ -81,7 +81,7 @@ class CriticalPathComparisonTest {
             .filter(d -> d.operation().service().equals("fraud"))
             .findFirst()
             .orElseThrow();
-    assertThat(fraud.relativeDelta()).isInfinite();
+    assertThat(fraud.relativeDelta()).as("nothing to divide by: null, not infinite").isNull();
     assertThat(fraud.baselineTraces()).isZero();
   }
 
@@ -89,5 +89,31 @@ class CriticalPathComparisonTest {
   void emptyInputsGiveAnEmptyComparison() {
     assertThat(CriticalPathComparison.compare(List.of(), List.of())).isEmpty();
     assertThat(CriticalPathComparison.compare(List.of(List.of()), List.of())).isEmpty();
+  }
+
+  @Test
+  void withoutBaselineTracesTheDeltasAreTheBadTimesWithoutRelativeDeltas() {
+    List<List<Span>> bad = new ArrayList<>();
+    for (int i = 0; i < 5; i++) bad.add(trace(100 + i, 200, false));
+
+    List<OperationDelta> deltas = CriticalPathComparison.compare(bad, List.of());
+
+    assertThat(deltas.get(0).operation()).isEqualTo(DB);
+    assertThat(deltas)
+        .allSatisfy(
+            d -> {
+              assertThat(d.baselineTraces()).isZero();
+              assertThat(d.baselineMeanMs()).isZero();
+              assertThat(d.baselineSelfMeanMs()).isZero();
+              assertThat(d.deltaMs()).isEqualTo(d.badMeanMs());
+              // on the bad critical path: null; never on it (the cart call): 0
+              if (d.badMeanMs() > 0) {
+                assertThat(d.relativeDelta()).isNull();
+              } else {
+                assertThat(d.relativeDelta()).isZero();
+              }
+              assertThat(Double.isFinite(d.badShare())).isTrue();
+            });
+    assertThat(deltas).filteredOn(d -> d.relativeDelta() == null).hasSize(3);
   }
 }
