@@ -1,17 +1,26 @@
 package dev.sightline.server;
 
+import static dev.sightline.testing.OtlpExamples.LOGS_JSON;
+import static dev.sightline.testing.OtlpExamples.METRICS_JSON;
+import static dev.sightline.testing.OtlpExamples.SPAN_ID;
+import static dev.sightline.testing.OtlpExamples.TRACE_ID;
+import static dev.sightline.testing.OtlpExamples.TRACE_JSON;
+import static dev.sightline.testing.OtlpExamples.TRACE_PROTOBUF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.rpc.Status;
+import dev.sightline.testing.OtlpExamples;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,14 +29,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * OTLP/HTTP input handling: the specification's own example payloads are accepted and read back,
- * and a table of bad inputs each gets the right status and message while valid items of the same
- * request are kept.
+ * OTLP/HTTP input handling: the project's OTLP example payloads ({@link OtlpExamples}) are accepted
+ * and read back, and a table of bad inputs each gets the right status and message while valid items
+ * of the same request are kept. Tests that read back everything of a kind run on a server of their
+ * own; the others share one and assert only what their own requests caused, so that no test depends
+ * on another having run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OtlpHttpInputIT {
-  static final Path EXAMPLES =
-      Path.of(System.getProperty("sightline.otlpExamples", "../../shared/otlp-examples"));
   static final String JSON = "application/json";
   static final String PROTOBUF = "application/x-protobuf";
 
@@ -45,102 +54,136 @@ class OtlpHttpInputIT {
   }
 
   @Test
-  void specTraceJsonExampleIsStoredAndReadBack() throws IOException {
-    HttpResponse<byte[]> r =
-        server.post("/v1/traces", JSON, Files.readAllBytes(EXAMPLES.resolve("trace.json")));
-    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith(JSON);
-    JsonNode trace = server.get("/api/v1/traces/5b8efff798038103d269b633813fc60c").json();
-    JsonNode span = trace.get("spans").get(0);
-    assertThat(span.get("traceId").asText()).isEqualTo("5b8efff798038103d269b633813fc60c");
-    assertThat(span.get("spanId").asText()).isEqualTo("eee19b7ec3c1b174");
-    assertThat(span.get("parentSpanId").asText()).isEqualTo("eee19b7ec3c1b173");
-    assertThat(span.get("name").asText()).isEqualTo("I'm a server span");
-    assertThat(span.get("kind").asText()).isEqualTo("SERVER");
-    assertThat(span.get("service").asText()).isEqualTo("my.service");
-    assertThat(span.get("startTimeUnixNano").asLong()).isEqualTo(1544712660000000000L);
-    assertThat(span.get("endTimeUnixNano").asLong()).isEqualTo(1544712661000000000L);
-    assertThat(span.get("attributes").get("my.span.attr").asText()).isEqualTo("some value");
-    assertThat(span.get("scope").get("name").asText()).isEqualTo("my.library");
-    assertThat(span.get("scope").get("version").asText()).isEqualTo("1.0.0");
-    // Upper-case ids are accepted in the path too.
-    assertThat(server.get("/api/v1/traces/5B8EFFF798038103D269B633813FC60C").status())
-        .isEqualTo(200);
+  void traceJsonExampleIsStoredAndReadBack(@TempDir Path dir) throws IOException {
+    try (TestServer own = TestServer.start(dir)) {
+      HttpResponse<byte[]> r = own.post("/v1/traces", JSON, OtlpExamples.bytes(TRACE_JSON));
+      assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-type").orElse("")).startsWith(JSON);
+      JsonNode partial = TestServer.JSON.readTree(r.body()).get("partialSuccess");
+      if (partial != null) assertThat(partial.path("rejectedSpans").asLong()).isZero();
+      JsonNode trace = own.get("/api/v1/traces/" + TRACE_ID).json();
+      assertThat(trace.get("traceId").asText()).isEqualTo(TRACE_ID);
+      assertThat(trace.get("spans")).hasSize(1);
+      JsonNode span = trace.get("spans").get(0);
+      assertThat(span.get("traceId").asText()).isEqualTo(TRACE_ID);
+      assertThat(span.get("spanId").asText()).isEqualTo(SPAN_ID);
+      assertThat(span.get("parentSpanId").asText()).isEqualTo("5eed0000cafe0041");
+      assertThat(span.get("name").asText()).isEqualTo("POST /ledger/entries");
+      assertThat(span.get("kind").asText()).isEqualTo("SERVER");
+      assertThat(span.get("service").asText()).isEqualTo("ledger.api");
+      assertThat(span.get("startTimeUnixNano").asLong()).isEqualTo(1583020800250000000L);
+      assertThat(span.get("endTimeUnixNano").asLong()).isEqualTo(1583020801000000000L);
+      assertThat(span.get("attributes").get("ledger.entry.kind").asText()).isEqualTo("credit");
+      assertThat(span.get("attributes").get("ledger.entry.lines").asLong()).isEqualTo(3);
+      assertThat(span.get("scope").get("name").asText()).isEqualTo("dev.sightline.fixtures.ledger");
+      assertThat(span.get("scope").get("version").asText()).isEqualTo("2.4.1");
+      // Upper-case ids are accepted in the path too.
+      assertThat(own.get("/api/v1/traces/" + TRACE_ID.toUpperCase(Locale.ROOT)).status())
+          .isEqualTo(200);
+    }
   }
 
   @Test
-  void specTraceProtobufExampleIsStored() throws IOException {
-    byte[] body = Files.readAllBytes(EXAMPLES.resolve("trace.protobuf-bin"));
-    HttpResponse<byte[]> r = server.post("/v1/traces", PROTOBUF, body);
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("content-type").orElse("")).isEqualTo(PROTOBUF);
-    ExportTraceServiceResponse response = ExportTraceServiceResponse.parseFrom(r.body());
-    assertThat(response.getPartialSuccess().getRejectedSpans()).isZero();
-    var request =
-        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(body);
-    var span = request.getResourceSpans(0).getScopeSpans(0).getSpans(0);
-    String traceId = dev.sightline.core.model.Ids.toHex(span.getTraceId().toByteArray());
-    JsonNode trace = server.get("/api/v1/traces/" + traceId).json();
-    assertThat(trace.get("spans").get(0).get("name").asText()).isEqualTo(span.getName());
+  void traceProtobufExampleIsStored(@TempDir Path dir) throws IOException {
+    try (TestServer own = TestServer.start(dir)) {
+      HttpResponse<byte[]> r = own.post("/v1/traces", PROTOBUF, OtlpExamples.bytes(TRACE_PROTOBUF));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-type").orElse("")).isEqualTo(PROTOBUF);
+      ExportTraceServiceResponse response = ExportTraceServiceResponse.parseFrom(r.body());
+      assertThat(response.getPartialSuccess().getRejectedSpans()).isZero();
+      JsonNode spans = own.get("/api/v1/traces/" + TRACE_ID).json().get("spans");
+      assertThat(spans).hasSize(1);
+      assertThat(spans.get(0).get("spanId").asText()).isEqualTo(SPAN_ID);
+      assertThat(spans.get(0).get("parentSpanId").asText()).isEqualTo("5eed0000cafe0041");
+      assertThat(spans.get(0).get("name").asText()).isEqualTo("POST /ledger/entries");
+      assertThat(spans.get(0).get("service").asText()).isEqualTo("ledger.api");
+    }
   }
 
   @Test
-  void specLogsAndMetricsExamplesAreStored() throws IOException {
-    HttpResponse<byte[]> logs =
-        server.post("/v1/logs", JSON, Files.readAllBytes(EXAMPLES.resolve("logs.json")));
-    assertThat(logs.statusCode())
-        .as(new String(logs.body(), StandardCharsets.UTF_8))
-        .isEqualTo(200);
-    JsonNode found =
-        server
-            .get("/api/v1/logs?traceId=5b8efff798038103d269b633813fc60c&start=0")
-            .json()
-            .get("logs");
-    assertThat(found).hasSize(1);
-    JsonNode log = found.get(0);
-    assertThat(log.get("severityText").asText()).isEqualTo("Information");
-    assertThat(log.get("severityNumber").asInt()).isEqualTo(10);
-    assertThat(log.get("body").asText()).isEqualTo("Example log record");
-    assertThat(log.get("spanId").asText()).isEqualTo("eee19b7ec3c1b174");
-    assertThat(log.get("timeUnixNano").asLong()).isEqualTo(1544712660300000000L);
-    assertThat(log.get("attributes").get("int.attribute").asLong()).isEqualTo(10);
-    assertThat(log.get("attributes").get("double.attribute").asDouble()).isEqualTo(637.704);
-    assertThat(log.get("attributes").get("boolean.attribute").asBoolean()).isTrue();
-    assertThat(log.get("attributes").get("array.attribute").get(0).asText()).isEqualTo("many");
-    assertThat(log.get("attributes").get("map.attribute").get("some.map.key").asText())
-        .isEqualTo("some value");
+  void logsAndMetricsExamplesAreStored(@TempDir Path dir) {
+    try (TestServer own = TestServer.start(dir)) {
+      HttpResponse<byte[]> logs = own.post("/v1/logs", JSON, OtlpExamples.bytes(LOGS_JSON));
+      assertThat(logs.statusCode())
+          .as(new String(logs.body(), StandardCharsets.UTF_8))
+          .isEqualTo(200);
+      JsonNode found = own.get("/api/v1/logs?traceId=" + TRACE_ID + "&start=0").json().get("logs");
+      assertThat(found).hasSize(1);
+      JsonNode log = found.get(0);
+      assertThat(log.get("service").asText()).isEqualTo("ledger.api");
+      assertThat(log.get("severityText").asText()).isEqualTo("Warning");
+      assertThat(log.get("severityNumber").asInt()).isEqualTo(13);
+      assertThat(log.get("body").asText()).isEqualTo("Duplicate ledger entry ignored");
+      assertThat(log.get("traceId").asText()).isEqualTo(TRACE_ID);
+      assertThat(log.get("spanId").asText()).isEqualTo(SPAN_ID);
+      assertThat(log.get("timeUnixNano").asLong()).isEqualTo(1583020800600000000L);
+      JsonNode attributes = log.get("attributes");
+      assertThat(attributes.get("ledger.account").asText()).isEqualTo("ACC-0042");
+      assertThat(attributes.get("ledger.replayed").isBoolean()).isTrue();
+      assertThat(attributes.get("ledger.replayed").asBoolean()).isFalse();
+      assertThat(attributes.get("ledger.attempt").asLong()).isEqualTo(3);
+      assertThat(attributes.get("ledger.amount").asDouble()).isEqualTo(129.95);
+      assertThat(attributes.get("ledger.tags").get(0).asText()).isEqualTo("duplicate");
+      assertThat(attributes.get("ledger.tags").get(1).asText()).isEqualTo("idempotent");
+      assertThat(attributes.get("ledger.request").get("request.id").asText()).isEqualTo("req-7f3a");
 
-    HttpResponse<byte[]> metrics =
-        server.post("/v1/metrics", JSON, Files.readAllBytes(EXAMPLES.resolve("metrics.json")));
-    assertThat(metrics.statusCode())
-        .as(new String(metrics.body(), StandardCharsets.UTF_8))
-        .isEqualTo(200);
-    JsonNode names = server.get("/api/v1/metrics/names?start=0").json().get("names");
-    assertThat(names.toString())
-        .contains("my.counter", "my.gauge", "my.histogram", "my.exponential.histogram");
-    JsonNode counter =
-        server.get("/api/v1/metrics?name=my.counter&start=0").json().get("series").get(0);
-    assertThat(counter.get("type").asText()).isEqualTo("SUM");
-    assertThat(counter.get("temporality").asText()).isEqualTo("DELTA");
-    assertThat(counter.get("monotonic").asBoolean()).isTrue();
-    assertThat(counter.get("points").get(0).get("value").asDouble()).isEqualTo(5);
-    JsonNode exp =
-        server
-            .get("/api/v1/metrics?name=my.exponential.histogram&start=0")
-            .json()
-            .get("series")
-            .get(0);
-    assertThat(exp.get("type").asText()).isEqualTo("EXPONENTIAL_HISTOGRAM");
-    assertThat(exp.get("points").get(0).get("count").asLong()).isEqualTo(3);
-    assertThat(exp.get("points").get(0).get("zeroCount").asLong()).isEqualTo(1);
-    assertThat(exp.get("points").get(0).get("positive").get("offset").asInt()).isEqualTo(1);
-    assertThat(exp.get("points").get(0).get("positive").get("bucketCounts").get(1).asLong())
-        .isEqualTo(2);
+      HttpResponse<byte[]> metrics =
+          own.post("/v1/metrics", JSON, OtlpExamples.bytes(METRICS_JSON));
+      assertThat(metrics.statusCode())
+          .as(new String(metrics.body(), StandardCharsets.UTF_8))
+          .isEqualTo(200);
+      JsonNode names = own.get("/api/v1/metrics/names?start=0").json().get("names");
+      assertThat(names.toString())
+          .contains(
+              "ledger.entries.posted",
+              "ledger.queue.depth",
+              "ledger.post.duration",
+              "ledger.balance.change");
+      JsonNode counter = onlySeries(own, "ledger.entries.posted");
+      assertThat(counter.get("type").asText()).isEqualTo("SUM");
+      assertThat(counter.get("temporality").asText()).isEqualTo("DELTA");
+      assertThat(counter.get("monotonic").asBoolean()).isTrue();
+      assertThat(counter.get("unit").asText()).isEqualTo("{entry}");
+      assertThat(counter.get("points").get(0).get("value").asLong()).isEqualTo(12);
+      JsonNode gauge = onlySeries(own, "ledger.queue.depth");
+      assertThat(gauge.get("type").asText()).isEqualTo("GAUGE");
+      assertThat(gauge.get("points").get(0).get("value").asDouble()).isEqualTo(7.5);
+      JsonNode histogram = onlySeries(own, "ledger.post.duration").get("points").get(0);
+      assertThat(histogram.get("count").asLong()).isEqualTo(4);
+      assertThat(histogram.get("sum").asDouble()).isEqualTo(1.9);
+      assertThat(histogram.get("min").asDouble()).isEqualTo(0.1);
+      assertThat(histogram.get("max").asDouble()).isEqualTo(1.1);
+      assertThat(histogram.get("bucketCounts").toString()).isEqualTo("[1,2,1]");
+      assertThat(histogram.get("explicitBounds").toString()).isEqualTo("[0.25,1.0]");
+      JsonNode exp = onlySeries(own, "ledger.balance.change");
+      assertThat(exp.get("type").asText()).isEqualTo("EXPONENTIAL_HISTOGRAM");
+      JsonNode point = exp.get("points").get(0);
+      assertThat(point.get("count").asLong()).isEqualTo(6);
+      assertThat(point.get("sum").asDouble()).isEqualTo(11);
+      assertThat(point.get("min").asDouble()).isEqualTo(-1.2);
+      assertThat(point.get("max").asDouble()).isEqualTo(3.5);
+      assertThat(point.get("scale").asInt()).isEqualTo(1);
+      assertThat(point.get("zeroCount").asLong()).isEqualTo(1);
+      assertThat(point.get("zeroThreshold").asDouble()).isEqualTo(0.001);
+      assertThat(point.get("positive").get("offset").asInt()).isEqualTo(2);
+      assertThat(point.get("positive").get("bucketCounts").toString()).isEqualTo("[1,3]");
+      assertThat(point.get("negative").get("offset").asInt()).isZero();
+      assertThat(point.get("negative").get("bucketCounts").toString()).isEqualTo("[1]");
+    }
+  }
+
+  /** The one series of the metric {@code name}, of any time. */
+  private static JsonNode onlySeries(TestServer s, String name) {
+    TestServer.Response r = s.get("/api/v1/metrics?name=" + name + "&start=0");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode series = r.json().get("series");
+    assertThat(series).as(name).hasSize(1);
+    return series.get(0);
   }
 
   @Test
   void truncatedProtobufIs400() throws IOException {
-    byte[] body = Files.readAllBytes(EXAMPLES.resolve("trace.protobuf-bin"));
+    byte[] body = OtlpExamples.bytes(TRACE_PROTOBUF);
     HttpResponse<byte[]> r =
         server.post("/v1/traces", PROTOBUF, Arrays.copyOf(body, body.length - 7));
     assertThat(r.statusCode()).isEqualTo(400);
@@ -217,7 +260,7 @@ class OtlpHttpInputIT {
 
   @Test
   void gzipHeaderWithPlainBodyIs400() throws IOException {
-    byte[] body = Files.readAllBytes(EXAMPLES.resolve("trace.json"));
+    byte[] body = OtlpExamples.bytes(TRACE_JSON);
     HttpResponse<byte[]> r = server.post("/v1/traces", JSON, body, "Content-Encoding", "gzip");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(TestServer.JSON.readTree(r.body()).get("message").asText()).contains("gzip");
@@ -284,17 +327,55 @@ class OtlpHttpInputIT {
   }
 
   @Test
-  void healthAndSelfMetrics() {
+  void healthAndSelfMetricsCountThisTestsOwnRequest() throws InterruptedException {
     assertThat(server.get("/healthz").status()).isEqualTo(200);
-    TestServer.Response metrics = server.get("/metrics");
-    assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.text())
-        .contains(
-            "sightline_receiver_items_received_total{signal=\"spans\",transport=\"http_json\"}")
-        .contains("sightline_receiver_items_rejected_total")
-        .contains("sightline_receiver_request_duration_seconds_bucket")
-        .contains("sightline_storage_write_duration_seconds_count")
-        .contains("sightline_storage_queue_items");
+    SelfMetrics before = SelfMetrics.read(server);
+    String json =
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+            + span("55555555555555555555555555555551", "5555555555555551", "counted 1")
+            + ","
+            + span("55555555555555555555555555555552", "5555555555555552", "counted 2")
+            + ","
+            + span("55555555555555555555555555555553", "5555555555555553", "counted 3")
+            + ","
+            + span("5555555555555555555555555555555", "5555555555555554", "odd-length id")
+            + "]}]}]}";
+    HttpResponse<byte[]> r = server.post("/v1/traces", JSON, json.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).isEqualTo(200);
+
+    String spansJson = "{signal=\"spans\",transport=\"http_json\"}";
+    SelfMetrics after =
+        awaitMetrics(m -> m.since(before, REQUEST_DURATION + "_count" + spansJson) >= 1);
+    assertThat(after.since(before, "sightline_receiver_items_received_total" + spansJson))
+        .isEqualTo(4);
+    assertThat(after.since(before, "sightline_receiver_items_stored_total" + spansJson))
+        .isEqualTo(3);
+    assertThat(
+            after.since(
+                before,
+                "sightline_receiver_items_rejected_total{signal=\"spans\",transport=\"http_json\","
+                    + "reason=\"invalid\"}"))
+        .isEqualTo(1);
+    assertThat(after.since(before, REQUEST_DURATION + "_count" + spansJson)).isEqualTo(1);
+    assertThat(
+            after.since(before, "sightline_storage_write_duration_seconds_count{signal=\"spans\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(after.has("sightline_storage_queue_items")).isTrue();
+  }
+
+  static final String REQUEST_DURATION = "sightline_receiver_request_duration_seconds";
+
+  /**
+   * Reads {@code /metrics} until {@code condition} holds (10 s at most), and returns that reading.
+   */
+  private SelfMetrics awaitMetrics(Predicate<SelfMetrics> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    SelfMetrics m = SelfMetrics.read(server);
+    while (!condition.test(m) && System.nanoTime() < deadline) {
+      Thread.sleep(20); // a poll interval, not a wait for something to be done
+      m = SelfMetrics.read(server);
+    }
+    return m;
   }
 
   private static String span(String traceId, String spanId, String name) {

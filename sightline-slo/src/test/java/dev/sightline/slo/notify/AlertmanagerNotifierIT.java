@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +33,16 @@ class AlertmanagerNotifierIT {
   private static @Nullable Process alertmanager;
   private static URI baseUrl = URI.create("http://127.0.0.1:0");
 
-  @BeforeAll
-  static void startAlertmanager() throws Exception {
+  /**
+   * Starts the one Alertmanager of the class before its first test. Not in {@code @BeforeAll}: a
+   * missing binary skips each test, which then shows as skipped with the reason.
+   */
+  @BeforeEach
+  void alertmanagerRunning() throws Exception {
+    if (alertmanager == null) startAlertmanager();
+  }
+
+  private static void startAlertmanager() throws Exception {
     Path binary = ExternalTools.require("prometheus-alertmanager");
     Path config = dir.resolve("alertmanager.yml");
     Files.writeString(
