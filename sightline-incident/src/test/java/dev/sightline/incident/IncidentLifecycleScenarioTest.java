@@ -124,8 +124,11 @@ class IncidentLifecycleScenarioTest {
       FaultKind kind, boolean fixed) throws Exception {
     FaultScenario scenario =
         FaultScenario.builder(kind)
-            .baseline(Duration.ofMinutes(40))
-            .faultDuration(Duration.ofMinutes(12))
+            // 70 minutes of history: the slow page (6h/30m) is judged once the data reaches back
+            // an hour, and pages a few minutes into the fault; the evidence is gathered again
+            // 10 minutes after the alert, inside the 15 minutes of fault
+            .baseline(Duration.ofMinutes(70))
+            .faultDuration(Duration.ofMinutes(15))
             .requestsPerSecond(2)
             .build();
     Setup s = setup(scenario);
@@ -161,6 +164,9 @@ class IncidentLifecycleScenarioTest {
       assertThat(incident.verification().status()).isEqualTo(Verification.Status.PENDING);
       // the evidence was gathered again 10 minutes after the alert, covering those minutes
       assertThat(incident.window().end())
+          .as(
+              "fault %s..%s, timeline %s",
+              scenario.faultStart(), scenario.faultEnd(), incident.timeline())
           .isEqualTo(incident.openedAt().plus(Duration.ofMinutes(10)));
       assertThat(incident.timeline())
           .anySatisfy(t -> assertThat(t.text()).contains("probable cause unchanged"));
@@ -201,8 +207,11 @@ class IncidentLifecycleScenarioTest {
   void healthyTraffic_opensNoIncident() throws Exception {
     FaultScenario scenario =
         FaultScenario.builder(FaultKind.HEALTHY)
-            .baseline(Duration.ofMinutes(40))
-            .faultDuration(Duration.ofMinutes(12))
+            // 70 minutes of history: the slow page (6h/30m) is judged once the data reaches back
+            // an hour, and pages a few minutes into the fault; the evidence is gathered again
+            // 10 minutes after the alert, inside the 15 minutes of fault
+            .baseline(Duration.ofMinutes(70))
+            .faultDuration(Duration.ofMinutes(15))
             .requestsPerSecond(2)
             .build();
     Setup s = setup(scenario);

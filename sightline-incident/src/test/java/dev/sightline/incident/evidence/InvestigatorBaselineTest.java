@@ -204,7 +204,8 @@ class InvestigatorBaselineTest {
         opened.plus(Duration.ofMinutes(15)),
         List.of(new TimelineEntry(opened, "opened", "incident opened")),
         new Verification(Verification.Status.PENDING, null, null, null, null, null, 0.999, 0, "-"),
-        List.<ActionItem>of());
+        List.<ActionItem>of(),
+        null);
   }
 
   /**

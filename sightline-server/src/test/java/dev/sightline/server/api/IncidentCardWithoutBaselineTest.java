@@ -95,7 +95,8 @@ class IncidentCardWithoutBaselineTest {
               List.of(new TimelineEntry(at, "opened", "incident opened")),
               new Verification(
                   Verification.Status.PENDING, null, null, null, null, null, 0.999, 0, "waiting"),
-              List.of());
+              List.of(),
+              null);
     }
 
     String json = FileIncidentStore.JSON.writeValueAsString(IncidentApi.cardNode(incident));
