@@ -60,6 +60,9 @@ public final class QueryService {
   private static final long BUCKET = SpanMetricsReader.BUCKET_NANOS;
   private static final long MAX_RED_POINTS = 11_000;
 
+  /** Steps of the first pass that finds where each service's data starts in a window. */
+  private static final long FIRST_BUCKET_STEPS = 1_000;
+
   /** Default steps for {@code /api/v1/red}: the smallest giving at most 300 points. */
   private static final long[] DEFAULT_STEPS_SECONDS = {
     10, 30, 60, 300, 900, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400
@@ -246,7 +249,12 @@ public final class QueryService {
           red.put(point.service(), point);
         }
       }
-      double seconds = (end - start) / 1e9;
+      // the rate covers the data present: from a service's first bucket to the end of the window
+      // (not past the current bucket), so that a service that appeared 6 minutes ago in a 24-hour
+      // window shows its rate over those 6 minutes
+      long rateEnd = Math.min(end, ceilTo(clock.millis() * 1_000_000L, BUCKET));
+      Map<String, Long> firstBuckets =
+          reader == null ? Map.of() : firstBuckets(reader, tenant, kinds, start, end, rateEnd);
       return render(
           200,
           g -> {
@@ -263,7 +271,10 @@ public final class QueryService {
                 g.writeEndObject();
               }
               g.writeEndArray();
-              if (reader != null) writeRed(g, red.get(s.service()), seconds);
+              if (reader != null) {
+                long from = firstBuckets.getOrDefault(s.service(), start);
+                writeRed(g, red.get(s.service()), Math.max(BUCKET, rateEnd - from) / 1e9);
+              }
               g.writeEndObject();
             }
             g.writeEndArray();
@@ -274,6 +285,50 @@ public final class QueryService {
     } catch (UnsupportedOperationException e) {
       return error(501, null, String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * The start of the first 10-second bucket with matching spans of each service in [start, end). A
+   * pass over at most {@value #FIRST_BUCKET_STEPS} steps finds the first step with data; a service
+   * whose first step is recent enough that the step's width would change its rate by more than 1 %
+   * is then looked at bucket by bucket within that step.
+   */
+  private static Map<String, Long> firstBuckets(
+      SpanMetricsReader reader,
+      String tenant,
+      Set<SpanKind> kinds,
+      long start,
+      long end,
+      long rateEnd) {
+    long step = Math.max(BUCKET, ceilTo((end - start) / FIRST_BUCKET_STEPS, BUCKET));
+    Map<String, Long> first = new LinkedHashMap<>();
+    for (SpanMetricsPoint p :
+        reader.query(
+            new SpanMetricsQuery(
+                tenant, null, null, kinds, start, end, step, SpanMetricsQuery.GroupBy.SERVICE))) {
+      if (p.requests() > 0) first.merge(p.service(), p.timeUnixNano(), Math::min);
+    }
+    if (step == BUCKET) return first;
+    for (Map.Entry<String, Long> e : first.entrySet()) {
+      long from = e.getValue();
+      if (rateEnd - from > 100 * step) continue;
+      long precise = Long.MAX_VALUE;
+      for (SpanMetricsPoint p :
+          reader.query(
+              new SpanMetricsQuery(
+                  tenant,
+                  e.getKey(),
+                  null,
+                  kinds,
+                  from,
+                  Math.min(end, from + step),
+                  BUCKET,
+                  SpanMetricsQuery.GroupBy.SERVICE))) {
+        if (p.requests() > 0) precise = Math.min(precise, p.timeUnixNano());
+      }
+      if (precise != Long.MAX_VALUE) e.setValue(precise);
+    }
+    return first;
   }
 
   /**

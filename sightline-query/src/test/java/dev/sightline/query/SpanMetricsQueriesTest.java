@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +39,58 @@ class SpanMetricsQueriesTest {
   final List<SpanMetricsQuery> queries = new ArrayList<>();
   final List<SpanMetricsPoint> answer = new ArrayList<>();
 
+  /** When not empty: stored 10-second buckets the fake reader sums as a backend would. */
+  final List<SpanMetricsPoint> buckets = new ArrayList<>();
+
+  /**
+   * Sums {@code stored} buckets per service (unless NONE) and step, as the reader contract says.
+   */
+  static List<SpanMetricsPoint> aggregate(List<SpanMetricsPoint> stored, SpanMetricsQuery q) {
+    Map<String, SpanMetricsPoint> out = new TreeMap<>();
+    for (SpanMetricsPoint b : stored) {
+      long t = b.timeUnixNano();
+      if (t < q.startUnixNano() || t >= q.endUnixNano()) continue;
+      if (q.service() != null && !q.service().equals(b.service())) continue;
+      long slot =
+          q.stepNanos() == 0
+              ? q.startUnixNano()
+              : q.startUnixNano() + (t - q.startUnixNano()) / q.stepNanos() * q.stepNanos();
+      String service = q.groupBy() == SpanMetricsQuery.GroupBy.NONE ? "" : b.service();
+      String key = service + "/" + String.format("%020d", slot);
+      SpanMetricsPoint prev = out.get(key);
+      out.put(
+          key,
+          new SpanMetricsPoint(
+              service,
+              "",
+              null,
+              slot,
+              b.requests() + (prev == null ? 0 : prev.requests()),
+              b.errors() + (prev == null ? 0 : prev.errors()),
+              0,
+              b.durations()));
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  static SpanMetricsPoint bucket(String service, long time, long requests, long errors) {
+    return new SpanMetricsPoint(
+        service,
+        "",
+        null,
+        time,
+        requests,
+        errors,
+        0,
+        DurationHistogram.of(new long[DurationHistogram.BUCKETS]));
+  }
+
   final SpanMetricsReader reader =
       new SpanMetricsReader() {
         @Override
         public List<SpanMetricsPoint> query(SpanMetricsQuery query) {
           queries.add(query);
-          return answer;
+          return buckets.isEmpty() ? answer : aggregate(buckets, query);
         }
 
         @Override
@@ -158,16 +205,8 @@ class SpanMetricsQueriesTest {
 
   @Test
   void services_rateOverTheAlignedWindow() throws Exception {
-    answer.add(
-        new SpanMetricsPoint(
-            "order",
-            "",
-            null,
-            0,
-            60,
-            3,
-            0,
-            DurationHistogram.of(new long[DurationHistogram.BUCKETS])));
+    // data from the window's first bucket on: the rate is over the whole aligned window
+    buckets.add(bucket("order", NOW_NANOS - 60 * SECOND, 60, 3));
     JsonNode order =
         json(service(true, reader)
                 .services(
@@ -182,8 +221,53 @@ class SpanMetricsQueriesTest {
     assertThat(q.endUnixNano()).isEqualTo(NOW_NANOS);
     assertThat(q.groupBy()).isEqualTo(SpanMetricsQuery.GroupBy.SERVICE);
     assertThat(order.get("operations")).hasSize(1);
+    assertThat(order.get("requests").asLong()).isEqualTo(60);
     assertThat(order.get("rate").asDouble()).isEqualTo(1.0);
     assertThat(order.get("errorRatio").asDouble()).isEqualTo(0.05);
+  }
+
+  @Test
+  void services_rateOfANewServiceIsOverTheTimeItHasBeenSeen() throws Exception {
+    // seen for the last 6 minutes of the default 24-hour window: 5 requests per second
+    for (long t = NOW_NANOS - 360 * SECOND; t < NOW_NANOS; t += 10 * SECOND) {
+      buckets.add(bucket("order", t, 50, 0));
+    }
+    JsonNode order =
+        json(service(true, reader).services("t", QueryParameters.of(Map.of())))
+            .get("services")
+            .get(0);
+
+    assertThat(order.get("requests").asLong()).isEqualTo(36 * 50);
+    assertThat(order.get("rate").asDouble()).isEqualTo(5.0);
+    // not 1800 requests / 86400 s = 0.02
+  }
+
+  @Test
+  void services_rateRunsToTheEndOfTheWindowAtLeastOneBucket() throws Exception {
+    QueryService s = service(true, reader);
+    // one bucket 2 hours before the end of a 24-hour window: averaged over those 2 hours
+    buckets.add(bucket("order", NOW_NANOS - 7200 * SECOND, 720, 0));
+    assertThat(rateOf(s, Map.of())).isEqualTo(0.1);
+    // a window ending in the future counts up to the current bucket only
+    assertThat(rateOf(s, Map.of("end", "2026-11-21T10:00:00Z"))).isEqualTo(0.1);
+
+    // first data inside a step of the first pass (24 h / 1000 = 90 s): found to the bucket
+    buckets.clear();
+    buckets.add(bucket("order", NOW_NANOS - 350 * SECOND, 350, 0));
+    assertThat(rateOf(s, Map.of())).isEqualTo(1.0);
+
+    // data in the window's last bucket only: at least one bucket, 10 s
+    buckets.clear();
+    buckets.add(bucket("order", NOW_NANOS - 10 * SECOND, 30, 0));
+    assertThat(rateOf(s, Map.of())).isEqualTo(3.0);
+  }
+
+  private static double rateOf(QueryService s, Map<String, String> params) throws Exception {
+    return json(s.services("t", QueryParameters.of(params)))
+        .get("services")
+        .get(0)
+        .get("rate")
+        .asDouble();
   }
 
   /** Storage with one service; span metrics only when a reader is given. */

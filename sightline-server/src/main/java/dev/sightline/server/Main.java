@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /** The {@code sightline} command line. */
@@ -27,13 +29,26 @@ public final class Main {
       "Usage: sightline <command> [flags]\n"
           + "\n"
           + "Commands:\n"
-          + "  serve          run the server: OTLP receivers, storage, query API\n"
-          + "  slo lint DIR   check the OpenSLO specs in DIR (*.yaml, *.yml); exit status 1 on"
-          + " problems\n"
-          + "  slo export --format prometheus [--out FILE] [flags] DIR\n"
-          + "                 write Prometheus recording and burn-rate alerting rules for the SLOs"
-          + " in DIR\n"
-          + "  help           show this text\n";
+          + ConfigLoader.columns(
+              List.of(
+                  new String[] {
+                    "serve [flags]", "run the server: OTLP receivers, storage, query API"
+                  },
+                  new String[] {
+                    "demo [shop flags]",
+                    "run the server with the example shop (examples/shop) sending it telemetry;"
+                        + " Ctrl-C stops both (a command of the ./sightline launcher, see its"
+                        + " header for the demo's port variables)"
+                  },
+                  new String[] {
+                    "slo lint DIR",
+                    "check the OpenSLO specs in DIR (*.yaml, *.yml); exit status 1 on problems"
+                  },
+                  new String[] {
+                    "slo export --format prometheus [--out FILE] [flags] DIR",
+                    "write Prometheus recording and burn-rate alerting rules for the SLOs in DIR"
+                  },
+                  new String[] {"help", "show this text"}));
 
   private Main() {}
 
@@ -48,6 +63,10 @@ public final class Main {
     }
     if (args[0].equals("slo")) {
       return slo(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args[0].equals("demo")) {
+      err.println("sightline: 'demo' is run by the ./sightline launcher: ./sightline demo");
+      return 2;
     }
     if (!args[0].equals("serve")) {
       err.println("sightline: unknown command '" + args[0] + "'\n\n" + USAGE);
@@ -212,11 +231,17 @@ public final class Main {
       return 1;
     }
     // SIGTERM and SIGINT trigger an orderly stop followed by exit status 0; the shutdown hook is
-    // the
-    // fallback for any other exit path (it is a no-op once the server is closed).
+    // the fallback for any other exit path (it is a no-op once the server is closed). A signal
+    // ignored when the JVM started (SIGINT of a background job of a script) stays ignored.
+    Logger logger = LoggerFactory.getLogger(Main.class);
     CountDownLatch stopRequested = new CountDownLatch(1);
     for (String signal : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+      Signal.handle(
+          new Signal(signal),
+          s -> {
+            logger.info("received SIG{}: shutting down", s.getName());
+            stopRequested.countDown();
+          });
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sightline-shutdown"));
     try {

@@ -305,10 +305,13 @@ public final class SightlineServer implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    long startNanos = System.nanoTime();
     List<Throwable> errors = new ArrayList<>();
+    logger.info("shutting down: stopping SLO evaluation and alert delivery");
     retention.shutdownNow();
     sloMonitor.close();
     alertDelivery.close();
+    logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
     // (which wait for durability).
     List<CompletableFuture<Void>> stops = new ArrayList<>();
@@ -330,11 +333,16 @@ public final class SightlineServer implements AutoCloseable {
     }
     try {
       storage.close();
+      logger.info("shutting down: storage closed");
     } catch (RuntimeException e) {
       errors.add(e);
     }
     eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS);
     apiEventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    logger.info(
+        "Sightline stopped after {} ms{}",
+        (System.nanoTime() - startNanos) / 1_000_000,
+        errors.isEmpty() ? "" : " with " + errors.size() + " error(s)");
     if (!errors.isEmpty()) {
       RuntimeException first = new IllegalStateException("errors while stopping", errors.get(0));
       for (int i = 1; i < errors.size(); i++) first.addSuppressed(errors.get(i));

@@ -26,75 +26,116 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
 
-  /** One option: its name, default and description (the help text is generated from these). */
-  public record Option(String name, String defaultValue, String description) {
+  /**
+   * One option: its name, the placeholder of its value in the help ({@code null} for a boolean flag
+   * given bare, as {@code --name}), its default ({@code ""} for none) and description. The help
+   * text, the accepted flags, file keys and variables are all generated from {@link #OPTIONS}.
+   */
+  public record Option(
+      String name, @Nullable String valueName, String defaultValue, String description) {
     public String envVar() {
       return "SIGHTLINE_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** {@code --name VALUE}, or {@code --name} for a boolean flag. */
+    public String flag() {
+      return "--" + name + (valueName == null ? "" : " " + valueName);
     }
   }
 
   public static final List<Option> OPTIONS =
       List.of(
-          new Option("data-dir", "./data", "folder holding all stored telemetry"),
-          new Option("otlp-grpc", "0.0.0.0:4317", "OTLP/gRPC listen address"),
-          new Option("otlp-http", "0.0.0.0:4318", "OTLP/HTTP listen address"),
-          new Option("http", "0.0.0.0:8420", "query API, /healthz and /metrics listen address"),
+          new Option("data-dir", "DIR", "./data", "folder holding all stored telemetry"),
+          new Option("otlp-grpc", "HOST:PORT", "0.0.0.0:4317", "OTLP/gRPC listen address"),
+          new Option("otlp-http", "HOST:PORT", "0.0.0.0:4318", "OTLP/HTTP listen address"),
           new Option(
-              "retention", "7d", "delete telemetry older than this (event time); 0 keeps all"),
+              "http",
+              "HOST:PORT",
+              "0.0.0.0:8420",
+              "query API, /healthz and /metrics listen address"),
+          new Option(
+              "retention",
+              "DURATION",
+              "7d",
+              "delete telemetry older than this (event time); 0 keeps all"),
           new Option(
               "max-request-bytes",
+              "SIZE",
               "16MiB",
               "largest OTLP request body accepted, compressed and decompressed"),
           new Option(
               "max-inflight-bytes",
+              "SIZE",
               "128MiB",
               "decompressed request bytes being decoded or stored at once before answering 429"),
           new Option(
               "write-queue-items",
+              "N",
               "200000",
               "items waiting for storage before answering 503 (retryable)"),
           new Option(
               "storage-memory-limit",
+              "SIZE",
               "4GB",
               "memory the embedded database may use for caching and queries (DuckDB memory_limit)"),
           new Option(
-              "storage-threads", "0", "worker threads of the embedded database; 0 = one per core"),
+              "storage-threads",
+              "N",
+              "0",
+              "worker threads of the embedded database; 0 = one per core"),
           new Option(
               "bench-discard-endpoint",
+              null,
               "false",
               "also serve POST /bench/discard/v1/{traces,metrics,logs} on the OTLP/HTTP port:"
                   + " decode and validate, then discard (benchmark baseline)"),
           new Option(
               "slo-dir",
+              "DIR",
               "",
-              "folder of OpenSLO v1 YAML specs, re-read when a file changes (none by default;"
-                  + " specs can also be sent to POST /api/v1/slos)"),
-          new Option("slo-eval-interval", "30s", "time between SLO burn-rate evaluations"),
+              "folder of OpenSLO v1 YAML specs, re-read when a file changes (specs can also be"
+                  + " sent to POST /api/v1/slos)"),
+          new Option(
+              "slo-eval-interval", "DURATION", "30s", "time between SLO burn-rate evaluations"),
           new Option(
               "notify",
+              "TARGETS",
               "",
               "where alerts go, comma-separated: webhook:URL (Alertmanager webhook payload),"
                   + " alertmanager:URL (Alertmanager API v2), slack:URL (Slack incoming webhook)"),
           new Option(
               "external-url",
+              "URL",
               "",
               "the URL users reach the API at, for links in notifications"
-                  + " (default http://HOST:PORT of --http)"),
+                  + " (when unset: http://HOST:PORT of --http)"),
           new Option(
               "incident-window-before",
+              "DURATION",
               "10m",
               "an incident's evidence window starts this long before the burn started"),
           new Option(
               "incident-window-after",
+              "DURATION",
               "10m",
               "an incident's evidence is gathered again this long after the alert, covering it"),
           new Option(
-              "incident-baseline", "1h", "length of the healthy period incidents compare with"),
+              "incident-baseline",
+              "DURATION",
+              "1h",
+              "length of the healthy period incidents compare with"),
           new Option(
               "verify-period",
+              "DURATION",
               "15m",
               "how long the SLI must meet its objective after a change for a fix to count as"
                   + " verified"));
+
+  /** Width the help text is wrapped at. */
+  static final int HELP_WIDTH = 100;
+
+  /** Longest first cell of a help row that shares its line with the description. */
+  static final int HELP_HEAD_MAX = 34;
 
   private ConfigLoader() {}
 
@@ -166,22 +207,70 @@ public final class ConfigLoader {
         r.get("verify-period", ConfigLoader::parseDuration));
   }
 
-  /** The help text listing every option with its variable and default. */
+  /**
+   * The help text listing every option with its variable and default ("none" when it has none),
+   * descriptions in one column, wrapped at {@link #HELP_WIDTH}.
+   */
   public static String help() {
-    StringBuilder sb = new StringBuilder();
+    List<String[]> rows = new ArrayList<>();
     for (Option o : OPTIONS) {
-      sb.append(String.format(Locale.ROOT, "  --%-24s %s%n", o.name() + " VALUE", o.description()));
-      sb.append(
-          String.format(
-              Locale.ROOT, "  %-26s (env %s, default %s)%n", "", o.envVar(), o.defaultValue()));
+      String def = o.defaultValue().isEmpty() ? "none" : o.defaultValue();
+      rows.add(
+          new String[] {
+            o.flag(), o.description(), "(env " + o.envVar() + ", default " + def + ")"
+          });
     }
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "  --%-24s %s%n",
-            "config FILE",
-            "YAML file with the same keys, e.g. 'data-dir: /var/lib/sightline' (env SIGHTLINE_CONFIG)"));
+    rows.add(
+        new String[] {
+          "--config FILE",
+          "YAML file whose keys are these flags' names (data-dir: /var/lib/sightline)",
+          "(env SIGHTLINE_CONFIG, default none)"
+        });
+    return columns(rows);
+  }
+
+  /**
+   * Two-column help: each row's first cell, then its other cells as paragraphs wrapped at {@link
+   * #HELP_WIDTH}, all starting in the same column. A first cell longer than {@link #HELP_HEAD_MAX}
+   * gets a line of its own.
+   */
+  public static String columns(List<String[]> rows) {
+    int width = 0;
+    for (String[] row : rows) {
+      if (row[0].length() <= HELP_HEAD_MAX) width = Math.max(width, row[0].length());
+    }
+    int indent = 2 + width + 2;
+    StringBuilder sb = new StringBuilder();
+    for (String[] row : rows) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 1; i < row.length; i++) lines.addAll(wrap(row[i], HELP_WIDTH - indent));
+      String head = row[0];
+      if (head.length() > width) {
+        sb.append("  ").append(head).append('\n');
+        head = "";
+      }
+      for (String line : lines) {
+        sb.append("  ").append(head).append(" ".repeat(width - head.length() + 2));
+        sb.append(line).append('\n');
+        head = "";
+      }
+    }
     return sb.toString();
+  }
+
+  private static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) line.append(' ');
+      line.append(word);
+    }
+    if (line.length() > 0) lines.add(line.toString());
+    return lines;
   }
 
   private static @Nullable Option option(String name) {
