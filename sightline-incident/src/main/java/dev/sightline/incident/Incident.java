@@ -82,32 +82,8 @@ public record Incident(
   public Incident withAlert(String joined, Instant at, String kind, String text) {
     List<String> ids = new ArrayList<>(requireNonNull(alertIds));
     if (!ids.contains(joined)) ids.add(joined);
-    return new Incident(
-        id,
-        alertId,
-        slo,
-        objective,
-        objectiveTarget,
-        service,
-        severity,
-        status,
-        openedAt,
-        at.isAfter(updatedAt) ? at : updatedAt,
-        window,
-        baseline,
-        impact,
-        rootCause,
-        hypotheses,
-        evidence,
-        investigation,
-        investigationMillis,
-        runbook,
-        owner,
-        respondBy,
-        appended(new TimelineEntry(at, kind, text)),
-        verification,
-        actionItems,
-        ids);
+    return copy(
+        status, at, appended(new TimelineEntry(at, kind, text)), verification, actionItems, ids);
   }
 
   /** A copy with a new status, an entry added to the timeline, updated at {@code at}. */
@@ -190,6 +166,16 @@ public record Incident(
       List<TimelineEntry> newTimeline,
       Verification v,
       List<ActionItem> items) {
+    return copy(newStatus, at, newTimeline, v, items, requireNonNull(alertIds));
+  }
+
+  private Incident copy(
+      IncidentStatus newStatus,
+      Instant at,
+      List<TimelineEntry> newTimeline,
+      Verification v,
+      List<ActionItem> items,
+      List<String> ids) {
     return new Incident(
         id,
         alertId,
@@ -215,6 +201,6 @@ public record Incident(
         newTimeline,
         v,
         items,
-        alertIds);
+        ids);
   }
 }
