@@ -229,7 +229,7 @@ class SloMonitorTest {
     List<Span> spans = new ArrayList<>();
     for (long t = NOW_NANOS - 72 * HOUR; t < NOW_NANOS; t += SECOND) {
       long k = t - f;
-      boolean error = (k >= 0 && k < 2 * MINUTE) || (k >= 8 * MINUTE && k < 10 * MINUTE);
+      boolean error = (k >= 0 && k < MINUTE) || (k >= 7 * MINUTE && k < 8 * MINUTE);
       spans.add(span(t, error));
     }
     storage.writer().writeSpans(spans).get(120, TimeUnit.SECONDS);
