@@ -353,16 +353,16 @@ public final class IncidentManager implements AlertListener {
           + " (the evidence is not compared with a healthy period)"
           + bounded;
     }
-    String length = FixVerifier.label(baseline.length().withNanos(0));
+    String length = BaselineNote.label(baseline.length());
     if (baseline.length().compareTo(baselineLength) >= 0) {
-      return "baseline: the " + length + " from " + baseline.start() + bounded;
+      return "baseline: " + length + " from " + baseline.start() + bounded;
     }
     return "baseline: "
         + length
         + " from "
         + baseline.start()
         + " (less healthy history than the "
-        + FixVerifier.label(baselineLength)
+        + BaselineNote.label(baselineLength)
         + " configured)"
         + bounded;
   }

@@ -101,7 +101,7 @@ class LiveFaultsTest {
           .isBetween(Duration.ofMinutes(2), Duration.ofMinutes(4));
       assertThat(incident.evidence().baselineTraces()).isNotEmpty();
       assertThat(incident.timeline())
-          .anySatisfy(t -> assertThat(t.text()).contains("less healthy history than the 1h"));
+          .anySatisfy(t -> assertThat(t.text()).contains("less healthy history than the 1 h"));
       // the fix (payment's next version) is verified after the 5-minute verify period
       assertThat(incident.verification().status()).isEqualTo(Verification.Status.VERIFIED);
       assertThat(incident.verification().trigger())
