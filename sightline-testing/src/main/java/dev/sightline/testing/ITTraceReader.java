@@ -714,6 +714,53 @@ public abstract class ITTraceReader extends ITStorage {
   }
 
   @Test
+  void services_rangeNotOnBucketBoundaries_isExact() {
+    // a range starting and ending inside 10-second buckets: spans just outside it, in the same
+    // buckets as spans inside it, are not listed
+    long t = NOW_NANOS - 30 * MINUTE; // on a bucket boundary
+    long second = 1_000_000_000L;
+    List<Span> spans = new ArrayList<>();
+    long[] offsets = {2, 7, 15, 24, 26, 45};
+    for (int i = 0; i < offsets.length; i++) {
+      spans.add(
+          span(
+                  TENANT,
+                  TestObjects.traceId(900 + i),
+                  "e00000000000000" + (i + 1),
+                  "",
+                  "edge",
+                  "at+" + offsets[i] + "s",
+                  t + offsets[i] * second,
+                  MILLI)
+              .toBuilder()
+              .kind(SpanKind.SERVER)
+              .build());
+    }
+    accept(spans);
+
+    assertThat(storage().traceReader().services(TENANT, t + 5 * second, t + 25 * second))
+        .containsExactly(
+            new ServiceOperations(
+                "edge",
+                List.of(
+                    new Operation("at+15s", "SERVER"),
+                    new Operation("at+24s", "SERVER"),
+                    new Operation("at+7s", "SERVER"))));
+    // inside one bucket
+    assertThat(storage().traceReader().services(TENANT, t + 21 * second, t + 25 * second))
+        .containsExactly(new ServiceOperations("edge", List.of(new Operation("at+24s", "SERVER"))));
+    // on boundaries
+    assertThat(storage().traceReader().services(TENANT, t + 20 * second, t + 50 * second))
+        .containsExactly(
+            new ServiceOperations(
+                "edge",
+                List.of(
+                    new Operation("at+24s", "SERVER"),
+                    new Operation("at+26s", "SERVER"),
+                    new Operation("at+45s", "SERVER"))));
+  }
+
+  @Test
   void search_generatedTraces_countsMatchGenerator() {
     TelemetryGenerator generator =
         TelemetryGenerator.builder()
