@@ -376,6 +376,38 @@ public abstract class ITTraceReader extends ITStorage {
   }
 
   @Test
+  void search_limitOverManyTraces_whoseMatchingSpansComeLate_isStillNewestByTraceStart() {
+    // 300 traces, one a second; in every other one the matching span ("db") starts 1000 s after
+    // the trace: ranked by their matching span those come first, by trace start they do not. A
+    // backend that ranks a bounded set of candidates must widen it until the answer is exact.
+    long t = NOW_NANOS - 50 * MINUTE;
+    long second = 1_000_000_000L;
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String trace = TestObjects.traceId(10_000 + i);
+      String root = String.format("a%015x", i);
+      long start = t + i * second;
+      long late = i % 2 == 0 ? 1000 * second : 500 * MILLI;
+      spans.add(span(TENANT, trace, root, "", "frontend", "GET /" + i, start, 2 * MILLI));
+      spans.add(
+          span(
+              TENANT, trace, String.format("b%015x", i), root, "db", "Query", start + late, MILLI));
+    }
+    accept(spans);
+
+    Q query = q().service("db").range(t, t + 2 * 3600 * second).limit(5);
+    assertThat(searchIds(query))
+        .containsExactly(
+            TestObjects.traceId(10_299),
+            TestObjects.traceId(10_298),
+            TestObjects.traceId(10_297),
+            TestObjects.traceId(10_296),
+            TestObjects.traceId(10_295));
+    assertThat(search(query.limit(300))).hasSize(300);
+    assertThat(search(query.limit(1000))).hasSize(300);
+  }
+
+  @Test
   void spanStoredTwice_isReturnedAndCountedOnce() {
     accept(TRACE);
     accept(TRACE.subList(0, 2));

@@ -101,17 +101,51 @@ final class DuckDbTraceReader implements TraceReader {
       params.add(pointer);
       params.add(e.getValue());
     }
+    // Two phases, exact: (1) the candidates, traces with a matching span, ranked by their first
+    // matching span's start, newest first, at most k of them; (2) the summaries of those only. A
+    // trace's start is at or before its first matching span, so a trace that is not a candidate
+    // starts at or before the k-th candidate's first match (the bound): when the limit-th summary
+    // starts after the bound, no other trace can be newer and the answer is final; otherwise k
+    // grows. Summarising every matching trace of the range before the limit (as before) cost
+    // seconds for a busy service over 24 hours.
+    int limit = query.limit();
+    long k = Math.max(4L * limit, limit + 50L);
+    while (true) {
+      Page page = page(where.toString(), params, query, k);
+      if (page.candidates() < k
+          || page.summaries().isEmpty()
+          || page.summaries().size() < limit
+          || page.summaries().get(limit - 1).startTimeUnixNano() > page.bound()) {
+        return page.summaries();
+      }
+      if (k >= MAX_CANDIDATES)
+        return page(where.toString(), params, query, Long.MAX_VALUE).summaries();
+      k = Math.min(MAX_CANDIDATES, k * 8);
+    }
+  }
+
+  /** Above this many candidates a search ranks every matching trace in one query. */
+  static final long MAX_CANDIDATES = 200_000;
+
+  /** One round of {@link #searchTraces}: summaries, how many candidates, their bound. */
+  private record Page(List<TraceSummary> summaries, long candidates, long bound) {}
+
+  private Page page(String where, List<Object> filterParams, TraceQuery query, long k) {
+    List<Object> params = new ArrayList<>(filterParams);
+    boolean limited = k != Long.MAX_VALUE;
+    if (limited) params.add(k);
     params.add(query.tenant());
     params.add(saturatedSubtract(query.startUnixNano(), TRACE_WINDOW_SLACK_NANOS));
     params.add(saturatedAdd(query.endUnixNano(), TRACE_WINDOW_SLACK_NANOS));
     params.add(query.limit());
-    // Candidates: traces with at least one matching span. Each summary covers every span of its
-    // trace that starts within an hour of the searched range (so the join never scans all retained
-    // days), results newest first by trace start. Spans stored twice (an export retried after a
-    // slow acknowledgement) are counted once.
+    // Each summary covers every span of its trace that starts within an hour of the searched
+    // range (so the join never scans all retained days), results newest first by trace start.
+    // Spans stored twice (an export retried after a slow acknowledgement) are counted once.
     String sql =
-        "WITH matched AS (SELECT DISTINCT trace_id FROM spans WHERE "
+        "WITH matched AS (SELECT trace_id, min(start_ns) AS first_match FROM spans WHERE "
             + where
+            + " GROUP BY trace_id"
+            + (limited ? " ORDER BY first_match DESC, trace_id LIMIT ?" : "")
             + "), summaries AS (SELECT s.trace_id,"
             + " first(s.service ORDER BY s.parent_span_id IS NOT NULL, s.start_ns, s.span_id) AS rs,"
             + " first(s.name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns, s.span_id) AS rn,"
@@ -123,11 +157,14 @@ final class DuckDbTraceReader implements TraceReader {
             + " FROM spans s WHERE s.trace_id IN (SELECT trace_id FROM matched)"
             + " AND s.tenant = ? AND s.start_ns >= ? AND s.start_ns < ?"
             + " GROUP BY s.trace_id)"
-            + " SELECT trace_id, rs, rn, trace_start, duration, span_count, error_count, services"
+            + " SELECT trace_id, rs, rn, trace_start, duration, span_count, error_count, services,"
+            + " (SELECT count(*) FROM matched), (SELECT min(first_match) FROM matched)"
             + " FROM summaries ORDER BY trace_start DESC, trace_id LIMIT ?";
     return connections.run(
         c -> {
           List<TraceSummary> out = new ArrayList<>();
+          long candidates = 0;
+          long bound = Long.MIN_VALUE;
           try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
@@ -142,10 +179,12 @@ final class DuckDbTraceReader implements TraceReader {
                         rs.getInt(6),
                         rs.getInt(7),
                         strings(rs.getArray(8))));
+                candidates = rs.getLong(9);
+                bound = rs.getLong(10);
               }
             }
           }
-          return out;
+          return new Page(out, candidates, bound);
         });
   }
 
