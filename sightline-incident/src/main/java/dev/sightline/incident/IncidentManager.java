@@ -3,17 +3,12 @@ package dev.sightline.incident;
 import static java.util.Objects.requireNonNull;
 
 import dev.sightline.core.storage.StorageComponent;
-import dev.sightline.incident.causes.CauseRanker;
-import dev.sightline.incident.evidence.Evidence;
 import dev.sightline.incident.evidence.Investigator;
-import dev.sightline.incident.evidence.Scope;
-import dev.sightline.incident.evidence.VersionChange;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.alerting.Alert;
 import dev.sightline.slo.alerting.AlertListener;
 import dev.sightline.slo.alerting.AlertTransition;
 import dev.sightline.slo.evaluation.SliCalculator;
-import dev.sightline.slo.evaluation.SliResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,40 +48,33 @@ public final class IncidentManager implements AlertListener {
   private static final Logger logger = LoggerFactory.getLogger(IncidentManager.class);
 
   private final IncidentStore store;
-  private final StorageComponent storage;
-  private final Investigator investigator;
-  private final CauseRanker ranker;
-  private final SliCalculator calculator;
-  private final IncidentWindows windows;
+  private final IncidentOpener opener;
   private final FixVerifier verifier;
   private final Function<String, Optional<Slo>> slos;
   private final Clock clock;
-  private final Duration windowBefore;
-  private final Duration windowAfter;
-  private final Duration baselineLength;
-  private final String tenant;
 
   private IncidentManager(Builder b) {
     this.store = requireNonNull(b.store, "store");
-    this.storage = requireNonNull(b.storage, "storage");
+    StorageComponent storage = requireNonNull(b.storage, "storage");
     this.slos = requireNonNull(b.slos, "slos");
     this.clock = b.clock;
-    this.windowBefore = b.windowBefore;
-    this.windowAfter = b.windowAfter;
-    this.baselineLength = b.baselineLength;
-    this.tenant = b.tenant;
-    this.investigator = Investigator.builder().storage(storage).tenant(tenant).build();
-    this.ranker = CauseRanker.create();
-    this.calculator =
+    SliCalculator calculator =
         SliCalculator.builder()
             .reader(storage.spanMetricsReader())
             .metricReader(storage.metricReader())
-            .tenant(tenant)
+            .tenant(b.tenant)
             .build();
-    this.windows = new IncidentWindows(calculator);
+    this.opener =
+        new IncidentOpener(
+            Investigator.builder().storage(storage).tenant(b.tenant).build(),
+            calculator,
+            clock,
+            b.windowBefore,
+            b.windowAfter,
+            b.baselineLength);
     this.verifier =
         new FixVerifier(
-            storage.traceReader(), calculator, slos, tenant, b.verifyPeriod, b.minVerifyEvents);
+            storage.traceReader(), calculator, slos, b.tenant, b.verifyPeriod, b.minVerifyEvents);
   }
 
   public static Builder builder() {
@@ -192,32 +180,12 @@ public final class IncidentManager implements AlertListener {
   public synchronized void refreshEvidence(Instant now) {
     for (Incident i : store.all()) {
       if (!i.window().end().equals(i.openedAt())) continue; // refreshed already
-      if (now.isBefore(i.openedAt().plus(windowAfter))) continue;
+      if (now.isBefore(i.openedAt().plus(opener.windowAfter()))) continue;
       if (i.openedAt().isBefore(now.minus(WATCH_FOR_FIX))) continue;
       Optional<Slo> slo = slos.apply(i.slo());
       if (slo.isEmpty()) continue;
       try {
-        TimeWindow window = new TimeWindow(i.window().start(), i.openedAt().plus(windowAfter));
-        Investigator.Result r = investigator.investigate(Scope.of(slo.get()), window, i.baseline());
-        List<Hypothesis> hypotheses = ranker.rank(r.evidence(), r.traces());
-        Impact impact = impact(slo.get(), i.objectiveTarget(), window, i.baseline(), i.openedAt());
-        Hypothesis before = i.rootCause();
-        Hypothesis after = hypotheses.isEmpty() ? before : hypotheses.get(0);
-        boolean same =
-            before != null
-                && after != null
-                && before.service().equals(after.service())
-                && before.operation().equals(after.operation());
-        String text =
-            "evidence gathered again with the "
-                + label(windowAfter)
-                + " after the alert; "
-                + (after == null
-                    ? "still no bad trace found"
-                    : same
-                        ? "probable cause unchanged: " + after.service() + " " + after.operation()
-                        : "probable cause now: " + after.detail());
-        store.save(i.withEvidence(window, r.evidence(), hypotheses, impact, now, text));
+        store.save(opener.refreshed(i, slo.get(), now));
       } catch (RuntimeException e) {
         logger.warn("refreshing the evidence of incident {} failed", i.id(), e);
       }
@@ -228,168 +196,19 @@ public final class IncidentManager implements AlertListener {
   public synchronized Incident open(Alert alert, Slo slo) {
     Optional<Incident> existing = store.get(incidentId(alert.id()));
     if (existing.isPresent()) return existing.get();
-    long started = System.nanoTime();
-    Instant since = alert.since();
     List<Incident> previous = new ArrayList<>();
     for (Incident i : store.all()) {
-      if (i.slo().equals(slo.metadata().name()) && i.openedAt().isBefore(since)) previous.add(i);
+      if (i.slo().equals(slo.metadata().name()) && i.openedAt().isBefore(alert.since())) {
+        previous.add(i);
+      }
     }
-    // consecutive faults stay apart: nothing before the end of the previous episode
-    Instant floor = IncidentWindows.previousEpisodeEnd(previous);
-    Instant burnStart = windows.burnStart(slo, alert.rule(), alert.objectiveTarget(), since, floor);
-    Instant dataStart = dataStart(slo);
-    TimeWindow window = IncidentWindows.window(burnStart, windowBefore, since, floor, dataStart);
-    TimeWindow baseline =
-        IncidentWindows.baseline(
-            window.start(), baselineLength, dataStart, IncidentWindows.episodes(previous, since));
-    Scope scope = Scope.of(slo);
-    Evidence evidence = Evidence.empty();
-    List<Hypothesis> hypotheses = List.of();
-    String investigation = "complete";
-    try {
-      Investigator.Result r = investigator.investigate(scope, window, baseline);
-      evidence = r.evidence();
-      hypotheses = ranker.rank(evidence, r.traces());
-    } catch (RuntimeException e) {
-      logger.warn("investigation of alert {} failed", alert.id(), e);
-      investigation = "failed: " + e.getMessage();
-    }
-    Impact impact = impact(slo, alert.objectiveTarget(), window, baseline, since);
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    Instant now = clock.instant();
-    List<TimelineEntry> timeline = new ArrayList<>();
-    timeline.add(
-        new TimelineEntry(
-            since,
-            "alert-fired",
-            String.format(
-                Locale.ROOT,
-                "alert %s fired (rule %s, burn rates %s, budget remaining %.1f%%)",
-                alert.slo(),
-                alert.rule(),
-                alert.burnRates(),
-                100 * alert.budgetRemaining())));
-    timeline.add(new TimelineEntry(since, "baseline", baselineNote(baseline, window, floor)));
-    for (VersionChange c : evidence.changes()) {
-      timeline.add(
-          new TimelineEntry(
-              Instant.ofEpochSecond(0, c.firstSeenUnixNano()),
-              "change",
-              c.service() + " " + c.version() + " first seen (deployment)"));
-    }
-    timeline.add(
-        new TimelineEntry(
-            now.isBefore(since) ? since : now,
-            "opened",
-            "incident opened; evidence gathered in "
-                + millis
-                + " ms"
-                + (hypotheses.isEmpty() ? "" : "; probable cause: " + hypotheses.get(0).detail())));
-    timeline.sort(java.util.Comparator.comparing(TimelineEntry::at));
-    Incident incident =
-        new Incident(
-            incidentId(alert.id()),
-            alert.id(),
-            alert.slo(),
-            alert.objective(),
-            alert.objectiveTarget(),
-            slo.service(),
-            alert.responsibility().severity(),
-            IncidentStatus.OPEN,
-            since,
-            now.isBefore(since) ? since : now,
-            window,
-            baseline,
-            impact,
-            hypotheses.isEmpty() ? null : hypotheses.get(0),
-            hypotheses,
-            evidence,
-            investigation,
-            millis,
-            alert.responsibility().runbook() == null
-                ? null
-                : alert.responsibility().runbook().toString(),
-            alert.responsibility().owner(),
-            alert.respondBy(),
-            timeline,
-            Verification.pending(
-                alert.objectiveTarget(),
-                "waiting for a version change of an implicated service (a new version or a"
-                    + " rollback) or the resolution"),
-            List.of(),
-            List.of(alert.id()));
+    Incident incident = opener.open(alert, slo, previous);
     store.save(incident);
-    logger.info(
-        "incident {} opened for {} in {} ms: {}",
-        incident.id(),
-        alert.slo(),
-        millis,
-        incident.rootCause() == null ? "no bad traces found" : incident.rootCause().detail());
     return incident;
   }
 
   /** How long after opening a change of an implicated service is looked for. */
   private static final Duration WATCH_FOR_FIX = Duration.ofDays(7);
-
-  /** The SLO's oldest stored event, or null when it has none (or it cannot be read). */
-  private @Nullable Instant dataStart(Slo slo) {
-    try {
-      java.util.OptionalLong t = calculator.oldestEvent(slo);
-      return t.isEmpty() ? null : Instant.ofEpochSecond(0, t.getAsLong());
-    } catch (RuntimeException e) {
-      logger.warn("the oldest event of {} could not be read", slo.metadata().name(), e);
-      return null;
-    }
-  }
-
-  /** What the card says of its baseline: how long it is, and why when shorter than configured. */
-  private String baselineNote(TimeWindow baseline, TimeWindow window, @Nullable Instant floor) {
-    String bounded =
-        floor == null
-            ? ""
-            : "; the window starts after the previous incident of this SLO ended (" + floor + ")";
-    if (baseline.length().isZero()) {
-      return "no baseline: no healthy history of this SLO before the incident window"
-          + " (the evidence is not compared with a healthy period)"
-          + bounded;
-    }
-    String length = BaselineNote.label(baseline.length());
-    if (baseline.length().compareTo(baselineLength) >= 0) {
-      return "baseline: " + length + " from " + baseline.start() + bounded;
-    }
-    return "baseline: "
-        + length
-        + " from "
-        + baseline.start()
-        + " (less healthy history than the "
-        + BaselineNote.label(baselineLength)
-        + " configured)"
-        + bounded;
-  }
-
-  private Impact impact(
-      Slo slo, double target, TimeWindow window, TimeWindow baseline, Instant since) {
-    try {
-      SliResult during = calculator.count(slo, window.startUnixNano(), window.endUnixNano());
-      SliResult before = calculator.count(slo, baseline.startUnixNano(), baseline.endUnixNano());
-      long end = window.endUnixNano();
-      SliResult sloWindow = calculator.count(slo, end - slo.timeWindow().duration().toNanos(), end);
-      if (during instanceof SliResult.Counts d
-          && before instanceof SliResult.Counts b
-          && sloWindow instanceof SliResult.Counts w) {
-        double burned = w.total() == 0 ? 0 : d.bad() / ((1 - target) * w.total());
-        return new Impact(
-            Math.round(d.total()),
-            Math.round(d.bad()),
-            d.total() == 0 ? 0 : d.bad() / d.total(),
-            b.total() == 0 ? 0 : b.bad() / b.total(),
-            burned);
-      }
-    } catch (RuntimeException e) {
-      logger.warn("impact of {} could not be computed", slo.metadata().name(), e);
-    }
-    return new Impact(0, 0, 0, 0, 0);
-  }
 
   // ---- lifecycle ----
 
