@@ -44,15 +44,19 @@ public interface SpanMetricsReader {
   OptionalLong oldestBucket(String tenant, @Nullable String service, @Nullable String operation);
 
   /**
-   * Service graph edges of one tenant: each span starting in [start, end) whose parent (same trace,
-   * its {@code parentSpanId}) is a CLIENT or PRODUCER span of a <b>different</b> service counts as
-   * one call on the edge (parent's service → child's service, parent's kind). The parent may have
-   * been stored in any batch; it is looked up among spans starting up to one hour outside the
-   * range. Pairs within one service are not edges. Ordered by client, server, caller kind. A span
-   * stored twice counts twice. Nothing found yields an empty list.
+   * Service graph edges of one tenant: each stored span whose parent (same trace, its {@code
+   * parentSpanId}) is a CLIENT or PRODUCER span of a <b>different</b> service, starting within one
+   * hour of it, counts as one call on the edge (parent's service → child's service, parent's kind),
+   * in the 10-second bucket of the <b>child's</b> start; buckets starting in [start, end) are
+   * summed. Parent and child may be stored in any order and in different batches (SDKs export each
+   * service's spans separately). Pairs within one service are not edges. Ordered by client, server,
+   * caller kind. Nothing found yields an empty list.
    *
-   * <p>Backends may compute this from stored spans at query time; its cost then grows with the
-   * spans in the range.
+   * <p>Backends derive edges as spans are stored, durable with them (a restart keeps them), and
+   * {@link StorageComponent#deleteBefore} removes buckets that start before the cutoff, as for RED;
+   * reads then cost with the number of edges, not of spans. Pairs count per stored copy, as if the
+   * spans were joined at query time: a span stored twice (a retried export) counts twice with each
+   * stored copy of its counterpart.
    */
   List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano);
 

@@ -19,10 +19,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Span metrics from {@code span_metrics}: one aggregate query summing the rows of every commit per
- * series and step, histogram buckets summed element by element in SQL. Service graph edges are
- * computed at query time from {@code spans} (a join of children with their parents), so a parent
- * stored in another batch than its child is found. Span counts ({@link #countSpans}) scan {@code
- * spans} of the service in the range: one aggregate with a FILTER clause per count.
+ * series and step, histogram buckets summed element by element in SQL. Service graph edges are read
+ * the same way from {@code service_edges}, which the writer maintains as spans arrive ({@link
+ * ServiceEdgeRows}). Span counts ({@link #countSpans}) scan {@code spans} of the service in the
+ * range: one aggregate with a FILTER clause per count.
  */
 final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String SUMS;
@@ -37,37 +37,12 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
     SUMS = sb.toString();
   }
 
-  /** The child's duration bucket, as {@link DurationHistogram#bucketOf}. */
-  private static final String DURATION_BUCKET;
-
-  /**
-   * Span pairs parent → child across services, the parent a CLIENT (3) or PRODUCER (4) span: a hash
-   * join of the range's children with their possible parents (the range widened by the slack).
-   */
-  private static final String SERVICE_EDGES;
-
-  static {
-    StringBuilder sb = new StringBuilder("CASE");
-    for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
-      sb.append(" WHEN c.duration_ns <= ")
-          .append(DurationHistogram.upperBoundNanos(i))
-          .append(" THEN ")
-          .append(i);
-    }
-    DURATION_BUCKET =
-        sb.append(" ELSE ").append(DurationHistogram.BUCKETS - 1).append(" END").toString();
-    SERVICE_EDGES =
-        "WITH c AS (SELECT trace_id, parent_span_id, service, status_code, duration_ns FROM spans"
-            + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND parent_span_id IS NOT NULL),"
-            + " p AS (SELECT trace_id, span_id, service, kind, status_code FROM spans"
-            + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND kind IN (3, 4))"
-            + " SELECT p.service, c.service, p.kind, "
-            + DURATION_BUCKET
-            + " AS bucket, count(*), count(*) FILTER (WHERE c.status_code = 2 OR p.status_code = 2),"
-            + " sum(c.duration_ns)::BIGINT"
-            + " FROM c JOIN p ON c.trace_id = p.trace_id AND c.parent_span_id = p.span_id"
-            + " WHERE p.service <> c.service GROUP BY ALL ORDER BY 1, 2, 3, 4";
-  }
+  /** Edges of one tenant over a bucket range, summed over the rows of every commit. */
+  private static final String SERVICE_EDGES =
+      "SELECT client, server, caller_kind, "
+          + SUMS.replace("requests", "calls")
+          + " FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+          + " GROUP BY ALL ORDER BY 1, 2, 3";
 
   private final ReaderConnections connections;
 
@@ -232,67 +207,28 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
 
   @Override
   public List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano) {
-    long slack = DuckDbTraceReader.TRACE_WINDOW_SLACK_NANOS;
-    List<Object> params =
-        List.of(
-            tenant,
-            startUnixNano,
-            endUnixNano,
-            tenant,
-            saturatedAdd(startUnixNano, -slack),
-            saturatedAdd(endUnixNano, slack));
     return connections.run(
         c -> {
           List<ServiceEdge> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES)) {
-            DuckDbTraceReader.bind(ps, params);
+            DuckDbTraceReader.bind(ps, List.of(tenant, startUnixNano, endUnixNano));
             try (ResultSet rs = ps.executeQuery()) {
-              String client = null;
-              String server = null;
-              int kind = -1;
-              long calls = 0, errors = 0, sum = 0;
-              long[] durations = new long[DurationHistogram.BUCKETS];
               while (rs.next()) {
-                String rowClient = rs.getString(1);
-                String rowServer = rs.getString(2);
-                int rowKind = rs.getInt(3);
-                if (client != null
-                    && !(client.equals(rowClient) && server.equals(rowServer) && kind == rowKind)) {
-                  out.add(edge(client, server, kind, calls, errors, sum, durations));
-                  calls = errors = sum = 0;
-                  durations = new long[DurationHistogram.BUCKETS];
-                }
-                client = rowClient;
-                server = rowServer;
-                kind = rowKind;
-                long n = rs.getLong(5);
-                durations[rs.getInt(4)] += n;
-                calls += n;
-                errors += rs.getLong(6);
-                sum += rs.getLong(7);
+                long[] durations = new long[DurationHistogram.BUCKETS];
+                for (int i = 0; i < durations.length; i++) durations[i] = rs.getLong(7 + i);
+                out.add(
+                    new ServiceEdge(
+                        rs.getString(1),
+                        rs.getString(2),
+                        SpanKind.fromNumber(rs.getInt(3)),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        DurationHistogram.of(durations)));
               }
-              if (client != null)
-                out.add(edge(client, server, kind, calls, errors, sum, durations));
             }
           }
           return out;
         });
-  }
-
-  private static ServiceEdge edge(
-      String client, String server, int kind, long calls, long errors, long sum, long[] counts) {
-    return new ServiceEdge(
-        client,
-        server,
-        SpanKind.fromNumber(kind),
-        calls,
-        errors,
-        sum,
-        DurationHistogram.of(counts));
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 }

@@ -88,6 +88,7 @@ public final class DuckDbStorage implements StorageComponent {
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
       }
       DuckDBConnection writerConnection = database.duplicate();
+      ServiceEdgeRows.prepare(writerConnection);
       return new DuckDbStorage(file, database, writerConnection, b);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
@@ -108,6 +109,7 @@ public final class DuckDbStorage implements StorageComponent {
         s.execute(ddl);
       }
     }
+    createServiceEdges(c);
     try (PreparedStatement ps =
         c.prepareStatement("INSERT OR IGNORE INTO sightline_meta VALUES ('schema_version', ?)")) {
       ps.setString(1, Integer.toString(Schema.VERSION));
@@ -121,6 +123,43 @@ public final class DuckDbStorage implements StorageComponent {
       if (!Integer.toString(Schema.VERSION).equals(version)) {
         throw new IllegalStateException(
             "database schema version " + version + " is not " + Schema.VERSION);
+      }
+    }
+  }
+
+  /**
+   * Creates {@code service_edges} if missing. A data directory written before the table existed
+   * gets the edges of its stored spans (the query-time join, once), in the same transaction, so
+   * edges cover old and new spans alike and a crash leaves either both or neither.
+   */
+  private static void createServiceEdges(DuckDBConnection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+                    + " AND schema_name = 'main' AND table_name = '"
+                    + Schema.SERVICE_EDGES
+                    + "'")) {
+      rs.next();
+      if (rs.getLong(1) > 0) return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN TRANSACTION");
+      try {
+        s.execute(Schema.SERVICE_EDGES_DDL);
+        long start = System.nanoTime();
+        ServiceEdgeRows.backfill(c);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis > 1_000) logger.info("service edges derived from stored spans in {} ms", millis);
+        s.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        // a fresh statement: DuckDB JDBC closes a statement after an error
+        try (Statement rollback = c.createStatement()) {
+          rollback.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
     }
   }
@@ -177,8 +216,8 @@ public final class DuckDbStorage implements StorageComponent {
   }
 
   /**
-   * Deletes by event time: span start, log event time, metric point time, span-metrics bucket start
-   * (derived rows are not counted in the result).
+   * Deletes by event time: span start, log event time, metric point time, span-metrics and
+   * service-edge bucket start (derived rows are not counted in the result).
    */
   @Override
   public long deleteBefore(long cutoffUnixNano) {
@@ -197,10 +236,15 @@ public final class DuckDbStorage implements StorageComponent {
             }
           }
           // derived rows go too, but the count is of telemetry rows only
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM span_metrics WHERE bucket_ns < ?")) {
-            ps.setLong(1, cutoffUnixNano);
-            ps.executeUpdate();
+          for (String sql :
+              new String[] {
+                "DELETE FROM span_metrics WHERE bucket_ns < ?",
+                "DELETE FROM service_edges WHERE bucket_ns < ?"
+              }) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setLong(1, cutoffUnixNano);
+              ps.executeUpdate();
+            }
           }
           return removed;
         });

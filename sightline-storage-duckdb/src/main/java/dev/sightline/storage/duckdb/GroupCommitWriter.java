@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * (DuckDB writes and syncs its WAL at commit) and only then completes the futures of all those
  * writes, on a separate completion thread so callbacks never delay the next commit. If a group
  * fails, each write of it is retried alone, so one bad batch fails only itself and every batch
- * stays atomic. Span metrics (RED) of the group's spans are appended to {@code span_metrics} in the
- * same transaction ({@link SpanMetricsRows}).
+ * stays atomic. Span metrics (RED) of the group's spans are appended to {@code span_metrics}, and
+ * the service-graph edges the group completes to {@code service_edges}, in the same transaction
+ * ({@link SpanMetricsRows}, {@link ServiceEdgeRows}).
  *
  * <p>When the queue is full, a write fails at once with {@link StorageOverloadedException}; the
  * caller is never blocked and memory never grows past the capacity.
@@ -254,6 +255,11 @@ final class GroupCommitWriter implements TelemetryWriter {
       metrics |= !p.metrics().isEmpty();
     }
     if (spans) {
+      // service-graph edges the group completes, paired with spans of earlier commits only, so
+      // derived before the group's spans are appended
+      ServiceEdgeRows edges = new ServiceEdgeRows();
+      for (Pending p : group) for (SpanRows.Row r : p.spans()) edges.add(r);
+      edges.insert(connection);
       SpanMetricsRows red = new SpanMetricsRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {

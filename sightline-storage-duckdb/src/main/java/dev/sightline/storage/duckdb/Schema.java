@@ -14,6 +14,7 @@ final class Schema {
   static final String LOGS = "logs";
   static final String METRIC_POINTS = "metric_points";
   static final String SPAN_METRICS = "span_metrics";
+  static final String SERVICE_EDGES = "service_edges";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -111,4 +112,24 @@ final class Schema {
             duration_sum_ns BIGINT NOT NULL,
             durations BIGINT[] NOT NULL
           )""");
+
+  /**
+   * Service graph edges per 10 s bucket of the child span's start (see {@link ServiceEdgeRows}),
+   * several rows per key (one per commit that paired spans of it), summed by readers. Created apart
+   * from {@link #DDL}: a data directory that predates it is back-filled from its spans in the
+   * transaction that creates it ({@link DuckDbStorage}).
+   */
+  static final String SERVICE_EDGES_DDL =
+      """
+      CREATE TABLE service_edges (
+        tenant VARCHAR NOT NULL,
+        bucket_ns BIGINT NOT NULL,
+        client VARCHAR NOT NULL,
+        server VARCHAR NOT NULL,
+        caller_kind TINYINT NOT NULL,
+        calls BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        duration_sum_ns BIGINT NOT NULL,
+        durations BIGINT[] NOT NULL
+      )""";
 }
