@@ -19,10 +19,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Span metrics from {@code span_metrics}: one aggregate query summing the rows of every commit per
- * series and step, histogram buckets summed element by element in SQL. Service graph edges are read
- * the same way from {@code service_edges}, which the writer maintains as spans arrive ({@link
- * ServiceEdgeRows}). Span counts ({@link #countSpans}) scan {@code spans} of the service in the
- * range: one aggregate with a FILTER clause per count.
+ * series and step, histogram buckets summed element by element in SQL. Service graph edges are
+ * computed at query time from {@code spans} (a join of children with their parents), so a parent
+ * stored in another batch than its child is found; with the experimental {@link
+ * DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off) they are read like RED from {@code
+ * service_edges}, which the writer then maintains as spans arrive ({@link ServiceEdgeRows}). Span
+ * counts ({@link #countSpans}) scan {@code spans} of the service in the range: one aggregate with a
+ * FILTER clause per count.
  */
 final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String SUMS;
@@ -37,8 +40,44 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
     SUMS = sb.toString();
   }
 
-  /** Edges of one tenant over a bucket range, summed over the rows of every commit. */
-  private static final String SERVICE_EDGES =
+  /** The child's duration bucket, as {@link DurationHistogram#bucketOf}. */
+  private static final String DURATION_BUCKET;
+
+  /**
+   * Flag off (default): span pairs parent → child across services, the parent a CLIENT (3) or
+   * PRODUCER (4) span: a hash join of the range's children with their possible parents (the range
+   * widened by the slack).
+   */
+  private static final String SERVICE_EDGES_JOIN;
+
+  static {
+    StringBuilder sb = new StringBuilder("CASE");
+    for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
+      sb.append(" WHEN c.duration_ns <= ")
+          .append(DurationHistogram.upperBoundNanos(i))
+          .append(" THEN ")
+          .append(i);
+    }
+    DURATION_BUCKET =
+        sb.append(" ELSE ").append(DurationHistogram.BUCKETS - 1).append(" END").toString();
+    SERVICE_EDGES_JOIN =
+        "WITH c AS (SELECT trace_id, parent_span_id, service, status_code, duration_ns FROM spans"
+            + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND parent_span_id IS NOT NULL),"
+            + " p AS (SELECT trace_id, span_id, service, kind, status_code FROM spans"
+            + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND kind IN (3, 4))"
+            + " SELECT p.service, c.service, p.kind, "
+            + DURATION_BUCKET
+            + " AS bucket, count(*), count(*) FILTER (WHERE c.status_code = 2 OR p.status_code = 2),"
+            + " sum(c.duration_ns)::BIGINT"
+            + " FROM c JOIN p ON c.trace_id = p.trace_id AND c.parent_span_id = p.span_id"
+            + " WHERE p.service <> c.service GROUP BY ALL ORDER BY 1, 2, 3, 4";
+  }
+
+  /**
+   * Flag on: edges of one tenant over a bucket range of {@code service_edges}, summed over the rows
+   * of every commit.
+   */
+  private static final String SERVICE_EDGES_STORED =
       "SELECT client, server, caller_kind, "
           + SUMS.replace("requests", "calls")
           + " FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
@@ -46,8 +85,12 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
 
   private final ReaderConnections connections;
 
-  DuckDbSpanMetricsReader(ReaderConnections connections) {
+  /** {@link DuckDbStorageBuilder#serviceEdgesAtIngest}: read {@code service_edges}, not spans. */
+  private final boolean serviceEdgesAtIngest;
+
+  DuckDbSpanMetricsReader(ReaderConnections connections, boolean serviceEdgesAtIngest) {
     this.connections = connections;
+    this.serviceEdgesAtIngest = serviceEdgesAtIngest;
   }
 
   @Override
@@ -207,10 +250,18 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
 
   @Override
   public List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano) {
+    return serviceEdgesAtIngest
+        ? storedServiceEdges(tenant, startUnixNano, endUnixNano)
+        : joinedServiceEdges(tenant, startUnixNano, endUnixNano);
+  }
+
+  /** The buckets of {@code service_edges} that the writer maintains ({@link ServiceEdgeRows}). */
+  private List<ServiceEdge> storedServiceEdges(
+      String tenant, long startUnixNano, long endUnixNano) {
     return connections.run(
         c -> {
           List<ServiceEdge> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES)) {
+          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_STORED)) {
             DuckDbTraceReader.bind(ps, List.of(tenant, startUnixNano, endUnixNano));
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -230,5 +281,72 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
           }
           return out;
         });
+  }
+
+  /** The query-time join over {@code spans}, as before {@code service_edges} existed. */
+  private List<ServiceEdge> joinedServiceEdges(
+      String tenant, long startUnixNano, long endUnixNano) {
+    long slack = DuckDbTraceReader.TRACE_WINDOW_SLACK_NANOS;
+    List<Object> params =
+        List.of(
+            tenant,
+            startUnixNano,
+            endUnixNano,
+            tenant,
+            saturatedAdd(startUnixNano, -slack),
+            saturatedAdd(endUnixNano, slack));
+    return connections.run(
+        c -> {
+          List<ServiceEdge> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_JOIN)) {
+            DuckDbTraceReader.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+              String client = null;
+              String server = null;
+              int kind = -1;
+              long calls = 0, errors = 0, sum = 0;
+              long[] durations = new long[DurationHistogram.BUCKETS];
+              while (rs.next()) {
+                String rowClient = rs.getString(1);
+                String rowServer = rs.getString(2);
+                int rowKind = rs.getInt(3);
+                if (client != null
+                    && !(client.equals(rowClient) && server.equals(rowServer) && kind == rowKind)) {
+                  out.add(edge(client, server, kind, calls, errors, sum, durations));
+                  calls = errors = sum = 0;
+                  durations = new long[DurationHistogram.BUCKETS];
+                }
+                client = rowClient;
+                server = rowServer;
+                kind = rowKind;
+                long n = rs.getLong(5);
+                durations[rs.getInt(4)] += n;
+                calls += n;
+                errors += rs.getLong(6);
+                sum += rs.getLong(7);
+              }
+              if (client != null)
+                out.add(edge(client, server, kind, calls, errors, sum, durations));
+            }
+          }
+          return out;
+        });
+  }
+
+  private static ServiceEdge edge(
+      String client, String server, int kind, long calls, long errors, long sum, long[] counts) {
+    return new ServiceEdge(
+        client,
+        server,
+        SpanKind.fromNumber(kind),
+        calls,
+        errors,
+        sum,
+        DurationHistogram.of(counts));
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 }

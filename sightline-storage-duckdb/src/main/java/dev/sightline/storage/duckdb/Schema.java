@@ -115,13 +115,15 @@ final class Schema {
 
   /**
    * Service graph edges per 10 s bucket of the child span's start (see {@link ServiceEdgeRows}),
-   * several rows per key (one per commit that paired spans of it), summed by readers. Created apart
-   * from {@link #DDL}: a data directory that predates it is back-filled from its spans in the
-   * transaction that creates it ({@link DuckDbStorage}).
+   * several rows per key (one per commit that paired spans of it), summed by readers. Maintained
+   * only with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on (experimental, default off);
+   * created, empty, either way. Apart from {@link #DDL} because whether its rows are complete is
+   * decided at open ({@link DuckDbStorage}, {@code sightline_meta} key {@code
+   * service_edges_since}).
    */
   static final String SERVICE_EDGES_DDL =
       """
-      CREATE TABLE service_edges (
+      CREATE TABLE IF NOT EXISTS service_edges (
         tenant VARCHAR NOT NULL,
         bucket_ns BIGINT NOT NULL,
         client VARCHAR NOT NULL,

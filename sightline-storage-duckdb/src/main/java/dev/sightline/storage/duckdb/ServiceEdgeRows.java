@@ -15,11 +15,12 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Derives the {@code service_edges} rows of one commit group: the span pairs parent → child across
- * services, the parent a CLIENT or PRODUCER span, that the group <b>completes</b>. Runs on the
- * writer thread inside the group's transaction, before the group's spans are appended, so "stored"
- * means "written by an earlier commit" and each pair of stored rows is counted exactly once, by the
- * commit that writes the second of the two:
+ * Only with the experimental {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off: it
+ * costs write throughput, see there). Derives the {@code service_edges} rows of one commit group:
+ * the span pairs parent → child across services, the parent a CLIENT or PRODUCER span, that the
+ * group <b>completes</b>. Runs on the writer thread inside the group's transaction, before the
+ * group's spans are appended, so "stored" means "written by an earlier commit" and each pair of
+ * stored rows is counted exactly once, by the commit that writes the second of the two:
  *
  * <ul>
  *   <li>a child of the group whose parent is in the group or stored;
