@@ -348,6 +348,142 @@ public abstract class ITSpanMetricsReader extends ITStorage {
         .isEmpty();
   }
 
+  private List<ServiceEdge> edges(String tenant, long start, long end) {
+    return storage().spanMetricsReader().serviceEdges(tenant, start, end);
+  }
+
+  private static ServiceEdge frontendToOrder(long calls, long errors, long... childMillis) {
+    long sum = 0;
+    for (long ms : childMillis) sum += ms * MILLI;
+    return new ServiceEdge(
+        "frontend", "order", SpanKind.CLIENT, calls, errors, sum, histogram(childMillis));
+  }
+
+  @Test
+  void serviceEdges_parentFirst_childFirst_sameWrite_eachPairCountedOnce() {
+    long t = T0 + SECOND;
+    // trace 10: the caller first; trace 11: the callee first; trace 12: both in one write
+    accept(List.of(pair(TENANT, 10, 1, 0, "frontend", SpanKind.CLIENT, t, 50, false)));
+    accept(List.of(pair(TENANT, 11, 2, 1, "order", SpanKind.SERVER, t, 20, true)));
+    accept(List.of(pair(TENANT, 10, 2, 1, "order", SpanKind.SERVER, t, 30, false)));
+    accept(List.of(pair(TENANT, 11, 1, 0, "frontend", SpanKind.CLIENT, t, 40, false)));
+    accept(
+        List.of(
+            pair(TENANT, 12, 1, 0, "frontend", SpanKind.CLIENT, t, 9, false),
+            pair(TENANT, 12, 2, 1, "order", SpanKind.SERVER, t, 5, false)));
+    // later spans of the same traces pair with nothing new: no pair is counted again
+    accept(
+        List.of(
+            pair(TENANT, 10, 3, 2, "order", SpanKind.INTERNAL, t, 1, false),
+            pair(TENANT, 11, 3, 2, "order", SpanKind.CLIENT, t, 1, false),
+            pair(TENANT, 12, 3, 2, "order", SpanKind.INTERNAL, t, 1, false)));
+
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).containsExactly(frontendToOrder(3, 1, 30, 20, 5));
+  }
+
+  @Test
+  void serviceEdges_countInTheBucketOfTheChildsStart() {
+    long boundary = T0 + 10 * SECOND;
+    accept(
+        List.of(pair(TENANT, 20, 1, 0, "frontend", SpanKind.CLIENT, boundary - MILLI, 9, false)));
+    accept(List.of(pair(TENANT, 20, 2, 1, "order", SpanKind.SERVER, boundary, 7, false)));
+
+    assertThat(edges(TENANT, T0, boundary)).isEmpty();
+    assertThat(edges(TENANT, boundary, boundary + 10 * SECOND))
+        .containsExactly(frontendToOrder(1, 0, 7));
+  }
+
+  /**
+   * Only the hour between parent and child is part of the contract; the query range holds the
+   * children alone and starts more than an hour after the far parent, so a backend that looks
+   * parents up around the range and one that pairs them around the child answer alike.
+   */
+  @Test
+  void serviceEdges_parentWithinAnHourOfTheChild_isFound_moreThanAnHourAway_isNoPair() {
+    long child = T0 + Duration.ofMinutes(61).toNanos() + SECOND;
+    // trace 21: the caller 61 minutes before the callee; trace 22: 59 minutes before
+    accept(List.of(pair(TENANT, 21, 1, 0, "frontend", SpanKind.CLIENT, T0 + SECOND, 9, false)));
+    accept(
+        List.of(
+            pair(
+                TENANT,
+                22,
+                1,
+                0,
+                "frontend",
+                SpanKind.CLIENT,
+                child - Duration.ofMinutes(59).toNanos(),
+                9,
+                false)));
+    accept(
+        List.of(
+            pair(TENANT, 21, 2, 1, "order", SpanKind.SERVER, child, 7, false),
+            pair(TENANT, 22, 2, 1, "order", SpanKind.SERVER, child, 3, false)));
+
+    long bucket = T0 + Duration.ofMinutes(61).toNanos();
+    assertThat(edges(TENANT, bucket, bucket + MINUTE)).containsExactly(frontendToOrder(1, 0, 3));
+  }
+
+  @Test
+  void serviceEdges_restartKeepsEdges_andPairsWithSpansStoredBeforeIt() throws Exception {
+    long t = T0 + SECOND;
+    accept(
+        List.of(
+            pair(TENANT, 30, 1, 0, "frontend", SpanKind.CLIENT, t, 9, false),
+            pair(TENANT, 30, 2, 1, "order", SpanKind.SERVER, t, 7, false),
+            pair(TENANT, 31, 1, 0, "frontend", SpanKind.CLIENT, t, 9, false)));
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).containsExactly(frontendToOrder(1, 0, 7));
+
+    reopen();
+
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).containsExactly(frontendToOrder(1, 0, 7));
+    accept(List.of(pair(TENANT, 31, 2, 1, "order", SpanKind.SERVER, t, 3, false)));
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).containsExactly(frontendToOrder(2, 0, 7, 3));
+  }
+
+  @Test
+  void serviceEdges_deleteBefore_removesOlderBuckets() {
+    long old = T0 - Duration.ofDays(2).toNanos();
+    for (long start : new long[] {old, T0 + SECOND}) {
+      long trace = start == old ? 40 : 41;
+      accept(List.of(pair(TENANT, trace, 1, 0, "frontend", SpanKind.CLIENT, start, 9, false)));
+      accept(List.of(pair(TENANT, trace, 2, 1, "order", SpanKind.SERVER, start, 7, false)));
+    }
+    assertThat(edges(TENANT, old, T0 + MINUTE)).containsExactly(frontendToOrder(2, 0, 7, 7));
+
+    storage().deleteBefore(T0 - Duration.ofDays(1).toNanos());
+
+    assertThat(edges(TENANT, old, T0 + MINUTE)).containsExactly(frontendToOrder(1, 0, 7));
+  }
+
+  @Test
+  void serviceEdges_spanStoredTwice_countsOncePerStoredCopyOfEachEnd() {
+    long t = T0 + SECOND;
+    Span client = pair(TENANT, 50, 1, 0, "frontend", SpanKind.CLIENT, t, 9, false);
+    Span server = pair(TENANT, 50, 2, 1, "order", SpanKind.SERVER, t, 7, false);
+    accept(List.of(client));
+    accept(List.of(server));
+    accept(List.of(server)); // a retried export
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).containsExactly(frontendToOrder(2, 0, 7, 7));
+
+    accept(List.of(client)); // now two copies of each end: four pairs of stored rows
+
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).containsExactly(frontendToOrder(4, 0, 7, 7, 7, 7));
+  }
+
+  @Test
+  void serviceEdges_tenantsAreIsolated() {
+    long t = T0 + SECOND;
+    // the same ids in two tenants: a parent of one tenant is no parent of the other's child
+    accept(List.of(pair(TENANT, 60, 1, 0, "frontend", SpanKind.CLIENT, t, 9, false)));
+    accept(List.of(pair("other-tenant", 60, 2, 1, "order", SpanKind.SERVER, t, 7, true)));
+    accept(List.of(pair("other-tenant", 61, 1, 0, "frontend", SpanKind.CLIENT, t, 9, false)));
+    accept(List.of(pair("other-tenant", 61, 2, 1, "order", SpanKind.SERVER, t, 5, false)));
+
+    assertThat(edges(TENANT, T0, T0 + MINUTE)).isEmpty();
+    assertThat(edges("other-tenant", T0, T0 + MINUTE)).containsExactly(frontendToOrder(1, 0, 5));
+  }
+
   /** {@code span} with these span attributes and resource attributes (besides service.name). */
   static Span withAttributes(Span span, Attributes attributes, String... resourceKeyValues) {
     Attributes.Builder resource =

@@ -44,15 +44,23 @@ public interface SpanMetricsReader {
   OptionalLong oldestBucket(String tenant, @Nullable String service, @Nullable String operation);
 
   /**
-   * Service graph edges of one tenant: each span starting in [start, end) whose parent (same trace,
-   * its {@code parentSpanId}) is a CLIENT or PRODUCER span of a <b>different</b> service counts as
-   * one call on the edge (parent's service → child's service, parent's kind). The parent may have
-   * been stored in any batch; it is looked up among spans starting up to one hour outside the
-   * range. Pairs within one service are not edges. Ordered by client, server, caller kind. A span
-   * stored twice counts twice. Nothing found yields an empty list.
+   * Service graph edges of one tenant: each stored span starting in [start, end) whose parent (same
+   * trace, its {@code parentSpanId}) is a CLIENT or PRODUCER span of a <b>different</b> service
+   * counts as one call on the edge (parent's service → child's service, parent's kind). Parent and
+   * child may be stored in any order and in different batches (SDKs export each service's spans
+   * separately). A parent starting within one hour of its child is always found; whether one
+   * further away is depends on the backend (a query-time join looks parents up within one hour of
+   * the range, derivation at ingest within one hour of the child), so callers rely on the hour
+   * only. Pairs within one service are not edges. Ordered by client, server, caller kind. A span
+   * stored twice (a retried export) counts twice with each stored copy of its counterpart. Nothing
+   * found yields an empty list.
    *
-   * <p>Backends may compute this from stored spans at query time; its cost then grows with the
-   * spans in the range.
+   * <p>Backends may compute this from stored spans at query time (its cost then grows with the
+   * spans in the range), or derive edges as spans are stored, durable with them, in the 10-second
+   * bucket of the child's start (a range is then resolved to whole buckets, as for RED, and {@link
+   * StorageComponent#deleteBefore} removes buckets that start before the cutoff). For pairs within
+   * the hour and bucket-aligned ranges and cutoffs both answer alike, except that a cutoff between
+   * a parent's and its child's start drops the pair from a query-time join only.
    */
   List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano);
 

@@ -21,8 +21,11 @@ import org.jspecify.annotations.Nullable;
  * Span metrics from {@code span_metrics}: one aggregate query summing the rows of every commit per
  * series and step, histogram buckets summed element by element in SQL. Service graph edges are
  * computed at query time from {@code spans} (a join of children with their parents), so a parent
- * stored in another batch than its child is found. Span counts ({@link #countSpans}) scan {@code
- * spans} of the service in the range: one aggregate with a FILTER clause per count.
+ * stored in another batch than its child is found; with the experimental {@link
+ * DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off) they are read like RED from {@code
+ * service_edges}, which the writer then maintains as spans arrive ({@link ServiceEdgeRows}). Span
+ * counts ({@link #countSpans}) scan {@code spans} of the service in the range: one aggregate with a
+ * FILTER clause per count.
  */
 final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String SUMS;
@@ -41,10 +44,11 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String DURATION_BUCKET;
 
   /**
-   * Span pairs parent → child across services, the parent a CLIENT (3) or PRODUCER (4) span: a hash
-   * join of the range's children with their possible parents (the range widened by the slack).
+   * Flag off (default): span pairs parent → child across services, the parent a CLIENT (3) or
+   * PRODUCER (4) span: a hash join of the range's children with their possible parents (the range
+   * widened by the slack).
    */
-  private static final String SERVICE_EDGES;
+  private static final String SERVICE_EDGES_JOIN;
 
   static {
     StringBuilder sb = new StringBuilder("CASE");
@@ -56,7 +60,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
     }
     DURATION_BUCKET =
         sb.append(" ELSE ").append(DurationHistogram.BUCKETS - 1).append(" END").toString();
-    SERVICE_EDGES =
+    SERVICE_EDGES_JOIN =
         "WITH c AS (SELECT trace_id, parent_span_id, service, status_code, duration_ns FROM spans"
             + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND parent_span_id IS NOT NULL),"
             + " p AS (SELECT trace_id, span_id, service, kind, status_code FROM spans"
@@ -69,10 +73,24 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
             + " WHERE p.service <> c.service GROUP BY ALL ORDER BY 1, 2, 3, 4";
   }
 
+  /**
+   * Flag on: edges of one tenant over a bucket range of {@code service_edges}, summed over the rows
+   * of every commit.
+   */
+  private static final String SERVICE_EDGES_STORED =
+      "SELECT client, server, caller_kind, "
+          + SUMS.replace("requests", "calls")
+          + " FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+          + " GROUP BY ALL ORDER BY 1, 2, 3";
+
   private final ReaderConnections connections;
 
-  DuckDbSpanMetricsReader(ReaderConnections connections) {
+  /** {@link DuckDbStorageBuilder#serviceEdgesAtIngest}: read {@code service_edges}, not spans. */
+  private final boolean serviceEdgesAtIngest;
+
+  DuckDbSpanMetricsReader(ReaderConnections connections, boolean serviceEdgesAtIngest) {
     this.connections = connections;
+    this.serviceEdgesAtIngest = serviceEdgesAtIngest;
   }
 
   @Override
@@ -232,6 +250,42 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
 
   @Override
   public List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano) {
+    return serviceEdgesAtIngest
+        ? storedServiceEdges(tenant, startUnixNano, endUnixNano)
+        : joinedServiceEdges(tenant, startUnixNano, endUnixNano);
+  }
+
+  /** The buckets of {@code service_edges} that the writer maintains ({@link ServiceEdgeRows}). */
+  private List<ServiceEdge> storedServiceEdges(
+      String tenant, long startUnixNano, long endUnixNano) {
+    return connections.run(
+        c -> {
+          List<ServiceEdge> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_STORED)) {
+            DuckDbTraceReader.bind(ps, List.of(tenant, startUnixNano, endUnixNano));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long[] durations = new long[DurationHistogram.BUCKETS];
+                for (int i = 0; i < durations.length; i++) durations[i] = rs.getLong(7 + i);
+                out.add(
+                    new ServiceEdge(
+                        rs.getString(1),
+                        rs.getString(2),
+                        SpanKind.fromNumber(rs.getInt(3)),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        DurationHistogram.of(durations)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The query-time join over {@code spans}, as before {@code service_edges} existed. */
+  private List<ServiceEdge> joinedServiceEdges(
+      String tenant, long startUnixNano, long endUnixNano) {
     long slack = DuckDbTraceReader.TRACE_WINDOW_SLACK_NANOS;
     List<Object> params =
         List.of(
@@ -244,7 +298,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
     return connections.run(
         c -> {
           List<ServiceEdge> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES)) {
+          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_JOIN)) {
             DuckDbTraceReader.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               String client = null;

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
@@ -56,12 +57,14 @@ public final class DuckDbStorage implements StorageComponent {
     this.databaseFile = databaseFile;
     this.database = database;
     this.writerConnection = writerConnection;
-    this.writer = new GroupCommitWriter(writerConnection, b.queueCapacity, b.maxBatchItems);
+    this.writer =
+        new GroupCommitWriter(
+            writerConnection, b.queueCapacity, b.maxBatchItems, b.serviceEdgesAtIngest);
     this.readers = new ReaderConnections(database, b.readerConnections);
     this.traceReader = new DuckDbTraceReader(readers);
     this.logReader = new DuckDbLogReader(readers);
     this.metricReader = new DuckDbMetricReader(readers);
-    this.spanMetricsReader = new DuckDbSpanMetricsReader(readers);
+    this.spanMetricsReader = new DuckDbSpanMetricsReader(readers, b.serviceEdgesAtIngest);
   }
 
   public static DuckDbStorageBuilder builder() {
@@ -83,11 +86,13 @@ public final class DuckDbStorage implements StorageComponent {
     try {
       database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       createSchema(database);
+      syncServiceEdges(database, b.serviceEdgesAtIngest);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
       }
       DuckDBConnection writerConnection = database.duplicate();
+      if (b.serviceEdgesAtIngest) ServiceEdgeRows.prepare(writerConnection);
       return new DuckDbStorage(file, database, writerConnection, b);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
@@ -121,6 +126,85 @@ public final class DuckDbStorage implements StorageComponent {
       if (!Integer.toString(Schema.VERSION).equals(version)) {
         throw new IllegalStateException(
             "database schema version " + version + " is not " + Schema.VERSION);
+      }
+    }
+  }
+
+  /**
+   * The {@code sightline_meta} key present exactly while {@code service_edges} holds the edges of
+   * every stored span: written (with the time) by an open with {@link
+   * DuckDbStorageBuilder#serviceEdgesAtIngest} on, after the back-fill, and removed by an open with
+   * it off, since the writer then stops maintaining the table.
+   */
+  static final String SERVICE_EDGES_SINCE = "service_edges_since";
+
+  /**
+   * Brings {@code service_edges} in line with the flag, each case in one transaction (a crash
+   * leaves the previous state, and the next open redoes it):
+   *
+   * <ul>
+   *   <li>on, and the edges are maintained ({@link #SERVICE_EDGES_SINCE} present and the table
+   *       too): nothing;
+   *   <li>on, and they are not (a new directory, one written before the table existed, or one last
+   *       opened with the flag off): the table is emptied and filled from the stored spans (the
+   *       query-time join, once), then the key is written; from then on the writer adds the edges
+   *       each commit completes;
+   *   <li>off, and the key is present: the key and the rows go, so a later open with the flag on
+   *       derives afresh what was stored meanwhile;
+   *   <li>off, and no key: nothing.
+   * </ul>
+   */
+  private static void syncServiceEdges(DuckDBConnection c, boolean atIngest) throws SQLException {
+    boolean keyPresent, tablePresent;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT (SELECT count(*) FROM sightline_meta WHERE key = ?), (SELECT count(*) FROM"
+                + " duckdb_tables() WHERE database_name = current_database() AND schema_name ="
+                + " 'main' AND table_name = ?)")) {
+      ps.setString(1, SERVICE_EDGES_SINCE);
+      ps.setString(2, Schema.SERVICE_EDGES);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        keyPresent = rs.getLong(1) > 0;
+        tablePresent = rs.getLong(2) > 0;
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(Schema.SERVICE_EDGES_DDL);
+    }
+    if (atIngest ? keyPresent && tablePresent : !keyPresent) return;
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN TRANSACTION");
+      try {
+        s.execute("DELETE FROM " + Schema.SERVICE_EDGES);
+        try (PreparedStatement ps =
+            c.prepareStatement("DELETE FROM sightline_meta WHERE key = ?")) {
+          ps.setString(1, SERVICE_EDGES_SINCE);
+          ps.execute();
+        }
+        if (atIngest) {
+          long start = System.nanoTime();
+          ServiceEdgeRows.backfill(c);
+          long millis = (System.nanoTime() - start) / 1_000_000;
+          if (millis > 1_000) {
+            logger.info("service edges derived from stored spans in {} ms", millis);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("INSERT INTO sightline_meta VALUES (?, ?)")) {
+            ps.setString(1, SERVICE_EDGES_SINCE);
+            ps.setString(2, Instant.now().toString());
+            ps.execute();
+          }
+        }
+        s.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        // a fresh statement: DuckDB JDBC closes a statement after an error
+        try (Statement rollback = c.createStatement()) {
+          rollback.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
     }
   }
@@ -177,8 +261,8 @@ public final class DuckDbStorage implements StorageComponent {
   }
 
   /**
-   * Deletes by event time: span start, log event time, metric point time, span-metrics bucket start
-   * (derived rows are not counted in the result).
+   * Deletes by event time: span start, log event time, metric point time, span-metrics and
+   * service-edge bucket start (derived rows are not counted in the result).
    */
   @Override
   public long deleteBefore(long cutoffUnixNano) {
@@ -197,10 +281,15 @@ public final class DuckDbStorage implements StorageComponent {
             }
           }
           // derived rows go too, but the count is of telemetry rows only
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM span_metrics WHERE bucket_ns < ?")) {
-            ps.setLong(1, cutoffUnixNano);
-            ps.executeUpdate();
+          for (String sql :
+              new String[] {
+                "DELETE FROM span_metrics WHERE bucket_ns < ?",
+                "DELETE FROM service_edges WHERE bucket_ns < ?"
+              }) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setLong(1, cutoffUnixNano);
+              ps.executeUpdate();
+            }
           }
           return removed;
         });

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * writes, on a separate completion thread so callbacks never delay the next commit. If a group
  * fails, each write of it is retried alone, so one bad batch fails only itself and every batch
  * stays atomic. Span metrics (RED) of the group's spans are appended to {@code span_metrics} in the
- * same transaction ({@link SpanMetricsRows}).
+ * same transaction ({@link SpanMetricsRows}); with the experimental {@link
+ * DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off), so are the service-graph edges the
+ * group completes, to {@code service_edges} ({@link ServiceEdgeRows}).
  *
  * <p>When the queue is full, a write fails at once with {@link StorageOverloadedException}; the
  * caller is never blocked and memory never grows past the capacity.
@@ -71,6 +73,10 @@ final class GroupCommitWriter implements TelemetryWriter {
   private final DuckDBConnection connection;
   private final long capacity;
   private final int maxBatchItems;
+
+  /** {@link DuckDbStorageBuilder#serviceEdgesAtIngest}: experimental, off by default. */
+  private final boolean serviceEdgesAtIngest;
+
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedItems = new AtomicLong();
   private final Thread thread;
@@ -81,10 +87,12 @@ final class GroupCommitWriter implements TelemetryWriter {
   /** Items per second over recent commits, for the retry-after hint. */
   private volatile double itemsPerSecond = 50_000;
 
-  GroupCommitWriter(DuckDBConnection connection, long capacity, int maxBatchItems) {
+  GroupCommitWriter(
+      DuckDBConnection connection, long capacity, int maxBatchItems, boolean serviceEdgesAtIngest) {
     this.connection = connection;
     this.capacity = capacity;
     this.maxBatchItems = maxBatchItems;
+    this.serviceEdgesAtIngest = serviceEdgesAtIngest;
     this.completer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -254,6 +262,13 @@ final class GroupCommitWriter implements TelemetryWriter {
       metrics |= !p.metrics().isEmpty();
     }
     if (spans) {
+      if (serviceEdgesAtIngest) {
+        // service-graph edges the group completes, paired with spans of earlier commits only, so
+        // derived before the group's spans are appended
+        ServiceEdgeRows edges = new ServiceEdgeRows();
+        for (Pending p : group) for (SpanRows.Row r : p.spans()) edges.add(r);
+        edges.insert(connection);
+      }
       SpanMetricsRows red = new SpanMetricsRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {

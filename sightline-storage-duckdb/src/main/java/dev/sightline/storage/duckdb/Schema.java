@@ -14,6 +14,7 @@ final class Schema {
   static final String LOGS = "logs";
   static final String METRIC_POINTS = "metric_points";
   static final String SPAN_METRICS = "span_metrics";
+  static final String SERVICE_EDGES = "service_edges";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -111,4 +112,26 @@ final class Schema {
             duration_sum_ns BIGINT NOT NULL,
             durations BIGINT[] NOT NULL
           )""");
+
+  /**
+   * Service graph edges per 10 s bucket of the child span's start (see {@link ServiceEdgeRows}),
+   * several rows per key (one per commit that paired spans of it), summed by readers. Maintained
+   * only with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on (experimental, default off);
+   * created, empty, either way. Apart from {@link #DDL} because whether its rows are complete is
+   * decided at open ({@link DuckDbStorage}, {@code sightline_meta} key {@code
+   * service_edges_since}).
+   */
+  static final String SERVICE_EDGES_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS service_edges (
+        tenant VARCHAR NOT NULL,
+        bucket_ns BIGINT NOT NULL,
+        client VARCHAR NOT NULL,
+        server VARCHAR NOT NULL,
+        caller_kind TINYINT NOT NULL,
+        calls BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        duration_sum_ns BIGINT NOT NULL,
+        durations BIGINT[] NOT NULL
+      )""";
 }

@@ -104,6 +104,34 @@ class DuckDbStorageTest {
     }
   }
 
+  /**
+   * The same contract with the experimental {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on:
+   * service edges derived at commit into {@code service_edges} instead of joined at query time.
+   */
+  @Nested
+  class SpanMetricsReaderWithEdgesAtIngestTest extends ITSpanMetricsReader {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return openWithEdgesAtIngest(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return openWithEdgesAtIngest(dir);
+    }
+  }
+
+  static DuckDbStorage openWithEdgesAtIngest(Path dir) {
+    return DuckDbStorage.builder()
+        .dataDir(dir)
+        .memoryLimit("1GB")
+        .threads(2)
+        .serviceEdgesAtIngest(true)
+        .build();
+  }
+
   @Test
   void builder_validatesArguments() {
     assertThatThrownBy(() -> DuckDbStorage.builder().build())
