@@ -420,25 +420,30 @@ public final class QueryLoadHarness {
     Map<String, Integer> wordLogs = new HashMap<>();
     Set<String> rare = new LinkedHashSet<>();
     Set<String> logServices = new LinkedHashSet<>();
+    List<Object> logs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       long from = span[0] + (span[1] - span[0]) * i / 5;
       long to = Math.max(from + 1, Math.min(span[1], from + 30_000));
       Map<String, Object> r = getJson("/api/v1/logs?limit=400&start=" + from + "&end=" + to);
-      for (Object o : (List<Object>) r.get("logs")) {
-        Map<String, Object> log = (Map<String, Object>) o;
-        p.sampledLogs++;
-        logServices.add((String) log.get("service"));
-        if (log.get("traceId") instanceof String t && !t.isEmpty() && p.logTraceIds.size() < 500) {
-          p.logTraceIds.add(t);
-        }
-        if (!(log.get("body") instanceof String body)) continue;
-        Matcher m = RARE_TOKEN.matcher(body);
-        while (m.find()) rare.add(m.group(1));
-        Set<String> words = new LinkedHashSet<>();
-        Matcher w = WORD.matcher(body);
-        while (w.find()) words.add(w.group().toLowerCase(Locale.ROOT));
-        for (String word : words) wordLogs.merge(word, 1, Integer::sum);
+      logs.addAll((List<Object>) r.get("logs"));
+    }
+    if (logs.isEmpty()) { // slices missed the logs: the newest of the window then
+      logs.addAll((List<Object>) getJson("/api/v1/logs?limit=2000" + window).get("logs"));
+    }
+    for (Object o : logs) {
+      Map<String, Object> log = (Map<String, Object>) o;
+      p.sampledLogs++;
+      logServices.add((String) log.get("service"));
+      if (log.get("traceId") instanceof String t && !t.isEmpty() && p.logTraceIds.size() < 500) {
+        p.logTraceIds.add(t);
       }
+      if (!(log.get("body") instanceof String body)) continue;
+      Matcher m = RARE_TOKEN.matcher(body);
+      while (m.find()) rare.add(m.group(1));
+      Set<String> words = new LinkedHashSet<>();
+      Matcher w = WORD.matcher(body);
+      while (w.find()) words.add(w.group().toLowerCase(Locale.ROOT));
+      for (String word : words) wordLogs.merge(word, 1, Integer::sum);
     }
     p.logServices.addAll(logServices);
     p.rareTokens.addAll(rare);
