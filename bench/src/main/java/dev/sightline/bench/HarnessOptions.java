@@ -15,6 +15,7 @@ record HarnessOptions(
     int spansPerRequest,
     int templates,
     long fillSpans,
+    long fillLogs,
     int querySamples,
     int queryWarmup,
     int queryRounds,
@@ -35,6 +36,9 @@ record HarnessOptions(
         --spans-per-request N    spans per request, whole traces of 10-20 spans (default 500)
         --templates N            pre-serialized request bodies to rotate (default 256)
         --fill-spans N           then keep storing until N spans are stored in total (default 0: no fill)
+        --fill-logs N            during that fill, also send about N log records in total (POST
+                                 /v1/logs after each acknowledged span request), correlated with
+                                 the fill's spans by trace and span id (default 0: no logs)
         --query-samples N        timed trace-by-id lookups per round, random acknowledged traces,
                                  each verified complete (default 1000)
         --query-warmup N         untimed lookups before that (default 500)
@@ -56,6 +60,7 @@ record HarnessOptions(
           "--spans-per-request",
           "--templates",
           "--fill-spans",
+          "--fill-logs",
           "--query-samples",
           "--query-warmup",
           "--query-rounds",
@@ -74,6 +79,7 @@ record HarnessOptions(
     int spansPerRequest = 500;
     int templates = 256;
     long fill = 0;
+    long fillLogs = 0;
     int querySamples = 1000;
     int queryWarmup = 500;
     int queryRounds = 3;
@@ -102,6 +108,7 @@ record HarnessOptions(
         case "--spans-per-request" -> spansPerRequest = positive(flag, value);
         case "--templates" -> templates = positive(flag, value);
         case "--fill-spans" -> fill = nonNegative(flag, value);
+        case "--fill-logs" -> fillLogs = nonNegative(flag, value);
         case "--query-samples" -> querySamples = (int) nonNegative(flag, value);
         case "--query-warmup" -> queryWarmup = (int) nonNegative(flag, value);
         case "--query-rounds" -> queryRounds = positive(flag, value);
@@ -115,6 +122,9 @@ record HarnessOptions(
     }
     if (otlpHttp == null) throw new IllegalArgumentException("--otlp-http is required");
     if (api == null) throw new IllegalArgumentException("--api is required");
+    if (fillLogs > 0 && fill == 0) {
+      throw new IllegalArgumentException("--fill-logs needs --fill-spans (logs go with the fill)");
+    }
     if (templates > 65_535) throw new IllegalArgumentException("--templates must be at most 65535");
     return new HarnessOptions(
         otlpHttp,
@@ -125,6 +135,7 @@ record HarnessOptions(
         spansPerRequest,
         templates,
         fill,
+        fillLogs,
         querySamples,
         queryWarmup,
         queryRounds,

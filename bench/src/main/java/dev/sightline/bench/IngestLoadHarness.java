@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -47,6 +48,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class IngestLoadHarness {
   private static final String DISCARD_PATH = "/bench/discard/v1/traces";
   private static final String STORE_PATH = "/v1/traces";
+  private static final String LOGS_PATH = "/v1/logs";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
   private static final int MAX_CONSECUTIVE_IO_ERRORS = 20;
 
@@ -61,6 +63,13 @@ public final class IngestLoadHarness {
   private final LongList acknowledged = new LongList();
 
   private final LongAdder storedAcked = new LongAdder();
+
+  /** Log records acknowledged by {@code /v1/logs} (only with {@code --fill-logs}). */
+  private final LongAdder logsAcked = new LongAdder();
+
+  /** One per span template, built when the fill starts (only with {@code --fill-logs}). */
+  private List<LogTemplate> logTemplates = List.of();
+
   private final List<PhaseResult> phases = new ArrayList<>();
   private final Map<String, Object> report = new LinkedHashMap<>();
 
@@ -116,8 +125,22 @@ public final class IngestLoadHarness {
     stored.extra.put("serverStoredCounterDelta", storedDelta);
     stored.extra.put("serverRejectedDelta", afterStored.rejectedSince(beforeStored));
 
-    if (options.fillSpans() > storedAcked.sum()) {
-      runPhase("fill", STORE_PATH, true, 0, options.fillSpans());
+    if (options.fillLogs() > 0) buildLogTemplates();
+    if (options.fillSpans() > storedAcked.sum() || options.fillLogs() > 0) {
+      PhaseResult fill = runPhase("fill", STORE_PATH, true, 0, options.fillSpans());
+      if (options.fillLogs() > 0) {
+        fill.extra.put("acknowledgedLogs", fill.run.logs.sum());
+        fill.extra.put("logRequestsFailed", fill.run.failedLogRequests.sum());
+        fill.extra.put("logsPerSpanAverage", round3(logsPerSpan));
+        System.out.printf(
+            Locale.ROOT,
+            "   fill logs: %,d log records acknowledged by %s (%.2f per span of the fill), %d"
+                + " failed requests%n",
+            fill.run.logs.sum(),
+            LOGS_PATH,
+            logsPerSpan,
+            fill.run.failedLogRequests.sum());
+      }
     }
 
     ServerMetrics atEnd = ServerMetrics.scrape(client, options.api());
@@ -181,6 +204,34 @@ public final class IngestLoadHarness {
         bytes / templates.size());
   }
 
+  private double logsPerSpan;
+
+  /**
+   * Log templates for the fill: about {@code --fill-logs} records over the spans the fill still has
+   * to store (one per span when the measured phases already stored more than the fill target).
+   */
+  private void buildLogTemplates() {
+    long t0 = System.nanoTime();
+    long remaining = options.fillSpans() - storedAcked.sum();
+    long floor = (long) options.spansPerRequest() * options.threads();
+    logsPerSpan = remaining < floor ? 1.0 : (double) options.fillLogs() / remaining;
+    List<LogTemplate> built = new ArrayList<>(templates.size());
+    long records = 0;
+    for (int i = 0; i < templates.size(); i++) {
+      LogTemplate t = LogTemplate.of(templates.get(i).request(), logsPerSpan, options.seed() + i);
+      built.add(t);
+      records += t.records();
+    }
+    logTemplates = built;
+    System.out.printf(
+        Locale.ROOT,
+        "%ngenerated %d log request bodies in %.1f s: %.2f log records per span, %.0f per request%n",
+        built.size(),
+        (System.nanoTime() - t0) / 1e9,
+        logsPerSpan,
+        (double) records / built.size());
+  }
+
   // ---- load phases ----
 
   /** One phase in progress; shared by its sender threads. */
@@ -199,6 +250,10 @@ public final class IngestLoadHarness {
     final LongAdder ioRetries = new LongAdder();
     final LongAdder failedRequests = new LongAdder();
     final LongAdder partiallyRejectedSpans = new LongAdder();
+    final LongAdder logs = new LongAdder();
+    final LongAdder failedLogRequests = new LongAdder();
+    final boolean withLogs;
+    final URI logsUri;
     final LongList latencies = new LongList();
     final AtomicLongArray perSecond = new AtomicLongArray(24 * 3600);
     final Map<String, Integer> failures = new TreeMap<>();
@@ -210,10 +265,17 @@ public final class IngestLoadHarness {
       this.store = store;
       this.deadlineNanos = seconds > 0 ? startNanos + seconds * 1_000_000_000L : Long.MAX_VALUE;
       this.fillTarget = fillTarget;
+      this.withLogs = store && seconds == 0 && !logTemplates.isEmpty();
+      this.logsUri = options.otlpHttp().resolve(LOGS_PATH);
+    }
+
+    boolean logsDone() {
+      return logsAcked.sum() >= options.fillLogs();
     }
 
     boolean done() {
       if (aborted) return true;
+      if (withLogs) return storedAcked.sum() >= fillTarget && logsDone();
       if (fillTarget > 0) return storedAcked.sum() >= fillTarget;
       return System.nanoTime() >= deadlineNanos;
     }
@@ -324,6 +386,10 @@ public final class IngestLoadHarness {
             if (rejected == 0) acknowledged.add(firstTrace * 65536 + index);
             storedAcked.add(accepted);
           }
+          if (run.withLogs && rejected == 0 && !run.logsDone()) {
+            LogTemplate logs = logTemplates.get(index);
+            if (!sendLogs(run, logs.stamp(ids, firstTrace, shift), logs.records())) return;
+          }
           break;
         }
         if (status == 503 || status == 429) {
@@ -338,6 +404,61 @@ public final class IngestLoadHarness {
                 + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
         break;
       }
+    }
+  }
+
+  /**
+   * Sends one log request (re-sent after 503/429 like spans); false when the sender should stop.
+   */
+  private boolean sendLogs(PhaseRun run, byte[] body, int records) {
+    HttpRequest request =
+        HttpRequest.newBuilder(run.logsUri)
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    int ioErrors = 0;
+    while (true) {
+      HttpResponse<byte[]> response;
+      try {
+        response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        run.failure("logs I/O: " + e);
+        if (++ioErrors >= MAX_CONSECUTIVE_IO_ERRORS) {
+          run.aborted = true;
+          return false;
+        }
+        sleep(1_000);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      int status = response.statusCode();
+      if (status == 503 || status == 429) {
+        sleep(retryAfterSeconds(response) * 1_000);
+        continue;
+      }
+      if (status != 200) {
+        run.failedLogRequests.increment();
+        run.failure(
+            "logs "
+                + status
+                + ": "
+                + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
+        return true;
+      }
+      long rejected = 0;
+      try {
+        ExportLogsServiceResponse r = ExportLogsServiceResponse.parseFrom(response.body());
+        if (r.hasPartialSuccess()) rejected = r.getPartialSuccess().getRejectedLogRecords();
+      } catch (IOException e) {
+        // an empty or odd body: nothing rejected that we can tell
+      }
+      if (rejected > 0) run.failure("logs 200 with partial success: " + rejected + " rejected");
+      run.logs.add(records - rejected);
+      logsAcked.add(records - rejected);
+      return true;
     }
   }
 
@@ -388,13 +509,14 @@ public final class IngestLoadHarness {
       }
       System.out.printf(
           Locale.ROOT,
-          "   %5.0f s  %,12d spans  %,9.0f spans/s (last 5 s)  retries %d%s%s%n",
+          "   %5.0f s  %,12d spans  %,9.0f spans/s (last 5 s)  retries %d%s%s%s%n",
           (now - run.startNanos) / 1e9,
           run.store ? storedAcked.sum() : spans,
           (spans - lastSpans) / ((now - lastNanos) / 1e9),
           run.retries503.sum() + run.retries429.sum(),
           run.store ? " total stored" : "",
-          queue);
+          queue,
+          run.withLogs ? String.format(Locale.ROOT, ", %,d logs", run.logs.sum()) : "");
       lastSpans = spans;
       lastNanos = now;
     }
@@ -853,6 +975,7 @@ public final class IngestLoadHarness {
     m.put("spansPerRequest", options.spansPerRequest());
     m.put("templates", options.templates());
     m.put("fillSpans", options.fillSpans());
+    m.put("fillLogs", options.fillLogs());
     m.put("querySamples", options.querySamples());
     m.put("queryRounds", options.queryRounds());
     m.put("otlpHttp", options.otlpHttp().toString());

@@ -76,6 +76,15 @@ final class RequestTemplate {
     return bytes.length;
   }
 
+  /** The request this template was made from (placeholder ids and times). */
+  ExportTraceServiceRequest request() {
+    try {
+      return ExportTraceServiceRequest.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * A fresh request body: trace {@code i} of this template gets the id of sequence number {@code
    * firstTrace + i}; timestamps move by {@code shiftNanos}.
