@@ -309,24 +309,29 @@ public final class QueryService {
       if (p.requests() > 0) first.merge(p.service(), p.timeUnixNano(), Math::min);
     }
     if (step == BUCKET) return first;
+    // the services whose first step is recent: one bucket-by-bucket query over the steps that
+    // hold their first data (a fresh store has every service there; one query, not one each)
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (long f : first.values()) {
+      if (rateEnd - f > 100 * step) continue;
+      from = Math.min(from, f);
+      to = Math.max(to, Math.min(end, f + step));
+    }
+    if (from >= to) return first;
+    Map<String, Long> precise = new LinkedHashMap<>();
+    for (SpanMetricsPoint p :
+        reader.query(
+            new SpanMetricsQuery(
+                tenant, null, null, kinds, from, to, BUCKET, SpanMetricsQuery.GroupBy.SERVICE))) {
+      if (p.requests() > 0) precise.merge(p.service(), p.timeUnixNano(), Math::min);
+    }
     for (Map.Entry<String, Long> e : first.entrySet()) {
-      long from = e.getValue();
-      if (rateEnd - from > 100 * step) continue;
-      long precise = Long.MAX_VALUE;
-      for (SpanMetricsPoint p :
-          reader.query(
-              new SpanMetricsQuery(
-                  tenant,
-                  e.getKey(),
-                  null,
-                  kinds,
-                  from,
-                  Math.min(end, from + step),
-                  BUCKET,
-                  SpanMetricsQuery.GroupBy.SERVICE))) {
-        if (p.requests() > 0) precise = Math.min(precise, p.timeUnixNano());
+      Long f = precise.get(e.getKey());
+      // the coarse pass found the step holding the first data, so the first bucket is in it
+      if (f != null && rateEnd - e.getValue() <= 100 * step && f < e.getValue() + step) {
+        e.setValue(f);
       }
-      if (precise != Long.MAX_VALUE) e.setValue(precise);
     }
     return first;
   }
