@@ -245,7 +245,7 @@ public final class QueryLoadHarness {
     for (QueryClass q : classes) {
       rows.add(q.toMap(baseline));
       if (q.errors > 0) failed = true;
-      if (q.expectResults && q.empty > 0) {
+      if (q.empty > 0) { // every class draws values that the data holds
         warnings.add(
             String.format(
                 Locale.ROOT,
@@ -462,7 +462,6 @@ public final class QueryLoadHarness {
   private final class QueryClass {
     final String name;
     final String arrayField;
-    final boolean expectResults;
     final Function<SplittableRandom, String> path;
     final SplittableRandom random;
     final List<Long> nanos = new ArrayList<>();
@@ -473,15 +472,9 @@ public final class QueryLoadHarness {
     String firstError;
     String lastEmpty;
 
-    QueryClass(
-        String name,
-        String arrayField,
-        boolean expectResults,
-        int index,
-        Function<SplittableRandom, String> path) {
+    QueryClass(String name, String arrayField, int index, Function<SplittableRandom, String> path) {
       this.name = name;
       this.arrayField = arrayField;
-      this.expectResults = expectResults;
       this.path = path;
       this.random = new SplittableRandom(seed * 1_000_003L + index);
     }
@@ -558,27 +551,20 @@ public final class QueryLoadHarness {
   private List<QueryClass> classes(Params p) {
     List<QueryClass> all = new ArrayList<>();
     String w = window;
-    String logW = window;
     int[] index = {0};
     // the baseline of the run: always first, always run
     all.add(
         new QueryClass(
-            "trace by id",
-            "spans",
-            true,
-            index[0]++,
-            r -> "/api/v1/traces/" + pick(p.traceIds, r)));
+            "trace by id", "spans", index[0]++, r -> "/api/v1/traces/" + pick(p.traceIds, r)));
     List<QueryClass> more = new ArrayList<>();
-    java.util.function.BiConsumer<String[], Function<SplittableRandom, String>> add =
-        (nameAndField, f) ->
-            more.add(
-                new QueryClass(
-                    nameAndField[0], nameAndField[1], nameAndField.length < 3, index[0]++, f));
-    add.accept(
-        new String[] {"traces: service", "traces"},
+    ClassAdder add = (name, field, path) -> more.add(new QueryClass(name, field, index[0]++, path));
+    add.add(
+        "traces: service",
+        "traces",
         r -> "/api/v1/traces?service=" + enc(pick(p.services, r)) + "&limit=20" + w);
-    add.accept(
-        new String[] {"traces: service + operation", "traces"},
+    add.add(
+        "traces: service + operation",
+        "traces",
         r -> {
           String s = pick(new ArrayList<>(p.operations.keySet()), r);
           return "/api/v1/traces?service="
@@ -588,15 +574,17 @@ public final class QueryLoadHarness {
               + "&limit=20"
               + w;
         });
-    add.accept(
-        new String[] {"traces: service + status=error", "traces"},
+    add.add(
+        "traces: service + status=error",
+        "traces",
         r ->
             "/api/v1/traces?service="
                 + enc(pick(p.errorServices.isEmpty() ? p.services : p.errorServices, r))
                 + "&status=error&limit=20"
                 + w);
-    add.accept(
-        new String[] {"traces: service + minDurationMs", "traces"},
+    add.add(
+        "traces: service + minDurationMs",
+        "traces",
         r -> {
           String s = pick(new ArrayList<>(p.durations.keySet()), r);
           double d = pick(p.durations.get(s), r);
@@ -607,14 +595,17 @@ public final class QueryLoadHarness {
               + "&limit=20"
               + w;
         });
-    add.accept(
-        new String[] {"traces: attr frequent (tenant.id)", "traces"},
+    add.add(
+        "traces: attr frequent (tenant.id)",
+        "traces",
         r -> "/api/v1/traces?attr.tenant.id=" + enc(pick(p.tenants, r)) + "&limit=20" + w);
-    add.accept(
-        new String[] {"traces: attr rare (enduser.id)", "traces"},
+    add.add(
+        "traces: attr rare (enduser.id)",
+        "traces",
         r -> "/api/v1/traces?attr.enduser.id=" + enc(pick(p.users, r)) + "&limit=20" + w);
-    add.accept(
-        new String[] {"traces: service + attr (tenant.id)", "traces"},
+    add.add(
+        "traces: service + attr (tenant.id)",
+        "traces",
         r -> {
           String[] st = pick(p.serviceTenant, r);
           return "/api/v1/traces?service="
@@ -624,47 +615,52 @@ public final class QueryLoadHarness {
               + "&limit=20"
               + w;
         });
-    add.accept(
-        new String[] {"traces: status=error", "traces"},
-        r -> "/api/v1/traces?status=error&limit=20" + w);
-    add.accept(
-        new String[] {"services", "services"}, r -> "/api/v1/services" + w.replaceFirst("&", "?"));
-    add.accept(
-        new String[] {"service map", "edges"},
-        r -> "/api/v1/service-map" + w.replaceFirst("&", "?"));
+    add.add("traces: status=error", "traces", r -> "/api/v1/traces?status=error&limit=20" + w);
+    add.add("services", "services", r -> "/api/v1/services" + w.replaceFirst("&", "?"));
+    add.add("service map", "edges", r -> "/api/v1/service-map" + w.replaceFirst("&", "?"));
     if (p.sampledLogs == 0) {
       warnings.add("no logs found in the window: log queries skipped");
     } else {
-      add.accept(
-          new String[] {"logs: service", "logs"},
-          r -> "/api/v1/logs?service=" + enc(pick(p.logServices, r)) + "&limit=100" + logW);
-      add.accept(
-          new String[] {"logs: severityMin", "logs"},
+      add.add(
+          "logs: service",
+          "logs",
+          r -> "/api/v1/logs?service=" + enc(pick(p.logServices, r)) + "&limit=100" + w);
+      add.add(
+          "logs: severityMin",
+          "logs",
           r ->
               "/api/v1/logs?severityMin="
                   + (r.nextBoolean() ? "WARN" : "ERROR")
                   + "&limit=100"
-                  + logW);
+                  + w);
       if (!p.frequentTokens.isEmpty()) {
-        add.accept(
-            new String[] {"logs: q frequent token", "logs"},
-            r -> "/api/v1/logs?q=" + enc(pick(p.frequentTokens, r)) + "&limit=100" + logW);
+        add.add(
+            "logs: q frequent token",
+            "logs",
+            r -> "/api/v1/logs?q=" + enc(pick(p.frequentTokens, r)) + "&limit=100" + w);
       }
       if (!p.rareTokens.isEmpty()) {
-        add.accept(
-            new String[] {"logs: q rare token", "logs"},
-            r -> "/api/v1/logs?q=" + enc(pick(p.rareTokens, r)) + "&limit=100" + logW);
+        add.add(
+            "logs: q rare token",
+            "logs",
+            r -> "/api/v1/logs?q=" + enc(pick(p.rareTokens, r)) + "&limit=100" + w);
       }
       if (!p.logTraceIds.isEmpty()) {
-        add.accept(
-            new String[] {"logs: traceId", "logs"},
-            r -> "/api/v1/logs?traceId=" + pick(p.logTraceIds, r) + "&limit=100" + logW);
+        add.add(
+            "logs: traceId",
+            "logs",
+            r -> "/api/v1/logs?traceId=" + pick(p.logTraceIds, r) + "&limit=100" + w);
       }
     }
     for (QueryClass q : more) {
       if (only == null || only.matcher(q.name).find()) all.add(q);
     }
     return all;
+  }
+
+  /** Adds a query class: its name, the array field its answer lists results in, its path. */
+  private interface ClassAdder {
+    void add(String name, String arrayField, Function<SplittableRandom, String> path);
   }
 
   private static <T> T pick(List<T> list, SplittableRandom r) {
