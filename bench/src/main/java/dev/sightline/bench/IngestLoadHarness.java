@@ -1,8 +1,6 @@
 package dev.sightline.bench;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -12,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -840,40 +836,7 @@ public final class IngestLoadHarness {
   private static final JsonFactory JSON = new JsonFactory();
 
   private void writeReport() throws IOException {
-    Path file = options.report().toAbsolutePath();
-    if (file.getParent() != null) Files.createDirectories(file.getParent());
-    try (JsonGenerator g =
-        JSON.createGenerator(file.toFile(), JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
-      writeValue(g, report);
-    }
-  }
-
-  private static void writeValue(JsonGenerator g, Object value) throws IOException {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof Map<?, ?> map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        writeValue(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (value instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) writeValue(g, o);
-      g.writeEndArray();
-    } else if (value instanceof Double d) {
-      if (d.isNaN() || d.isInfinite()) g.writeNull();
-      else g.writeNumber(d);
-    } else if (value instanceof Long l) {
-      g.writeNumber(l);
-    } else if (value instanceof Integer i) {
-      g.writeNumber(i);
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else {
-      g.writeString(String.valueOf(value));
-    }
+    JsonReport.write(options.report(), report);
   }
 
   private void printReport(

@@ -1,8 +1,6 @@
 package dev.sightline.bench;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -12,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -816,38 +813,7 @@ public final class QueryLoadHarness {
   }
 
   private void writeReport(Map<String, Object> report) throws IOException {
-    Path file = reportFile.toAbsolutePath();
-    if (file.getParent() != null) Files.createDirectories(file.getParent());
-    try (JsonGenerator g =
-        JSON.createGenerator(file.toFile(), JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
-      write(g, report);
-    }
-  }
-
-  private static void write(JsonGenerator g, Object value) throws IOException {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof Map<?, ?> map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        write(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (value instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) write(g, o);
-      g.writeEndArray();
-    } else if (value instanceof Double d) {
-      if (d.isNaN() || d.isInfinite()) g.writeNull();
-      else g.writeNumber(d);
-    } else if (value instanceof Number n) {
-      g.writeNumber(n.longValue());
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else {
-      g.writeString(String.valueOf(value));
-    }
+    JsonReport.write(reportFile, report);
   }
 
   private static double round3(double v) {
