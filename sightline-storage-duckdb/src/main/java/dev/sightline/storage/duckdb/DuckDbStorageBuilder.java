@@ -22,6 +22,7 @@ public final class DuckDbStorageBuilder {
   int threads;
   String checkpointThreshold = DEFAULT_CHECKPOINT_THRESHOLD;
   boolean serviceEdgesAtIngest;
+  java.time.Duration compactionInterval = java.time.Duration.ofMinutes(1);
 
   DuckDbStorageBuilder() {}
 
@@ -119,6 +120,20 @@ public final class DuckDbStorageBuilder {
    * with it on; opening with it off discards the maintained edges, so a later open with it on
    * derives them afresh.
    */
+  /**
+   * How often the RED rows of each series are merged across commit groups ({@link
+   * DuckDbStorage#compactSpanMetrics}): every minute unless set; {@code Duration.ZERO} never (tests
+   * that count rows). Each pass merges the buckets up to 30 s ago, from an hour before the previous
+   * pass's end (late spans), the first pass everything.
+   */
+  public DuckDbStorageBuilder compactionInterval(java.time.Duration compactionInterval) {
+    if (compactionInterval.isNegative()) {
+      throw new IllegalArgumentException("compactionInterval must be >= 0");
+    }
+    this.compactionInterval = compactionInterval;
+    return this;
+  }
+
   public DuckDbStorageBuilder serviceEdgesAtIngest(boolean serviceEdgesAtIngest) {
     this.serviceEdgesAtIngest = serviceEdgesAtIngest;
     return this;
