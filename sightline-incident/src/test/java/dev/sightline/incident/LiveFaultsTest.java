@@ -3,6 +3,7 @@ package dev.sightline.incident;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sightline.slo.alerting.AlertTransition;
+import dev.sightline.testing.OpenSloExamples;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import java.nio.file.Path;
@@ -25,28 +26,9 @@ class LiveFaultsTest {
 
   /** The shop's checkout SLO with a second, stricter objective (which fires as well). */
   static final String CHECKOUT =
-      """
-      apiVersion: openslo/v1
-      kind: SLO
-      metadata:
-        name: checkout-availability
-        annotations:
-          sightline.dev/owner: team-web
-          sightline.dev/severity: P1
-      spec:
-        service: frontend
-        budgetingMethod: Occurrences
-        timeWindow: [{duration: 30d, isRolling: true}]
-        objectives:
-          - {displayName: availability, target: 0.995}
-          - {displayName: strict, target: 0.998}
-        indicator:
-          metadata: {name: checkout-ok}
-          spec:
-            ratioMetric:
-              good:  {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout", status: ok}}}
-              total: {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout"}}}
-      """;
+      OpenSloExamples.checkoutAvailability(
+          "P1",
+          "[{displayName: availability, target: 0.995}, {displayName: strict, target: 0.998}]");
 
   @TempDir Path dir;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.sightline.testing.OpenSloExamples;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import java.net.InetSocketAddress;
@@ -26,27 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IncidentApiIT {
   static final String SLO =
-      """
-      apiVersion: openslo/v1
-      kind: SLO
-      metadata:
-        name: checkout-availability
-        annotations:
-          sightline.dev/runbook: https://runbooks.example.com/checkout
-          sightline.dev/owner: team-shop
-          sightline.dev/severity: P0
-      spec:
-        service: frontend
-        budgetingMethod: Occurrences
-        timeWindow: [{duration: 30d, isRolling: true}]
-        objectives: [{displayName: checkout ok, target: 0.999}]
-        indicator:
-          metadata: {name: checkout-ok}
-          spec:
-            ratioMetric:
-              good:  {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout", status: ok}}}
-              total: {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout"}}}
-      """;
+      OpenSloExamples.checkoutAvailability("P0", "[{displayName: checkout ok, target: 0.999}]");
 
   @TempDir Path dir;
 

@@ -31,4 +31,35 @@ public final class OpenSloExamples {
               good:  {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder, status: ok}}}
               total: {metricSource: {type: sightline, spec: {signal: spans, service: order, operation: Shop.OrderService.PlaceOrder}}}
       """;
+
+  /**
+   * {@code checkout-availability}: frontend {@code GET /checkout} spans without error, over 30
+   * days, owned by {@code team-shop} with a runbook; {@code severity} as the {@code
+   * sightline.dev/severity} annotation and {@code objectives} as an OpenSLO objectives list (e.g.
+   * {@code [{displayName: checkout ok, target: 0.999}]}).
+   */
+  public static String checkoutAvailability(String severity, String objectives) {
+    return """
+        apiVersion: openslo/v1
+        kind: SLO
+        metadata:
+          name: checkout-availability
+          annotations:
+            sightline.dev/runbook: https://runbooks.example.com/checkout
+            sightline.dev/owner: team-shop
+            sightline.dev/severity: %s
+        spec:
+          service: frontend
+          budgetingMethod: Occurrences
+          timeWindow: [{duration: 30d, isRolling: true}]
+          objectives: %s
+          indicator:
+            metadata: {name: checkout-ok}
+            spec:
+              ratioMetric:
+                good:  {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout", status: ok}}}
+                total: {metricSource: {type: sightline, spec: {signal: spans, service: frontend, operation: "GET /checkout"}}}
+        """
+        .formatted(severity, objectives);
+  }
 }
