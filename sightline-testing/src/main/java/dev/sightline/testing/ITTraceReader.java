@@ -408,6 +408,46 @@ public abstract class ITTraceReader extends ITStorage {
   }
 
   @Test
+  void search_manyMatchingSpansPerTrace_stillFindsLimitTraces() {
+    // 40 traces a second apart, each with 60 matching spans: a backend that ranks a bounded number
+    // of matching spans sees only a few traces among them and must widen until it has `limit`.
+    long t = NOW_NANOS - 30 * MINUTE;
+    long second = 1_000_000_000L;
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String trace = TestObjects.traceId(20_000 + i);
+      String root = String.format("c%015x", i);
+      long start = t + i * second;
+      spans.add(span(TENANT, trace, root, "", "frontend", "GET /batch", start, 900 * MILLI));
+      for (int j = 0; j < 60; j++) {
+        spans.add(
+            span(
+                TENANT,
+                trace,
+                String.format("d%07x%08x", i, j),
+                root,
+                "db",
+                "Query",
+                start + (j + 1) * 10 * MILLI,
+                MILLI));
+      }
+    }
+    accept(spans);
+
+    Q query = q().service("db").range(t, t + MINUTE).limit(5);
+    assertThat(search(query))
+        .extracting(TraceSummary::traceId)
+        .containsExactly(
+            TestObjects.traceId(20_039),
+            TestObjects.traceId(20_038),
+            TestObjects.traceId(20_037),
+            TestObjects.traceId(20_036),
+            TestObjects.traceId(20_035));
+    assertThat(search(query)).allSatisfy(s -> assertThat(s.spanCount()).isEqualTo(61));
+    assertThat(search(query.limit(40))).hasSize(40);
+  }
+
+  @Test
   void spanStoredTwice_isReturnedAndCountedOnce() {
     accept(TRACE);
     accept(TRACE.subList(0, 2));
@@ -595,6 +635,140 @@ public abstract class ITTraceReader extends ITStorage {
 
     accept(TRACE.subList(0, 1));
     assertThat(search(q())).containsExactly(TRACE_SUMMARY);
+  }
+
+  @Test
+  void search_summary_isTheSameWhateverTheBatchesAndTheirOrder() {
+    // one span per batch, newest first: the summary still names the root and counts every span
+    for (int i = TRACE.size() - 1; i >= 0; i--) accept(TRACE.subList(i, i + 1));
+    accept(CART_TRACE.subList(1, CART_TRACE.size()));
+    accept(CART_TRACE.subList(0, 1));
+
+    assertThat(search(q())).containsExactly(TRACE_SUMMARY, CART_SUMMARY);
+    assertThat(search(q().service("payment"))).containsExactly(TRACE_SUMMARY);
+  }
+
+  @Test
+  void search_lateSpan_extendsTheTraceSummary() {
+    accept(TRACE);
+    // arrives later, in its own batch: a child of the root that ends 10 s after the trace began
+    Span late =
+        span(
+            TENANT,
+            TRACE_ID,
+            "00000000000000ff",
+            TRACE.get(0).spanId(),
+            "audit",
+            "record checkout",
+            TRACE_START + 200 * MILLI,
+            9_800 * MILLI);
+    accept(List.of(late));
+
+    List<String> services = new ArrayList<>(TestObjects.TRACE_SERVICES);
+    services.add("audit");
+    Collections.sort(services);
+    TraceSummary extended =
+        new TraceSummary(
+            TRACE_ID,
+            "frontend",
+            "GET /api/checkout",
+            TRACE_START,
+            10_000 * MILLI,
+            TRACE.size() + 1,
+            TRACE_SUMMARY.errorCount(),
+            services);
+    assertThat(search(q().service("frontend"))).containsExactly(extended);
+    assertThat(search(q().service("audit"))).containsExactly(extended);
+  }
+
+  @Test
+  void search_traceSpreadOverMinutes_isSummarisedWhole_whicheverSliceFindsIt() {
+    // a trace over three minutes (crossing minute and 10 s boundaries): root 150 s before the
+    // end of the range, the matching span 130 s before, the last span 10 s before
+    long end = NOW_NANOS - 5 * MINUTE;
+    String trace = TestObjects.traceId(30_001);
+    String root = "e000000000000001";
+    long second = 1_000_000_000L;
+    accept(
+        List.of(
+            span(
+                TENANT, trace, "e000000000000003", root, "late", "flush", end - 10 * second, MILLI),
+            span(TENANT, trace, root, "", "batch", "nightly", end - 150 * second, 145 * second)));
+    accept(
+        List.of(
+            span(
+                TENANT,
+                trace,
+                "e000000000000002",
+                root,
+                "db",
+                "Query",
+                end - 130 * second,
+                MILLI)));
+
+    TraceSummary whole =
+        new TraceSummary(
+            trace,
+            "batch",
+            "nightly",
+            end - 150 * second,
+            145 * second, // the root ends last
+            3,
+            0,
+            List.of("batch", "db", "late"));
+    assertThat(search(q().service("db").range(end - 60 * MINUTE, end))).containsExactly(whole);
+    assertThat(search(q().service("late").range(end - 60 * MINUTE, end))).containsExactly(whole);
+    assertThat(search(q().range(end - 60 * MINUTE, end))).containsExactly(whole);
+  }
+
+  @Test
+  void deleteBefore_traceSummariesDescribeOnlyTheSpansThatRemain() {
+    long t0 = NOW_NANOS - 120 * MINUTE;
+    String straddling = TestObjects.traceId(30_002);
+    String old = TestObjects.traceId(30_003);
+    String root = "f000000000000001";
+    accept(
+        List.of(
+            span(TENANT, straddling, root, "", "frontend", "GET /export", t0, 40 * MINUTE),
+            span(TENANT, old, "f000000000000009", "", "frontend", "GET /old", t0, MILLI)));
+    accept(
+        List.of(
+            span(
+                TENANT,
+                straddling,
+                "f000000000000002",
+                root,
+                "export",
+                "write",
+                t0 + 30 * MINUTE,
+                MILLI),
+            span(
+                TENANT,
+                straddling,
+                "f000000000000003",
+                root,
+                "export",
+                "close",
+                t0 + 35 * MINUTE,
+                MILLI)));
+    Q all = q().range(t0 - MINUTE, NOW_NANOS);
+    assertThat(search(all)).extracting(TraceSummary::spanCount).containsExactly(3, 1);
+
+    storage().deleteBefore(t0 + 10 * MINUTE);
+
+    // the root is gone: the summary is of the two spans left, rootless, earliest first
+    assertThat(search(all))
+        .containsExactly(
+            new TraceSummary(
+                straddling,
+                "export",
+                "write",
+                t0 + 30 * MINUTE,
+                5 * MINUTE + MILLI,
+                2,
+                0,
+                List.of("export")));
+    assertThat(search(q().service("frontend").range(t0 - MINUTE, NOW_NANOS))).isEmpty();
   }
 
   @Test

@@ -127,6 +127,7 @@ public final class DuckDbStorage implements StorageComponent {
       database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       createSchema(database);
       syncServiceEdges(database, b.serviceEdgesAtIngest);
+      TraceSummaries.ensure(database);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
@@ -309,27 +310,44 @@ public final class DuckDbStorage implements StorageComponent {
     return readers.run(
         c -> {
           long removed = 0;
-          for (String sql :
-              new String[] {
-                "DELETE FROM spans WHERE start_ns < ?",
-                "DELETE FROM logs WHERE event_ns < ?",
-                "DELETE FROM metric_points WHERE time_ns < ?"
-              }) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              ps.setLong(1, cutoffUnixNano);
-              removed += ps.executeUpdate();
-            }
+          try (Statement s = c.createStatement()) {
+            s.execute("BEGIN TRANSACTION");
           }
-          // derived rows go too, but the count is of telemetry rows only
-          for (String sql :
-              new String[] {
-                "DELETE FROM span_metrics WHERE bucket_ns < ?",
-                "DELETE FROM service_edges WHERE bucket_ns < ?"
-              }) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              ps.setLong(1, cutoffUnixNano);
-              ps.executeUpdate();
+          try {
+            // before the spans go: traces that straddle the cutoff get parts from what stays
+            TraceSummaries.deleteBefore(c, cutoffUnixNano);
+            for (String sql :
+                new String[] {
+                  "DELETE FROM spans WHERE start_ns < ?",
+                  "DELETE FROM logs WHERE event_ns < ?",
+                  "DELETE FROM metric_points WHERE time_ns < ?"
+                }) {
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, cutoffUnixNano);
+                removed += ps.executeUpdate();
+              }
             }
+            // derived rows go too, but the count is of telemetry rows only
+            for (String sql :
+                new String[] {
+                  "DELETE FROM span_metrics WHERE bucket_ns < ?",
+                  "DELETE FROM service_edges WHERE bucket_ns < ?"
+                }) {
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, cutoffUnixNano);
+                ps.executeUpdate();
+              }
+            }
+            try (Statement s = c.createStatement()) {
+              s.execute("COMMIT");
+            }
+          } catch (SQLException | RuntimeException e) {
+            try (Statement s = c.createStatement()) {
+              s.execute("ROLLBACK");
+            } catch (SQLException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+            throw e;
           }
           return removed;
         });

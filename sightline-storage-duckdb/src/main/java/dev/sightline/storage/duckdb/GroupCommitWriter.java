@@ -270,17 +270,23 @@ final class GroupCommitWriter implements TelemetryWriter {
         edges.insert(connection);
       }
       SpanMetricsRows red = new SpanMetricsRows();
+      TraceSummaryRows summaries = new TraceSummaryRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {
           for (SpanRows.Row r : p.spans()) {
             SpanRows.append(a, r);
             red.add(r);
+            summaries.add(r);
           }
         }
       }
-      // RED derived in the same transaction, so it is durable exactly when the spans are
+      // RED and trace summaries derived in the same transaction, so they are durable exactly
+      // when the spans are
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS)) {
         red.appendTo(a);
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.TRACE_SUMMARIES)) {
+        summaries.appendTo(a);
       }
     }
     if (logs) {

@@ -15,6 +15,7 @@ final class Schema {
   static final String METRIC_POINTS = "metric_points";
   static final String SPAN_METRICS = "span_metrics";
   static final String SERVICE_EDGES = "service_edges";
+  static final String TRACE_SUMMARIES = "trace_summaries";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -133,5 +134,29 @@ final class Schema {
         errors BIGINT NOT NULL,
         duration_sum_ns BIGINT NOT NULL,
         durations BIGINT[] NOT NULL
+      )""";
+
+  /**
+   * Per-trace summaries that trace search reads instead of the spans of its candidates: one part
+   * per tenant, trace and commit group ({@link TraceSummaryRows}), merged by readers. Apart from
+   * {@link #DDL} because whether its rows cover every stored span is decided at open ({@link
+   * TraceSummaries}, {@code sightline_meta} key {@code trace_summaries_since}).
+   */
+  static final String TRACE_SUMMARIES_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS trace_summaries (
+        tenant VARCHAR NOT NULL,
+        trace_id HUGEINT NOT NULL,
+        start_ns BIGINT NOT NULL,
+        last_start_ns BIGINT NOT NULL,
+        end_ns BIGINT NOT NULL,
+        root_is_child BOOLEAN NOT NULL,
+        root_start_ns BIGINT NOT NULL,
+        root_span_id BIGINT NOT NULL,
+        root_service VARCHAR NOT NULL,
+        root_name VARCHAR NOT NULL,
+        span_ids BIGINT[] NOT NULL,
+        error_span_ids BIGINT[] NOT NULL,
+        services VARCHAR[] NOT NULL
       )""";
 }
