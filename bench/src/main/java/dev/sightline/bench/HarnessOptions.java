@@ -16,6 +16,7 @@ record HarnessOptions(
     int templates,
     long fillSpans,
     long fillLogs,
+    double fillHours,
     int querySamples,
     int queryWarmup,
     int queryRounds,
@@ -39,6 +40,10 @@ record HarnessOptions(
         --fill-logs N            during that fill, also send about N log records in total (POST
                                  /v1/logs after each acknowledged span request), correlated with
                                  the fill's spans by trace and span id (default 0: no logs)
+        --fill-hours H           spread the event time of everything stored (stored phase and
+                                 fill) over the H hours before now, in sending order, as a store
+                                 that has been receiving for H hours would hold it (default 0:
+                                 stamped at send time, so a fill covers only its minutes)
         --query-samples N        timed trace-by-id lookups per round, random acknowledged traces,
                                  each verified complete (default 1000)
         --query-warmup N         untimed lookups before that (default 500)
@@ -61,6 +66,7 @@ record HarnessOptions(
           "--templates",
           "--fill-spans",
           "--fill-logs",
+          "--fill-hours",
           "--query-samples",
           "--query-warmup",
           "--query-rounds",
@@ -80,6 +86,7 @@ record HarnessOptions(
     int templates = 256;
     long fill = 0;
     long fillLogs = 0;
+    double fillHours = 0;
     int querySamples = 1000;
     int queryWarmup = 500;
     int queryRounds = 3;
@@ -109,6 +116,12 @@ record HarnessOptions(
         case "--templates" -> templates = positive(flag, value);
         case "--fill-spans" -> fill = nonNegative(flag, value);
         case "--fill-logs" -> fillLogs = nonNegative(flag, value);
+        case "--fill-hours" -> {
+          fillHours = Double.parseDouble(value);
+          if (!(fillHours >= 0 && fillHours <= 24 * 30)) {
+            throw new IllegalArgumentException("--fill-hours must be between 0 and 720");
+          }
+        }
         case "--query-samples" -> querySamples = (int) nonNegative(flag, value);
         case "--query-warmup" -> queryWarmup = (int) nonNegative(flag, value);
         case "--query-rounds" -> queryRounds = positive(flag, value);
@@ -125,6 +138,10 @@ record HarnessOptions(
     if (fillLogs > 0 && fill == 0) {
       throw new IllegalArgumentException("--fill-logs needs --fill-spans (logs go with the fill)");
     }
+    if (fillHours > 0 && fill == 0) {
+      throw new IllegalArgumentException(
+          "--fill-hours needs --fill-spans (the span count to spread)");
+    }
     if (templates > 65_535) throw new IllegalArgumentException("--templates must be at most 65535");
     return new HarnessOptions(
         otlpHttp,
@@ -136,6 +153,7 @@ record HarnessOptions(
         templates,
         fill,
         fillLogs,
+        fillHours,
         querySamples,
         queryWarmup,
         queryRounds,

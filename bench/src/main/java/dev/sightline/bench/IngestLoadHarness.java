@@ -329,6 +329,22 @@ public final class IngestLoadHarness {
     return result;
   }
 
+  /** Spans sent to the storing endpoint so far, for {@code --fill-hours}. */
+  private final AtomicLong storedSent = new AtomicLong();
+
+  /**
+   * The event time of a request: now, or with {@code --fill-hours H} on a storing phase, a time
+   * that moves from H hours ago to now as the spans sent approach {@code --fill-spans}, so the
+   * store looks like H hours of traffic at a steady rate instead of a few minutes of it.
+   */
+  private long stampNanos(PhaseRun run, int spans) {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    if (options.fillHours() <= 0 || !run.store) return now;
+    long sent = storedSent.getAndAdd(spans);
+    double remaining = Math.max(0.0, 1.0 - (double) sent / options.fillSpans());
+    return now - (long) (options.fillHours() * 3_600e9 * remaining);
+  }
+
   private void send(PhaseRun run, int firstTemplate) {
     int next = firstTemplate;
     int consecutiveIoErrors = 0;
@@ -336,7 +352,7 @@ public final class IngestLoadHarness {
       int index = next++ % templates.size();
       RequestTemplate template = templates.get(index);
       long firstTrace = nextTrace.getAndAdd(template.traces());
-      long shift = System.currentTimeMillis() * 1_000_000L - templateBaseNanos;
+      long shift = stampNanos(run, template.spans()) - templateBaseNanos;
       byte[] body = template.stamp(ids, firstTrace, shift);
       HttpRequest request =
           HttpRequest.newBuilder(run.uri)
@@ -939,6 +955,7 @@ public final class IngestLoadHarness {
     m.put("templates", options.templates());
     m.put("fillSpans", options.fillSpans());
     m.put("fillLogs", options.fillLogs());
+    m.put("fillHours", options.fillHours());
     m.put("querySamples", options.querySamples());
     m.put("queryRounds", options.queryRounds());
     m.put("otlpHttp", options.otlpHttp().toString());
