@@ -92,6 +92,13 @@ public final class DuckDbStorage implements StorageComponent {
     long to = System.currentTimeMillis() * 1_000_000L - 30_000_000_000L;
     long from =
         compactedUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : compactedUpTo - 3_600_000_000_000L;
+    // buckets that spans older than that touched since the last pass (a back-fill, a collector
+    // replaying its queue) are merged too, from the bucket of the earliest of them
+    long oldest = writer.takeOldestSpanStart();
+    if (oldest != Long.MAX_VALUE) {
+      long bucket = dev.sightline.core.storage.SpanMetricsReader.BUCKET_NANOS;
+      from = Math.min(from, oldest - Math.floorMod(oldest, bucket));
+    }
     try {
       long t0 = System.nanoTime();
       long merged = compactSpanMetrics(from, to);
@@ -103,8 +110,21 @@ public final class DuckDbStorage implements StorageComponent {
             (System.nanoTime() - t0) / 1_000_000);
       }
     } catch (RuntimeException e) {
+      if (oldest != Long.MAX_VALUE) writer.noteSpanStart(oldest);
       logger.info("span metrics compaction skipped, retrying at the next pass: {}", e.toString());
     }
+  }
+
+  /** Rows of {@code span_metrics}, for tests of compaction. */
+  long spanMetricsRows() {
+    return readers.run(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT count(*) FROM span_metrics")) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
   }
 
   public static DuckDbStorageBuilder builder() {

@@ -84,6 +84,13 @@ final class GroupCommitWriter implements TelemetryWriter {
   private volatile boolean closed;
   private volatile @Nullable Throwable fatal;
 
+  /**
+   * The earliest span start committed since {@link #takeOldestSpanStart} last took it ({@code
+   * Long.MAX_VALUE}: none), so compaction also reaches buckets that late or back-filled spans
+   * touched, however old.
+   */
+  private final AtomicLong oldestSpanStart = new AtomicLong(Long.MAX_VALUE);
+
   /** Items per second over recent commits, for the retry-after hint. */
   private volatile double itemsPerSecond = 50_000;
 
@@ -243,6 +250,11 @@ final class GroupCommitWriter implements TelemetryWriter {
       for (Pending p : group) commitGroup(List.of(p));
       return;
     }
+    long oldest = Long.MAX_VALUE;
+    for (Pending p : group) {
+      for (SpanRows.Row r : p.spans()) oldest = Math.min(oldest, r.span().startTimeUnixNano());
+    }
+    if (oldest != Long.MAX_VALUE) noteSpanStart(oldest);
     double seconds = Math.max(1e-6, (System.nanoTime() - start) / 1e9);
     itemsPerSecond = 0.8 * itemsPerSecond + 0.2 * (items / seconds);
     for (Pending p : group) {
@@ -345,6 +357,16 @@ final class GroupCommitWriter implements TelemetryWriter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The earliest span start committed since the last call, and forgets it. */
+  long takeOldestSpanStart() {
+    return oldestSpanStart.getAndSet(Long.MAX_VALUE);
+  }
+
+  /** Puts back what {@link #takeOldestSpanStart} took when the pass that used it failed. */
+  void noteSpanStart(long startUnixNano) {
+    oldestSpanStart.accumulateAndGet(startUnixNano, Math::min);
   }
 
   boolean isHealthy() {

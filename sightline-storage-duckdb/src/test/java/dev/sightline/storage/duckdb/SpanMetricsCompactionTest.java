@@ -98,6 +98,40 @@ class SpanMetricsCompactionTest {
   }
 
   @Test
+  void scheduledPasses_alsoMergeOldBucketsThatLateSpansTouched() throws Exception {
+    // bucket-aligned, so each commit's three spans share one 10 s bucket
+    long wallNow = System.currentTimeMillis() / 10_000 * 10_000 * 1_000_000L;
+    try (DuckDbStorage storage =
+        DuckDbStorage.builder().dataDir(dir).compactionInterval(Duration.ofMillis(50)).build()) {
+      // two commits of recent spans; the first passes merge them, so later passes look back an
+      // hour only
+      for (int w = 0; w < 2; w++) {
+        storage.writer().writeSpans(spans(3, wallNow - 5 * 60 * SECOND)).get(30, TimeUnit.SECONDS);
+      }
+      long recentSeries = 3;
+      awaitRows(storage, recentSeries);
+
+      // a back-fill two days old, in five commits: a row per series and commit at first
+      long old = wallNow - 2 * 24 * 3600 * SECOND;
+      for (int w = 0; w < 5; w++) {
+        storage.writer().writeSpans(spans(3, old)).get(30, TimeUnit.SECONDS);
+      }
+      awaitRows(storage, recentSeries + 3);
+    }
+  }
+
+  /** Waits until compaction has brought {@code span_metrics} down to {@code rows} rows. */
+  static void awaitRows(DuckDbStorage storage, long rows) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (storage.spanMetricsRows() != rows) {
+      assertThat(System.nanoTime())
+          .as("span_metrics rows %d, expected %d after compaction", storage.spanMetricsRows(), rows)
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void onlyTheGivenBucketsAreMerged() throws Exception {
     try (DuckDbStorage storage = open()) {
       for (int w = 0; w < 5; w++)
