@@ -64,9 +64,13 @@ public final class DuckDbStorage implements StorageComponent {
     this.writerConnection = writerConnection;
     this.writer =
         new GroupCommitWriter(
-            writerConnection, b.queueCapacity, b.maxBatchItems, b.serviceEdgesAtIngest);
+            writerConnection,
+            b.queueCapacity,
+            b.maxBatchItems,
+            b.serviceEdgesAtIngest,
+            b.indexedAttributes);
     this.readers = new ReaderConnections(database, b.readerConnections);
-    this.traceReader = new DuckDbTraceReader(readers);
+    this.traceReader = new DuckDbTraceReader(readers, b.indexedAttributes);
     this.logReader = new DuckDbLogReader(readers);
     this.metricReader = new DuckDbMetricReader(readers);
     this.spanMetricsReader = new DuckDbSpanMetricsReader(readers, b.serviceEdgesAtIngest);
@@ -115,6 +119,11 @@ public final class DuckDbStorage implements StorageComponent {
     }
   }
 
+  /** The reader connections, for tests that look at the tables themselves. */
+  ReaderConnections readers() {
+    return readers;
+  }
+
   /** Rows of {@code span_metrics}, for tests of compaction. */
   long spanMetricsRows() {
     return readers.run(
@@ -148,6 +157,7 @@ public final class DuckDbStorage implements StorageComponent {
       createSchema(database);
       syncServiceEdges(database, b.serviceEdgesAtIngest);
       TraceSummaries.ensure(database);
+      AttributeIndex.ensure(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
@@ -336,6 +346,7 @@ public final class DuckDbStorage implements StorageComponent {
           try {
             // before the spans go: traces that straddle the cutoff get parts from what stays
             TraceSummaries.deleteBefore(c, cutoffUnixNano);
+            AttributeIndex.deleteBefore(c, cutoffUnixNano);
             for (String sql :
                 new String[] {
                   "DELETE FROM spans WHERE start_ns < ?",

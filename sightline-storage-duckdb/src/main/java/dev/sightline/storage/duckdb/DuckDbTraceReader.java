@@ -8,6 +8,7 @@ import dev.sightline.core.storage.ServiceVersion;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceReader;
 import dev.sightline.core.storage.TraceSummary;
+import java.math.BigInteger;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Trace queries. Each method runs one prepared statement on a pooled reader connection. */
 final class DuckDbTraceReader implements TraceReader {
@@ -37,8 +40,12 @@ final class DuckDbTraceReader implements TraceReader {
 
   private final ReaderConnections connections;
 
-  DuckDbTraceReader(ReaderConnections connections) {
+  /** {@link DuckDbStorageBuilder#indexedAttributes}. */
+  private final Set<String> indexedAttributes;
+
+  DuckDbTraceReader(ReaderConnections connections, Set<String> indexedAttributes) {
     this.connections = connections;
+    this.indexedAttributes = indexedAttributes;
   }
 
   @Override
@@ -101,6 +108,12 @@ final class DuckDbTraceReader implements TraceReader {
       params.add(pointer);
       params.add(e.getValue());
     }
+    for (Map.Entry<String, String> e : query.attributes().entrySet()) {
+      if (!indexedAttributes.contains(e.getKey())) continue;
+      List<TraceSummary> viaIndex = searchByIndex(query, where.toString(), params, e);
+      if (viaIndex != null) return viaIndex;
+      break; // a value held by many traces: the newest slices find them sooner
+    }
     // Two phases per slice of time, newest first, exact. Slices are disjoint, [from, to), the
     // last minute of the range first, each older one four times wider. (1) Candidates: the k
     // newest matching spans of the slice (DuckDB's top-N pushes its running threshold into the
@@ -147,6 +160,128 @@ final class DuckDbTraceReader implements TraceReader {
       to = from;
       width = width > (to - start) / 4 ? to - start : width * 4;
     }
+  }
+
+  /** Above this many traces holding an indexed value, search reads slices of spans instead. */
+  static final int MAX_INDEXED_CANDIDATES = 1_000;
+
+  /** Candidate traces whose spans one statement checks, each through the trace id index. */
+  private static final int VERIFY_BATCH = 32;
+
+  /**
+   * Search through {@code attribute_index}: the traces holding the filter's value, latest holding
+   * span first, are checked against every criterion on their own spans (read through the trace id
+   * index), in batches, until the {@code limit} newest are known: a candidate not yet checked has
+   * every span holding the value at or before its latest one, so it starts no later, and once the
+   * {@code limit}-th trace found starts after the next candidate's latest span, none can be newer.
+   * Null when more than {@link #MAX_INDEXED_CANDIDATES} traces hold the value in the range.
+   */
+  private @Nullable List<TraceSummary> searchByIndex(
+      TraceQuery query, String where, List<Object> params, Map.Entry<String, String> filter) {
+    List<AttributeIndex.Candidate> candidates =
+        connections.run(
+            c ->
+                AttributeIndex.candidates(
+                    c,
+                    query.tenant(),
+                    filter.getKey(),
+                    filter.getValue(),
+                    query.startUnixNano(),
+                    query.endUnixNano(),
+                    MAX_INDEXED_CANDIDATES + 1));
+    if (candidates.size() > MAX_INDEXED_CANDIDATES) return null;
+    int limit = query.limit();
+    Map<String, TraceSummary> found = new LinkedHashMap<>();
+    List<TraceSummary> ranked = List.of();
+    for (int i = 0; i < candidates.size(); ) {
+      List<AttributeIndex.Candidate> batch =
+          candidates.subList(i, Math.min(candidates.size(), i + VERIFY_BATCH));
+      i += batch.size();
+      List<BigInteger> matching = matching(batch, where, params);
+      if (!matching.isEmpty()) {
+        for (TraceSummary t : summaries(query, matching)) found.putIfAbsent(t.traceId(), t);
+        ranked = new ArrayList<>(found.values());
+        ranked.sort(NEWEST_TRACE_FIRST);
+        if (ranked.size() > limit) ranked = ranked.subList(0, limit);
+      }
+      if (i < candidates.size()
+          && ranked.size() == limit
+          && ranked.get(limit - 1).startTimeUnixNano() > candidates.get(i).lastStart()) {
+        break;
+      }
+    }
+    return List.copyOf(ranked);
+  }
+
+  /**
+   * The candidates with a span matching every criterion. Each trace's spans are read by a scan
+   * whose only filter is its id, so DuckDB uses the ART index; the criteria apply to those rows.
+   */
+  private List<BigInteger> matching(
+      List<AttributeIndex.Candidate> batch, String where, List<Object> params) {
+    StringBuilder sql = new StringBuilder("WITH c AS MATERIALIZED (");
+    for (int i = 0; i < batch.size(); i++) {
+      if (i > 0) sql.append(" UNION ALL ");
+      // ids come from the database as numbers, so they are inlined safely
+      sql.append(
+              "SELECT tenant, trace_id, start_ns, service, name, duration_ns, status_code,"
+                  + " attributes, resource_attributes FROM spans WHERE trace_id = ")
+          .append(batch.get(i).traceId().toString())
+          .append("::HUGEINT");
+    }
+    sql.append(") SELECT DISTINCT trace_id FROM c WHERE ").append(where);
+    return connections.run(
+        c -> {
+          List<BigInteger> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) out.add((BigInteger) rs.getObject(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Summaries of the given traces over the parts within an hour of the searched range. */
+  private List<TraceSummary> summaries(TraceQuery query, List<BigInteger> traceIds) {
+    StringBuilder ids = new StringBuilder();
+    for (BigInteger id : traceIds) {
+      if (ids.length() > 0) ids.append(", ");
+      ids.append(id.toString()).append("::HUGEINT");
+    }
+    String sql =
+        "SELECT "
+            + TraceSummaries.MERGED_COLUMNS
+            + " FROM trace_summaries t WHERE t.trace_id IN ("
+            + ids
+            + ") AND t.tenant = ? AND t.last_start_ns >= ? AND t.start_ns < ? GROUP BY t.trace_id";
+    return connections.run(
+        c -> {
+          List<TraceSummary> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, query.tenant());
+            ps.setLong(2, saturatedSubtract(query.startUnixNano(), TRACE_WINDOW_SLACK_NANOS));
+            ps.setLong(3, saturatedAdd(query.endUnixNano(), TRACE_WINDOW_SLACK_NANOS));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) out.add(summary(rs));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** A merged summary row ({@link TraceSummaries#MERGED_COLUMNS}). */
+  private static TraceSummary summary(ResultSet rs) throws SQLException {
+    return new TraceSummary(
+        HexIds.traceIdHex(rs.getObject(1)),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getLong(4),
+        rs.getLong(5),
+        rs.getInt(6),
+        rs.getInt(7),
+        strings(rs.getArray(8)));
   }
 
   /** Newest trace start first, then trace id: the order of search results. */
@@ -202,16 +337,7 @@ final class DuckDbTraceReader implements TraceReader {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(
-                    new TraceSummary(
-                        HexIds.traceIdHex(rs.getObject(1)),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getLong(4),
-                        rs.getLong(5),
-                        rs.getInt(6),
-                        rs.getInt(7),
-                        strings(rs.getArray(8))));
+                out.add(summary(rs));
                 spans = rs.getLong(9);
                 bound = rs.getLong(10);
               }

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +78,9 @@ final class GroupCommitWriter implements TelemetryWriter {
   /** {@link DuckDbStorageBuilder#serviceEdgesAtIngest}: experimental, off by default. */
   private final boolean serviceEdgesAtIngest;
 
+  /** {@link DuckDbStorageBuilder#indexedAttributes}. */
+  private final Set<String> indexedAttributes;
+
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedItems = new AtomicLong();
   private final Thread thread;
@@ -95,8 +99,13 @@ final class GroupCommitWriter implements TelemetryWriter {
   private volatile double itemsPerSecond = 50_000;
 
   GroupCommitWriter(
-      DuckDBConnection connection, long capacity, int maxBatchItems, boolean serviceEdgesAtIngest) {
+      DuckDBConnection connection,
+      long capacity,
+      int maxBatchItems,
+      boolean serviceEdgesAtIngest,
+      Set<String> indexedAttributes) {
     this.connection = connection;
+    this.indexedAttributes = indexedAttributes;
     this.capacity = capacity;
     this.maxBatchItems = maxBatchItems;
     this.serviceEdgesAtIngest = serviceEdgesAtIngest;
@@ -283,12 +292,14 @@ final class GroupCommitWriter implements TelemetryWriter {
       }
       SpanMetricsRows red = new SpanMetricsRows();
       TraceSummaryRows summaries = new TraceSummaryRows();
+      AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {
           for (SpanRows.Row r : p.spans()) {
             SpanRows.append(a, r);
             red.add(r);
             summaries.add(r);
+            index.add(r);
           }
         }
       }
@@ -299,6 +310,11 @@ final class GroupCommitWriter implements TelemetryWriter {
       }
       try (DuckDBAppender a = connection.createAppender("main", Schema.TRACE_SUMMARIES)) {
         summaries.appendTo(a);
+      }
+      if (!index.isEmpty()) {
+        try (DuckDBAppender a = connection.createAppender("main", Schema.ATTRIBUTE_INDEX)) {
+          index.appendTo(a);
+        }
       }
     }
     if (logs) {

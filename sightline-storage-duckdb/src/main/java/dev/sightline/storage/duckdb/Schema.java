@@ -16,6 +16,7 @@ final class Schema {
   static final String SPAN_METRICS = "span_metrics";
   static final String SERVICE_EDGES = "service_edges";
   static final String TRACE_SUMMARIES = "trace_summaries";
+  static final String ATTRIBUTE_INDEX = "attribute_index";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -158,5 +159,23 @@ final class Schema {
         span_ids BIGINT[] NOT NULL,
         error_span_ids BIGINT[] NOT NULL,
         services VARCHAR[] NOT NULL
+      )""";
+
+  /**
+   * Traces by the value of an indexed attribute key ({@link
+   * DuckDbStorageBuilder#indexedAttributes}): one row per tenant, key, value, trace and commit
+   * group, with the earliest and latest start of the spans holding it ({@link AttributeIndexRows}).
+   * Apart from {@link #DDL} because it is rebuilt at open when the indexed keys change ({@link
+   * AttributeIndex}).
+   */
+  static final String ATTRIBUTE_INDEX_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS attribute_index (
+        tenant VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        trace_id HUGEINT NOT NULL,
+        first_ns BIGINT NOT NULL,
+        last_ns BIGINT NOT NULL
       )""";
 }

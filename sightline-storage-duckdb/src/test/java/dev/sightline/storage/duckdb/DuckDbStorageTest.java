@@ -123,6 +123,51 @@ class DuckDbStorageTest {
     }
   }
 
+  /**
+   * The trace search contract again with every attribute key the suite filters on indexed, so each
+   * attribute search goes through {@code attribute_index} and the check of the candidates' spans.
+   */
+  @Nested
+  class TraceReaderWithIndexedAttributesTest extends ITTraceReader {
+    @TempDir Path dir;
+
+    @Override
+    protected StorageComponent newStorage() {
+      return openWithIndexedAttributes(dir);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return openWithIndexedAttributes(dir);
+    }
+  }
+
+  static DuckDbStorage openWithIndexedAttributes(Path dir) {
+    java.util.Set<String> keys =
+        new java.util.LinkedHashSet<>(
+            java.util.List.of(
+                "order.id",
+                "payment.retries",
+                "payment.approved",
+                "order.total",
+                "http.response.status_code",
+                "cart.size",
+                "key with spaces/and \"quotes\"~",
+                "no.such.key",
+                "rpc.system",
+                "payment.method",
+                "service.version",
+                "process.pid",
+                "host.name"));
+    keys.addAll(dev.sightline.testing.TestObjects.ALL_VALUE_KINDS.asMap().keySet());
+    return DuckDbStorage.builder()
+        .dataDir(dir)
+        .memoryLimit("1GB")
+        .threads(2)
+        .indexedAttributes(keys)
+        .build();
+  }
+
   static DuckDbStorage openWithEdgesAtIngest(Path dir) {
     return DuckDbStorage.builder()
         .dataDir(dir)

@@ -1,0 +1,143 @@
+package dev.sightline.storage.duckdb;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of {@code attribute_index} outside the writer: rebuilt at open when the indexed keys
+ * differ from those it was built for, trimmed by retention, and read by trace search for the
+ * candidate traces of an attribute filter on an indexed key.
+ */
+final class AttributeIndex {
+  private static final Logger logger = LoggerFactory.getLogger(AttributeIndex.class);
+
+  private AttributeIndex() {}
+
+  /** The {@code sightline_meta} key holding the indexed keys the table is complete for. */
+  static final String KEYS_KEY = "attribute_index_keys";
+
+  /** The meta value for a set of keys: sorted, one per line (keys may hold commas). */
+  static String metaValue(Set<String> keys) {
+    return String.join("\n", new TreeSet<>(keys));
+  }
+
+  /**
+   * Creates the table and, unless it is complete for exactly {@code keys} ({@link #KEYS_KEY}
+   * equal), rebuilds it from the stored spans in one transaction: one pass over the spans per key.
+   */
+  static void ensure(Connection c, Set<String> keys) throws SQLException {
+    String wanted = metaValue(keys);
+    String current = null;
+    boolean tablePresent;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT (SELECT max(value) FROM sightline_meta WHERE key = ?), (SELECT count(*) FROM"
+                + " duckdb_tables() WHERE database_name = current_database() AND schema_name ="
+                + " 'main' AND table_name = ?)")) {
+      ps.setString(1, KEYS_KEY);
+      ps.setString(2, Schema.ATTRIBUTE_INDEX);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        current = rs.getString(1);
+        tablePresent = rs.getLong(2) > 0;
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(Schema.ATTRIBUTE_INDEX_DDL);
+    }
+    if (tablePresent && wanted.equals(current)) return;
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN TRANSACTION");
+      try {
+        long start = System.nanoTime();
+        s.execute("DELETE FROM " + Schema.ATTRIBUTE_INDEX);
+        for (String key : new TreeSet<>(keys)) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO "
+                      + Schema.ATTRIBUTE_INDEX
+                      + " SELECT tenant, ?, v, trace_id, min(start_ns), max(start_ns) FROM (SELECT"
+                      + " tenant, trace_id, start_ns, coalesce(json_extract_string(attributes, ?),"
+                      + " json_extract_string(resource_attributes, ?)) AS v FROM spans)"
+                      + " WHERE v IS NOT NULL GROUP BY tenant, v, trace_id")) {
+            String pointer = AttributeColumns.pointer(key);
+            ps.setString(1, key);
+            ps.setString(2, pointer);
+            ps.setString(3, pointer);
+            ps.executeUpdate();
+          }
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement("INSERT OR REPLACE INTO sightline_meta VALUES (?, ?)")) {
+          ps.setString(1, KEYS_KEY);
+          ps.setString(2, wanted);
+          ps.execute();
+        }
+        s.execute("COMMIT");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis > 1_000) {
+          logger.info(
+              "attribute index for {} built from stored spans in {} ms", keys.size(), millis);
+        }
+      } catch (SQLException | RuntimeException e) {
+        try {
+          s.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Retention: rows whose spans all start before the cutoff. */
+  static void deleteBefore(Connection c, long cutoffUnixNano) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM " + Schema.ATTRIBUTE_INDEX + " WHERE last_ns < ?")) {
+      ps.setLong(1, cutoffUnixNano);
+      ps.executeUpdate();
+    }
+  }
+
+  /** A trace holding the value, and the latest start of a span holding it. */
+  record Candidate(BigInteger traceId, long lastStart) {}
+
+  /**
+   * Traces with a span holding {@code key = value} that starts in [from, to), latest such span
+   * first, at most {@code max}.
+   */
+  static List<Candidate> candidates(
+      Connection c, String tenant, String key, String value, long from, long to, int max)
+      throws SQLException {
+    List<Candidate> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT trace_id, max(last_ns) AS last FROM "
+                + Schema.ATTRIBUTE_INDEX
+                + " WHERE tenant = ? AND key = ? AND value = ? AND last_ns >= ? AND first_ns < ?"
+                + " GROUP BY trace_id ORDER BY last DESC, trace_id LIMIT ?")) {
+      ps.setString(1, tenant);
+      ps.setString(2, key);
+      ps.setString(3, value);
+      ps.setLong(4, from);
+      ps.setLong(5, to);
+      ps.setInt(6, max);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Candidate((BigInteger) rs.getObject(1), rs.getLong(2)));
+        }
+      }
+    }
+    return out;
+  }
+}
