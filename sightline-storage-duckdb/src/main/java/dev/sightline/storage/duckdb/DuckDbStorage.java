@@ -47,6 +47,7 @@ public final class DuckDbStorage implements StorageComponent {
   private final DuckDbLogReader logReader;
   private final DuckDbMetricReader metricReader;
   private final DuckDbSpanMetricsReader spanMetricsReader;
+  private final @org.jspecify.annotations.Nullable ServiceEdgePairer pairer;
   private volatile boolean closed;
   private final java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledExecutorService
       maintenance;
@@ -58,13 +59,13 @@ public final class DuckDbStorage implements StorageComponent {
       Path databaseFile,
       DuckDBConnection database,
       DuckDBConnection writerConnection,
-      DuckDbStorageBuilder b) {
+      DuckDbStorageBuilder b,
+      @org.jspecify.annotations.Nullable ServiceEdgePairer pairer) {
     this.databaseFile = databaseFile;
     this.database = database;
     this.writerConnection = writerConnection;
-    this.writer =
-        new GroupCommitWriter(
-            writerConnection, b.queueCapacity, b.maxBatchItems, b.serviceEdgesAtIngest);
+    this.pairer = pairer;
+    this.writer = new GroupCommitWriter(writerConnection, b.queueCapacity, b.maxBatchItems, pairer);
     this.readers = new ReaderConnections(database, b.readerConnections);
     this.traceReader = new DuckDbTraceReader(readers);
     this.logReader = new DuckDbLogReader(readers);
@@ -131,9 +132,18 @@ public final class DuckDbStorage implements StorageComponent {
         // validated by the builder to be a plain size, so it is safe to inline
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
       }
+      ServiceEdgePairer pairer = null;
+      if (b.serviceEdgesAtIngest) {
+        pairer =
+            new ServiceEdgePairer(
+                b.edgePairingMaxCallers,
+                b.edgePairingMaxWaitingChildren,
+                b.edgePairingWindow.toNanos(),
+                System::nanoTime);
+        replayServiceEdgeEnds(database, pairer, b.edgePairingWindow.toNanos());
+      }
       DuckDBConnection writerConnection = database.duplicate();
-      if (b.serviceEdgesAtIngest) ServiceEdgeRows.prepare(writerConnection);
-      return new DuckDbStorage(file, database, writerConnection, b);
+      return new DuckDbStorage(file, database, writerConnection, b, pairer);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
         try {
@@ -247,6 +257,96 @@ public final class DuckDbStorage implements StorageComponent {
         throw e;
       }
     }
+  }
+
+  /**
+   * Rebuilds the edge pairer's state after a restart: the stored spans starting within {@code
+   * windowNanos} of the newest stored start (callers, and children not resolved by a stored
+   * non-caller parent), oldest first, go through {@link ServiceEdgePairer#commit} in chunks,
+   * emitting no pair: the pairs of two stored spans were counted when the second was written (or by
+   * the back-fill). So children waiting for their parent, and recent callers for their late
+   * children, survive a restart.
+   */
+  private static void replayServiceEdgeEnds(
+      DuckDBConnection c, ServiceEdgePairer pairer, long windowNanos) throws SQLException {
+    long start = System.nanoTime();
+    long newest;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(start_ns) FROM spans")) {
+      rs.next();
+      newest = rs.getLong(1);
+      if (rs.wasNull()) return;
+    }
+    long rows = 0;
+    try (PreparedStatement ps = c.prepareStatement(ServiceEdgeRows.REPLAY)) {
+      long from = newest - windowNanos;
+      ps.setLong(1, from > newest ? Long.MIN_VALUE : from);
+      try (ResultSet rs = ps.executeQuery()) {
+        java.util.List<ServiceEdgePairer.End> chunk = new java.util.ArrayList<>();
+        while (rs.next()) {
+          long parent = rs.getLong(5);
+          boolean hasParent = !rs.wasNull();
+          chunk.add(
+              pairer.end(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  ServiceEdgeRows.replayLow(rs.getLong(3)),
+                  rs.getLong(4),
+                  hasParent,
+                  parent,
+                  rs.getByte(6),
+                  rs.getString(7),
+                  rs.getByte(8) == dev.sightline.core.model.StatusCode.ERROR.ordinal(),
+                  rs.getLong(9),
+                  rs.getLong(10)));
+          if (chunk.size() == 20_000) {
+            pairer.commit(chunk);
+            rows += chunk.size();
+            chunk.clear();
+          }
+        }
+        pairer.commit(chunk);
+        rows += chunk.size();
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    ServiceEdgePairer.Stats stats = pairer.stats();
+    logger.info(
+        "service edge pairing resumed from {} stored spans in {} ms: {} recent callers, {} waiting"
+            + " children",
+        rows,
+        millis,
+        stats.recentCallers(),
+        stats.waitingChildren());
+  }
+
+  /**
+   * The in-memory service-edge pairing ({@link DuckDbStorageBuilder#serviceEdgesAtIngest}): how
+   * many entries it holds and how many it evicted (by the window or the caps).
+   *
+   * @param recentCallers CLIENT/PRODUCER spans kept for children that arrive later
+   * @param waitingChildren spans kept waiting for their parent
+   * @param evictedCallers callers dropped since open; a child of one arriving later is not paired
+   * @param evictedWaitingChildren children dropped since open without their parent having arrived:
+   *     an upper bound of the pairs not counted at ingest (it also counts children whose parent
+   *     never arrives or arrived before them as a non-caller span)
+   */
+  public record EdgePairingStats(
+      long recentCallers, long waitingChildren, long evictedCallers, long evictedWaitingChildren) {}
+
+  /**
+   * The pairing counters, or all zero with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off.
+   */
+  public EdgePairingStats edgePairingStats() {
+    if (pairer == null) return new EdgePairingStats(0, 0, 0, 0);
+    ServiceEdgePairer.Stats s = pairer.stats();
+    return new EdgePairingStats(
+        s.recentCallers(), s.waitingChildren(), s.evictedCallers(), s.evictedWaitingChildren());
+  }
+
+  /** Tests only: the writer, for its {@code beforeCommit} hook. */
+  GroupCommitWriter groupCommitWriter() {
+    return writer;
   }
 
   /** The database file, for operators and tests. */
