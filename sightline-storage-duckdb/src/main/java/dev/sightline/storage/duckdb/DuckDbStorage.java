@@ -140,7 +140,11 @@ public final class DuckDbStorage implements StorageComponent {
                 b.edgePairingMaxWaitingChildren,
                 b.edgePairingWindow.toNanos(),
                 System::nanoTime);
-        replayServiceEdgeEnds(database, pairer, b.edgePairingWindow.toNanos());
+        replayServiceEdgeEnds(
+            database,
+            pairer,
+            b.edgePairingWindow.toNanos(),
+            (long) b.edgePairingMaxCallers + b.edgePairingMaxWaitingChildren);
       }
       DuckDBConnection writerConnection = database.duplicate();
       return new DuckDbStorage(file, database, writerConnection, b, pairer);
@@ -262,13 +266,14 @@ public final class DuckDbStorage implements StorageComponent {
   /**
    * Rebuilds the edge pairer's state after a restart: the stored spans starting within {@code
    * windowNanos} of the newest stored start (callers, and children not resolved by a stored
-   * non-caller parent), oldest first, go through {@link ServiceEdgePairer#commit} in chunks,
-   * emitting no pair: the pairs of two stored spans were counted when the second was written (or by
-   * the back-fill). So children waiting for their parent, and recent callers for their late
-   * children, survive a restart.
+   * non-caller parent; the newest {@code maxSpans}, what the caps can hold), oldest first, go
+   * through {@link ServiceEdgePairer#commit} in chunks, emitting no pair: the pairs of two stored
+   * spans were counted when the second was written (or by the back-fill). So children waiting for
+   * their parent, and recent callers for their late children, survive a restart.
    */
   private static void replayServiceEdgeEnds(
-      DuckDBConnection c, ServiceEdgePairer pairer, long windowNanos) throws SQLException {
+      DuckDBConnection c, ServiceEdgePairer pairer, long windowNanos, long maxSpans)
+      throws SQLException {
     long start = System.nanoTime();
     long newest;
     try (Statement s = c.createStatement();
@@ -281,6 +286,7 @@ public final class DuckDbStorage implements StorageComponent {
     try (PreparedStatement ps = c.prepareStatement(ServiceEdgeRows.REPLAY)) {
       long from = newest - windowNanos;
       ps.setLong(1, from > newest ? Long.MIN_VALUE : from);
+      ps.setLong(2, maxSpans);
       try (ResultSet rs = ps.executeQuery()) {
         java.util.List<ServiceEdgePairer.End> chunk = new java.util.ArrayList<>();
         while (rs.next()) {

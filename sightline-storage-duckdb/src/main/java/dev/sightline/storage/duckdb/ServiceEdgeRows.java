@@ -99,24 +99,30 @@ final class ServiceEdgeRows implements ServiceEdgePairer.Sink {
   }
 
   /**
-   * The stored spans the pairer needs after a restart, oldest start first; parameter: the oldest
-   * start. Callers, and children unless their parent is stored as a non-caller span (resolved for
-   * good): children of a stored caller attach to it, the others wait for their parent.
+   * The stored spans the pairer needs after a restart, oldest start first; parameters: the oldest
+   * start, and how many of the newest such spans at most. Callers, and children whose parent is not
+   * stored as a non-caller span (that resolved them for good): children of a stored caller attach
+   * to it, the others wait for their parent. The parent column is NULL when a stored non-caller
+   * parent resolved the span (so a caller child of a SERVER span does not wait for it).
    */
   static final String REPLAY =
       "WITH w AS MATERIALIZED (SELECT tenant, trace_id, span_id, parent_span_id, kind, service,"
-          + " status_code, start_ns, duration_ns FROM spans WHERE start_ns >= ?)"
-          // the trace id's two halves; the low one shifted by 2^63 to fit a BIGINT (see replayLow)
-          + " SELECT tenant, (trace_id >> 64)::BIGINT, ((trace_id & 18446744073709551615)"
-          + " - 9223372036854775808)::BIGINT, span_id, parent_span_id, kind, service, status_code, start_ns, duration_ns FROM w"
-          + " WHERE "
-          + CALLER
-          + " OR (parent_span_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM w p WHERE p.tenant ="
-          + " w.tenant AND p.trace_id = w.trace_id AND p.span_id = w.parent_span_id AND p.kind NOT IN ("
+          + " status_code, start_ns, duration_ns FROM spans WHERE start_ns >= ?),"
+          + " r AS (SELECT *, parent_span_id IS NOT NULL AND EXISTS (SELECT 1 FROM w p WHERE"
+          + " p.tenant = w.tenant AND p.trace_id = w.trace_id AND p.span_id = w.parent_span_id"
+          + " AND p.kind NOT IN ("
           + CLIENT
           + ", "
           + PRODUCER
-          + "))) ORDER BY start_ns";
+          + ")) AS resolved FROM w)"
+          // the trace id's two halves; the low one shifted by 2^63 to fit a BIGINT (see replayLow)
+          + " SELECT * FROM (SELECT tenant, (trace_id >> 64)::BIGINT, ((trace_id &"
+          + " 18446744073709551615) - 9223372036854775808)::BIGINT, span_id, CASE WHEN resolved"
+          + " THEN NULL ELSE parent_span_id END, kind, service, status_code, start_ns, duration_ns"
+          + " FROM r WHERE "
+          + CALLER
+          + " OR (parent_span_id IS NOT NULL AND NOT resolved) ORDER BY start_ns DESC LIMIT ?)"
+          + " ORDER BY start_ns";
 
   /** The low half of a trace id as selected by {@link #REPLAY}. */
   static long replayLow(long shifted) {

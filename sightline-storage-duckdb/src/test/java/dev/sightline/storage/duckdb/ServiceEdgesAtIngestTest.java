@@ -63,11 +63,16 @@ class ServiceEdgesAtIngestTest {
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       write(storage, server(1), server(2));
       write(storage, span(2, 3, 2, "order", SpanKind.INTERNAL)); // resolved by a stored parent
+      // a caller whose parent, a SERVER root, is stored: resolved as a child
+      write(
+          storage,
+          span(3, 1, 0, "frontend", SpanKind.SERVER),
+          span(3, 2, 1, "frontend", SpanKind.CLIENT));
       assertThat(calls(storage)).isZero();
       assertThat(storage.edgePairingStats().waitingChildren()).isEqualTo(3);
     }
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
-      // the two servers wait again for their parents; the INTERNAL child does not
+      // the two servers wait again for their parents; the INTERNAL child and the CLIENT do not
       assertThat(storage.edgePairingStats().waitingChildren()).isEqualTo(2);
       write(storage, client(1));
       write(storage, client(2));
