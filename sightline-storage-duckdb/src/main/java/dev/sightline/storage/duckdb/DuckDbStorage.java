@@ -202,7 +202,8 @@ public final class DuckDbStorage implements StorageComponent {
    *   <li>on, and they are not (a new directory, one written before the table existed, or one last
    *       opened with the flag off): the table is emptied and filled from the stored spans (the
    *       query-time join, once), then the key is written; from then on the writer adds the edges
-   *       each commit completes;
+   *       each commit completes (after either case, the pairer's state is rebuilt from the recent
+   *       stored spans, {@link #replayServiceEdgeEnds});
    *   <li>off, and the key is present: the key and the rows go, so a later open with the flag on
    *       derives afresh what was stored meanwhile;
    *   <li>off, and no key: nothing.

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>recent callers</b>, keyed by (tenant, trace id, span id): service, kind, start, how many
  *       stored copies (and how many of them ERROR), and the children already paired with it that
- *       can form an edge (for a later copy of the caller, a retried export);
+ *       can form an edge (for a later copy of the caller, a retried export). Once a child resolved
+ *       to it, a caller is evicted before every caller still waiting for its first child;
  *   <li><b>waiting children</b>, keyed by (tenant, trace id, parent span id): children whose parent
  *       has not arrived yet (the usual case: a parent ends, so is exported, after its children).
  *       Every arriving span, of any kind, removes the children waiting for it, pairing them only
@@ -159,7 +160,15 @@ final class ServiceEdgePairer {
   private final long windowNanos;
   private final LongSupplier clock;
 
+  /** Callers no child has resolved to yet, oldest first. */
   private final LinkedHashMap<Key, Caller> callers = new LinkedHashMap<>();
+
+  /**
+   * Callers some child resolved to, in the order that happened: kept only for further children
+   * (retried exports, fan-out), so evicted before {@link #callers} when the cap is reached.
+   */
+  private final LinkedHashMap<Key, Caller> paired = new LinkedHashMap<>();
+
   private final LinkedHashMap<Key, Child> waiting = new LinkedHashMap<>();
   private int waitingCount;
   private final Map<String, String> interned = new HashMap<>();
@@ -245,7 +254,7 @@ final class ServiceEdgePairer {
     // children of the group: with every copy of their caller, stored earlier or in the group
     for (End c : group) {
       if (c.parent == null) continue;
-      Caller stored = callers.get(c.parent);
+      Caller stored = caller(c.parent);
       if (stored != null && pairable(stored.service, stored.start, c.service, c.start)) {
         emit(sink, c, stored.service, stored.kind, stored.copies, stored.errorCopies);
       }
@@ -257,7 +266,7 @@ final class ServiceEdgePairer {
     // callers of the group: with every child stored earlier, waiting or paired with a copy
     for (End p : group) {
       if (!p.isCaller()) continue;
-      Caller stored = callers.get(p.key);
+      Caller stored = caller(p.key);
       for (Child c = stored == null ? null : stored.children; c != null; c = c.next) {
         emit(sink, p, c);
       }
@@ -311,7 +320,7 @@ final class ServiceEdgePairer {
     for (End e : group) {
       ids.add(e.key);
       if (!e.isCaller()) continue;
-      Caller stored = callers.get(e.key);
+      Caller stored = caller(e.key);
       if (stored == null) callers.put(e.key, stored = new Caller(e, now));
       stored.copies++;
       if (e.error) stored.errorCopies++;
@@ -320,7 +329,7 @@ final class ServiceEdgePairer {
     for (End e : group) {
       Child c = waiting.remove(e.key);
       if (c == null) continue;
-      Caller caller = callers.get(e.key);
+      Caller caller = resolve(e.key);
       while (c != null) {
         Child next = c.next;
         waitingCount--;
@@ -332,7 +341,7 @@ final class ServiceEdgePairer {
     }
     for (End e : group) {
       if (e.parent == null) continue;
-      Caller caller = callers.get(e.parent);
+      Caller caller = resolve(e.parent);
       if (caller != null) {
         if (pairable(caller.service, caller.start, e.service, e.start)) {
           caller.adopt(new Child(e, now));
@@ -350,17 +359,30 @@ final class ServiceEdgePairer {
       }
     }
     evict(now);
-    stats = new Stats(callers.size(), waitingCount, evictedCallers, evictedWaitingChildren);
+    stats =
+        new Stats(
+            callers.size() + paired.size(), waitingCount, evictedCallers, evictedWaitingChildren);
+  }
+
+  private @Nullable Caller caller(Key key) {
+    Caller c = callers.get(key);
+    return c != null ? c : paired.get(key);
+  }
+
+  /** The caller under {@code key}, which a child resolved to: moved to {@link #paired}. */
+  private @Nullable Caller resolve(Key key) {
+    Caller c = callers.remove(key);
+    if (c == null) return paired.get(key);
+    paired.put(key, c);
+    return c;
   }
 
   private void evict(long now) {
     long oldest = now - windowNanos;
-    for (Iterator<Caller> it = callers.values().iterator(); it.hasNext(); ) {
-      Caller c = it.next();
-      if (callers.size() <= maxCallers && c.arrival - oldest >= 0) break;
-      it.remove();
-      evictedCallers++;
-    }
+    // paired callers first: a child for them is less likely than for a caller still unpaired
+    evictCallers(paired, oldest, callers.size());
+    evictCallers(callers, oldest, paired.size());
+
     for (Iterator<Child> it = waiting.values().iterator(); it.hasNext(); ) {
       Child head = it.next();
       if (waitingCount <= maxWaitingChildren && head.arrival - oldest >= 0) break;
@@ -372,9 +394,19 @@ final class ServiceEdgePairer {
     }
   }
 
+  private void evictCallers(LinkedHashMap<Key, Caller> map, long oldest, int others) {
+    for (Iterator<Caller> it = map.values().iterator(); it.hasNext(); ) {
+      Caller c = it.next();
+      if (map.size() + others <= maxCallers && c.arrival - oldest >= 0) break;
+      it.remove();
+      evictedCallers++;
+    }
+  }
+
   /** Forgets everything (counters stay); for a writer that could not apply a stored group. */
   void clear() {
     callers.clear();
+    paired.clear();
     waiting.clear();
     waitingCount = 0;
     stats = new Stats(0, 0, evictedCallers, evictedWaitingChildren);

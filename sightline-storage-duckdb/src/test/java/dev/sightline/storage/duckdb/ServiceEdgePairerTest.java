@@ -180,6 +180,21 @@ class ServiceEdgePairerTest {
   }
 
   @Test
+  void cap_evictsCallersWithAChildBeforeCallersStillWaitingForOne() {
+    pairer = pairer(2, 10);
+    write(client(1, 1));
+    write(client(2, 1));
+    assertThat(write(server(2, 2, 1))).isEqualTo(1);
+    write(client(3, 1)); // over the cap: the caller of trace 2, already paired, goes
+
+    assertThat(pairer.stats().evictedCallers()).isEqualTo(1);
+    assertThat(write(server(1, 2, 1))).isEqualTo(1);
+    assertThat(write(server(3, 2, 1))).isEqualTo(1);
+    assertThat(write(server(2, 2, 1)))
+        .isZero(); // a retried export of the child: its caller is gone
+  }
+
+  @Test
   void tenantsAreIsolated() {
     write(span("a", 1, 1, 0, "frontend", SpanKind.CLIENT, false));
     assertThat(write(span("b", 1, 2, 1, "order", SpanKind.SERVER, false))).isZero();
