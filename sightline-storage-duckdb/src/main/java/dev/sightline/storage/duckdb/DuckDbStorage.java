@@ -55,6 +55,9 @@ public final class DuckDbStorage implements StorageComponent {
   /** The end of the last compaction pass; the next starts an hour before it (late spans). */
   private long compactedUpTo = Long.MIN_VALUE;
 
+  /** As {@link #compactedUpTo}, for {@code service_edges}. */
+  private long edgesCompactedUpTo = Long.MIN_VALUE;
+
   private DuckDbStorage(
       Path databaseFile,
       DuckDBConnection database,
@@ -105,6 +108,24 @@ public final class DuckDbStorage implements StorageComponent {
       }
     } catch (RuntimeException e) {
       logger.info("span metrics compaction skipped, retrying at the next pass: {}", e.toString());
+    }
+    if (pairer == null || closed) return;
+    long edgesFrom =
+        edgesCompactedUpTo == Long.MIN_VALUE
+            ? Long.MIN_VALUE
+            : edgesCompactedUpTo - 3_600_000_000_000L;
+    try {
+      long t0 = System.nanoTime();
+      long merged = compactServiceEdges(edgesFrom, to);
+      edgesCompactedUpTo = to;
+      if (merged > 0) {
+        logger.debug(
+            "service edges compacted: {} rows fewer in {} ms",
+            merged,
+            (System.nanoTime() - t0) / 1_000_000);
+      }
+    } catch (RuntimeException e) {
+      logger.info("service edge compaction skipped, retrying at the next pass: {}", e.toString());
     }
   }
 
@@ -452,6 +473,18 @@ public final class DuckDbStorage implements StorageComponent {
    */
   public long compactSpanMetrics(long fromUnixNano, long toUnixNano) {
     return readers.run(c -> SpanMetricsCompactor.compact(c, fromUnixNano, toUnixNano));
+  }
+
+  /**
+   * As {@link #compactSpanMetrics} for {@code service_edges}, which gets a row per edge key, bucket
+   * and commit: one row per edge key and bucket afterwards, same sums. The maintenance thread runs
+   * both.
+   *
+   * @return how many rows fewer {@code service_edges} holds
+   * @throws StorageException when the transaction conflicts with another or fails
+   */
+  public long compactServiceEdges(long fromUnixNano, long toUnixNano) {
+    return readers.run(c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
   }
 
   @Override

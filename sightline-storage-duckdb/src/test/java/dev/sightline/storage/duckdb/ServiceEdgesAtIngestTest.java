@@ -156,6 +156,27 @@ class ServiceEdgesAtIngestTest {
   }
 
   @Test
+  void compaction_mergesTheRowsOfEachEdgeAndBucket_sameEdges(@TempDir Path dir) throws Exception {
+    try (DuckDbStorage storage =
+        DuckDbStorage.builder().dataDir(dir).compactionInterval(Duration.ZERO).build()) {
+      for (long trace = 1; trace <= 20; trace++) write(storage, client(trace), server(trace));
+      List<ServiceEdge> before =
+          storage
+              .spanMetricsReader()
+              .serviceEdges(TestObjects.TENANT, T0, T0 + TimeUnit.MINUTES.toNanos(1));
+      assertThat(before).extracting(ServiceEdge::calls).containsExactly(20L);
+
+      assertThat(storage.compactServiceEdges(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(19);
+      assertThat(storage.compactServiceEdges(Long.MIN_VALUE, Long.MAX_VALUE)).isZero();
+      assertThat(
+              storage
+                  .spanMetricsReader()
+                  .serviceEdges(TestObjects.TENANT, T0, T0 + TimeUnit.MINUTES.toNanos(1)))
+          .isEqualTo(before);
+    }
+  }
+
+  @Test
   void flagOff_noPairingState(@TempDir Path dir) throws Exception {
     try (DuckDbStorage storage = DuckDbStorageTest.openWithoutEdgesAtIngest(dir)) {
       write(storage, server(1));
