@@ -287,11 +287,12 @@ public final class DuckDbStorage implements StorageComponent {
 
   /**
    * Rebuilds the edge pairer's state after a restart: the stored spans starting within {@code
-   * windowNanos} of the newest stored start (callers, and children not resolved by a stored
-   * non-caller parent; the newest {@code maxSpans}, what the caps can hold), oldest first, go
-   * through {@link ServiceEdgePairer#commit} in chunks, emitting no pair: the pairs of two stored
-   * spans were counted when the second was written (or by the back-fill). So children waiting for
-   * their parent, and recent callers for their late children, survive a restart.
+   * windowNanos} of the newest stored start (or of now, if that is earlier) (callers, and children
+   * not resolved by a stored non-caller parent; the newest {@code maxSpans}, what the caps can
+   * hold), oldest first, go through {@link ServiceEdgePairer#commit} in chunks, emitting no pair:
+   * the pairs of two stored spans were counted when the second was written (or by the back-fill).
+   * So children waiting for their parent, and recent callers for their late children, survive a
+   * restart.
    */
   private static void replayServiceEdgeEnds(
       DuckDBConnection c, ServiceEdgePairer pairer, long windowNanos, long maxSpans)
@@ -304,6 +305,8 @@ public final class DuckDbStorage implements StorageComponent {
       newest = rs.getLong(1);
       if (rs.wasNull()) return;
     }
+    // a span from a clock far ahead must not move the window past the recent spans
+    newest = Math.min(newest, System.currentTimeMillis() * 1_000_000L);
     long rows = 0;
     try (PreparedStatement ps = c.prepareStatement(ServiceEdgeRows.REPLAY)) {
       long from = newest - windowNanos;
