@@ -84,8 +84,48 @@ final class ServiceEdgePairer {
     }
   }
 
-  /** (tenant, trace id, span id). */
-  record Key(String tenant, long traceHigh, long traceLow, long spanId) {}
+  /**
+   * (tenant, trace id, span id), its hash computed once (map lookups and resizes reuse it); the
+   * tenant is interned, so equal tenants are mostly the same instance.
+   */
+  static final class Key {
+    private final String tenant;
+    private final long traceHigh;
+    private final long traceLow;
+    private final long spanId;
+    private final int hash;
+
+    Key(String tenant, long traceHigh, long traceLow, long spanId) {
+      this.tenant = tenant;
+      this.traceHigh = traceHigh;
+      this.traceLow = traceLow;
+      this.spanId = spanId;
+      long h = traceHigh * 0x9E3779B97F4A7C15L + traceLow;
+      h = h * 0x9E3779B97F4A7C15L + spanId;
+      h = h * 0x9E3779B97F4A7C15L + tenant.hashCode();
+      this.hash = (int) (h ^ (h >>> 32));
+    }
+
+    String tenant() {
+      return tenant;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (this == o) return true;
+      if (!(o instanceof Key k)) return false;
+      return hash == k.hash
+          && spanId == k.spanId
+          && traceLow == k.traceLow
+          && traceHigh == k.traceHigh
+          && (tenant == k.tenant || tenant.equals(k.tenant));
+    }
+  }
 
   /** Receives the pairs of a group: one call per (caller copies × child) combination. */
   interface Sink {
