@@ -21,12 +21,18 @@ public final class DuckDbStorageBuilder {
   @Nullable String memoryLimit;
   int threads;
   String checkpointThreshold = DEFAULT_CHECKPOINT_THRESHOLD;
-  static final int DEFAULT_EDGE_PAIRING_MAX_CALLERS = 1_000_000;
-  static final int DEFAULT_EDGE_PAIRING_MAX_WAITING_CHILDREN = 1_000_000;
+
+  /**
+   * The default cap of each edge-pairing map: 1,000,000, or fewer on a smaller heap, so that both
+   * maps full (about 150 bytes an entry) take at most a tenth of the maximum heap; 10,000 at least.
+   */
+  static final int DEFAULT_EDGE_PAIRING_CAP =
+      (int) Math.max(10_000, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 10 / 2 / 150));
+
   static final java.time.Duration DEFAULT_EDGE_PAIRING_WINDOW = java.time.Duration.ofMinutes(5);
   boolean serviceEdgesAtIngest = true;
-  int edgePairingMaxCallers = DEFAULT_EDGE_PAIRING_MAX_CALLERS;
-  int edgePairingMaxWaitingChildren = DEFAULT_EDGE_PAIRING_MAX_WAITING_CHILDREN;
+  int edgePairingMaxCallers = DEFAULT_EDGE_PAIRING_CAP;
+  int edgePairingMaxWaitingChildren = DEFAULT_EDGE_PAIRING_CAP;
   java.time.Duration edgePairingWindow = DEFAULT_EDGE_PAIRING_WINDOW;
   java.time.Duration compactionInterval = java.time.Duration.ofMinutes(1);
 
@@ -157,8 +163,8 @@ public final class DuckDbStorageBuilder {
 
   /**
    * Recent CLIENT/PRODUCER spans the edge pairer keeps at most (the oldest go first); about 100
-   * bytes each, plus about 50 per child paired with it. Default {@value
-   * #DEFAULT_EDGE_PAIRING_MAX_CALLERS}.
+   * bytes each, plus about 50 per child paired with it. Default 1,000,000 (fewer on a heap under
+   * about 3 GB: both maps full take at most a tenth of the maximum heap).
    */
   public DuckDbStorageBuilder edgePairingMaxCallers(int edgePairingMaxCallers) {
     if (edgePairingMaxCallers < 1) {
@@ -170,7 +176,8 @@ public final class DuckDbStorageBuilder {
 
   /**
    * Children waiting for their parent that the edge pairer keeps at most (the oldest go first);
-   * about 130 bytes each. Default {@value #DEFAULT_EDGE_PAIRING_MAX_WAITING_CHILDREN}.
+   * about 130 bytes each. Default 1,000,000 (fewer on a heap under about 3 GB: both maps full take
+   * at most a tenth of the maximum heap).
    */
   public DuckDbStorageBuilder edgePairingMaxWaitingChildren(int edgePairingMaxWaitingChildren) {
     if (edgePairingMaxWaitingChildren < 1) {
