@@ -82,7 +82,26 @@ public final class SightlineServer implements AutoCloseable {
             .queueCapacity(config.writeQueueItems())
             .memoryLimit(config.storageMemoryLimit());
     if (config.storageThreads() > 0) storageBuilder.threads(config.storageThreads());
-    this.storage = storageBuilder.build();
+    DuckDbStorage duckDb = storageBuilder.build();
+    this.storage = duckDb;
+    // in-memory pairing of service-graph edges: entries held, and evicted before being paired
+    telemetry.gauge(
+        "sightline_service_edge_pairing_callers",
+        "CLIENT/PRODUCER spans held for service-graph children that arrive later.",
+        () -> duckDb.edgePairingStats().recentCallers());
+    telemetry.gauge(
+        "sightline_service_edge_pairing_waiting_children",
+        "Spans held waiting for their parent span to pair a service-graph edge.",
+        () -> duckDb.edgePairingStats().waitingChildren());
+    telemetry.gauge(
+        "sightline_service_edge_pairing_evicted_callers",
+        "CLIENT/PRODUCER spans dropped from the edge pairing (window or cap) since start.",
+        () -> duckDb.edgePairingStats().evictedCallers());
+    telemetry.gauge(
+        "sightline_service_edge_pairing_evicted_waiting_children",
+        "Spans dropped from the edge pairing before their parent arrived, since start: an upper"
+            + " bound of the service-graph calls not counted.",
+        () -> duckDb.edgePairingStats().evictedWaitingChildren());
     this.receivers =
         OtlpReceivers.builder()
             // span RED counters at /metrics, counted once a batch is durable

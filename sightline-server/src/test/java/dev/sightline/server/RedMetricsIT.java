@@ -248,7 +248,12 @@ class RedMetricsIT {
           .contains(
               "sightline_span_duration_seconds_bucket{" + labels + "\"ERROR\",le=\"0.1\"} 1\n")
           .contains("sightline_span_duration_seconds_count{" + labels + "\"UNSET\"} 2\n")
-          .contains("sightline_span_red_folded_spans_total 0\n");
+          .contains("sightline_span_red_folded_spans_total 0\n")
+          // the storage's in-memory pairing of service-map edges
+          .contains("# TYPE sightline_service_edge_pairing_waiting_children gauge\n")
+          .contains("sightline_service_edge_pairing_callers ")
+          .contains("sightline_service_edge_pairing_evicted_callers ")
+          .contains("sightline_service_edge_pairing_evicted_waiting_children ");
 
       // an undecodable request stores nothing and counts nothing
       server.post("/v1/traces", "application/json", "{not json".getBytes(StandardCharsets.UTF_8));

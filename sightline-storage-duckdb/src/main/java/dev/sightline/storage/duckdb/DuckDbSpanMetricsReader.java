@@ -19,13 +19,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Span metrics from {@code span_metrics}: one aggregate query summing the rows of every commit per
- * series and step, histogram buckets summed element by element in SQL. Service graph edges are
- * computed at query time from {@code spans} (a join of children with their parents), so a parent
- * stored in another batch than its child is found; with the experimental {@link
- * DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off) they are read like RED from {@code
- * service_edges}, which the writer then maintains as spans arrive ({@link ServiceEdgeRows}). Span
- * counts ({@link #countSpans}) scan {@code spans} of the service in the range: one aggregate with a
- * FILTER clause per count.
+ * series and step, histogram buckets summed element by element in SQL. Service graph edges are read
+ * like RED from {@code service_edges}, which the writer maintains as spans arrive ({@link
+ * ServiceEdgePairer}); with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off they are computed
+ * at query time from {@code spans} (a join of children with their parents). Span counts ({@link
+ * #countSpans}) scan {@code spans} of the service in the range: one aggregate with a FILTER clause
+ * per count.
  */
 final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String SUMS;
@@ -44,9 +43,9 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   private static final String DURATION_BUCKET;
 
   /**
-   * Flag off (default): span pairs parent → child across services, the parent a CLIENT (3) or
-   * PRODUCER (4) span: a hash join of the range's children with their possible parents (the range
-   * widened by the slack).
+   * Flag off: span pairs parent → child across services, the parent a CLIENT (3) or PRODUCER (4)
+   * span: a hash join of the range's children with their possible parents (the range widened by the
+   * slack).
    */
   private static final String SERVICE_EDGES_JOIN;
 
@@ -74,8 +73,8 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
   }
 
   /**
-   * Flag on: edges of one tenant over a bucket range of {@code service_edges}, summed over the rows
-   * of every commit.
+   * Flag on (default): edges of one tenant over a bucket range of {@code service_edges}, summed
+   * over the rows of every commit.
    */
   private static final String SERVICE_EDGES_STORED =
       "SELECT client, server, caller_kind, "
@@ -255,7 +254,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
         : joinedServiceEdges(tenant, startUnixNano, endUnixNano);
   }
 
-  /** The buckets of {@code service_edges} that the writer maintains ({@link ServiceEdgeRows}). */
+  /** The buckets of {@code service_edges} that the writer maintains ({@link ServiceEdgePairer}). */
   private List<ServiceEdge> storedServiceEdges(
       String tenant, long startUnixNano, long endUnixNano) {
     return connections.run(

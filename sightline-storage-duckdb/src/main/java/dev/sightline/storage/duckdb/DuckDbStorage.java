@@ -47,6 +47,7 @@ public final class DuckDbStorage implements StorageComponent {
   private final DuckDbLogReader logReader;
   private final DuckDbMetricReader metricReader;
   private final DuckDbSpanMetricsReader spanMetricsReader;
+  private final @org.jspecify.annotations.Nullable ServiceEdgePairer pairer;
   private volatile boolean closed;
   private final java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledExecutorService
       maintenance;
@@ -54,21 +55,22 @@ public final class DuckDbStorage implements StorageComponent {
   /** The end of the last compaction pass; the next starts an hour before it (late spans). */
   private long compactedUpTo = Long.MIN_VALUE;
 
+  /** As {@link #compactedUpTo}, for {@code service_edges}. */
+  private long edgesCompactedUpTo = Long.MIN_VALUE;
+
   private DuckDbStorage(
       Path databaseFile,
       DuckDBConnection database,
       DuckDBConnection writerConnection,
-      DuckDbStorageBuilder b) {
+      DuckDbStorageBuilder b,
+      @org.jspecify.annotations.Nullable ServiceEdgePairer pairer) {
     this.databaseFile = databaseFile;
     this.database = database;
     this.writerConnection = writerConnection;
+    this.pairer = pairer;
     this.writer =
         new GroupCommitWriter(
-            writerConnection,
-            b.queueCapacity,
-            b.maxBatchItems,
-            b.serviceEdgesAtIngest,
-            b.indexedAttributes);
+            writerConnection, b.queueCapacity, b.maxBatchItems, pairer, b.indexedAttributes);
     this.readers = new ReaderConnections(database, b.readerConnections);
     this.traceReader = new DuckDbTraceReader(readers, b.indexedAttributes);
     this.logReader = new DuckDbLogReader(readers);
@@ -94,15 +96,19 @@ public final class DuckDbStorage implements StorageComponent {
   private void compactRecent() {
     if (closed) return;
     long to = System.currentTimeMillis() * 1_000_000L - 30_000_000_000L;
-    long from =
-        compactedUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : compactedUpTo - 3_600_000_000_000L;
-    // buckets that spans older than that touched since the last pass (a back-fill, a collector
-    // replaying its queue) are merged too, from the bucket of the earliest of them
+    // buckets that spans older than the usual hour touched since the last pass (a back-fill, a
+    // collector replaying its queue) are merged too, from the bucket of the earliest of them
     long oldest = writer.takeOldestSpanStart();
+    long dirty = Long.MAX_VALUE;
     if (oldest != Long.MAX_VALUE) {
       long bucket = dev.sightline.core.storage.SpanMetricsReader.BUCKET_NANOS;
-      from = Math.min(from, oldest - Math.floorMod(oldest, bucket));
+      dirty = oldest - Math.floorMod(oldest, bucket);
     }
+    boolean failed = false;
+    long from =
+        Math.min(
+            dirty,
+            compactedUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : compactedUpTo - 3_600_000_000_000L);
     try {
       long t0 = System.nanoTime();
       long merged = compactSpanMetrics(from, to);
@@ -114,9 +120,32 @@ public final class DuckDbStorage implements StorageComponent {
             (System.nanoTime() - t0) / 1_000_000);
       }
     } catch (RuntimeException e) {
-      if (oldest != Long.MAX_VALUE) writer.noteSpanStart(oldest);
+      failed = true;
       logger.info("span metrics compaction skipped, retrying at the next pass: {}", e.toString());
     }
+    if (pairer != null && !closed) {
+      long edgesFrom =
+          Math.min(
+              dirty,
+              edgesCompactedUpTo == Long.MIN_VALUE
+                  ? Long.MIN_VALUE
+                  : edgesCompactedUpTo - 3_600_000_000_000L);
+      try {
+        long t0 = System.nanoTime();
+        long merged = compactServiceEdges(edgesFrom, to);
+        edgesCompactedUpTo = to;
+        if (merged > 0) {
+          logger.debug(
+              "service edges compacted: {} rows fewer in {} ms",
+              merged,
+              (System.nanoTime() - t0) / 1_000_000);
+        }
+      } catch (RuntimeException e) {
+        failed = true;
+        logger.info("service edge compaction skipped, retrying at the next pass: {}", e.toString());
+      }
+    }
+    if (failed && oldest != Long.MAX_VALUE) writer.noteSpanStart(oldest);
   }
 
   /** The reader connections, for tests that look at the tables themselves. */
@@ -162,9 +191,22 @@ public final class DuckDbStorage implements StorageComponent {
         // validated by the builder to be a plain size, so it is safe to inline
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
       }
+      ServiceEdgePairer pairer = null;
+      if (b.serviceEdgesAtIngest) {
+        pairer =
+            new ServiceEdgePairer(
+                b.edgePairingMaxCallers,
+                b.edgePairingMaxWaitingChildren,
+                b.edgePairingWindow.toNanos(),
+                System::nanoTime);
+        replayServiceEdgeEnds(
+            database,
+            pairer,
+            b.edgePairingWindow.toNanos(),
+            (long) b.edgePairingMaxCallers + b.edgePairingMaxWaitingChildren);
+      }
       DuckDBConnection writerConnection = database.duplicate();
-      if (b.serviceEdgesAtIngest) ServiceEdgeRows.prepare(writerConnection);
-      return new DuckDbStorage(file, database, writerConnection, b);
+      return new DuckDbStorage(file, database, writerConnection, b, pairer);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
         try {
@@ -219,7 +261,8 @@ public final class DuckDbStorage implements StorageComponent {
    *   <li>on, and they are not (a new directory, one written before the table existed, or one last
    *       opened with the flag off): the table is emptied and filled from the stored spans (the
    *       query-time join, once), then the key is written; from then on the writer adds the edges
-   *       each commit completes;
+   *       each commit completes (after either case, the pairer's state is rebuilt from the recent
+   *       stored spans, {@link #replayServiceEdgeEnds});
    *   <li>off, and the key is present: the key and the rows go, so a later open with the flag on
    *       derives afresh what was stored meanwhile;
    *   <li>off, and no key: nothing.
@@ -278,6 +321,101 @@ public final class DuckDbStorage implements StorageComponent {
         throw e;
       }
     }
+  }
+
+  /**
+   * Rebuilds the edge pairer's state after a restart: the stored spans starting within {@code
+   * windowNanos} of the newest stored start (or of now, if that is earlier) (callers, and children
+   * not resolved by a stored non-caller parent; the newest {@code maxSpans}, what the caps can
+   * hold), oldest first, go through {@link ServiceEdgePairer#commit} in chunks, emitting no pair:
+   * the pairs of two stored spans were counted when the second was written (or by the back-fill).
+   * So children waiting for their parent, and recent callers for their late children, survive a
+   * restart.
+   */
+  private static void replayServiceEdgeEnds(
+      DuckDBConnection c, ServiceEdgePairer pairer, long windowNanos, long maxSpans)
+      throws SQLException {
+    long start = System.nanoTime();
+    long newest;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(start_ns) FROM spans")) {
+      rs.next();
+      newest = rs.getLong(1);
+      if (rs.wasNull()) return;
+    }
+    // a span from a clock far ahead must not move the window past the recent spans
+    newest = Math.min(newest, System.currentTimeMillis() * 1_000_000L);
+    long rows = 0;
+    try (PreparedStatement ps = c.prepareStatement(ServiceEdgeRows.REPLAY)) {
+      long from = newest - windowNanos;
+      ps.setLong(1, from > newest ? Long.MIN_VALUE : from);
+      ps.setLong(2, maxSpans);
+      try (ResultSet rs = ps.executeQuery()) {
+        java.util.List<ServiceEdgePairer.End> chunk = new java.util.ArrayList<>();
+        while (rs.next()) {
+          long parent = rs.getLong(5);
+          boolean hasParent = !rs.wasNull();
+          chunk.add(
+              pairer.end(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  ServiceEdgeRows.replayLow(rs.getLong(3)),
+                  rs.getLong(4),
+                  hasParent,
+                  parent,
+                  rs.getByte(6),
+                  rs.getString(7),
+                  rs.getByte(8) == dev.sightline.core.model.StatusCode.ERROR.ordinal(),
+                  rs.getLong(9),
+                  rs.getLong(10)));
+          if (chunk.size() == 20_000) {
+            pairer.commit(chunk);
+            rows += chunk.size();
+            chunk.clear();
+          }
+        }
+        pairer.commit(chunk);
+        rows += chunk.size();
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    ServiceEdgePairer.Stats stats = pairer.stats();
+    logger.info(
+        "service edge pairing resumed from {} stored spans in {} ms: {} recent callers, {} waiting"
+            + " children",
+        rows,
+        millis,
+        stats.recentCallers(),
+        stats.waitingChildren());
+  }
+
+  /**
+   * The in-memory service-edge pairing ({@link DuckDbStorageBuilder#serviceEdgesAtIngest}): how
+   * many entries it holds and how many it evicted (by the window or the caps).
+   *
+   * @param recentCallers CLIENT/PRODUCER spans kept for children that arrive later
+   * @param waitingChildren spans kept waiting for their parent
+   * @param evictedCallers callers dropped since open; a child of one arriving later is not paired
+   * @param evictedWaitingChildren children dropped since open without their parent having arrived:
+   *     an upper bound of the pairs not counted at ingest (it also counts children whose parent
+   *     never arrives or arrived before them as a non-caller span)
+   */
+  public record EdgePairingStats(
+      long recentCallers, long waitingChildren, long evictedCallers, long evictedWaitingChildren) {}
+
+  /**
+   * The pairing counters, or all zero with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off.
+   */
+  public EdgePairingStats edgePairingStats() {
+    if (pairer == null) return new EdgePairingStats(0, 0, 0, 0);
+    ServiceEdgePairer.Stats s = pairer.stats();
+    return new EdgePairingStats(
+        s.recentCallers(), s.waitingChildren(), s.evictedCallers(), s.evictedWaitingChildren());
+  }
+
+  /** Tests only: the writer, for its {@code beforeCommit} hook. */
+  GroupCommitWriter groupCommitWriter() {
+    return writer;
   }
 
   /** The database file, for operators and tests. */
@@ -394,6 +532,18 @@ public final class DuckDbStorage implements StorageComponent {
    */
   public long compactSpanMetrics(long fromUnixNano, long toUnixNano) {
     return readers.run(c -> SpanMetricsCompactor.compact(c, fromUnixNano, toUnixNano));
+  }
+
+  /**
+   * As {@link #compactSpanMetrics} for {@code service_edges}, which gets a row per edge key, bucket
+   * and commit: one row per edge key and bucket afterwards, same sums. The maintenance thread runs
+   * both.
+   *
+   * @return how many rows fewer {@code service_edges} holds
+   * @throws StorageException when the transaction conflicts with another or fails
+   */
+  public long compactServiceEdges(long fromUnixNano, long toUnixNano) {
+    return readers.run(c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
   }
 
   @Override

@@ -21,7 +21,19 @@ public final class DuckDbStorageBuilder {
   @Nullable String memoryLimit;
   int threads;
   String checkpointThreshold = DEFAULT_CHECKPOINT_THRESHOLD;
-  boolean serviceEdgesAtIngest;
+
+  /**
+   * The default cap of each edge-pairing map: 1,000,000, or fewer on a smaller heap, so that both
+   * maps full (about 150 bytes an entry) take at most a tenth of the maximum heap; 10,000 at least.
+   */
+  static final int DEFAULT_EDGE_PAIRING_CAP =
+      (int) Math.max(10_000, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 10 / 2 / 150));
+
+  static final java.time.Duration DEFAULT_EDGE_PAIRING_WINDOW = java.time.Duration.ofMinutes(5);
+  boolean serviceEdgesAtIngest = true;
+  int edgePairingMaxCallers = DEFAULT_EDGE_PAIRING_CAP;
+  int edgePairingMaxWaitingChildren = DEFAULT_EDGE_PAIRING_CAP;
+  java.time.Duration edgePairingWindow = DEFAULT_EDGE_PAIRING_WINDOW;
   java.time.Duration compactionInterval = java.time.Duration.ofMinutes(1);
   java.util.Set<String> indexedAttributes = java.util.Set.copyOf(DEFAULT_INDEXED_ATTRIBUTES);
 
@@ -139,31 +151,6 @@ public final class DuckDbStorageBuilder {
   }
 
   /**
-   * <b>Experimental, not yet for production; default {@code false}.</b> Whether the writer derives
-   * service-graph edges as spans are committed, into the {@code service_edges} table, so that
-   * {@code serviceEdges} reads pre-aggregated buckets instead of joining stored spans at query
-   * time.
-   *
-   * <p>Off (the default), nothing is derived at commit and {@code serviceEdges} joins the range's
-   * child spans with their CLIENT/PRODUCER parents in {@code spans}; its cost grows with the spans
-   * in the range.
-   *
-   * <p>On, every commit holding spans pairs them in SQL with the spans already stored within one
-   * hour of them. DuckDB cannot probe the trace-id index for many keys at once, so that pairing
-   * scans every stored span in the ±1 h window and costs write throughput that grows with the
-   * stored spans: measured at about 0.68× the throughput without it at 1 M stored spans and 0.51×
-   * at 3 M. That is why it is off. It becomes the default once the pairing happens in memory on the
-   * writer thread (recent CLIENT/PRODUCER spans and unpaired children hashed by tenant, trace id
-   * and span id, bounded by an arrival window and a size cap, the SQL join only as the fallback for
-   * older counterparts and after a restart), so that a commit costs in proportion to its own spans
-   * (see the module README).
-   *
-   * <p>Switching is safe either way. Opening with it on derives the edges of all spans already
-   * stored once, at open, unless the directory's edges have been maintained since an earlier open
-   * with it on; opening with it off discards the maintained edges, so a later open with it on
-   * derives them afresh.
-   */
-  /**
    * How often the RED rows of each series are merged across commit groups ({@link
    * DuckDbStorage#compactSpanMetrics}): every minute unless set; {@code Duration.ZERO} never (tests
    * that count rows). Each pass merges the buckets up to 30 s ago, from an hour before the previous
@@ -177,8 +164,69 @@ public final class DuckDbStorageBuilder {
     return this;
   }
 
+  /**
+   * Whether the writer derives service-graph edges as spans are committed, into the {@code
+   * service_edges} table, so that {@code serviceEdges} sums pre-aggregated 10 s buckets instead of
+   * joining stored spans at query time. Default {@code true}.
+   *
+   * <p>On, the writer thread pairs each span with its parent or children in memory ({@link
+   * ServiceEdgePairer}: recent CLIENT/PRODUCER spans and children still waiting for their parent,
+   * hashed by tenant, trace id and span id, bounded by {@link #edgePairingWindow} and the caps
+   * {@link #edgePairingMaxCallers} and {@link #edgePairingMaxWaitingChildren}), so a commit costs
+   * in proportion to its own spans. A pair whose two spans arrive further apart than the window (or
+   * while the caps evict) is not counted; {@link DuckDbStorage#serviceEdgeStats()} counts the
+   * evictions.
+   *
+   * <p>Off, nothing is derived at commit and {@code serviceEdges} joins the range's child spans
+   * with their CLIENT/PRODUCER parents in {@code spans} at query time: exact whatever the arrival
+   * order, but its cost grows with the spans in the range.
+   *
+   * <p>Switching is safe either way. Opening with it on derives the edges of all spans already
+   * stored once, at open, unless the directory's edges have been maintained since an earlier open
+   * with it on; opening with it off discards the maintained edges, so a later open with it on
+   * derives them afresh.
+   */
   public DuckDbStorageBuilder serviceEdgesAtIngest(boolean serviceEdgesAtIngest) {
     this.serviceEdgesAtIngest = serviceEdgesAtIngest;
+    return this;
+  }
+
+  /**
+   * How long (arrival time) the edge pairer keeps a CLIENT/PRODUCER span for children that arrive
+   * later, and a child for its parent. Default 5 minutes. At open, the stored spans starting within
+   * this long of the newest stored start are read back into the pairer.
+   */
+  public DuckDbStorageBuilder edgePairingWindow(java.time.Duration edgePairingWindow) {
+    if (edgePairingWindow.isNegative() || edgePairingWindow.isZero()) {
+      throw new IllegalArgumentException("edgePairingWindow must be positive");
+    }
+    this.edgePairingWindow = edgePairingWindow;
+    return this;
+  }
+
+  /**
+   * Recent CLIENT/PRODUCER spans the edge pairer keeps at most (the oldest go first); about 100
+   * bytes each, plus about 50 per child paired with it. Default 1,000,000 (fewer on a heap under
+   * about 3 GB: both maps full take at most a tenth of the maximum heap).
+   */
+  public DuckDbStorageBuilder edgePairingMaxCallers(int edgePairingMaxCallers) {
+    if (edgePairingMaxCallers < 1) {
+      throw new IllegalArgumentException("edgePairingMaxCallers must be positive");
+    }
+    this.edgePairingMaxCallers = edgePairingMaxCallers;
+    return this;
+  }
+
+  /**
+   * Children waiting for their parent that the edge pairer keeps at most (the oldest go first);
+   * about 130 bytes each. Default 1,000,000 (fewer on a heap under about 3 GB: both maps full take
+   * at most a tenth of the maximum heap).
+   */
+  public DuckDbStorageBuilder edgePairingMaxWaitingChildren(int edgePairingMaxWaitingChildren) {
+    if (edgePairingMaxWaitingChildren < 1) {
+      throw new IllegalArgumentException("edgePairingMaxWaitingChildren must be positive");
+    }
+    this.edgePairingMaxWaitingChildren = edgePairingMaxWaitingChildren;
     return this;
   }
 

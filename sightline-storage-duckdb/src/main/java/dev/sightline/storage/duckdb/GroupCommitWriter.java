@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * writes, on a separate completion thread so callbacks never delay the next commit. If a group
  * fails, each write of it is retried alone, so one bad batch fails only itself and every batch
  * stays atomic. Span metrics (RED) of the group's spans are appended to {@code span_metrics} in the
- * same transaction ({@link SpanMetricsRows}); with the experimental {@link
- * DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off), so are the service-graph edges the
- * group completes, to {@code service_edges} ({@link ServiceEdgeRows}).
+ * same transaction ({@link SpanMetricsRows}); with {@link
+ * DuckDbStorageBuilder#serviceEdgesAtIngest} on (the default), so are the service-graph edges the
+ * group completes, to {@code service_edges}: paired in memory by the {@link ServiceEdgePairer} this
+ * thread owns, whose state takes the group only once its transaction committed.
  *
  * <p>When the queue is full, a write fails at once with {@link StorageOverloadedException}; the
  * caller is never blocked and memory never grows past the capacity.
@@ -75,8 +77,11 @@ final class GroupCommitWriter implements TelemetryWriter {
   private final long capacity;
   private final int maxBatchItems;
 
-  /** {@link DuckDbStorageBuilder#serviceEdgesAtIngest}: experimental, off by default. */
-  private final boolean serviceEdgesAtIngest;
+  /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; used by the writer only. */
+  private final @Nullable ServiceEdgePairer pairer;
+
+  /** Tests only: runs inside each group's transaction, before COMMIT, to make it fail. */
+  volatile @Nullable Consumer<List<SpanRows.Row>> beforeCommit;
 
   /** {@link DuckDbStorageBuilder#indexedAttributes}. */
   private final Set<String> indexedAttributes;
@@ -102,13 +107,13 @@ final class GroupCommitWriter implements TelemetryWriter {
       DuckDBConnection connection,
       long capacity,
       int maxBatchItems,
-      boolean serviceEdgesAtIngest,
+      @Nullable ServiceEdgePairer pairer,
       Set<String> indexedAttributes) {
     this.connection = connection;
     this.indexedAttributes = indexedAttributes;
     this.capacity = capacity;
     this.maxBatchItems = maxBatchItems;
-    this.serviceEdgesAtIngest = serviceEdgesAtIngest;
+    this.pairer = pairer;
     this.completer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -246,8 +251,9 @@ final class GroupCommitWriter implements TelemetryWriter {
     long start = System.nanoTime();
     int items = 0;
     for (Pending p : group) items += p.items();
+    List<ServiceEdgePairer.End> ends;
     try {
-      appendAndCommit(group);
+      ends = appendAndCommit(group);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
       if (group.size() == 1) {
@@ -264,6 +270,16 @@ final class GroupCommitWriter implements TelemetryWriter {
       for (SpanRows.Row r : p.spans()) oldest = Math.min(oldest, r.span().startTimeUnixNano());
     }
     if (oldest != Long.MAX_VALUE) noteSpanStart(oldest);
+    if (pairer != null && !ends.isEmpty()) {
+      // the group is stored: only now does the pairer's state take it
+      try {
+        pairer.commit(ends);
+      } catch (RuntimeException e) {
+        logger.error(
+            "service edge pairing state lost; edges of spans stored so far may be missed", e);
+        pairer.clear();
+      }
+    }
     double seconds = Math.max(1e-6, (System.nanoTime() - start) / 1e9);
     itemsPerSecond = 0.8 * itemsPerSecond + 0.2 * (items / seconds);
     for (Pending p : group) {
@@ -273,7 +289,8 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
   }
 
-  private void appendAndCommit(List<Pending> group) throws SQLException {
+  /** Stores the group in one transaction; returns the pairer's view of its spans (or none). */
+  private List<ServiceEdgePairer.End> appendAndCommit(List<Pending> group) throws SQLException {
     // Explicitly: with JDBC's setAutoCommit(false) alone, an appender commits on its own on flush.
     execute("BEGIN TRANSACTION");
     boolean spans = false, logs = false, metrics = false;
@@ -282,13 +299,20 @@ final class GroupCommitWriter implements TelemetryWriter {
       logs |= !p.logs().isEmpty();
       metrics |= !p.metrics().isEmpty();
     }
+    List<ServiceEdgePairer.End> ends = List.of();
     if (spans) {
-      if (serviceEdgesAtIngest) {
-        // service-graph edges the group completes, paired with spans of earlier commits only, so
-        // derived before the group's spans are appended
+      if (pairer != null) {
+        // the service-graph edges the group completes, paired in memory with the spans of earlier
+        // commits and of the group; the pairer's state is left as is until the COMMIT succeeded
+        ends = new ArrayList<>();
+        for (Pending p : group) for (SpanRows.Row r : p.spans()) ends.add(pairer.end(r));
         ServiceEdgeRows edges = new ServiceEdgeRows();
-        for (Pending p : group) for (SpanRows.Row r : p.spans()) edges.add(r);
-        edges.insert(connection);
+        pairer.pairs(ends, edges);
+        if (!edges.isEmpty()) {
+          try (DuckDBAppender a = connection.createAppender("main", Schema.SERVICE_EDGES)) {
+            edges.appendTo(a);
+          }
+        }
       }
       SpanMetricsRows red = new SpanMetricsRows();
       TraceSummaryRows summaries = new TraceSummaryRows();
@@ -327,11 +351,18 @@ final class GroupCommitWriter implements TelemetryWriter {
         for (Pending p : group) for (MetricRows.Row r : p.metrics()) MetricRows.append(a, r);
       }
     }
+    Consumer<List<SpanRows.Row>> hook = beforeCommit;
+    if (hook != null) {
+      List<SpanRows.Row> rows = new ArrayList<>();
+      for (Pending p : group) rows.addAll(p.spans());
+      hook.accept(rows);
+    }
     long commitStart = System.nanoTime();
     execute("COMMIT");
     long commitMillis = (System.nanoTime() - commitStart) / 1_000_000;
     // a commit that crosses the WAL threshold runs DuckDB's checkpoint inline
     if (commitMillis > 1_000) logger.debug("commit took {} ms (checkpoint)", commitMillis);
+    return ends;
   }
 
   /** One statement per command: DuckDB JDBC closes a statement after any error. */

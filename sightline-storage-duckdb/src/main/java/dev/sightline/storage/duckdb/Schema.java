@@ -116,12 +116,12 @@ final class Schema {
           )""");
 
   /**
-   * Service graph edges per 10 s bucket of the child span's start (see {@link ServiceEdgeRows}),
-   * several rows per key (one per commit that paired spans of it), summed by readers. Maintained
-   * only with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on (experimental, default off);
-   * created, empty, either way. Apart from {@link #DDL} because whether its rows are complete is
-   * decided at open ({@link DuckDbStorage}, {@code sightline_meta} key {@code
-   * service_edges_since}).
+   * Service graph edges per 10 s bucket of the child span's start (paired by {@link
+   * ServiceEdgePairer}, aggregated by {@link ServiceEdgeRows}), several rows per key (one per
+   * commit that paired spans of it), summed by readers. Maintained with {@link
+   * DuckDbStorageBuilder#serviceEdgesAtIngest} on (the default); created, empty, either way. Apart
+   * from {@link #DDL} because whether its rows are complete is decided at open ({@link
+   * DuckDbStorage}, {@code sightline_meta} key {@code service_edges_since}).
    */
   static final String SERVICE_EDGES_DDL =
       """

@@ -1,50 +1,29 @@
 package dev.sightline.storage.duckdb;
 
-import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.SpanMetricsReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
- * Only with the experimental {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on (default off: it
- * costs write throughput, see there). Derives the {@code service_edges} rows of one commit group:
- * the span pairs parent → child across services, the parent a CLIENT or PRODUCER span, that the
- * group <b>completes</b>. Runs on the writer thread inside the group's transaction, before the
- * group's spans are appended, so "stored" means "written by an earlier commit" and each pair of
- * stored rows is counted exactly once, by the commit that writes the second of the two:
- *
- * <ul>
- *   <li>a child of the group whose parent is in the group or stored;
- *   <li>a stored child whose parent is in the group.
- * </ul>
- *
- * <p>A pair counts when the parent starts within {@link #PAIRING_SLACK_NANOS} of the child, in the
- * 10 s bucket of the child's start. Rows are pairs of <i>stored rows</i>, as the query-time join
- * counted them: a span stored twice (a retried export) pairs twice with each copy of its
- * counterpart.
- *
- * <p>The group's relevant spans (children and callers) go to a connection-local temporary table;
- * one {@code INSERT … SELECT} joins it with itself and with the stored spans of the group's trace
- * ids whose start is within the slack of the group's starts, and aggregates per (tenant, bucket,
- * client, server, caller kind).
+ * The {@code service_edges} side of service-graph pairing: the aggregate of the pairs one commit
+ * group completes ({@link ServiceEdgePairer} pairs in memory and reports each pair here), appended
+ * in the group's transaction, one row per (tenant, 10 s bucket of the child's start, client,
+ * server, caller kind) with calls, errors, child duration sum and histogram; and the SQL that
+ * derives the edges of every stored span pair once ({@link #BACKFILL}, for a directory whose edges
+ * were not maintained) and that reads the recent stored spans back into the pairer at open ({@link
+ * #REPLAY}).
  */
-final class ServiceEdgeRows {
+final class ServiceEdgeRows implements ServiceEdgePairer.Sink {
   /** How far apart a parent's and its child's starts may be for the pair to count: one hour. */
   static final long PAIRING_SLACK_NANOS = DuckDbTraceReader.TRACE_WINDOW_SLACK_NANOS;
 
-  private static final String GROUP = "temp.main.sightline_edge_group";
-  private static final String COLUMNS =
-      "tenant, trace_id, span_id, parent_span_id, kind, service, status_code, start_ns,"
-          + " duration_ns";
   private static final int CLIENT = SpanKind.CLIENT.ordinal();
   private static final int PRODUCER = SpanKind.PRODUCER.ordinal();
   private static final String CALLER = "kind IN (" + CLIENT + ", " + PRODUCER + ")";
@@ -62,9 +41,6 @@ final class ServiceEdgeRows {
    * within the slack, per tenant, bucket of the child's start, client, server and caller kind.
    */
   private static final String AGGREGATE;
-
-  /** The edges that the rows of {@link #GROUP} complete; parameters: the stored-span range. */
-  private static final String INSERT;
 
   /** Every edge of the stored spans, for a data directory that predates the table. */
   static final String BACKFILL;
@@ -111,28 +87,6 @@ final class ServiceEdgeRows {
             + " AND start_ns::HUGEINT + "
             + PAIRING_SLACK_NANOS
             + ") GROUP BY ALL";
-    INSERT =
-        "INSERT INTO service_edges WITH g AS (SELECT * FROM "
-            + GROUP
-            + "), s AS MATERIALIZED (SELECT "
-            + COLUMNS
-            + " FROM spans WHERE start_ns >= ? AND start_ns <= ? AND trace_id IN (SELECT trace_id"
-            + " FROM g)), pairs AS (SELECT "
-            + PAIR
-            + " FROM g c JOIN (SELECT * FROM g WHERE "
-            + CALLER
-            + " UNION ALL SELECT * FROM s WHERE "
-            + CALLER
-            + ") p"
-            + JOIN
-            + " UNION ALL SELECT "
-            + PAIR
-            + " FROM s c JOIN g p"
-            + JOIN
-            + " WHERE p."
-            + CALLER
-            + ")"
-            + AGGREGATE;
     BACKFILL =
         "INSERT INTO service_edges WITH pairs AS (SELECT "
             + PAIR
@@ -144,60 +98,89 @@ final class ServiceEdgeRows {
             + AGGREGATE;
   }
 
-  private final List<SpanRows.Row> rows = new ArrayList<>();
-  private long minStart = Long.MAX_VALUE;
-  private long maxStart = Long.MIN_VALUE;
-
-  /** Creates the connection-local table of a group's spans; once per writer connection. */
-  static void prepare(DuckDBConnection writer) throws SQLException {
-    try (Statement s = writer.createStatement()) {
-      s.execute(
-          "CREATE TEMP TABLE IF NOT EXISTS sightline_edge_group (tenant VARCHAR, trace_id HUGEINT,"
-              + " span_id BIGINT, parent_span_id BIGINT, kind TINYINT, service VARCHAR,"
-              + " status_code TINYINT, start_ns BIGINT, duration_ns BIGINT)");
-    }
-  }
-
-  /** Takes a span of the group if it can be either end of a pair: a child, or a caller. */
-  void add(SpanRows.Row r) {
-    SpanKind kind = r.span().kind();
-    if (!r.hasParent() && kind != SpanKind.CLIENT && kind != SpanKind.PRODUCER) return;
-    rows.add(r);
-    long start = r.span().startTimeUnixNano();
-    minStart = Math.min(minStart, start);
-    maxStart = Math.max(maxStart, start);
-  }
-
   /**
-   * Appends the edges this group completes to {@code service_edges}. Call inside the group's
-   * transaction, <b>before</b> its spans are appended.
+   * The stored spans the pairer needs after a restart, oldest start first; parameters: the oldest
+   * start, and how many of the newest such spans at most. Callers, and children whose parent is not
+   * stored as a non-caller span (that resolved them for good): children of a stored caller attach
+   * to it, the others wait for their parent. The parent column is NULL when a stored non-caller
+   * parent resolved the span (so a caller child of a SERVER span does not wait for it).
    */
-  void insert(DuckDBConnection writer) throws SQLException {
-    if (rows.isEmpty()) return;
-    try (Statement s = writer.createStatement()) {
-      s.execute("DELETE FROM " + GROUP);
-    }
-    try (DuckDBAppender a = writer.createAppender("temp", "main", "sightline_edge_group")) {
-      for (SpanRows.Row r : rows) {
-        Span span = r.span();
-        a.beginRow();
-        a.append(span.tenant());
-        a.appendHugeInt(r.traceIdLow(), r.traceIdHigh());
-        a.append(r.spanId());
-        if (r.hasParent()) a.append(r.parentSpanId());
-        else a.appendNull();
-        a.append((byte) span.kind().ordinal());
-        a.append(r.resource().service());
-        a.append((byte) span.statusCode().ordinal());
-        a.append(span.startTimeUnixNano());
-        a.append(span.durationNanos());
-        a.endRow();
-      }
-    }
-    try (PreparedStatement ps = writer.prepareStatement(INSERT)) {
-      ps.setLong(1, saturatedAdd(minStart, -PAIRING_SLACK_NANOS));
-      ps.setLong(2, saturatedAdd(maxStart, PAIRING_SLACK_NANOS));
-      ps.execute();
+  static final String REPLAY =
+      "WITH w AS MATERIALIZED (SELECT tenant, trace_id, span_id, parent_span_id, kind, service,"
+          + " status_code, start_ns, duration_ns FROM spans WHERE start_ns >= ?),"
+          + " r AS (SELECT *, parent_span_id IS NOT NULL AND EXISTS (SELECT 1 FROM w p WHERE"
+          + " p.tenant = w.tenant AND p.trace_id = w.trace_id AND p.span_id = w.parent_span_id"
+          + " AND p.kind NOT IN ("
+          + CLIENT
+          + ", "
+          + PRODUCER
+          + ")) AS resolved FROM w)"
+          // the trace id's two halves; the low one shifted by 2^63 to fit a BIGINT (see replayLow)
+          + " SELECT * FROM (SELECT tenant, (trace_id >> 64)::BIGINT, ((trace_id &"
+          + " 18446744073709551615) - 9223372036854775808)::BIGINT, span_id, CASE WHEN resolved"
+          + " THEN NULL ELSE parent_span_id END, kind, service, status_code, start_ns, duration_ns"
+          + " FROM r WHERE "
+          + CALLER
+          + " OR (parent_span_id IS NOT NULL AND NOT resolved) ORDER BY start_ns DESC LIMIT ?)"
+          + " ORDER BY start_ns";
+
+  /** The low half of a trace id as selected by {@link #REPLAY}. */
+  static long replayLow(long shifted) {
+    return shifted ^ Long.MIN_VALUE;
+  }
+
+  private record Key(String tenant, long bucket, String client, String server, byte kind) {}
+
+  /** Mutable per-key accumulator, one per row written. */
+  private static final class Counts {
+    long calls;
+    long errors;
+    long durationSum;
+    final long[] durations = new long[DurationHistogram.BUCKETS];
+  }
+
+  private final Map<Key, Counts> rows = new HashMap<>();
+
+  @Override
+  public void pair(
+      String tenant,
+      long childStart,
+      String client,
+      String server,
+      byte callerKind,
+      long calls,
+      long errors,
+      long childDuration) {
+    long b = SpanMetricsReader.BUCKET_NANOS;
+    Key key = new Key(tenant, Math.floorDiv(childStart, b) * b, client, server, callerKind);
+    Counts c = rows.get(key);
+    if (c == null) rows.put(key, c = new Counts());
+    c.calls += calls;
+    c.errors += errors;
+    c.durationSum += calls * childDuration;
+    c.durations[DurationHistogram.bucketOf(childDuration)] += calls;
+  }
+
+  boolean isEmpty() {
+    return rows.isEmpty();
+  }
+
+  /** Appends one row per key, in the order of {@link Schema#SERVICE_EDGES_DDL}. */
+  void appendTo(DuckDBAppender a) throws SQLException {
+    for (Map.Entry<Key, Counts> e : rows.entrySet()) {
+      Key k = e.getKey();
+      Counts c = e.getValue();
+      a.beginRow();
+      a.append(k.tenant());
+      a.append(k.bucket());
+      a.append(k.client());
+      a.append(k.server());
+      a.append(k.kind());
+      a.append(c.calls);
+      a.append(c.errors);
+      a.append(c.durationSum);
+      a.append(c.durations);
+      a.endRow();
     }
   }
 
@@ -206,10 +189,5 @@ final class ServiceEdgeRows {
     try (Statement s = c.createStatement()) {
       s.execute(BACKFILL);
     }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 }

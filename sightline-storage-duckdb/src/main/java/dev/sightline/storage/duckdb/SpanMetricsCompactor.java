@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * Merges the rows of {@code span_metrics} that one series (tenant, bucket, service, operation,
@@ -17,34 +18,58 @@ import java.sql.Statement;
  * replace deleted and the merged rows inserted, so a reader sees the sums before or after, never a
  * mix (DuckDB's MVCC). The writer may append rows to the same buckets meanwhile (late spans): those
  * are not in this transaction's snapshot, stay, and are merged by a later call. A transaction
- * conflict makes the call fail; the caller retries later.
+ * conflict makes the call fail; the caller retries later. {@code service_edges}, appended the same
+ * way (a row per edge key, bucket and commit), is merged likewise ({@link #compactServiceEdges}).
  */
 final class SpanMetricsCompactor {
-  private static final String MERGED;
-
-  static {
-    StringBuilder sb =
-        new StringBuilder(
-            "CREATE TEMP TABLE span_metrics_merged AS SELECT tenant, bucket_ns, service, operation,"
-                + " kind, status_code, sum(requests)::BIGINT AS requests,"
-                + " sum(errors)::BIGINT AS errors, sum(duration_sum_ns)::BIGINT AS duration_sum_ns,"
-                + " [");
-    for (int i = 1; i <= DurationHistogram.BUCKETS; i++) {
-      sb.append(i == 1 ? "" : ", ").append("sum(durations[").append(i).append("])::BIGINT");
+  /** A table of append-only aggregate rows: its key columns and summed columns. */
+  private record Table(String name, List<String> keys, List<String> sums) {
+    String merged() {
+      StringBuilder sb =
+          new StringBuilder("CREATE TEMP TABLE ")
+              .append(name)
+              .append("_merged AS SELECT ")
+              .append(String.join(", ", keys));
+      for (String sum : sums) sb.append(", sum(").append(sum).append(")::BIGINT AS ").append(sum);
+      sb.append(", [");
+      for (int i = 1; i <= DurationHistogram.BUCKETS; i++) {
+        sb.append(i == 1 ? "" : ", ").append("sum(durations[").append(i).append("])::BIGINT");
+      }
+      return sb.append("] AS durations FROM ")
+          .append(name)
+          .append(" WHERE bucket_ns >= ? AND bucket_ns < ? GROUP BY ALL HAVING count(*) > 1")
+          .toString();
     }
-    MERGED =
-        sb.append(
-                "] AS durations FROM span_metrics WHERE bucket_ns >= ? AND bucket_ns < ?"
-                    + " GROUP BY ALL HAVING count(*) > 1")
-            .toString();
+
+    String delete() {
+      StringBuilder sb =
+          new StringBuilder("DELETE FROM ")
+              .append(name)
+              .append(" USING ")
+              .append(name)
+              .append("_merged m WHERE ")
+              .append(name)
+              .append(".bucket_ns >= ? AND ")
+              .append(name)
+              .append(".bucket_ns < ?");
+      for (String key : keys) {
+        sb.append(" AND ").append(name).append('.').append(key).append(" = m.").append(key);
+      }
+      return sb.toString();
+    }
   }
 
-  private static final String DELETE =
-      "DELETE FROM span_metrics USING span_metrics_merged m"
-          + " WHERE span_metrics.bucket_ns >= ? AND span_metrics.bucket_ns < ?"
-          + " AND span_metrics.tenant = m.tenant AND span_metrics.bucket_ns = m.bucket_ns"
-          + " AND span_metrics.service = m.service AND span_metrics.operation = m.operation"
-          + " AND span_metrics.kind = m.kind AND span_metrics.status_code = m.status_code";
+  private static final Table SPAN_METRICS =
+      new Table(
+          Schema.SPAN_METRICS,
+          List.of("tenant", "bucket_ns", "service", "operation", "kind", "status_code"),
+          List.of("requests", "errors", "duration_sum_ns"));
+
+  private static final Table SERVICE_EDGES =
+      new Table(
+          Schema.SERVICE_EDGES,
+          List.of("tenant", "bucket_ns", "client", "server", "caller_kind"),
+          List.of("calls", "errors", "duration_sum_ns"));
 
   private SpanMetricsCompactor() {}
 
@@ -54,29 +79,40 @@ final class SpanMetricsCompactor {
    * @return how many rows fewer the table holds
    */
   static long compact(Connection c, long fromUnixNano, long toUnixNano) throws SQLException {
+    return compact(c, SPAN_METRICS, fromUnixNano, toUnixNano);
+  }
+
+  /** As {@link #compact} for {@code service_edges}: one row per edge key and bucket. */
+  static long compactServiceEdges(Connection c, long fromUnixNano, long toUnixNano)
+      throws SQLException {
+    return compact(c, SERVICE_EDGES, fromUnixNano, toUnixNano);
+  }
+
+  private static long compact(Connection c, Table t, long fromUnixNano, long toUnixNano)
+      throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN TRANSACTION");
       try {
-        try (PreparedStatement ps = c.prepareStatement(MERGED)) {
+        try (PreparedStatement ps = c.prepareStatement(t.merged())) {
           ps.setLong(1, fromUnixNano);
           ps.setLong(2, toUnixNano);
           ps.execute();
         }
         long deleted;
-        try (PreparedStatement ps = c.prepareStatement(DELETE)) {
+        try (PreparedStatement ps = c.prepareStatement(t.delete())) {
           ps.setLong(1, fromUnixNano);
           ps.setLong(2, toUnixNano);
           deleted = ps.executeUpdate();
         }
         long inserted =
-            s.executeUpdate("INSERT INTO span_metrics SELECT * FROM span_metrics_merged");
-        s.execute("DROP TABLE span_metrics_merged");
+            s.executeUpdate("INSERT INTO " + t.name() + " SELECT * FROM " + t.name() + "_merged");
+        s.execute("DROP TABLE " + t.name() + "_merged");
         s.execute("COMMIT");
         return deleted - inserted;
       } catch (SQLException | RuntimeException e) {
         try {
           s.execute("ROLLBACK");
-          s.execute("DROP TABLE IF EXISTS span_metrics_merged");
+          s.execute("DROP TABLE IF EXISTS " + t.name() + "_merged");
         } catch (SQLException suppressed) {
           e.addSuppressed(suppressed);
         }

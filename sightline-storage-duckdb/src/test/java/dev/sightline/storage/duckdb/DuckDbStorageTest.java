@@ -105,21 +105,22 @@ class DuckDbStorageTest {
   }
 
   /**
-   * The same contract with the experimental {@link DuckDbStorageBuilder#serviceEdgesAtIngest} on:
-   * service edges derived at commit into {@code service_edges} instead of joined at query time.
+   * The same contract with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off: service edges
+   * joined from {@code spans} at query time instead of paired at commit into {@code service_edges}
+   * (the default, {@link SpanMetricsReaderTest}).
    */
   @Nested
-  class SpanMetricsReaderWithEdgesAtIngestTest extends ITSpanMetricsReader {
+  class SpanMetricsReaderWithoutEdgesAtIngestTest extends ITSpanMetricsReader {
     @TempDir Path dir;
 
     @Override
     protected StorageComponent newStorage() {
-      return openWithEdgesAtIngest(dir);
+      return openWithoutEdgesAtIngest(dir);
     }
 
     @Override
     protected StorageComponent reopenStorage() {
-      return openWithEdgesAtIngest(dir);
+      return openWithoutEdgesAtIngest(dir);
     }
   }
 
@@ -168,12 +169,12 @@ class DuckDbStorageTest {
         .build();
   }
 
-  static DuckDbStorage openWithEdgesAtIngest(Path dir) {
+  static DuckDbStorage openWithoutEdgesAtIngest(Path dir) {
     return DuckDbStorage.builder()
         .dataDir(dir)
         .memoryLimit("1GB")
         .threads(2)
-        .serviceEdgesAtIngest(true)
+        .serviceEdgesAtIngest(false)
         .build();
   }
 
@@ -192,6 +193,12 @@ class DuckDbStorageTest {
     assertThatThrownBy(() -> DuckDbStorage.builder().memoryLimit("lots"))
         .hasMessageContaining("memoryLimit");
     assertThatThrownBy(() -> DuckDbStorage.builder().threads(0)).hasMessageContaining("threads");
+    assertThatThrownBy(() -> DuckDbStorage.builder().edgePairingWindow(java.time.Duration.ZERO))
+        .hasMessageContaining("edgePairingWindow");
+    assertThatThrownBy(() -> DuckDbStorage.builder().edgePairingMaxCallers(0))
+        .hasMessageContaining("edgePairingMaxCallers");
+    assertThatThrownBy(() -> DuckDbStorage.builder().edgePairingMaxWaitingChildren(0))
+        .hasMessageContaining("edgePairingMaxWaitingChildren");
   }
 
   @Test

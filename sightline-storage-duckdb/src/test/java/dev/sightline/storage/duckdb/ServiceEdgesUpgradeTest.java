@@ -62,8 +62,8 @@ class ServiceEdgesUpgradeTest {
 
   private static DuckDbStorage open(Path dir, boolean edgesAtIngest) {
     return edgesAtIngest
-        ? DuckDbStorageTest.openWithEdgesAtIngest(dir)
-        : DuckDbStorageTest.open(dir);
+        ? DuckDbStorageTest.open(dir)
+        : DuckDbStorageTest.openWithoutEdgesAtIngest(dir);
   }
 
   /** Rows of {@code service_edges} and whether the "maintained" key is set, storage closed. */
