@@ -82,6 +82,7 @@ public final class SightlineServer implements AutoCloseable {
             .queueCapacity(config.writeQueueItems())
             .memoryLimit(config.storageMemoryLimit());
     if (config.storageThreads() > 0) storageBuilder.threads(config.storageThreads());
+    storageBuilder.indexedAttributes(config.indexedAttributes());
     DuckDbStorage duckDb = storageBuilder.build();
     this.storage = duckDb;
     // in-memory pairing of service-graph edges: entries held, and evicted before being paired

@@ -84,6 +84,15 @@ public final class ConfigLoader {
               "0",
               "worker threads of the embedded database; 0 = one per core"),
           new Option(
+              "indexed-attributes",
+              "KEYS",
+              String.join(
+                  ",",
+                  dev.sightline.storage.duckdb.DuckDbStorageBuilder.DEFAULT_INDEXED_ATTRIBUTES),
+              "attribute keys indexed by value, comma-separated (at most 32; empty: none): a trace"
+                  + " search by one of them reads the traces holding the value instead of every"
+                  + " span of the range; a changed list is rebuilt from stored spans at start"),
+          new Option(
               "bench-discard-endpoint",
               null,
               "false",
@@ -189,6 +198,7 @@ public final class ConfigLoader {
         r.get("write-queue-items", v -> Math.toIntExact(parsePositiveLong(v))),
         r.get("storage-memory-limit", ConfigLoader::parseMemoryLimit),
         r.get("storage-threads", v -> Math.toIntExact(parseNonNegativeLong(v))),
+        r.get("indexed-attributes", ConfigLoader::parseList),
         r.get("bench-discard-endpoint", ConfigLoader::parseBoolean),
         r.get("slo-dir", v -> v.isBlank() ? null : Path.of(v.trim())),
         r.get("slo-eval-interval", ConfigLoader::parseDuration),

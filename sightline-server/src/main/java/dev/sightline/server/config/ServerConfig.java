@@ -22,6 +22,7 @@ public record ServerConfig(
     int writeQueueItems,
     String storageMemoryLimit,
     int storageThreads,
+    List<String> indexedAttributes,
     boolean benchDiscardEndpoint,
     @Nullable Path sloDir,
     Duration sloEvalInterval,
@@ -51,6 +52,14 @@ public record ServerConfig(
     if (sloEvalInterval.compareTo(Duration.ofSeconds(1)) < 0)
       throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
     notifyTargets = List.copyOf(notifyTargets);
+    indexedAttributes = List.copyOf(indexedAttributes);
+    if (indexedAttributes.size()
+        > dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES) {
+      throw new IllegalArgumentException(
+          "indexed-attributes: at most "
+              + dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES
+              + " keys");
+    }
     for (Duration d :
         List.of(incidentWindowBefore, incidentWindowAfter, incidentBaseline, verifyPeriod)) {
       if (d.isZero() || d.isNegative())
@@ -74,6 +83,7 @@ public record ServerConfig(
         writeQueueItems,
         storageMemoryLimit,
         storageThreads,
+        indexedAttributes,
         benchDiscardEndpoint,
         sloDir,
         sloEvalInterval,
