@@ -87,8 +87,13 @@ public final class DuckDbStorage implements StorageComponent {
                 return t;
               });
       long every = b.compactionInterval.toMillis();
+      // the first pass (which covers everything) soon after open, so a directory written by a
+      // process that stopped before compacting reads fast from the start
       maintenance.scheduleWithFixedDelay(
-          this::compactRecent, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+          this::compactRecent,
+          Math.min(every, 5_000),
+          every,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
