@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,66 +36,39 @@ final class AttributeIndex {
    */
   static void ensure(Connection c, Set<String> keys) throws SQLException {
     String wanted = metaValue(keys);
-    String current = null;
-    boolean tablePresent;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT (SELECT max(value) FROM sightline_meta WHERE key = ?), (SELECT count(*) FROM"
-                + " duckdb_tables() WHERE database_name = current_database() AND schema_name ="
-                + " 'main' AND table_name = ?)")) {
-      ps.setString(1, KEYS_KEY);
-      ps.setString(2, Schema.ATTRIBUTE_INDEX);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        current = rs.getString(1);
-        tablePresent = rs.getLong(2) > 0;
-      }
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute(Schema.ATTRIBUTE_INDEX_DDL);
-    }
-    if (tablePresent && wanted.equals(current)) return;
-    try (Statement s = c.createStatement()) {
-      s.execute("BEGIN TRANSACTION");
-      try {
-        long start = System.nanoTime();
-        s.execute("DELETE FROM " + Schema.ATTRIBUTE_INDEX);
-        for (String key : new TreeSet<>(keys)) {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO "
-                      + Schema.ATTRIBUTE_INDEX
-                      + " SELECT tenant, ?, v, trace_id, min(start_ns), max(start_ns) FROM (SELECT"
-                      + " tenant, trace_id, start_ns, coalesce(json_extract_string(attributes, ?),"
-                      + " json_extract_string(resource_attributes, ?)) AS v FROM spans)"
-                      + " WHERE v IS NOT NULL GROUP BY tenant, v, trace_id")) {
-            String pointer = AttributeColumns.pointer(key);
-            ps.setString(1, key);
-            ps.setString(2, pointer);
-            ps.setString(3, pointer);
-            ps.executeUpdate();
+    boolean complete =
+        wanted.equals(Meta.get(c, KEYS_KEY)) && Meta.tableExists(c, Schema.ATTRIBUTE_INDEX);
+    Meta.execute(c, Schema.ATTRIBUTE_INDEX_DDL);
+    if (complete) return;
+    long start = System.nanoTime();
+    Meta.inTransaction(
+        c,
+        () -> {
+          Meta.execute(c, "DELETE FROM " + Schema.ATTRIBUTE_INDEX);
+          for (String key : new TreeSet<>(keys)) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO "
+                        + Schema.ATTRIBUTE_INDEX
+                        + " SELECT tenant, ?, v, trace_id, min(start_ns), max(start_ns) FROM"
+                        + " (SELECT tenant, trace_id, start_ns,"
+                        + " coalesce(json_extract_string(attributes, ?),"
+                        + " json_extract_string(resource_attributes, ?)) AS v FROM spans)"
+                        + " WHERE v IS NOT NULL GROUP BY tenant, v, trace_id")) {
+              String pointer = AttributeColumns.pointer(key);
+              ps.setString(1, key);
+              ps.setString(2, pointer);
+              ps.setString(3, pointer);
+              ps.executeUpdate();
+            }
           }
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement("INSERT OR REPLACE INTO sightline_meta VALUES (?, ?)")) {
-          ps.setString(1, KEYS_KEY);
-          ps.setString(2, wanted);
-          ps.execute();
-        }
-        s.execute("COMMIT");
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        if (millis > 1_000) {
-          logger.info(
-              "attribute index for {} built from stored spans in {} ms", keys.size(), millis);
-        }
-      } catch (SQLException | RuntimeException e) {
-        try {
-          s.execute("ROLLBACK");
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
+          Meta.put(c, KEYS_KEY, wanted);
+          return null;
+        });
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (millis > 1_000) {
+      logger.info(
+          "attribute index for {} keys built from stored spans in {} ms", keys.size(), millis);
     }
   }
 

@@ -274,58 +274,26 @@ public final class DuckDbStorage implements StorageComponent {
    * </ul>
    */
   private static void syncServiceEdges(DuckDBConnection c, boolean atIngest) throws SQLException {
-    boolean keyPresent, tablePresent;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT (SELECT count(*) FROM sightline_meta WHERE key = ?), (SELECT count(*) FROM"
-                + " duckdb_tables() WHERE database_name = current_database() AND schema_name ="
-                + " 'main' AND table_name = ?)")) {
-      ps.setString(1, SERVICE_EDGES_SINCE);
-      ps.setString(2, Schema.SERVICE_EDGES);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        keyPresent = rs.getLong(1) > 0;
-        tablePresent = rs.getLong(2) > 0;
-      }
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute(Schema.SERVICE_EDGES_DDL);
-    }
+    boolean keyPresent = Meta.get(c, SERVICE_EDGES_SINCE) != null;
+    boolean tablePresent = Meta.tableExists(c, Schema.SERVICE_EDGES);
+    Meta.execute(c, Schema.SERVICE_EDGES_DDL);
     if (atIngest ? keyPresent && tablePresent : !keyPresent) return;
-    try (Statement s = c.createStatement()) {
-      s.execute("BEGIN TRANSACTION");
-      try {
-        s.execute("DELETE FROM " + Schema.SERVICE_EDGES);
-        try (PreparedStatement ps =
-            c.prepareStatement("DELETE FROM sightline_meta WHERE key = ?")) {
-          ps.setString(1, SERVICE_EDGES_SINCE);
-          ps.execute();
-        }
-        if (atIngest) {
-          long start = System.nanoTime();
-          ServiceEdgeRows.backfill(c);
-          long millis = (System.nanoTime() - start) / 1_000_000;
-          if (millis > 1_000) {
-            logger.info("service edges derived from stored spans in {} ms", millis);
+    Meta.inTransaction(
+        c,
+        () -> {
+          Meta.execute(c, "DELETE FROM " + Schema.SERVICE_EDGES);
+          Meta.remove(c, SERVICE_EDGES_SINCE);
+          if (atIngest) {
+            long start = System.nanoTime();
+            ServiceEdgeRows.backfill(c);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > 1_000) {
+              logger.info("service edges derived from stored spans in {} ms", millis);
+            }
+            Meta.put(c, SERVICE_EDGES_SINCE, Instant.now().toString());
           }
-          try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO sightline_meta VALUES (?, ?)")) {
-            ps.setString(1, SERVICE_EDGES_SINCE);
-            ps.setString(2, Instant.now().toString());
-            ps.execute();
-          }
-        }
-        s.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        // a fresh statement: DuckDB JDBC closes a statement after an error
-        try (Statement rollback = c.createStatement()) {
-          rollback.execute("ROLLBACK");
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    }
+          return null;
+        });
   }
 
   /**
@@ -481,50 +449,34 @@ public final class DuckDbStorage implements StorageComponent {
   @Override
   public long deleteBefore(long cutoffUnixNano) {
     return readers.run(
-        c -> {
-          long removed = 0;
-          try (Statement s = c.createStatement()) {
-            s.execute("BEGIN TRANSACTION");
-          }
-          try {
-            // before the spans go: traces that straddle the cutoff get parts from what stays
-            TraceSummaries.deleteBefore(c, cutoffUnixNano);
-            AttributeIndex.deleteBefore(c, cutoffUnixNano);
-            for (String sql :
-                new String[] {
-                  "DELETE FROM spans WHERE start_ns < ?",
-                  "DELETE FROM logs WHERE event_ns < ?",
-                  "DELETE FROM metric_points WHERE time_ns < ?"
-                }) {
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, cutoffUnixNano);
-                removed += ps.executeUpdate();
-              }
-            }
-            // derived rows go too, but the count is of telemetry rows only
-            for (String sql :
-                new String[] {
-                  "DELETE FROM span_metrics WHERE bucket_ns < ?",
-                  "DELETE FROM service_edges WHERE bucket_ns < ?"
-                }) {
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, cutoffUnixNano);
-                ps.executeUpdate();
-              }
-            }
-            try (Statement s = c.createStatement()) {
-              s.execute("COMMIT");
-            }
-          } catch (SQLException | RuntimeException e) {
-            try (Statement s = c.createStatement()) {
-              s.execute("ROLLBACK");
-            } catch (SQLException suppressed) {
-              e.addSuppressed(suppressed);
-            }
-            throw e;
-          }
-          return removed;
-        });
+        c ->
+            Meta.inTransaction(
+                c,
+                () -> {
+                  // before the spans go: traces that straddle the cutoff get parts from what stays
+                  TraceSummaries.deleteBefore(c, cutoffUnixNano);
+                  AttributeIndex.deleteBefore(c, cutoffUnixNano);
+                  long removed = 0;
+                  for (String sql :
+                      new String[] {
+                        "DELETE FROM spans WHERE start_ns < ?",
+                        "DELETE FROM logs WHERE event_ns < ?",
+                        "DELETE FROM metric_points WHERE time_ns < ?"
+                      }) {
+                    removed += update(c, sql, cutoffUnixNano);
+                  }
+                  // derived rows go too, but the count is of telemetry rows only
+                  update(c, "DELETE FROM span_metrics WHERE bucket_ns < ?", cutoffUnixNano);
+                  update(c, "DELETE FROM service_edges WHERE bucket_ns < ?", cutoffUnixNano);
+                  return removed;
+                }));
+  }
+
+  private static long update(java.sql.Connection c, String sql, long value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, value);
+      return ps.executeUpdate();
+    }
   }
 
   /**

@@ -3,9 +3,7 @@ package dev.sightline.storage.duckdb;
 import dev.sightline.core.model.StatusCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,54 +59,27 @@ final class TraceSummaries {
    * transaction (a crash leaves the previous state and the next open redoes it).
    */
   static void ensure(Connection c) throws SQLException {
-    boolean keyPresent, tablePresent;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT (SELECT count(*) FROM sightline_meta WHERE key = ?), (SELECT count(*) FROM"
-                + " duckdb_tables() WHERE database_name = current_database() AND schema_name ="
-                + " 'main' AND table_name = ?)")) {
-      ps.setString(1, SINCE_KEY);
-      ps.setString(2, Schema.TRACE_SUMMARIES);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        keyPresent = rs.getLong(1) > 0;
-        tablePresent = rs.getLong(2) > 0;
-      }
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute(Schema.TRACE_SUMMARIES_DDL);
-    }
-    if (keyPresent && tablePresent) return;
-    try (Statement s = c.createStatement()) {
-      s.execute("BEGIN TRANSACTION");
-      try {
-        long start = System.nanoTime();
-        s.execute("DELETE FROM " + Schema.TRACE_SUMMARIES);
-        s.execute(
-            "INSERT INTO "
-                + Schema.TRACE_SUMMARIES
-                + " "
-                + PART_FROM_SPANS
-                + " FROM spans s GROUP BY s.tenant, s.trace_id");
-        try (PreparedStatement ps =
-            c.prepareStatement("INSERT OR REPLACE INTO sightline_meta VALUES (?, ?)")) {
-          ps.setString(1, SINCE_KEY);
-          ps.setString(2, Instant.now().toString());
-          ps.execute();
-        }
-        s.execute("COMMIT");
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        if (millis > 1_000)
-          logger.info("trace summaries derived from stored spans in {} ms", millis);
-      } catch (SQLException | RuntimeException e) {
-        try {
-          s.execute("ROLLBACK");
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    }
+    boolean complete =
+        Meta.get(c, SINCE_KEY) != null && Meta.tableExists(c, Schema.TRACE_SUMMARIES);
+    Meta.execute(c, Schema.TRACE_SUMMARIES_DDL);
+    if (complete) return;
+    long start = System.nanoTime();
+    Meta.inTransaction(
+        c,
+        () -> {
+          Meta.execute(c, "DELETE FROM " + Schema.TRACE_SUMMARIES);
+          Meta.execute(
+              c,
+              "INSERT INTO "
+                  + Schema.TRACE_SUMMARIES
+                  + " "
+                  + PART_FROM_SPANS
+                  + " FROM spans s GROUP BY s.tenant, s.trace_id");
+          Meta.put(c, SINCE_KEY, Instant.now().toString());
+          return null;
+        });
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (millis > 1_000) logger.info("trace summaries derived from stored spans in {} ms", millis);
   }
 
   /**
