@@ -40,6 +40,9 @@ final class AttributeIndex {
         wanted.equals(Meta.get(c, KEYS_KEY)) && Meta.tableExists(c, Schema.ATTRIBUTE_INDEX);
     Meta.execute(c, Schema.ATTRIBUTE_INDEX_DDL);
     if (complete) return;
+    logger.info(
+        "building the attribute index for {} from the stored spans (once, when the keys change)",
+        keys.isEmpty() ? "no keys" : String.join(", ", new TreeSet<>(keys)));
     long start = System.nanoTime();
     Meta.inTransaction(
         c,

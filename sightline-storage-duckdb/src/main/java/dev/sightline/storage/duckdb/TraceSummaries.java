@@ -63,6 +63,7 @@ final class TraceSummaries {
         Meta.get(c, SINCE_KEY) != null && Meta.tableExists(c, Schema.TRACE_SUMMARIES);
     Meta.execute(c, Schema.TRACE_SUMMARIES_DDL);
     if (complete) return;
+    logger.info("deriving trace summaries from the stored spans (once)");
     long start = System.nanoTime();
     Meta.inTransaction(
         c,
