@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
@@ -189,7 +188,7 @@ public final class DuckDbStorage implements StorageComponent {
     try {
       database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       createSchema(database);
-      syncServiceEdges(database, b.serviceEdgesAtIngest);
+      ServiceEdges.sync(database, b.serviceEdgesAtIngest);
       TraceSummaries.ensure(database);
       AttributeIndex.ensure(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
@@ -204,7 +203,7 @@ public final class DuckDbStorage implements StorageComponent {
                 b.edgePairingMaxWaitingChildren,
                 b.edgePairingWindow.toNanos(),
                 System::nanoTime);
-        replayServiceEdgeEnds(
+        ServiceEdges.replay(
             database,
             pairer,
             b.edgePairingWindow.toNanos(),
@@ -246,120 +245,6 @@ public final class DuckDbStorage implements StorageComponent {
             "database schema version " + version + " is not " + Schema.VERSION);
       }
     }
-  }
-
-  /**
-   * The {@code sightline_meta} key present exactly while {@code service_edges} holds the edges of
-   * every stored span: written (with the time) by an open with {@link
-   * DuckDbStorageBuilder#serviceEdgesAtIngest} on, after the back-fill, and removed by an open with
-   * it off, since the writer then stops maintaining the table.
-   */
-  static final String SERVICE_EDGES_SINCE = "service_edges_since";
-
-  /**
-   * Brings {@code service_edges} in line with the flag, each case in one transaction (a crash
-   * leaves the previous state, and the next open redoes it):
-   *
-   * <ul>
-   *   <li>on, and the edges are maintained ({@link #SERVICE_EDGES_SINCE} present and the table
-   *       too): nothing;
-   *   <li>on, and they are not (a new directory, one written before the table existed, or one last
-   *       opened with the flag off): the table is emptied and filled from the stored spans (the
-   *       query-time join, once), then the key is written; from then on the writer adds the edges
-   *       each commit completes (after either case, the pairer's state is rebuilt from the recent
-   *       stored spans, {@link #replayServiceEdgeEnds});
-   *   <li>off, and the key is present: the key and the rows go, so a later open with the flag on
-   *       derives afresh what was stored meanwhile;
-   *   <li>off, and no key: nothing.
-   * </ul>
-   */
-  private static void syncServiceEdges(DuckDBConnection c, boolean atIngest) throws SQLException {
-    boolean keyPresent = Meta.get(c, SERVICE_EDGES_SINCE) != null;
-    boolean tablePresent = Meta.tableExists(c, Schema.SERVICE_EDGES);
-    Meta.execute(c, Schema.SERVICE_EDGES_DDL);
-    if (atIngest ? keyPresent && tablePresent : !keyPresent) return;
-    Meta.inTransaction(
-        c,
-        () -> {
-          Meta.execute(c, "DELETE FROM " + Schema.SERVICE_EDGES);
-          Meta.remove(c, SERVICE_EDGES_SINCE);
-          if (atIngest) {
-            long start = System.nanoTime();
-            ServiceEdgeRows.backfill(c);
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            if (millis > 1_000) {
-              logger.info("service edges derived from stored spans in {} ms", millis);
-            }
-            Meta.put(c, SERVICE_EDGES_SINCE, Instant.now().toString());
-          }
-          return null;
-        });
-  }
-
-  /**
-   * Rebuilds the edge pairer's state after a restart: the stored spans starting within {@code
-   * windowNanos} of the newest stored start (or of now, if that is earlier) (callers, and children
-   * not resolved by a stored non-caller parent; the newest {@code maxSpans}, what the caps can
-   * hold), oldest first, go through {@link ServiceEdgePairer#commit} in chunks, emitting no pair:
-   * the pairs of two stored spans were counted when the second was written (or by the back-fill).
-   * So children waiting for their parent, and recent callers for their late children, survive a
-   * restart.
-   */
-  private static void replayServiceEdgeEnds(
-      DuckDBConnection c, ServiceEdgePairer pairer, long windowNanos, long maxSpans)
-      throws SQLException {
-    long start = System.nanoTime();
-    long newest;
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT max(start_ns) FROM spans")) {
-      rs.next();
-      newest = rs.getLong(1);
-      if (rs.wasNull()) return;
-    }
-    // a span from a clock far ahead must not move the window past the recent spans
-    newest = Math.min(newest, System.currentTimeMillis() * 1_000_000L);
-    long rows = 0;
-    try (PreparedStatement ps = c.prepareStatement(ServiceEdgeRows.REPLAY)) {
-      long from = newest - windowNanos;
-      ps.setLong(1, from > newest ? Long.MIN_VALUE : from);
-      ps.setLong(2, maxSpans);
-      try (ResultSet rs = ps.executeQuery()) {
-        java.util.List<ServiceEdgePairer.End> chunk = new java.util.ArrayList<>();
-        while (rs.next()) {
-          long parent = rs.getLong(5);
-          boolean hasParent = !rs.wasNull();
-          chunk.add(
-              pairer.end(
-                  rs.getString(1),
-                  rs.getLong(2),
-                  ServiceEdgeRows.replayLow(rs.getLong(3)),
-                  rs.getLong(4),
-                  hasParent,
-                  parent,
-                  rs.getByte(6),
-                  rs.getString(7),
-                  rs.getByte(8) == dev.sightline.core.model.StatusCode.ERROR.ordinal(),
-                  rs.getLong(9),
-                  rs.getLong(10)));
-          if (chunk.size() == 20_000) {
-            pairer.commit(chunk);
-            rows += chunk.size();
-            chunk.clear();
-          }
-        }
-        pairer.commit(chunk);
-        rows += chunk.size();
-      }
-    }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    ServiceEdgePairer.Stats stats = pairer.stats();
-    logger.info(
-        "service edge pairing resumed from {} stored spans in {} ms: {} recent callers, {} waiting"
-            + " children",
-        rows,
-        millis,
-        stats.recentCallers(),
-        stats.waitingChildren());
   }
 
   /**

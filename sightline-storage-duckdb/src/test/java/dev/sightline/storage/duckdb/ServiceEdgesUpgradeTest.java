@@ -75,7 +75,7 @@ class ServiceEdgesUpgradeTest {
             s.executeQuery(
                 "SELECT (SELECT count(*) FROM service_edges), (SELECT count(*) FROM sightline_meta"
                     + " WHERE key = '"
-                    + DuckDbStorage.SERVICE_EDGES_SINCE
+                    + ServiceEdges.SERVICE_EDGES_SINCE
                     + "')")) {
       rs.next();
       assertThat(rs.getLong(2)).isEqualTo(expectKey ? 1 : 0);
@@ -95,7 +95,7 @@ class ServiceEdgesUpgradeTest {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE service_edges");
       s.execute(
-          "DELETE FROM sightline_meta WHERE key = '" + DuckDbStorage.SERVICE_EDGES_SINCE + "'");
+          "DELETE FROM sightline_meta WHERE key = '" + ServiceEdges.SERVICE_EDGES_SINCE + "'");
     }
 
     try (DuckDbStorage storage = open(dir, true)) {
