@@ -214,6 +214,56 @@ public final class QueryService {
     }
   }
 
+  /**
+   * {@code GET /api/v1/metrics/chart?name=&service=}: the series of one metric ready to draw (see
+   * {@link MetricCharts}): values, rates or percentiles per point, with each series' exemplars.
+   */
+  public ApiResponse metricChart(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, METRIC_SEARCH, false);
+      String name = p.string("name");
+      if (name == null || name.isBlank()) {
+        throw new InvalidParameterException("name", "is required");
+      }
+      long[] range = timeRange(p);
+      MetricQuery query =
+          new MetricQuery(
+              tenant,
+              name,
+              p.string("service"),
+              range[0],
+              range[1],
+              p.intValue("limit", 10_000, 1, 100_000));
+      List<List<MetricPoint>> series = groupSeries(storage.metricReader().searchPoints(query));
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeStringField("name", name);
+            MetricPoint first = series.isEmpty() ? null : series.get(0).get(0);
+            MetricCharts.Display display =
+                first == null
+                    ? MetricCharts.Display.VALUE
+                    : MetricCharts.display(first.type(), first.monotonic());
+            g.writeStringField("type", first == null ? "GAUGE" : first.type().name());
+            g.writeStringField("unit", first == null ? "" : first.unit());
+            g.writeStringField("description", first == null ? "" : first.description());
+            g.writeStringField("display", display.name().toLowerCase(Locale.ROOT));
+            g.writeArrayFieldStart("series");
+            for (List<MetricPoint> points : series) {
+              MetricPoint head = points.get(0);
+              // one display per chart: series of another type under the same name are left out
+              if (head.type() != first.type() || head.monotonic() != first.monotonic()) continue;
+              TelemetryJson.writeChartSeries(g, points, MetricCharts.points(points));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          });
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
   /** {@code GET /api/v1/metrics/names}. */
   public ApiResponse metricNames(String tenant, QueryParameters p) {
     try {
