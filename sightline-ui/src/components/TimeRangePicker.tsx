@@ -38,7 +38,7 @@ export function TimeRangePicker({ location, range }: { location: Location; range
           setOpen(!open);
         }}
       >
-        🕑 {describeRange(range)}
+        {describeRange(range)} ▾
       </button>
       {open && (
         <div class="range-menu" role="dialog" aria-label="Time range">

@@ -151,7 +151,7 @@ function Row(props: {
             ⚠
           </span>
         )}
-        <span>
+        <span class="wf-label">
           <strong>{span.service}</strong> {span.name}
           {props.collapsed && <span class="muted"> (+{descendantCount(node)})</span>}
           {node.missingParent && <span class="muted" title="its parent span is not in this trace"> (orphan)</span>}
