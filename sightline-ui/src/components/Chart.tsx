@@ -33,6 +33,8 @@ export function Chart(props: {
   marks?: Mark[];
   testId?: string;
   title?: string;
+  /** The x range in Unix seconds (the page's time range); by default the data's own. */
+  xRange?: [number, number];
 }) {
   const host = useRef<HTMLDivElement>(null);
   const [placed, setPlaced] = useState<{ left: number; top: number; mark: Mark }[]>([]);
@@ -53,7 +55,7 @@ export function Chart(props: {
       height,
       legend: { show: props.series.length > 1 },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: props.xRange ? { time: true, range: () => props.xRange! } : { time: true } },
       axes: [
         { stroke: axisStroke, grid: { stroke: grid } },
         {
@@ -108,7 +110,7 @@ export function Chart(props: {
       resize.disconnect();
       plot.destroy();
     };
-  }, [props.data, props.series, props.marks, height]);
+  }, [props.data, props.series, props.marks, height, props.xRange?.[0], props.xRange?.[1]]);
 
   return (
     <figure class="chart" data-testid={props.testId} aria-label={props.title}>

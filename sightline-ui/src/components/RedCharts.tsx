@@ -15,11 +15,12 @@ const LATENCY: SeriesSpec[] = [
 /** Rate, error ratio and latency percentiles over time, from one `/api/v1/red` answer. */
 export function RedCharts({ series }: { series: RedSeries }) {
   const d = useMemo(() => redChartData(series), [series]);
+  const x: [number, number] = [series.start / 1e9, series.end / 1e9];
   return (
     <div class="grid-2" data-testid="red-charts">
-      <Chart title="Rate" data={d.rate} series={RATE} yFormat={formatRate} height={160} />
-      <Chart title="Error ratio" data={d.errors} series={ERRORS} yFormat={(v) => `${Number(v.toFixed(2))}%`} height={160} />
-      <Chart title="Latency" data={d.latency} series={LATENCY} yFormat={formatMs} height={160} />
+      <Chart title="Rate" data={d.rate} series={RATE} yFormat={formatRate} height={160} xRange={x} />
+      <Chart title="Error ratio" data={d.errors} series={ERRORS} yFormat={(v) => `${Number(v.toFixed(2))}%`} height={160} xRange={x} />
+      <Chart title="Latency" data={d.latency} series={LATENCY} yFormat={formatMs} height={160} xRange={x} />
     </div>
   );
 }

@@ -105,6 +105,7 @@ function MetricCharts({ chart }: { chart: MetricChart }) {
 
 function SeriesChart({ chart, series }: { chart: MetricChart; series: MetricChartSeries }) {
   const { location } = usePage();
+  const { resolved } = useRange();
   const { data, specs, marks } = useMemo(() => {
     const data = metricSeriesData(chart.display, series) as uPlot.AlignedData;
     const lines: SeriesSpec[] =
@@ -131,5 +132,16 @@ function SeriesChart({ chart, series }: { chart: MetricChart; series: MetricChar
     return { data, specs, marks };
   }, [chart, series]);
   const yFormat = chart.unit === 's' ? (v: number) => formatDuration(v * 1e9) : chart.unit === 'ms' ? (v: number) => formatDuration(v * 1e6) : (v: number) => String(Number(v.toPrecision(3)));
-  return <Chart testId="metric-chart" title={seriesLabel(series)} data={data} series={specs} marks={marks} yFormat={yFormat} height={180} />;
+  return (
+    <Chart
+      testId="metric-chart"
+      title={seriesLabel(series)}
+      data={data}
+      series={specs}
+      marks={marks}
+      yFormat={yFormat}
+      height={180}
+      xRange={[resolved.startMs / 1000, resolved.endMs / 1000]}
+    />
+  );
 }

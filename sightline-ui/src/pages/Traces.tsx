@@ -42,7 +42,7 @@ export function Traces() {
           d.traces.length === 0 ? (
             <Empty>No trace matches these filters in this time range. Remove a filter or widen the range.</Empty>
           ) : (
-            <Results traces={d.traces} params={location.params} />
+            <Results traces={d.traces} params={location.params} xRange={[resolved.startMs / 1000, resolved.endMs / 1000]} />
           )
         }
       </Loaded>
@@ -111,7 +111,7 @@ function lastDay() {
   return { startMs: now - 86_400_000, endMs: now };
 }
 
-function Results({ traces, params }: { traces: TraceSummary[]; params: URLSearchParams }) {
+function Results({ traces, params, xRange }: { traces: TraceSummary[]; params: URLSearchParams; xRange: [number, number] }) {
   const link = (t: TraceSummary) => linkWithRange(`/traces/${t.traceId}`, params);
   const { data, marks } = useMemo(() => {
     const s = scatterData(traces);
@@ -159,6 +159,7 @@ function Results({ traces, params }: { traces: TraceSummary[]; params: URLSearch
         data={data}
         series={SCATTER_SERIES}
         marks={marks}
+        xRange={xRange}
         yFormat={(v) => formatDuration(v * 1e6)}
         height={180}
       />

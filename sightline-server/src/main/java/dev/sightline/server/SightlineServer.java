@@ -231,7 +231,7 @@ public final class SightlineServer implements AutoCloseable {
     server.scheduleRetention();
     server.sloMonitor.start();
     logger.info(
-        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API {}, data {}",
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}",
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),

@@ -74,7 +74,13 @@ final class UiScenario {
             .setResource(resource("frontend"))
             .registerMetricReader(metricReader)
             .build();
-    DoubleHistogram duration = meters.get("shop").histogramBuilder(METRIC).setUnit("s").build();
+    DoubleHistogram duration =
+        meters
+            .get("shop")
+            .histogramBuilder(METRIC)
+            .setUnit("s")
+            .setExplicitBucketBoundariesAdvice(List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
+            .build();
     OtlpHttpMetricExporter metricExporter =
         OtlpHttpMetricExporter.builder().setEndpoint(server.otlpHttp() + "/v1/metrics").build();
 
