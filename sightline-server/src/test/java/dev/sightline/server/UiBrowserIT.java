@@ -330,4 +330,73 @@ class UiBrowserIT {
     }
     assertThat(severe).singleElement().asString().contains("/api/v1/traces").contains("400");
   }
+
+  /**
+   * A benchmark more than a test (figures printed and written to target/ui-perf.txt, not asserted):
+   * a 10,000-span trace from navigation to its first rows, and frame times while scrolling the
+   * waterfall from top to bottom. Asserted: the rows are virtualised and the last span is
+   * reachable.
+   */
+  @Test
+  @Order(8)
+  void aTenThousandSpanTraceStaysFluid() throws IOException {
+    String traceId = UiScenario.sendLargeTrace(server);
+    open("/");
+    waiting()
+        .until(
+            ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=services]")));
+    long apiStart = System.nanoTime();
+    assertThat(server.get("/api/v1/traces/" + traceId).status()).isEqualTo(200);
+    long apiMs = (System.nanoTime() - apiStart) / 1_000_000;
+    long start = System.nanoTime();
+    open("/traces/" + traceId);
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".wf-row")));
+    long interactiveMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(driver.findElement(By.cssSelector(".wf-header .wf-name")).getText())
+        .contains("10000 rows");
+    assertThat(driver.findElements(By.cssSelector(".wf-row")).size()).isLessThan(100);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> frames =
+        (Map<String, Object>)
+            ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeAsyncScript(
+                    """
+                    const done = arguments[arguments.length - 1];
+                    const el = document.querySelector('.wf-scroll');
+                    const times = [];
+                    let last = performance.now();
+                    function step() {
+                      const now = performance.now();
+                      times.push(now - last);
+                      last = now;
+                      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) {
+                        times.sort((a, b) => a - b);
+                        const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+                        done({frames: times.length, p50: at(0.5), p95: at(0.95), max: times[times.length - 1]});
+                        return;
+                      }
+                      el.scrollTop += 2400;
+                      requestAnimationFrame(step);
+                    }
+                    requestAnimationFrame(step);
+                    """);
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector(".wf-scroll"), "inventory Row 99"));
+    screenshot("trace-10000-spans");
+    String report =
+        String.format(
+            "10,000-span trace: navigation to first waterfall rows %d ms (of which the API answers"
+                + " the trace in about %d ms); scrolling top to bottom in %s frames, frame time p50"
+                + " %.1f ms, p95 %.1f ms, max %.1f ms%n",
+            interactiveMs,
+            apiMs,
+            frames.get("frames"),
+            ((Number) frames.get("p50")).doubleValue(),
+            ((Number) frames.get("p95")).doubleValue(),
+            ((Number) frames.get("max")).doubleValue());
+    System.out.print(report);
+    Files.writeString(Path.of("target", "ui-perf.txt"), report);
+  }
 }

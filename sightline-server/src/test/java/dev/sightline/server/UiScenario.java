@@ -111,7 +111,7 @@ final class UiScenario {
     }
     OtlpHttpSpanExporter spanExporter =
         OtlpHttpSpanExporter.builder().setEndpoint(server.otlpHttp() + "/v1/traces").build();
-    assertThat(spans.getFinishedSpanItems()).hasSize(21 * 7);
+    assertThat(spans.getFinishedSpanItems().size()).isEqualTo(21 * 7);
     assertThat(
             spanExporter
                 .export(spans.getFinishedSpanItems())
@@ -174,6 +174,47 @@ final class UiScenario {
     call.end(t0 + 98, TimeUnit.MILLISECONDS);
     root.end(t0 + (failing ? 1_200 : 100), TimeUnit.MILLISECONDS);
     return root;
+  }
+
+  /**
+   * One trace of 1 + 99 + 99 × 100 = 10,000 spans (a root, 99 calls, each with 100 children) in
+   * three services; returns its trace id.
+   */
+  static String sendLargeTrace(TestServer server) {
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    Map<String, SdkTracerProvider> tracers = new HashMap<>();
+    for (String service : List.of("frontend", "order", "inventory")) {
+      tracers.put(
+          service,
+          SdkTracerProvider.builder()
+              .setResource(resource(service))
+              .addSpanProcessor(SimpleSpanProcessor.create(memory))
+              .build());
+    }
+    long t0 = Instant.now().minusSeconds(120).toEpochMilli();
+    Span root = span(tracers, "frontend", "GET /report", SpanKind.SERVER, Context.root(), t0);
+    for (int i = 0; i < 99; i++) {
+      Span call =
+          span(tracers, "order", "Report.Part " + i, SpanKind.INTERNAL, ctx(root), t0 + i * 10L);
+      for (int j = 0; j < 100; j++) {
+        span(tracers, "inventory", "Row " + j, SpanKind.INTERNAL, ctx(call), t0 + i * 10L + j / 10)
+            .end(t0 + i * 10L + j / 10 + 1, TimeUnit.MILLISECONDS);
+      }
+      call.end(t0 + i * 10L + 10, TimeUnit.MILLISECONDS);
+    }
+    root.end(t0 + 1_005, TimeUnit.MILLISECONDS);
+    assertThat(memory.getFinishedSpanItems().size()).isEqualTo(10_000);
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder().setEndpoint(server.otlpHttp() + "/v1/traces").build();
+    List<io.opentelemetry.sdk.trace.data.SpanData> all = memory.getFinishedSpanItems();
+    for (int from = 0; from < all.size(); from += 2_000) {
+      List<io.opentelemetry.sdk.trace.data.SpanData> batch =
+          all.subList(from, Math.min(all.size(), from + 2_000));
+      assertThat(exporter.export(batch).join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    exporter.close();
+    for (SdkTracerProvider p : tracers.values()) p.close();
+    return root.getSpanContext().getTraceId();
   }
 
   private static Span span(
