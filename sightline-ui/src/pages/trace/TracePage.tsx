@@ -11,6 +11,8 @@ import { isFilterActive, matchesFilter, NO_FILTER, serviceColor, type SpanFilter
 import { buildSpanTree, visibleRows } from '../../lib/spanTree';
 import type { ResolvedRange } from '../../lib/timeRange';
 import { useApi } from '../../lib/useApi';
+import { FULL_VIEW, type TimelineView } from '../../lib/timelineView';
+import { Minimap } from './Minimap';
 import { SpanDetail } from './SpanDetail';
 import { SpanFilterForm } from './SpanFilterForm';
 import { Waterfall } from './Waterfall';
@@ -34,6 +36,7 @@ function TraceView({ trace }: { trace: Trace }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [filter, setFilter] = useState<SpanFilter>(NO_FILTER);
   const [onlyMatches, setOnlyMatches] = useState(false);
+  const [view, setView] = useState<TimelineView>(FULL_VIEW);
   const matches = useMemo(() => {
     if (!isFilterActive(filter)) return null;
     return new Set(trace.spans.filter((s) => matchesFilter(s, filter)).map((s) => s.spanId));
@@ -104,8 +107,10 @@ function TraceView({ trace }: { trace: Trace }) {
             onCollapseAll={() => setCollapsed(new Set(trace.spans.filter((s) => tree.byId.get(s.spanId)!.children.length > 0 && tree.byId.get(s.spanId)!.depth >= 1).map((s) => s.spanId)))}
             onExpandAll={() => setCollapsed(new Set())}
           />
+          <Minimap tree={tree} rows={rows} view={view} onView={setView} />
           <div class="trace-layout">
             <Waterfall
+              view={view}
               tree={tree}
               rows={rows}
               collapsed={collapsed}

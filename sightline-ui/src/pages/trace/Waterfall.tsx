@@ -3,6 +3,7 @@ import type { Span } from '../../api/types';
 import { formatDuration } from '../../lib/format';
 import { serviceColor } from '../../lib/spanFilter';
 import { descendantCount, type SpanNode, type SpanTree } from '../../lib/spanTree';
+import { BAR_SCALE, barGeometry, viewOffset, type TimelineView } from '../../lib/timelineView';
 
 const ROW = 24;
 const OVERSCAN = 12;
@@ -22,11 +23,11 @@ export function Waterfall(props: {
   critical: ReadonlySet<string> | null;
   matches: ReadonlySet<string> | null;
   height: number;
+  view: TimelineView;
 }) {
   const { tree, rows } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const total = Math.max(tree.end - tree.start, 1);
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + props.height) / ROW) + OVERSCAN);
 
@@ -58,8 +59,8 @@ export function Waterfall(props: {
         <div class="wf-name">Service · operation ({rows.length} rows)</div>
         <div class="wf-ticks">
           {ticks.map((t) => (
-            <span key={t} class="wf-tick" style={{ left: `${t * 96 + 2}%` }}>
-              {formatDuration(t * total)}
+            <span key={t} class="wf-tick" style={{ left: `${t * BAR_SCALE + 2}%` }}>
+              {formatDuration(viewOffset(t, tree.start, tree.end, props.view))}
             </span>
           ))}
         </div>
@@ -80,8 +81,8 @@ export function Waterfall(props: {
               key={node.span.spanId}
               node={node}
               top={(first + i) * ROW}
-              treeStart={tree.start}
-              total={total}
+              tree={tree}
+              view={props.view}
               collapsed={props.collapsed.has(node.span.spanId)}
               onToggle={props.onToggle}
               selected={props.selected === node.span.spanId}
@@ -99,8 +100,8 @@ export function Waterfall(props: {
 function Row(props: {
   node: SpanNode<Span>;
   top: number;
-  treeStart: number;
-  total: number;
+  tree: SpanTree<Span>;
+  view: TimelineView;
   collapsed: boolean;
   onToggle: (id: string) => void;
   selected: boolean;
@@ -111,9 +112,7 @@ function Row(props: {
   const { node } = props;
   const span = node.span;
   const error = span.status.code === 'ERROR';
-  // bars use 96 % of the width so the duration label after the last bar still fits
-  const left = ((node.start - props.treeStart) / props.total) * 96;
-  const width = Math.max(((node.end - node.start) / props.total) * 96, 0.1);
+  const bar = barGeometry(node.start, node.end, props.tree.start, props.tree.end, props.view);
   const color = serviceColor(span.service);
   return (
     <div
@@ -161,13 +160,17 @@ function Row(props: {
         </span>
       </div>
       <div class="wf-timeline">
-        <div
-          class={`wf-bar${props.critical ? ' critical' : ''}`}
-          style={{ left: `${left}%`, width: `${width}%`, background: error ? 'var(--error)' : color }}
-        />
-        <span class="wf-dur" style={{ left: `calc(${left + width}% + 4px)` }}>
-          {formatDuration(span.durationNanos)}
-        </span>
+        {bar && (
+          <>
+            <div
+              class={`wf-bar${props.critical ? ' critical' : ''}`}
+              style={{ left: `${bar.left}%`, width: `${bar.width}%`, background: error ? 'var(--error)' : color }}
+            />
+            <span class="wf-dur" style={{ left: `calc(${bar.left + bar.width}% + 4px)` }}>
+              {formatDuration(span.durationNanos)}
+            </span>
+          </>
+        )}
       </div>
     </div>
   );

@@ -30,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -216,6 +217,18 @@ class UiBrowserIT {
     assertThat(driver.findElements(By.cssSelector(".wf-row[data-critical=true]")))
         .hasSizeGreaterThanOrEqualTo(3);
     screenshot("trace");
+    // dragging over the second half of the minimap zooms there: only the root lasts that long
+    WebElement strip = driver.findElement(By.cssSelector("[data-testid=minimap] .minimap-strip"));
+    int half = strip.getSize().getWidth() / 2;
+    new Actions(driver)
+        .moveToElement(strip, 0, 0)
+        .clickAndHold()
+        .moveToElement(strip, half - 2, 0)
+        .release()
+        .perform();
+    waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".wf-bar"), 1));
+    driver.findElement(By.xpath("//button[text()='Reset zoom']")).click();
+    waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".wf-bar"), 7));
     // the trace's logs tab lists the line, which jumps back to its span
     driver.findElement(By.cssSelector("[data-testid=logs-tab]")).click();
     WebElement logs =
