@@ -91,3 +91,16 @@ describe('span filter', () => {
     expect([1, 1.5, true, 'x', [1], { a: 1 }, null].map(attributeType)).toEqual(['int', 'double', 'bool', 'string', 'array', 'map', 'empty']);
   });
 });
+
+describe('span filter in the URL', () => {
+  it('round-trips through withParams', async () => {
+    const { spanFilterChanges, spanFilterFromParams } = await import('./spanFilter');
+    const { withParams } = await import('./router');
+    const filter = { service: 'payment', name: 'char', attribute: 'card.type=visa', minDurationMs: '5', errorsOnly: true };
+    const loc = { path: '/traces/abc', params: new URLSearchParams('span=1&fName=old') };
+    const url = withParams(spanFilterChanges(filter), loc);
+    expect(spanFilterFromParams(new URL(url, 'http://x').searchParams)).toEqual(filter);
+    const cleared = withParams(spanFilterChanges(NO_FILTER), { path: loc.path, params: new URL(url, 'http://x').searchParams });
+    expect(cleared).toBe('/traces/abc?span=1');
+  });
+});

@@ -66,3 +66,32 @@ export function serviceColor(service: string): string {
   for (let i = 0; i < service.length; i++) h = (h * 31 + service.charCodeAt(i)) >>> 0;
   return `hsl(${h % 360} 60% 52%)`;
 }
+
+/** URL parameters of the span filter (on the trace page, beside `span`, `tab`, `critical`). */
+const FILTER_PARAMS = {
+  service: 'fService',
+  name: 'fName',
+  attribute: 'fAttr',
+  minDurationMs: 'fMinMs',
+} as const;
+
+export function spanFilterFromParams(params: URLSearchParams): SpanFilter {
+  return {
+    service: params.get(FILTER_PARAMS.service) ?? '',
+    name: params.get(FILTER_PARAMS.name) ?? '',
+    attribute: params.get(FILTER_PARAMS.attribute) ?? '',
+    minDurationMs: params.get(FILTER_PARAMS.minDurationMs) ?? '',
+    errorsOnly: params.get('fErrors') === 'on',
+  };
+}
+
+/** The filter as parameter changes for {@link withParams} (empty fields remove theirs). */
+export function spanFilterChanges(f: SpanFilter): Record<string, string | null> {
+  return {
+    [FILTER_PARAMS.service]: f.service || null,
+    [FILTER_PARAMS.name]: f.name || null,
+    [FILTER_PARAMS.attribute]: f.attribute || null,
+    [FILTER_PARAMS.minDurationMs]: f.minDurationMs || null,
+    fErrors: f.errorsOnly ? 'on' : null,
+  };
+}

@@ -31,3 +31,16 @@ describe('timeline view (minimap zoom)', () => {
     expect(viewOffset(0.5, 1_000, 2_000, { from: 0.2, to: 0.4 })).toBeCloseTo(300);
   });
 });
+
+describe('zoom in the URL', () => {
+  it('round-trips and ignores nonsense', async () => {
+    const { viewFromParam, viewToParam } = await import('./timelineView');
+    expect(viewToParam(FULL_VIEW)).toBeNull();
+    expect(viewToParam({ from: 0.25, to: 0.5 })).toBe('0.25-0.5');
+    expect(viewFromParam('0.25-0.5')).toEqual({ from: 0.25, to: 0.5 });
+    expect(viewFromParam(viewToParam({ from: 0.123456, to: 0.9 }))).toEqual({ from: 0.1235, to: 0.9 });
+    expect(viewFromParam('0.5-0.2')).toEqual(FULL_VIEW);
+    expect(viewFromParam('x')).toEqual(FULL_VIEW);
+    expect(viewFromParam(null)).toEqual(FULL_VIEW);
+  });
+});

@@ -49,3 +49,17 @@ export function viewOffset(x: number, traceStart: number, traceEnd: number, view
 }
 
 export const BAR_SCALE = SCALE;
+
+/** The view as the URL's `zoom=FROM-TO` (fractions), or null for the whole trace. */
+export function viewToParam(v: TimelineView): string | null {
+  if (v.from <= 0 && v.to >= 1) return null;
+  return `${Number(v.from.toFixed(4))}-${Number(v.to.toFixed(4))}`;
+}
+
+export function viewFromParam(text: string | null): TimelineView {
+  const m = /^(\d*\.?\d+)-(\d*\.?\d+)$/.exec(text ?? '');
+  if (!m) return FULL_VIEW;
+  const from = Number(m[1]);
+  const to = Number(m[2]);
+  return from >= 0 && to <= 1 && to > from ? { from, to } : FULL_VIEW;
+}

@@ -7,11 +7,11 @@ import { criticalPath } from '../../lib/criticalPath';
 import { formatDuration, formatTimestamp } from '../../lib/format';
 import { usePage } from '../../lib/pageContext';
 import { navigate, withParams } from '../../lib/router';
-import { isFilterActive, matchesFilter, NO_FILTER, serviceColor, type SpanFilter } from '../../lib/spanFilter';
+import { isFilterActive, matchesFilter, serviceColor, spanFilterChanges, spanFilterFromParams } from '../../lib/spanFilter';
 import { buildSpanTree, visibleRows } from '../../lib/spanTree';
 import type { ResolvedRange } from '../../lib/timeRange';
 import { useApi } from '../../lib/useApi';
-import { FULL_VIEW, type TimelineView } from '../../lib/timelineView';
+import { viewFromParam, viewToParam } from '../../lib/timelineView';
 import { Minimap } from './Minimap';
 import { SpanDetail } from './SpanDetail';
 import { SpanFilterForm } from './SpanFilterForm';
@@ -34,13 +34,16 @@ function TraceView({ trace }: { trace: Trace }) {
   const showCritical = params.get('critical') === 'on';
   const critical = useMemo(() => (showCritical ? criticalPath(tree) : null), [tree, showCritical]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const [filter, setFilter] = useState<SpanFilter>(NO_FILTER);
-  const [onlyMatches, setOnlyMatches] = useState(false);
-  const [view, setView] = useState<TimelineView>(FULL_VIEW);
+  // the filter, "hide others" and the zoom live in the URL, so a shared link shows the same rows
+  const filter = spanFilterFromParams(params);
+  const filterKey = JSON.stringify(filter);
+  const onlyMatches = params.get('only') === 'on';
+  const view = viewFromParam(params.get('zoom'));
+  const update = (changes: Record<string, string | null>) => navigate(withParams(changes, location), true);
   const matches = useMemo(() => {
     if (!isFilterActive(filter)) return null;
     return new Set(trace.spans.filter((s) => matchesFilter(s, filter)).map((s) => s.spanId));
-  }, [trace, filter]);
+  }, [trace, filterKey]);
   const rows = useMemo(() => {
     const all = visibleRows(tree, collapsed);
     if (!matches || !onlyMatches) return all;
@@ -98,16 +101,16 @@ function TraceView({ trace }: { trace: Trace }) {
           <SpanFilterForm
             services={services}
             filter={filter}
-            onChange={setFilter}
+            onChange={(f) => update(spanFilterChanges(f))}
             onlyMatches={onlyMatches}
-            onOnlyMatches={setOnlyMatches}
+            onOnlyMatches={(on) => update({ only: on ? 'on' : null })}
             matchCount={matches?.size ?? null}
             critical={showCritical}
-            onCritical={(on) => navigate(withParams({ critical: on ? 'on' : null }, location), true)}
+            onCritical={(on) => update({ critical: on ? 'on' : null })}
             onCollapseAll={() => setCollapsed(new Set(trace.spans.filter((s) => tree.byId.get(s.spanId)!.children.length > 0 && tree.byId.get(s.spanId)!.depth >= 1).map((s) => s.spanId)))}
             onExpandAll={() => setCollapsed(new Set())}
           />
-          <Minimap tree={tree} rows={rows} view={view} onView={setView} />
+          <Minimap tree={tree} rows={rows} view={view} onView={(v) => update({ zoom: viewToParam(v) })} />
           <div class="trace-layout">
             <Waterfall
               view={view}
