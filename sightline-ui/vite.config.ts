@@ -17,7 +17,7 @@ export default defineConfig({
     proxy: { '/api': 'http://localhost:8420' },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'node',
   },
 });
