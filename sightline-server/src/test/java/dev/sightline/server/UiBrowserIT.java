@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sightline.testing.ExternalTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -317,7 +318,32 @@ class UiBrowserIT {
     assertThat(results.findElement(By.cssSelector(".sev")).getAttribute("class"))
         .contains("sev-error");
     screenshot("logs");
-    results.findElement(By.linkText("span →")).click();
+    // live tail: a record sent now appears without a reload
+    driver.findElement(By.cssSelector("[data-testid=live-tail]")).click();
+    waiting().until(ExpectedConditions.urlContains("live=on"));
+    long now = System.currentTimeMillis() * 1_000_000L;
+    String body =
+        """
+        {"resourceLogs": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "inventory"}}]},
+          "scopeLogs": [{"scope": {"name": "it"}, "logRecords": [{"timeUnixNano": "%d",
+            "severityNumber": 13, "severityText": "WARN", "body": {"stringValue": "restock of sku-42 delayed"}}]}]}]}
+        """
+            .formatted(now);
+    assertThat(
+            server
+                .post("/v1/logs", "application/json", body.getBytes(StandardCharsets.UTF_8))
+                .statusCode())
+        .isEqualTo(200);
+    waiting()
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("[data-testid=log-results]"), "restock of sku-42 delayed"));
+    assertThat(texts(By.cssSelector("[data-testid=log-line]"))).hasSize(2);
+    driver
+        .findElement(
+            By.xpath(
+                "//*[@data-testid='log-line'][contains(., '" + UiScenario.FAILURE_LOG + "')]//a"))
+        .click();
     waiting().until(ExpectedConditions.urlContains("/traces/" + scenario.goldTraceId));
     waiting()
         .until(
