@@ -5,6 +5,7 @@ import type {
   LogRecord,
   MetricChart,
   OperationRed,
+  RedByService,
   RedSeries,
   ServiceMapEdge,
   ServiceSummary,
@@ -30,6 +31,8 @@ export const api = {
     r: ResolvedRange,
     signal?: AbortSignal,
   ) => getJson<RedSeries>('/red', { ...q, ...window(r) }, signal),
+  redByService: (r: ResolvedRange, signal?: AbortSignal) =>
+    getJson<RedByService>('/red', { groupBy: 'service', ...window(r) }, signal),
   serviceMap: (r: ResolvedRange, signal?: AbortSignal) =>
     getJson<{ edges: ServiceMapEdge[] }>('/service-map', window(r), signal),
   searchTraces: (query: URLSearchParams, r: ResolvedRange, limit: number, signal?: AbortSignal) =>

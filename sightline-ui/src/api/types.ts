@@ -42,6 +42,14 @@ export interface RedSeries {
   points: RedPoint[];
 }
 
+/** `/api/v1/red?groupBy=service`: one series per service. */
+export interface RedByService {
+  start: number;
+  end: number;
+  stepSeconds: number;
+  series: { service: string; points: RedPoint[] }[];
+}
+
 export interface ServiceMapEdge extends Red {
   client: string;
   server: string;

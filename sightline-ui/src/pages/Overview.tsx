@@ -7,7 +7,6 @@ import { Table, type Column } from '../components/Table';
 import { formatMs, formatPercent, formatRate } from '../lib/format';
 import { usePage, useRange } from '../lib/pageContext';
 import { linkWithRange } from '../lib/router';
-import type { ResolvedRange } from '../lib/timeRange';
 import { useApi } from '../lib/useApi';
 
 /** `/`: every service with its RED over the range and a rate sparkline; alert and incident counts. */
@@ -15,6 +14,9 @@ export function Overview() {
   const { location, tick } = usePage();
   const { resolved, key } = useRange();
   const services = useApi((s) => api.services(resolved, s), [key]);
+  // every service's rate over the range in one request
+  const sparks = useApi((s) => api.redByService(resolved, s), [key]);
+  const rates = new Map(sparks.data?.series.map((x) => [x.service, x.points.map((p) => p.rate)]));
   const columns: Column<ServiceSummary>[] = [
     {
       key: 'name',
@@ -36,7 +38,12 @@ export function Overview() {
     {
       key: 'spark',
       label: 'Rate over the range',
-      render: (s) => <RateSparkline service={s.name} range={resolved} rangeKey={`${key}-${tick}`} />,
+      render: (s) => {
+        const values = rates.get(s.name);
+        if (sparks.error) return <span class="muted" title={sparks.error}>–</span>;
+        if (!values) return <span class="muted">{sparks.data ? 'no entry spans' : '…'}</span>;
+        return <Sparkline values={values} label={`request rate of ${s.name}`} />;
+      },
     },
   ];
   return (
@@ -59,13 +66,6 @@ export function Overview() {
       </Loaded>
     </>
   );
-}
-
-function RateSparkline(props: { service: string; range: ResolvedRange; rangeKey: string }) {
-  const red = useApi((s) => api.red({ service: props.service }, props.range, s), [props.service, props.rangeKey]);
-  if (red.error) return <span class="muted" title={red.error}>–</span>;
-  if (!red.data) return <span class="muted">…</span>;
-  return <Sparkline values={red.data.points.map((p) => p.rate)} label={`request rate of ${props.service}`} />;
 }
 
 function AlertCounts({ tick }: { tick: number }) {
