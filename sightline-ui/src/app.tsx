@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { Nav } from './components/Nav';
+import { PageBoundary } from './components/PageBoundary';
 import { TimeRangePicker } from './components/TimeRangePicker';
 import { PageContextValue } from './lib/pageContext';
 import { navigate, useLocation, withParams } from './lib/router';
@@ -50,7 +51,9 @@ export function App() {
               </button>
             </div>
           </header>
-          <main class="content">{page}</main>
+          <main class="content">
+            <PageBoundary key={location.path}>{page}</PageBoundary>
+          </main>
         </div>
       </div>
     </PageContextValue.Provider>

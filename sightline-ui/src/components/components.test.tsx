@@ -106,3 +106,24 @@ describe('Waterfall', () => {
     expect(el.querySelector('.wf-row[data-error=true] .wf-label')!.textContent).toContain('op s5');
   });
 });
+
+describe('PageBoundary', () => {
+  it('shows a readable error instead of a blank page when a page throws', async () => {
+    const { PageBoundary } = await import('./PageBoundary');
+    function Broken(): preact.JSX.Element {
+      throw new Error('bad span data');
+    }
+    const errors = console.error;
+    console.error = () => undefined;
+    try {
+      const el = mount(
+        <PageBoundary>
+          <Broken />
+        </PageBoundary>,
+      );
+      expect(el.querySelector('[role=alert]')!.textContent).toContain('bad span data');
+    } finally {
+      console.error = errors;
+    }
+  });
+});
