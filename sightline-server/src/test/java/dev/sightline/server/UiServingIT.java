@@ -76,6 +76,17 @@ class UiServingIT {
   }
 
   @Test
+  void indexHtmlRevalidatesWithItsEntityTag() {
+    String etag = header(get("/"), "etag");
+    assertThat(etag).matches("\"[0-9a-f]{32}\"");
+    HttpResponse<byte[]> again = get("/traces", "If-None-Match", etag);
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(header(again, "cache-control")).isEqualTo("no-cache");
+    assertThat(get("/traces", "If-None-Match", "\"stale\"").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void everyUiRouteServesIndexHtml() {
     String index = indexHtml();
     for (String path :

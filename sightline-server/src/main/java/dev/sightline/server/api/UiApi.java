@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * Serves the web UI on the API listener, same origin as {@code /api/v1}: hashed files under {@code
  * /assets/} cached for a year ({@code immutable}), {@code index.html} with {@code no-cache} for
  * every other path (client-side routing), the precompressed {@code .gz} when the client accepts
- * gzip. Bind it after the API: {@code /api/...}, {@code /healthz} keep their own routes (an unknown
- * {@code /api/} path stays a JSON 404), and {@code GET /metrics} stays Prometheus text except for a
- * browser asking for HTML, which gets the UI's metrics page.
+ * gzip, an entity tag on every file (a matching {@code If-None-Match} gets a 304). Bind it after
+ * the API: {@code /api/...}, {@code /healthz} keep their own routes (an unknown {@code /api/} path
+ * stays a JSON 404), and {@code GET /metrics} stays Prometheus text except for a browser asking for
+ * HTML, which gets the UI's metrics page.
  */
 public final class UiApi {
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -67,6 +68,14 @@ public final class UiApi {
 
   private static HttpResponse send(HttpRequest req, UiAssets.@Nullable Asset asset, String cache) {
     if (asset == null) throw new IllegalStateException("index.html vanished");
+    String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+    if (ifNoneMatch != null && matches(ifNoneMatch, asset.etag())) {
+      return HttpResponse.of(
+          ResponseHeaders.builder(HttpStatus.NOT_MODIFIED)
+              .set(HttpHeaderNames.ETAG, asset.etag())
+              .set(HttpHeaderNames.CACHE_CONTROL, cache)
+              .build());
+    }
     boolean gzip =
         asset.gzip() != null && acceptsGzip(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     byte[] body = gzip ? asset.gzip() : asset.bytes();
@@ -74,6 +83,7 @@ public final class UiApi {
         ResponseHeaders.builder(HttpStatus.OK)
             .contentType(asset.mediaType())
             .set(HttpHeaderNames.CACHE_CONTROL, cache)
+            .set(HttpHeaderNames.ETAG, asset.etag())
             .set(HttpHeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
     if (asset.gzip() != null) headers.set(HttpHeaderNames.VARY, "Accept-Encoding");
     if (gzip) headers.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
@@ -81,6 +91,16 @@ public final class UiApi {
       return HttpResponse.of(headers.contentLength(body.length).build());
     }
     return HttpResponse.of(headers.build(), HttpData.wrap(body));
+  }
+
+  /** True when an {@code If-None-Match} value names {@code etag} (or is {@code *}). */
+  static boolean matches(String ifNoneMatch, String etag) {
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.strip();
+      if (t.startsWith("W/")) t = t.substring(2);
+      if (t.equals("*") || t.equals(etag)) return true;
+    }
+    return false;
   }
 
   /** True when an {@code Accept-Encoding} value accepts gzip (a {@code q=0} refuses it). */

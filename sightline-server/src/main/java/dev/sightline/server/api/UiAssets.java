@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -19,8 +22,12 @@ public final class UiAssets {
   static final String ROOT = "dev/sightline/ui/static/";
   private static final MediaType JAVASCRIPT = MediaType.parse("text/javascript; charset=utf-8");
 
-  /** One servable file: its bytes, its gzip bytes (or null) and its media type. */
-  public record Asset(String path, byte[] bytes, byte @Nullable [] gzip, MediaType mediaType) {}
+  /**
+   * One servable file: its bytes, its gzip bytes (or null), its media type and its entity tag (a
+   * hash of its bytes, quoted), so that {@code no-cache} files revalidate with a 304.
+   */
+  public record Asset(
+      String path, byte[] bytes, byte @Nullable [] gzip, MediaType mediaType, String etag) {}
 
   private final Map<String, Asset> assets;
 
@@ -39,7 +46,9 @@ public final class UiAssets {
         byte[] bytes = read(loader, ROOT + path);
         if (bytes == null) throw new IllegalStateException("UI file listed but missing: " + path);
         assets.put(
-            path, new Asset(path, bytes, read(loader, ROOT + path + ".gz"), mediaType(path)));
+            path,
+            new Asset(
+                path, bytes, read(loader, ROOT + path + ".gz"), mediaType(path), etag(bytes)));
       }
     }
     return new UiAssets(assets);
@@ -69,6 +78,15 @@ public final class UiAssets {
       case "txt" -> MediaType.PLAIN_TEXT_UTF_8;
       default -> MediaType.OCTET_STREAM;
     };
+  }
+
+  private static String etag(byte[] bytes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte @Nullable [] read(ClassLoader loader, String resource) {

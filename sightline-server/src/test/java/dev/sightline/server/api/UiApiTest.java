@@ -19,6 +19,14 @@ class UiApiTest {
   }
 
   @Test
+  void ifNoneMatchListsAndWeakTags() {
+    assertThat(UiApi.matches("\"abc\"", "\"abc\"")).isTrue();
+    assertThat(UiApi.matches("\"x\", W/\"abc\"", "\"abc\"")).isTrue();
+    assertThat(UiApi.matches("*", "\"abc\"")).isTrue();
+    assertThat(UiApi.matches("\"abd\"", "\"abc\"")).isFalse();
+  }
+
+  @Test
   void onlyBrowsersAskingForHtmlGetThePage() {
     assertThat(UiApi.acceptsHtml("text/html,application/xhtml+xml,*/*;q=0.8")).isTrue();
     assertThat(UiApi.acceptsHtml("text/plain;version=0.0.4;q=0.5,*/*;q=0.1")).isFalse();
