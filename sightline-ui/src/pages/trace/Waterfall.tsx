@@ -150,7 +150,7 @@ function Row(props: {
             ⚠
           </span>
         )}
-        <span class="wf-label">
+        <span class="wf-label" title={`${span.service} ${span.name}`}>
           <strong>{span.service}</strong> {span.name}
           {props.collapsed && <span class="muted"> (+{descendantCount(node)})</span>}
           {node.missingParent && <span class="muted" title="its parent span is not in this trace"> (orphan)</span>}
