@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -248,6 +249,17 @@ class UiBrowserIT {
                 By.cssSelector("[data-testid=span-detail]")));
     assertThat(driver.findElement(By.cssSelector("[data-testid=span-detail] h3")).getText())
         .isEqualTo("inventory · Inventory.Reserve");
+    // keyboard: the arrow keys move the selection through the rows
+    driver.findElement(By.cssSelector(".wf-scroll")).sendKeys(Keys.ARROW_DOWN);
+    waiting()
+        .until(
+            ExpectedConditions.textToBe(
+                By.cssSelector("[data-testid=span-detail] h3"), "order · Charge"));
+    driver.findElement(By.cssSelector(".wf-scroll")).sendKeys(Keys.ARROW_UP, Keys.ARROW_UP);
+    waiting()
+        .until(
+            ExpectedConditions.textToBe(
+                By.cssSelector("[data-testid=span-detail] h3"), "order · Reserve"));
   }
 
   @Test
