@@ -51,7 +51,7 @@ public final class QueryService {
       union(TIME, Set.of("traceId", "spanId", "service", "severityMin", "q", "limit"));
   private static final Set<String> METRIC_SEARCH = union(TIME, Set.of("name", "service", "limit"));
   private static final Set<String> RED =
-      union(TIME, Set.of("service", "operation", "spanKind", "step"));
+      union(TIME, Set.of("service", "operation", "spanKind", "step", "groupBy"));
   private static final Set<String> SERVICES = union(TIME, Set.of("spanKind"));
 
   /** Entry spans: the requests and messages a service handles. */
@@ -209,6 +209,56 @@ public final class QueryService {
               p.intValue("limit", 10_000, 1, 100_000));
       List<List<MetricPoint>> series = groupSeries(storage.metricReader().searchPoints(query));
       return list("series", series, TelemetryJson::writeSeries);
+    } catch (InvalidParameterException e) {
+      return error(400, e.parameter(), e.getMessage());
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/metrics/chart?name=&service=}: the series of one metric ready to draw (see
+   * {@link MetricCharts}): values, rates or percentiles per point, with each series' exemplars.
+   */
+  public ApiResponse metricChart(String tenant, QueryParameters p) {
+    try {
+      rejectUnknown(p, METRIC_SEARCH, false);
+      String name = p.string("name");
+      if (name == null || name.isBlank()) {
+        throw new InvalidParameterException("name", "is required");
+      }
+      long[] range = timeRange(p);
+      MetricQuery query =
+          new MetricQuery(
+              tenant,
+              name,
+              p.string("service"),
+              range[0],
+              range[1],
+              p.intValue("limit", 10_000, 1, 100_000));
+      List<List<MetricPoint>> series = groupSeries(storage.metricReader().searchPoints(query));
+      return render(
+          200,
+          g -> {
+            g.writeStartObject();
+            g.writeStringField("name", name);
+            MetricPoint first = series.isEmpty() ? null : series.get(0).get(0);
+            MetricCharts.Display display =
+                first == null
+                    ? MetricCharts.Display.VALUE
+                    : MetricCharts.display(first.type(), first.monotonic());
+            g.writeStringField("type", first == null ? "GAUGE" : first.type().name());
+            g.writeStringField("unit", first == null ? "" : first.unit());
+            g.writeStringField("description", first == null ? "" : first.description());
+            g.writeStringField("display", display.name().toLowerCase(Locale.ROOT));
+            g.writeArrayFieldStart("series");
+            for (List<MetricPoint> points : series) {
+              MetricPoint head = points.get(0);
+              // one display per chart: series of another type under the same name are left out
+              if (head.type() != first.type() || head.monotonic() != first.monotonic()) continue;
+              TelemetryJson.writeChartSeries(g, points, MetricCharts.points(points));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          });
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
     }
@@ -388,7 +438,8 @@ public final class QueryService {
 
   /**
    * {@code GET /api/v1/red}: a RED time series, one point per step from the aligned start to the
-   * aligned end (steps without spans have zero requests and null percentiles).
+   * aligned end (steps without spans have zero requests and null percentiles); with {@code
+   * groupBy=service}, one such series per service that has spans in the window.
    */
   public ApiResponse red(String tenant, QueryParameters p) {
     try {
@@ -397,6 +448,11 @@ public final class QueryService {
       String service = p.string("service");
       String operation = p.string("operation");
       Set<SpanKind> kinds = spanKinds(p, operation == null ? ENTRY_KINDS : Set.of());
+      String groupBy = p.string("groupBy");
+      if (groupBy != null && !groupBy.equals("service")) {
+        throw new InvalidParameterException("groupBy", "expected 'service': '" + groupBy + "'");
+      }
+      boolean perService = groupBy != null;
       long step = step(p, range[1] - range[0]);
       long start = floorTo(range[0], step);
       long end = ceilTo(range[1], step);
@@ -416,9 +472,16 @@ public final class QueryService {
                       start,
                       end,
                       step,
-                      SpanMetricsQuery.GroupBy.NONE));
-      Map<Long, SpanMetricsPoint> byTime = new LinkedHashMap<>();
-      for (SpanMetricsPoint point : points) byTime.put(point.timeUnixNano(), point);
+                      perService
+                          ? SpanMetricsQuery.GroupBy.SERVICE
+                          : SpanMetricsQuery.GroupBy.NONE));
+      // per service (sorted by name; one series for all when not grouped), points by time
+      Map<String, Map<Long, SpanMetricsPoint>> series = new java.util.TreeMap<>();
+      if (!perService) series.put("", new LinkedHashMap<>());
+      for (SpanMetricsPoint point : points) {
+        String key = perService ? point.service() : "";
+        series.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(point.timeUnixNano(), point);
+      }
       double seconds = step / 1e9;
       return render(
           200,
@@ -432,14 +495,18 @@ public final class QueryService {
             g.writeNumberField("start", start);
             g.writeNumberField("end", end);
             g.writeNumberField("stepSeconds", step / 1_000_000_000L);
-            g.writeArrayFieldStart("points");
-            for (long t = start; t < end; t += step) {
-              g.writeStartObject();
-              g.writeNumberField("timeUnixNano", t);
-              writeRed(g, byTime.get(t), seconds);
-              g.writeEndObject();
+            if (!perService) {
+              writeRedPoints(g, series.get(""), start, end, step, seconds);
+            } else {
+              g.writeArrayFieldStart("series");
+              for (Map.Entry<String, Map<Long, SpanMetricsPoint>> e : series.entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("service", e.getKey());
+                writeRedPoints(g, e.getValue(), start, end, step, seconds);
+                g.writeEndObject();
+              }
+              g.writeEndArray();
             }
-            g.writeEndArray();
             g.writeEndObject();
           });
     } catch (InvalidParameterException e) {
@@ -447,6 +514,25 @@ public final class QueryService {
     } catch (UnsupportedOperationException e) {
       return error(501, null, String.valueOf(e.getMessage()));
     }
+  }
+
+  /** {@code "points": [...]}, one per step from {@code start} to {@code end}. */
+  private static void writeRedPoints(
+      JsonGenerator g,
+      Map<Long, SpanMetricsPoint> byTime,
+      long start,
+      long end,
+      long step,
+      double seconds)
+      throws IOException {
+    g.writeArrayFieldStart("points");
+    for (long t = start; t < end; t += step) {
+      g.writeStartObject();
+      g.writeNumberField("timeUnixNano", t);
+      writeRed(g, byTime.get(t), seconds);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   /**

@@ -231,6 +231,51 @@ public final class TelemetryJson {
     writeAttributes(g, resource.attributes());
   }
 
+  /** One series of {@code GET /api/v1/metrics/chart}: identity, drawn points, exemplars. */
+  public static void writeChartSeries(
+      JsonGenerator g, List<MetricPoint> points, List<MetricCharts.ChartPoint> chart)
+      throws IOException {
+    MetricPoint first = points.get(0);
+    g.writeStartObject();
+    g.writeStringField("service", first.serviceName());
+    g.writeFieldName("attributes");
+    writeAttributes(g, first.attributes());
+    g.writeArrayFieldStart("points");
+    for (MetricCharts.ChartPoint c : chart) {
+      g.writeStartObject();
+      g.writeNumberField("timeUnixNano", c.timeUnixNano());
+      if (c.value() != null || (c.p50() == null && c.p95() == null && c.p99() == null)) {
+        writeNullable(g, "value", c.value());
+      }
+      if (c.value() == null) {
+        writeNullable(g, "p50", c.p50());
+        writeNullable(g, "p95", c.p95());
+        writeNullable(g, "p99", c.p99());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("exemplars");
+    for (MetricPoint p : points) {
+      for (Exemplar e : p.exemplars()) {
+        g.writeStartObject();
+        g.writeNumberField("timeUnixNano", e.timeUnixNano());
+        g.writeNumberField("value", e.value());
+        g.writeStringField("traceId", e.traceId());
+        g.writeStringField("spanId", e.spanId());
+        g.writeEndObject();
+      }
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeNullable(JsonGenerator g, String field, @Nullable Double v)
+      throws IOException {
+    if (v == null) g.writeNullField(field);
+    else g.writeNumberField(field, v);
+  }
+
   public static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
     g.writeStartObject();
     for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {

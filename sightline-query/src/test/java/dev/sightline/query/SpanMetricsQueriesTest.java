@@ -166,6 +166,41 @@ class SpanMetricsQueriesTest {
   }
 
   @Test
+  void red_groupedByServiceGivesOneFullSeriesPerService() throws Exception {
+    buckets.add(bucket("order", NOW_NANOS - 60 * SECOND, 6, 3));
+    buckets.add(bucket("frontend", NOW_NANOS - 60 * SECOND, 6, 0));
+    buckets.add(bucket("frontend", NOW_NANOS - 20 * SECOND, 3, 0));
+    ApiResponse r =
+        service(true, reader)
+            .red(
+                "t",
+                QueryParameters.of(
+                    Map.of("groupBy", "service", "step", "30s", "start", "2026-11-21T07:58:00Z")));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(queries.get(0).groupBy()).isEqualTo(SpanMetricsQuery.GroupBy.SERVICE);
+    JsonNode body = json(r);
+    assertThat(body.has("points")).isFalse();
+    JsonNode series = body.get("series");
+    assertThat(series).hasSize(2);
+    assertThat(series.get(0).get("service").asText()).isEqualTo("frontend");
+    assertThat(series.get(1).get("service").asText()).isEqualTo("order");
+    // every series has every step, empty ones with zero requests
+    JsonNode frontend = series.get(0).get("points");
+    assertThat(frontend).hasSize(4);
+    assertThat(frontend.get(2).get("requests").asLong()).isEqualTo(6);
+    assertThat(frontend.get(2).get("rate").asDouble()).isEqualTo(6 / 30.0);
+    assertThat(frontend.get(3).get("requests").asLong()).isEqualTo(3);
+    assertThat(frontend.get(0).get("requests").asLong()).isZero();
+    assertThat(series.get(1).get("points").get(2).get("errorRatio").asDouble()).isEqualTo(0.5);
+    assertThat(
+            service(true, reader)
+                .red("t", QueryParameters.of(Map.of("groupBy", "operation")))
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void badParametersNameTheParameter() throws Exception {
     QueryService s = service(true, reader);
     for (String[] bad :

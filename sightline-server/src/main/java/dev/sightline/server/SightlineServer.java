@@ -13,6 +13,8 @@ import dev.sightline.query.QueryService;
 import dev.sightline.server.api.IncidentApi;
 import dev.sightline.server.api.QueryApi;
 import dev.sightline.server.api.SloApi;
+import dev.sightline.server.api.UiApi;
+import dev.sightline.server.api.UiAssets;
 import dev.sightline.server.config.ListenAddress;
 import dev.sightline.server.config.ServerConfig;
 import dev.sightline.slo.SloProblem;
@@ -157,6 +159,8 @@ public final class SightlineServer implements AutoCloseable {
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     new IncidentApi(incidents).bind(apiBuilder);
     queryApi.bind(apiBuilder);
+    // last: the UI answers every path the API above does not (client-side routes)
+    new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
 
     this.otlpGrpc = grpc.build();
     this.otlpHttp = http.build();
@@ -247,7 +251,7 @@ public final class SightlineServer implements AutoCloseable {
     server.scheduleRetention();
     server.sloMonitor.start();
     logger.info(
-        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API {}, data {}",
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}",
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),

@@ -37,8 +37,8 @@ class ExternalToolsTest {
     assertThat(ExternalTools.skipMessage("promtool"))
         .startsWith("promtool is not installed")
         .contains(
-            "scripts/install-test-servers (needs root or sudo; installs prometheus-alertmanager"
-                + " and prometheus from Debian's packages)")
+            "scripts/install-test-servers (needs root or sudo; installs prometheus-alertmanager,"
+                + " prometheus, chromium and chromium-driver from Debian's packages)")
         .contains("CI=true");
   }
 

@@ -61,6 +61,9 @@ public final class QueryApi {
     sb.route()
         .get("/api/v1/metrics/names")
         .build((ctx, req) -> run(ctx, "metric_names", queries::metricNames));
+    sb.route()
+        .get("/api/v1/metrics/chart")
+        .build((ctx, req) -> run(ctx, "metric_chart", queries::metricChart));
     sb.route().get("/api/v1/metrics").build((ctx, req) -> run(ctx, "metrics", queries::metrics));
     sb.route().get("/api/v1/services").build((ctx, req) -> run(ctx, "services", queries::services));
     sb.route()

@@ -1,0 +1,82 @@
+/**
+ * The one way the UI talks to the server: GET JSON from `/api/v1/...` on the same origin. Errors
+ * (the API's `{"error": {"status", "message", "parameter"}}`, a network failure, a non-JSON
+ * answer) become an {@link ApiError} whose message a person can act on. Credentials, when
+ * authentication exists, are added in {@link requestInit} and nowhere else.
+ */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly parameter?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type Params = Record<string, string | number | undefined | null | readonly [string, string][]>;
+
+/** The one place for request options shared by every call (a bearer token or cookie later). */
+function requestInit(signal?: AbortSignal): RequestInit {
+  return { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal };
+}
+
+/** `path?params`: undefined, null and empty values left out; pair lists appended as given. */
+export function apiUrl(path: string, params: Params = {}): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value == null || value === '') continue;
+    if (Array.isArray(value)) {
+      for (const [k, v] of value as readonly [string, string][]) query.append(k, v);
+    } else {
+      query.set(key, String(value));
+    }
+  }
+  const q = query.toString();
+  return q ? `/api/v1${path}?${q}` : `/api/v1${path}`;
+}
+
+export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+  const url = apiUrl(path, params);
+  let response: Response;
+  try {
+    response = await fetch(url, requestInit(signal));
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(
+      'Cannot reach the Sightline server. Check that it is running and reachable, then retry.',
+      0,
+    );
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new ApiError(
+      `The server answered ${response.status} with something that is not JSON (from ${url}).`,
+      response.status,
+    );
+  }
+  if (!response.ok) throw errorFrom(body, response.status, url);
+  return body as T;
+}
+
+/** The API's error object as an ApiError, or a generic one naming the status. */
+export function errorFrom(body: unknown, status: number, url: string): ApiError {
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    const error = (body as { error: { message?: unknown; parameter?: unknown } }).error;
+    if (typeof error?.message === 'string') {
+      const parameter = typeof error.parameter === 'string' ? error.parameter : undefined;
+      return new ApiError(describe(status, error.message), status, parameter);
+    }
+  }
+  return new ApiError(describe(status, `request to ${url} failed`), status);
+}
+
+function describe(status: number, message: string): string {
+  if (status === 501) return `${message} (this storage backend cannot answer it).`;
+  if (status >= 500) return `The server failed: ${message}. Retry in a moment; if it persists, check the server log.`;
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
