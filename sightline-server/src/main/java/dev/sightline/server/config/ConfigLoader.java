@@ -86,8 +86,9 @@ public final class ConfigLoader {
           new Option(
               "indexed-attributes",
               "KEYS",
+              // ", " so that the help text can wrap the list
               String.join(
-                  ",",
+                  ", ",
                   dev.sightline.storage.duckdb.DuckDbStorageBuilder.DEFAULT_INDEXED_ATTRIBUTES),
               "attribute keys indexed by value, comma-separated (at most 32; empty: none): a trace"
                   + " search by one of them reads the traces holding the value instead of every"
