@@ -217,7 +217,7 @@ class DemoLauncherIT {
     List<String> command = new ArrayList<>(List.of("kill"));
     command.addAll(List.of(args));
     Process kill = new ProcessBuilder(command).inheritIO().start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.waitFor(60, TimeUnit.SECONDS)).isTrue(); // exec can stall on a busy machine
     assertThat(kill.exitValue()).as(String.join(" ", command)).isZero();
   }
 
