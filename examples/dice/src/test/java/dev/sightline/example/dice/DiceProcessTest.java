@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,15 +33,19 @@ class DiceProcessTest {
   @Test
   void sigintFlushesAllSignalsAndExits() throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DiceApplication.class.getName(),
-                "--port",
-                "0")
-            .redirectErrorStream(true);
+    List<String> command = new ArrayList<>();
+    // a test run started in the background (nohup, CI runners) inherits SIGINT ignored, and a JVM
+    // started with SIGINT ignored keeps ignoring it: give the child the default disposition back
+    if (defaultSignalSupported()) command.addAll(List.of("env", "--default-signal=INT"));
+    command.addAll(
+        List.of(
+            java.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            DiceApplication.class.getName(),
+            "--port",
+            "0"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.equals("PORT"));
     builder.environment().put("OTEL_RESOURCE_ATTRIBUTES", "service.version=0.1.0-test");
     Process process = builder.start();
@@ -98,5 +103,22 @@ class DiceProcessTest {
     assertThat(stopping).isNotNegative();
     assertThat(all.indexOf("metric dice.rolls {roll} LONG_SUM scope=rolldice"))
         .isGreaterThan(stopping);
+  }
+
+  /** Whether coreutils' {@code env} can reset a signal's disposition (coreutils 8.31 and later). */
+  private static boolean defaultSignalSupported() {
+    try {
+      Process p =
+          new ProcessBuilder("env", "--default-signal=INT", "true")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 }
