@@ -3,8 +3,9 @@ import { linkWithRange, type Location } from '../lib/router';
 
 /** The sections; those of the next milestone are listed as not yet available, never as dead links. */
 const SECTIONS = [
-  { path: '/', label: 'Overview', match: (p: string) => p === '/' },
-  { path: '/service-map', label: 'Service map', match: (p: string) => p.startsWith('/service') },
+  // a service's page is reached from the overview's list of services
+  { path: '/', label: 'Overview', match: (p: string) => p === '/' || p.startsWith('/services/') },
+  { path: '/service-map', label: 'Service map', match: (p: string) => p === '/service-map' },
   { path: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') },
   { path: '/logs', label: 'Logs', match: (p: string) => p.startsWith('/logs') },
   { path: '/metrics', label: 'Metrics', match: (p: string) => p.startsWith('/metrics') },

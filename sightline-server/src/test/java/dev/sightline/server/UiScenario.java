@@ -150,8 +150,20 @@ final class UiScenario {
         span(tracers, "inventory", "Inventory.Reserve", SpanKind.SERVER, ctx(reserveCall), t0 + 12)
             .setAttribute("sku", "sku-42");
     if (failing) {
-      reserve.recordException(
-          new IllegalStateException("no stock left for sku-42"), Attributes.empty());
+      // the exception event at its time inside the span (recordException would stamp "now",
+      // minutes after this back-dated span)
+      IllegalStateException failure = new IllegalStateException("no stock left for sku-42");
+      java.io.StringWriter trace = new java.io.StringWriter();
+      failure.printStackTrace(new java.io.PrintWriter(trace));
+      reserve.addEvent(
+          "exception",
+          Attributes.builder()
+              .put("exception.type", failure.getClass().getName())
+              .put("exception.message", failure.getMessage())
+              .put("exception.stacktrace", trace.toString())
+              .build(),
+          t0 + 38,
+          TimeUnit.MILLISECONDS);
       reserve.setStatus(StatusCode.ERROR, "no stock left");
       logs.get("inventory")
           .logRecordBuilder()
