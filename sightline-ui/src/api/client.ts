@@ -17,9 +17,16 @@ export class ApiError extends Error {
 
 export type Params = Record<string, string | number | undefined | null | readonly [string, string][]>;
 
-/** The one place for request options shared by every call (a bearer token or cookie later). */
-function requestInit(signal?: AbortSignal): RequestInit {
-  return { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal };
+/**
+ * The one place for request options shared by every call (a bearer token or cookie later). Every
+ * request names itself with `X-Sightline-Client`, a header a cross-site form cannot send.
+ */
+function requestInit(signal?: AbortSignal, extra: Record<string, string> = {}): RequestInit {
+  return {
+    headers: { Accept: 'application/json', 'X-Sightline-Client': 'ui', ...extra },
+    credentials: 'same-origin',
+    signal,
+  };
 }
 
 /** `path?params`: undefined, null and empty values left out; pair lists appended as given. */
@@ -39,9 +46,49 @@ export function apiUrl(path: string, params: Params = {}): string {
 
 export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
   const url = apiUrl(path, params);
-  let response: Response;
+  return parseJson<T>(await send(url, requestInit(signal)), url);
+}
+
+/** What a conditional GET found: the same answer as `etag` named, or a new one with its tag. */
+export type Conditional<T> = { changed: false } | { changed: true; data: T; etag: string | null };
+
+/**
+ * A GET that sends `If-None-Match: etag` (when given); the server answers 304 when its answer is
+ * unchanged, so a poll costs a few bytes and no re-render.
+ */
+export async function getJsonIfChanged<T>(
+  path: string,
+  params: Params,
+  etag: string | null,
+  signal?: AbortSignal,
+): Promise<Conditional<T>> {
+  const url = apiUrl(path, params);
+  const init = requestInit(signal, etag ? { 'If-None-Match': etag } : {});
+  // the browser's own cache would turn a 304 into a 200 with the cached body; keep it out
+  const response = await send(url, { ...init, cache: 'no-store' });
+  if (response.status === 304) return { changed: false };
+  const data = await parseJson<T>(response, url);
+  return { changed: true, data, etag: response.headers.get('ETag') };
+}
+
+/** POSTs a JSON body (`{}` when absent); answers the parsed JSON of a 2xx, else an ApiError. */
+export async function postJson<T>(path: string, body: unknown = {}, signal?: AbortSignal): Promise<T> {
+  const url = apiUrl(path);
+  const init = requestInit(signal, { 'Content-Type': 'application/json' });
+  return parseJson<T>(await send(url, { ...init, method: 'POST', body: JSON.stringify(body) }), url);
+}
+
+/** GETs a text resource (a Markdown post-mortem); errors as for JSON. */
+export async function getText(path: string, signal?: AbortSignal): Promise<string> {
+  const url = apiUrl(path);
+  const response = await send(url, requestInit(signal, { Accept: 'text/markdown, text/plain' }));
+  if (response.ok) return response.text();
+  return parseJson<string>(response, url);
+}
+
+async function send(url: string, init: RequestInit): Promise<Response> {
   try {
-    response = await fetch(url, requestInit(signal));
+    return await fetch(url, init);
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(
@@ -49,6 +96,9 @@ export async function getJson<T>(path: string, params: Params = {}, signal?: Abo
       0,
     );
   }
+}
+
+async function parseJson<T>(response: Response, url: string): Promise<T> {
   const text = await response.text();
   let body: unknown;
   try {

@@ -1,7 +1,7 @@
 import { Link } from './Link';
 import { linkWithRange, type Location } from '../lib/router';
 
-/** The sections; those of the next milestone are listed as not yet available, never as dead links. */
+/** The sections, in the order a responder reads them. */
 const SECTIONS = [
   // a service's page is reached from the overview's list of services
   { path: '/', label: 'Overview', match: (p: string) => p === '/' || p.startsWith('/services/') },
@@ -9,8 +9,14 @@ const SECTIONS = [
   { path: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') },
   { path: '/logs', label: 'Logs', match: (p: string) => p.startsWith('/logs') },
   { path: '/metrics', label: 'Metrics', match: (p: string) => p.startsWith('/metrics') },
+  { path: '/slos', label: 'SLOs', match: (p: string) => p.startsWith('/slos') },
+  { path: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
+  {
+    path: '/incidents',
+    label: 'Incidents',
+    match: (p: string) => p.startsWith('/incidents') || p.startsWith('/compare'),
+  },
 ];
-const COMING = ['SLOs', 'Alerts', 'Incidents'];
 
 export function Nav({ location }: { location: Location }) {
   return (
@@ -27,13 +33,6 @@ export function Nav({ location }: { location: Location }) {
             >
               {s.label}
             </Link>
-          </li>
-        ))}
-        {COMING.map((label) => (
-          <li key={label}>
-            <span class="nav-soon" title="Not yet available: comes with the SLO and incident pages">
-              {label} <small>soon</small>
-            </span>
           </li>
         ))}
       </ul>

@@ -10,6 +10,7 @@ import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
+import dev.sightline.server.api.ConditionalGet;
 import dev.sightline.server.api.IncidentApi;
 import dev.sightline.server.api.QueryApi;
 import dev.sightline.server.api.SloApi;
@@ -156,6 +157,7 @@ public final class SightlineServer implements AutoCloseable {
     // crash in between announces it again after the restart rather than never
     sloMonitor.addListener(alertState);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
+    ConditionalGet.bind(apiBuilder);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     new IncidentApi(incidents).bind(apiBuilder);
     queryApi.bind(apiBuilder);

@@ -87,6 +87,34 @@ class UiServingIT {
   }
 
   @Test
+  void apiAnswersCarryAnEntityTagAndRevalidateTo304UntilTheAnswerChanges() {
+    HttpResponse<byte[]> first = get("/api/v1/incidents");
+    assertThat(first.statusCode()).isEqualTo(200);
+    String etag = header(first, "etag");
+    assertThat(etag).startsWith("W/\"");
+    assertThat(header(first, "cache-control")).isEqualTo("no-cache");
+
+    HttpResponse<byte[]> same = get("/api/v1/incidents", "If-None-Match", etag);
+    assertThat(same.statusCode()).isEqualTo(304);
+    assertThat(same.body()).isEmpty();
+    assertThat(header(same, "etag")).isEqualTo(etag);
+    // a list of tags, one of them current, and the strong form of the weak tag match too
+    assertThat(get("/api/v1/incidents", "If-None-Match", "W/\"x\", " + etag).statusCode())
+        .isEqualTo(304);
+    assertThat(get("/api/v1/incidents", "If-None-Match", etag.substring(2)).statusCode())
+        .isEqualTo(304);
+
+    // another answer, another tag: a stale tag gets the full answer
+    HttpResponse<byte[]> other = get("/api/v1/alerts", "If-None-Match", etag);
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(header(other, "etag")).isNotEqualTo(etag);
+    // errors are never tagged
+    HttpResponse<byte[]> bad = get("/api/v1/incidents?status=nope", "If-None-Match", "*");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(header(bad, "etag")).isNull();
+  }
+
+  @Test
   void everyUiRouteServesIndexHtml() {
     String index = indexHtml();
     for (String path :

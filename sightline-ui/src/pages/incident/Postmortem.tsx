@@ -1,0 +1,6 @@
+import { Empty } from '../../components/States';
+
+/** Placeholder while this page is being built (issue 12). */
+export function Postmortem({ id }: { id: string }) {
+  return <Empty>The page of {id} is not built yet.</Empty>;
+}
