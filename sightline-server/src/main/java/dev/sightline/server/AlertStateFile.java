@@ -1,6 +1,7 @@
 package dev.sightline.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sightline.core.io.AtomicFiles;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.slo.alerting.Alert;
 import dev.sightline.slo.alerting.AlertEngine;
@@ -55,6 +56,22 @@ final class AlertStateFile implements AlertListener {
                       BurnRateRule.forSlo(s).stream().map(BurnRateRule::name).toList()));
       engine.restore(alerts, ruleOrder);
       logger.info("restored {} alerts from {}", alerts.size(), file);
+    } catch (IOException | RuntimeException e) {
+      logger.warn("cannot restore alerts from {}: {}", file, e.getMessage());
+    }
+  }
+
+  @Override
+  public void onTransition(AlertTransition transition) {
+    dirty = true;
+  }
+
+  @Override
+  public void afterEvaluation(List<Alert> firing) {
+    if (!dirty) return;
+    dirty = false;
+    try {
+      AtomicFiles.write(file, FileIncidentStore.JSON.writeValueAsBytes(engine.alerts()));
     } catch (IOException | RuntimeException e) {
       logger.warn("cannot restore alerts from {}: {}", file, e.getMessage());
     }
