@@ -90,64 +90,6 @@ public record Incident(
     alertIds = alertIds == null || alertIds.isEmpty() ? List.of(alertId) : List.copyOf(alertIds);
   }
 
-  /** An incident as saved before the rule and the evidence's gathering were kept. */
-  public Incident(
-      String id,
-      String alertId,
-      String slo,
-      @Nullable String objective,
-      double objectiveTarget,
-      String service,
-      Severity severity,
-      IncidentStatus status,
-      Instant openedAt,
-      Instant updatedAt,
-      TimeWindow window,
-      TimeWindow baseline,
-      Impact impact,
-      @Nullable Hypothesis rootCause,
-      List<Hypothesis> hypotheses,
-      Evidence evidence,
-      String investigation,
-      long investigationMillis,
-      @Nullable String runbook,
-      @Nullable String owner,
-      Instant respondBy,
-      List<TimelineEntry> timeline,
-      Verification verification,
-      List<ActionItem> actionItems,
-      @Nullable List<String> alertIds) {
-    this(
-        id,
-        alertId,
-        slo,
-        objective,
-        objectiveTarget,
-        service,
-        severity,
-        status,
-        openedAt,
-        updatedAt,
-        window,
-        baseline,
-        impact,
-        rootCause,
-        hypotheses,
-        evidence,
-        investigation,
-        investigationMillis,
-        runbook,
-        owner,
-        respondBy,
-        timeline,
-        verification,
-        actionItems,
-        alertIds,
-        null,
-        updatedAt,
-        true);
-  }
-
   /** Whether the first investigation is still under way. */
   public boolean investigating() {
     return RUNNING.equals(investigation);

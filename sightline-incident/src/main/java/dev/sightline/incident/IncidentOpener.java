@@ -153,7 +153,9 @@ final class IncidentOpener {
     long millis = (System.nanoTime() - started) / 1_000_000;
     Instant now = clock.instant();
     List<TimelineEntry> entries = new ArrayList<>();
-    entries.add(new TimelineEntry(since, "baseline", baselineNote(baseline, window, floor)));
+    entries.add(
+        new TimelineEntry(
+            since, "baseline", IncidentWindows.baselineNote(baseline, baselineLength, floor)));
     for (VersionChange c : evidence.changes()) {
       entries.add(
           new TimelineEntry(
@@ -260,31 +262,6 @@ final class IncidentOpener {
       logger.warn("the oldest event of {} could not be read", slo.metadata().name(), e);
       return null;
     }
-  }
-
-  /** What the card says of its baseline: how long it is, and why when shorter than configured. */
-  private String baselineNote(TimeWindow baseline, TimeWindow window, @Nullable Instant floor) {
-    String bounded =
-        floor == null
-            ? ""
-            : "; the window starts after the previous incident of this SLO ended (" + floor + ")";
-    if (baseline.length().isZero()) {
-      return "no baseline: no healthy history of this SLO before the incident window"
-          + " (the evidence is not compared with a healthy period)"
-          + bounded;
-    }
-    String length = BaselineNote.label(baseline.length());
-    if (baseline.length().compareTo(baselineLength) >= 0) {
-      return "baseline: " + length + " from " + baseline.start() + bounded;
-    }
-    return "baseline: "
-        + length
-        + " from "
-        + baseline.start()
-        + " (less healthy history than the "
-        + BaselineNote.label(baselineLength)
-        + " configured)"
-        + bounded;
   }
 
   private Impact impact(

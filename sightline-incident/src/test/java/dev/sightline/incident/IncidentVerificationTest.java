@@ -86,7 +86,10 @@ class IncidentVerificationTest {
         s.timeline(),
         v,
         s.actionItems(),
-        s.alertIds());
+        s.alertIds(),
+        s.rule(),
+        s.evidenceGatheredAt(),
+        s.evidenceComplete());
   }
 
   @Test
