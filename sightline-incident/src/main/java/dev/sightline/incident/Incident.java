@@ -205,6 +205,8 @@ public record Incident(
       }
       d.evidenceGatheredAt = at;
       d.evidenceComplete = complete;
+      // a first investigation that failed (storage down) is made good by a later gathering
+      if (d.investigation.startsWith("failed")) d.investigation = COMPLETE;
     }
   }
 

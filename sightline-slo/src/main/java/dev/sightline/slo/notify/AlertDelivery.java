@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -165,14 +166,19 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     if (w == null) return false;
     FirstNotification first = new FirstNotification(a, targets);
     waiting.put(a.id(), first);
-    ScheduledFuture<?> timeout =
-        w.schedule(first::timedOut, readyWait.toNanos(), TimeUnit.NANOSECONDS);
-    ready.whenCompleteAsync(
-        (v, err) -> {
-          timeout.cancel(false);
-          first.ready();
-        },
-        w);
+    try {
+      ScheduledFuture<?> timeout =
+          w.schedule(first::timedOut, readyWait.toNanos(), TimeUnit.NANOSECONDS);
+      ready.whenCompleteAsync(
+          (v, err) -> {
+            timeout.cancel(false);
+            first.ready();
+          },
+          w);
+    } catch (RejectedExecutionException closing) {
+      // closing meanwhile: close() sends what waits, or it goes out now
+      if (waiting.remove(a.id(), first)) return false;
+    }
     return true;
   }
 
