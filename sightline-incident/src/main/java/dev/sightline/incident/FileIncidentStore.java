@@ -41,6 +41,7 @@ public final class FileIncidentStore implements IncidentStore {
 
   private final Path dir;
   private final Map<String, Incident> byId = new ConcurrentHashMap<>();
+  private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
 
   private FileIncidentStore(Path dir) {
     this.dir = dir;
@@ -67,8 +68,18 @@ public final class FileIncidentStore implements IncidentStore {
     return store;
   }
 
+  /**
+   * Writes one incident; saves of different incidents run in parallel (each has its own lock and
+   * temporary file), so a slow disk write of one never holds up another.
+   */
   @Override
-  public synchronized void save(Incident incident) {
+  public void save(Incident incident) {
+    synchronized (writeLocks.computeIfAbsent(incident.id(), k -> new Object())) {
+      write(incident);
+    }
+  }
+
+  private void write(Incident incident) {
     Path file = dir.resolve(incident.id() + ".json");
     Path tmp = dir.resolve("." + incident.id() + ".json.tmp");
     try {

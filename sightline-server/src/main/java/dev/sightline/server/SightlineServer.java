@@ -149,8 +149,10 @@ public final class SightlineServer implements AutoCloseable {
             .build();
     this.alertDelivery = alertDelivery(config, telemetry);
     alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));
+    // the first notification of an alert waits (on its own thread) for the investigation
+    alertDelivery.readyWait(config.incidentNotifyWait());
     alertDelivery.slos(sloMonitor.registry()::slo);
-    // order matters: the incident opens (with its root cause) before notifications go out
+    // order matters: the incident is saved (investigation running) before the notifier asks for it
     sloMonitor.addListener(incidents);
     sloMonitor.addListener(alertDelivery);
     // last: a firing alert is saved only once its incident and notifications were handled, so a
@@ -336,6 +338,9 @@ public final class SightlineServer implements AutoCloseable {
     logger.info("shutting down: stopping SLO evaluation and alert delivery");
     retention.shutdownNow();
     sloMonitor.close();
+    // investigations under way finish (or are done again at the next start) before the
+    // notifications waiting for them go out
+    incidents.close();
     alertDelivery.close();
     logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests

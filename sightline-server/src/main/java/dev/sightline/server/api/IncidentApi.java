@@ -22,6 +22,7 @@ import dev.sightline.incident.IncidentManager;
 import dev.sightline.incident.IncidentStatus;
 import dev.sightline.incident.UnknownIncidentException;
 import dev.sightline.incident.postmortem.PostmortemWriter;
+import dev.sightline.slo.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -62,9 +63,29 @@ public final class IncidentApi {
                             HttpStatus.OK,
                             MediaType.parse("text/markdown; charset=utf-8"),
                             PostmortemWriter.markdown(find(ctx.pathParam("id"))))));
-    lifecycle(sb, "ack", "by", incidents::acknowledge);
-    lifecycle(sb, "mitigate", "note", incidents::mitigate);
-    lifecycle(sb, "resolve", "note", incidents::resolve);
+    lifecycle(sb, "ack", (id, by, note) -> incidents.acknowledge(id, by));
+    lifecycle(sb, "mitigate", incidents::mitigate);
+    lifecycle(sb, "resolve", incidents::resolve);
+    sb.route()
+        .post("/api/v1/incidents/{id}/action-items/{itemId}")
+        .maxRequestLength(MAX_BODY)
+        .build(
+            (ctx, req) ->
+                withBody(
+                    ctx,
+                    req,
+                    body -> {
+                      JsonNode done = body.get("done");
+                      if (done == null || !done.isBoolean()) {
+                        throw new BadRequest("done", "required: true or false");
+                      }
+                      return card(
+                          incidents.markActionItem(
+                              ctx.pathParam("id"),
+                              ctx.pathParam("itemId"),
+                              done.asBoolean(),
+                              text(body, "by", false)));
+                    }));
     sb.route()
         .post("/api/v1/incidents/{id}/action-items")
         .maxRequestLength(MAX_BODY)
@@ -82,12 +103,13 @@ public final class IncidentApi {
                     }));
   }
 
-  /** {@code POST /api/v1/incidents/{id}/ACTION} with an optional text field in a JSON body. */
-  private void lifecycle(
-      ServerBuilder sb,
-      String action,
-      String field,
-      java.util.function.BiFunction<String, @Nullable String, Incident> transition) {
+  /** A lifecycle move: incident id, who ({@code by}) and a note, both optional. */
+  private interface Transition {
+    Incident apply(String id, @Nullable String by, @Nullable String note);
+  }
+
+  /** {@code POST /api/v1/incidents/{id}/ACTION} with optional {@code by} and {@code note}. */
+  private void lifecycle(ServerBuilder sb, String action, Transition transition) {
     sb.route()
         .post("/api/v1/incidents/{id}/" + action)
         .maxRequestLength(MAX_BODY)
@@ -96,7 +118,12 @@ public final class IncidentApi {
                 withBody(
                     ctx,
                     req,
-                    body -> card(transition.apply(ctx.pathParam("id"), text(body, field, false)))));
+                    body ->
+                        card(
+                            transition.apply(
+                                ctx.pathParam("id"),
+                                text(body, "by", false),
+                                text(body, "note", false)))));
   }
 
   private Incident find(String id) {
@@ -106,8 +133,17 @@ public final class IncidentApi {
   private HttpResponse list(ServiceRequestContext ctx) {
     IncidentStatus wanted = null;
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("status")) {
-        throw new BadRequest(name, "unknown parameter; known: status");
+      if (!name.equals("status") && !name.equals("severity")) {
+        throw new BadRequest(name, "unknown parameter; known: status, severity");
+      }
+    }
+    Severity severity = null;
+    String sev = ctx.queryParam("severity");
+    if (sev != null && !sev.isBlank()) {
+      try {
+        severity = Severity.valueOf(sev.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("severity", "expected P0, P1, P2 or P3");
       }
     }
     String status = ctx.queryParam("status");
@@ -122,6 +158,7 @@ public final class IncidentApi {
     ArrayNode list = root.putArray("incidents");
     for (Incident i : incidents.store().all()) {
       if (wanted != null && i.status() != wanted) continue;
+      if (severity != null && i.severity() != severity) continue;
       list.add(summary(i));
     }
     return json(HttpStatus.OK, root);
@@ -154,6 +191,7 @@ public final class IncidentApi {
     n.put("runbook", i.runbook());
     n.put("respondBy", i.respondBy().toString());
     n.put("verification", i.verification().status().name().toLowerCase(Locale.ROOT));
+    n.put("investigation", i.investigation());
     return n;
   }
 
@@ -209,6 +247,9 @@ public final class IncidentApi {
     n.set("evidence", ev);
     n.put("investigation", i.investigation());
     n.put("investigationMillis", i.investigationMillis());
+    n.put(
+        "evidenceGatheredAt",
+        i.evidenceGatheredAt() == null ? null : i.evidenceGatheredAt().toString());
     n.set("timeline", full.get("timeline"));
     ObjectNode verification = (ObjectNode) full.get("verification");
     verification.put("status", i.verification().status().name().toLowerCase(Locale.ROOT));

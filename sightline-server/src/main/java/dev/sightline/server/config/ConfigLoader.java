@@ -139,7 +139,13 @@ public final class ConfigLoader {
               "DURATION",
               "15m",
               "how long the SLI must meet its objective after a change for a fix to count as"
-                  + " verified"));
+                  + " verified"),
+          new Option(
+              "incident-notify-wait",
+              "DURATION",
+              "20s",
+              "how long an alert's first notification waits for its incident's investigation"
+                  + " (then it is sent, and an update follows with the root cause); 0 waits not"));
 
   /** Width the help text is wrapped at. */
   static final int HELP_WIDTH = 100;
@@ -215,7 +221,8 @@ public final class ConfigLoader {
         r.get("incident-window-before", ConfigLoader::parseDuration),
         r.get("incident-window-after", ConfigLoader::parseDuration),
         r.get("incident-baseline", ConfigLoader::parseDuration),
-        r.get("verify-period", ConfigLoader::parseDuration));
+        r.get("verify-period", ConfigLoader::parseDuration),
+        r.get("incident-notify-wait", ConfigLoader::parseDuration));
   }
 
   /**

@@ -31,7 +31,8 @@ public record ServerConfig(
     Duration incidentWindowBefore,
     Duration incidentWindowAfter,
     Duration incidentBaseline,
-    Duration verifyPeriod) {
+    Duration verifyPeriod,
+    Duration incidentNotifyWait) {
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -67,6 +68,9 @@ public record ServerConfig(
             "incident-window-before, incident-window-after, incident-baseline and verify-period"
                 + " must be positive");
     }
+    Objects.requireNonNull(incidentNotifyWait, "incidentNotifyWait");
+    if (incidentNotifyWait.isNegative())
+      throw new IllegalArgumentException("incident-notify-wait must not be negative");
   }
 
   /** Same settings with every listener on 127.0.0.1 and an ephemeral port (tests, embedding). */
@@ -92,6 +96,7 @@ public record ServerConfig(
         incidentWindowBefore,
         incidentWindowAfter,
         incidentBaseline,
-        verifyPeriod);
+        verifyPeriod,
+        incidentNotifyWait);
   }
 }
