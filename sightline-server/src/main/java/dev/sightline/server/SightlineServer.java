@@ -27,6 +27,7 @@ import dev.sightline.slo.notify.AlertDelivery;
 import dev.sightline.slo.notify.DeliveryStats;
 import dev.sightline.slo.notify.NotificationTarget;
 import dev.sightline.slo.notify.NotificationTargets;
+import dev.sightline.slo.notify.NotificationUrlPolicy;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -184,6 +185,7 @@ public final class SightlineServer implements AutoCloseable {
         SloRegistry.builder()
             .directory(config.sloDir())
             .apiDirectory(config.dataDir().resolve("slos"))
+            .notificationUrls(NotificationUrlPolicy.allowing(config.notifyAllowedHosts()))
             .build();
     for (SloProblem p : registry.problems()) logger.warn("SLO spec problem: {}", p);
     SelfTelemetry.Histogram tick =

@@ -1,6 +1,7 @@
 package dev.sightline.server.config;
 
 import dev.sightline.slo.notify.NotificationTargets;
+import dev.sightline.slo.notify.NotificationUrlPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -114,6 +115,13 @@ public final class ConfigLoader {
               "where alerts go, comma-separated: webhook:URL (Alertmanager webhook payload),"
                   + " alertmanager:URL (Alertmanager API v2), slack:URL (Slack incoming webhook)"),
           new Option(
+              "notify-allowed-hosts",
+              "HOSTS",
+              "",
+              "hosts (or *.domain) that notification URLs written inline in SLO specs sent"
+                  + " through the API may name; others are refused: such specs refer to"
+                  + " AlertNotificationTargets of --slo-dir by name"),
+          new Option(
               "external-url",
               "URL",
               "",
@@ -216,6 +224,13 @@ public final class ConfigLoader {
               // fail at start-up, naming the option, rather than when the first alert fires
               for (String t : targets) NotificationTargets.parse(t);
               return targets;
+            }),
+        r.get(
+            "notify-allowed-hosts",
+            v -> {
+              List<String> hosts = parseList(v);
+              NotificationUrlPolicy.allowing(hosts); // fails at start-up naming a bad entry
+              return hosts;
             }),
         r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")),
         r.get("incident-window-before", ConfigLoader::parseDuration),

@@ -27,6 +27,7 @@ public record ServerConfig(
     @Nullable Path sloDir,
     Duration sloEvalInterval,
     List<String> notifyTargets,
+    List<String> notifyAllowedHosts,
     @Nullable String externalUrl,
     Duration incidentWindowBefore,
     Duration incidentWindowAfter,
@@ -53,6 +54,7 @@ public record ServerConfig(
     if (sloEvalInterval.compareTo(Duration.ofSeconds(1)) < 0)
       throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
     notifyTargets = List.copyOf(notifyTargets);
+    notifyAllowedHosts = List.copyOf(notifyAllowedHosts);
     indexedAttributes = List.copyOf(indexedAttributes);
     if (indexedAttributes.size()
         > dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES) {
@@ -92,6 +94,7 @@ public record ServerConfig(
         sloDir,
         sloEvalInterval,
         notifyTargets,
+        notifyAllowedHosts,
         externalUrl,
         incidentWindowBefore,
         incidentWindowAfter,
