@@ -274,7 +274,7 @@ public final class SloApi {
    */
   private static List<Duration> windows(Slo slo, @Nullable String wanted) {
     java.util.SortedSet<Duration> all = BurnRateEvaluator.windowsOf(slo);
-    if (wanted == null) return all;
+    if (wanted == null) return List.copyOf(all);
     Map<String, Duration> byLabel = new LinkedHashMap<>();
     for (Duration w : all) byLabel.put(Alert.windowLabel(w), w);
     Set<Duration> chosen = new java.util.HashSet<>();
