@@ -43,7 +43,9 @@ export function Chart(props: {
 }) {
   const host = useRef<HTMLDivElement>(null);
   const [placed, setPlaced] = useState<{ left: number; top: number; mark: Mark }[]>([]);
-  const [lines, setLines] = useState<{ left: number; top: number; height: number; lane: number; annotation: Annotation }[]>([]);
+  const [lines, setLines] = useState<
+    { left: number; top: number; height: number; lane: number; flip: boolean; annotation: Annotation }[]
+  >([]);
   const height = props.height ?? 200;
 
   useEffect(() => {
@@ -116,6 +118,8 @@ export function Chart(props: {
                 top: dy,
                 height: plotHeight,
                 lane: lanes[i]!,
+                // a label near the right edge goes to the left of its line
+                flip: xs[i]! > over.width - 64,
                 annotation,
               })),
             );
@@ -155,7 +159,7 @@ export function Chart(props: {
               }}
             />
           ))}
-          {lines.map(({ left, top, height: h, lane, annotation }, i) => (
+          {lines.map(({ left, top, height: h, lane, flip, annotation }, i) => (
             <div
               key={`a${i}`}
               class={`annotation annotation-${annotation.kind}`}
@@ -167,7 +171,7 @@ export function Chart(props: {
               tabIndex={0}
               style={{ left: `${left}px`, top: `${top}px`, height: `${h}px` }}
             >
-              <span class="annotation-label" style={{ top: `${lane * 14}px` }}>
+              <span class={flip ? 'annotation-label flip' : 'annotation-label'} style={{ top: `${lane * 14}px` }}>
                 {annotation.short}
               </span>
             </div>

@@ -27,7 +27,7 @@ export function LiveAlerts() {
   const open = openIncidents(incidents.data.incidents);
   const count = (n: number, what: string, testId: string) => (
     <span data-testid={testId}>
-      <span class="value">{n}</span> {what}
+      <span class="value">{n}</span> {n === 1 ? what.replace(/s$/, '') : what}
     </span>
   );
   if (firing.length === 0 && open.length === 0) {
@@ -83,7 +83,9 @@ export function LiveAlerts() {
             {open.map((i) => (
               <li key={i.id} data-testid="open-incident" data-incident={i.id}>
                 <strong>{i.severity}</strong>
-                <Link href={href(`/incidents/${encodeURIComponent(i.id)}`)}>{i.slo}</Link>
+                <Link href={href(`/incidents/${encodeURIComponent(i.id)}`)} title={`incident ${i.id}`}>
+                  {i.slo}
+                </Link>
                 <StatePill state={i.status} />
                 <span>
                   respond <Countdown deadline={i.respondBy} now={now} done={i.status === 'mitigated'} />

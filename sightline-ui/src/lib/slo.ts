@@ -97,6 +97,12 @@ export function formatBudget(fraction: number): string {
   return `${Number(pct.toPrecision(2))}%`;
 }
 
+/** A budget on a chart axis: like {@link formatBudget}, thousands of percent as `-5k%`. */
+export function formatBudgetAxis(fraction: number): string {
+  const pct = fraction * 100;
+  return Math.abs(pct) >= 1000 ? `${Number((pct / 1000).toPrecision(3))}k%` : formatBudget(fraction);
+}
+
 /** A burn rate: `76.7×`, `0.42×`, `–` for null. */
 export function formatBurnRate(rate: number | null | undefined): string {
   if (rate == null || !Number.isFinite(rate)) return '–';

@@ -21,7 +21,7 @@ import { usePage, useRange } from '../../lib/pageContext';
 import { linkWithRange, navigate, withParams } from '../../lib/router';
 import {
   burndown,
-  formatBudget,
+  formatBudgetAxis,
   formatBurnRate,
   formatSli,
   incidentOfAlert,
@@ -49,7 +49,10 @@ export function SloPage({ name }: { name: string }) {
   const { location } = usePage();
   const hasStart = location.params.has('start');
   useEffect(() => {
-    if (!hasStart) navigate(withParams({ start: DEFAULT_START }, location), true);
+    if (hasStart) return undefined;
+    // after this commit: the shell starts listening to navigations in its own effect, run after ours
+    const timer = setTimeout(() => navigate(withParams({ start: DEFAULT_START }), true), 0);
+    return () => clearTimeout(timer);
   }, [hasStart]);
   const { resolved } = useRange();
   const step = seriesStep(resolved.endMs - resolved.startMs);
@@ -302,7 +305,7 @@ function ObjectiveSection(props: {
               title={`Error budget remaining over the last ${slo.timeWindow}`}
               data={budgetData as uPlot.AlignedData}
               series={budgetSeries}
-              yFormat={formatBudget}
+              yFormat={formatBudgetAxis}
               height={180}
               xRange={props.burndownRange ? [props.burndownRange.start / 1000, props.burndownRange.end / 1000] : undefined}
               annotations={props.annotations}
