@@ -82,7 +82,7 @@ function SloTable({ answer, incidents }: { answer: SloListAnswer; incidents: Inc
       sort: (r) => SLO_ROW_STATES.indexOf(r.state),
     },
   ];
-  const setFilter = (key: string, value: string) => navigate(withParams({ [key]: value || null }, location), true);
+  const setFilter = (key: string, value: string) => navigate(withParams({ [key]: value || null }, location));
   return (
     <>
       {answer.slos.length === 0 ? (
