@@ -14,17 +14,30 @@ import { ErrorBox } from './States';
  * `open-incidents` test ids.
  */
 export function LiveAlerts() {
-  const { location } = usePage();
-  const now = useNow();
   const alerts = usePoll<{ alerts: SloAlert[] }>(SLO_PATHS.alerts, { state: 'firing' });
   const incidents = usePoll<{ incidents: IncidentEntry[] }>(SLO_PATHS.incidents);
-  const error = alerts.error ?? incidents.error;
-  if (error) return <ErrorBox message={error} />;
-  if (!alerts.data || !incidents.data) {
+  if (alerts.error && incidents.error) return <ErrorBox message={alerts.error} />;
+  if ((!alerts.data && !alerts.error) || (!incidents.data && !incidents.error)) {
     return <p class="muted quiet-line">Loading alerts and incidents…</p>;
   }
-  const firing = alerts.data.alerts;
-  const open = openIncidents(incidents.data.incidents);
+  // one of them failing still shows the other
+  const firing = alerts.data?.alerts ?? [];
+  const open = openIncidents(incidents.data?.incidents ?? []);
+  const failed = alerts.error ?? incidents.error;
+  if (failed) {
+    return (
+      <>
+        <ErrorBox message={failed} />
+        {(firing.length > 0 || open.length > 0) && <LiveLists firing={firing} open={open} />}
+      </>
+    );
+  }
+  return <LiveLists firing={firing} open={open} />;
+}
+
+function LiveLists({ firing, open }: { firing: SloAlert[]; open: IncidentEntry[] }) {
+  const { location } = usePage();
+  const now = useNow();
   const count = (n: number, what: string, testId: string) => (
     <span data-testid={testId}>
       <span class="value">{n}</span> {n === 1 ? what.replace(/s$/, '') : what}

@@ -251,9 +251,12 @@ describe('LiveAlerts (overview)', () => {
     expect(host.querySelector('[data-testid=firing-alert-list]')).toBeNull();
   });
 
-  it('shows an error', async () => {
-    routes.push(answer('/incidents', { incidents: [] }));
+  it('shows an error, and what did load', async () => {
+    routes.push(answer('/incidents', { incidents: INCIDENTS }));
     mount(<LiveAlerts />, '/');
     await vi.waitFor(() => expect(host.querySelector('[data-testid=error]')).not.toBeNull());
+    expect(host.querySelector('[data-testid=error]')!.textContent).toContain('No route for /api/v1/alerts');
+    expect(host.querySelectorAll('[data-testid=open-incident-list] li')).toHaveLength(2);
+    expect(host.querySelector('[data-testid=all-clear]')).toBeNull();
   });
 });
