@@ -161,6 +161,15 @@ describe('chart data', () => {
     expect(seriesStep(28 * 86_400_000, 720)).toBe('1h');
     expect(seriesStep(3650 * 86_400_000, 720)).toBe('1d');
   });
+  it('picks a step the server can compute for the longest window', () => {
+    const day = 86_400_000;
+    expect(seriesStep(3_600_000, 360, 30 * day)).toBe('30s'); // 10 s: 259,560 slots > 200,000
+    expect(seriesStep(15 * 60_000, 360, 30 * day)).toBe('30s');
+    expect(seriesStep(15 * 60_000, 360, 7 * day)).toBe('10s');
+    expect(seriesStep(6 * 3_600_000, 360, 30 * day)).toBe('1m');
+    // no step fits a window that is no multiple of 10 s: the coarsest (the server says why)
+    expect(seriesStep(3_600_000, 360, 30 * day + 10_000)).toBe('1d');
+  });
   it('reads window labels', () => {
     expect(windowMs('5m')).toBe(300_000);
     expect(windowMs('30d')).toBe(30 * 86_400_000);

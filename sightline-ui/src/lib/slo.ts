@@ -190,9 +190,26 @@ const STEPS: readonly [string, number][] = [
   ['1d', 86_400],
 ];
 
-/** The smallest step giving at most `maxPoints` points over `rangeMs`. */
-export function seriesStep(rangeMs: number, maxPoints = 360): string {
-  for (const [label, seconds] of STEPS) if (rangeMs / 1000 / seconds <= maxPoints) return label;
+/** The server's limit of slots of one series (SliCalculator.MAX_SERIES_SLOTS). */
+const MAX_SERIES_SLOTS = 200_000;
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The smallest step giving at most `maxPoints` points over `rangeMs` that the server can compute
+ * for a window of `longestWindowMs`: it reads the range plus the window in slots of gcd(window,
+ * step), at most 200,000 (a 30-day window over one hour needs a step of 30 s, not 10 s).
+ */
+export function seriesStep(rangeMs: number, maxPoints = 360, longestWindowMs = 0): string {
+  const fits = (seconds: number) => {
+    if (rangeMs / 1000 / seconds > maxPoints) return false;
+    if (longestWindowMs <= 0) return true;
+    const windowSeconds = Math.round(longestWindowMs / 1000);
+    return (rangeMs / 1000 + windowSeconds) / gcd(windowSeconds, seconds) <= MAX_SERIES_SLOTS;
+  };
+  for (const [label, seconds] of STEPS) if (fits(seconds)) return label;
   return STEPS[STEPS.length - 1]![0];
 }
 

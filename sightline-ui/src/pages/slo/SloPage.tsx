@@ -55,8 +55,12 @@ export function SloPage({ name }: { name: string }) {
     return () => clearTimeout(timer);
   }, [hasStart]);
   const { resolved } = useRange();
-  const step = seriesStep(resolved.endMs - resolved.startMs);
-  const poll = usePoll<SloAnswer>(hasStart ? SLO_PATHS.slo(name) : null, { start: resolved.startMs, end: resolved.endMs, step });
+  // the step depends on the longest window (see seriesStep): known from the list
+  const list = usePoll<SloListAnswer>(SLO_PATHS.slos);
+  const longest = longestWindowMs(list.data?.slos.find((s) => s.name === name));
+  const ready = hasStart && (list.data !== undefined || list.error !== undefined);
+  const step = seriesStep(resolved.endMs - resolved.startMs, 360, longest);
+  const poll = usePoll<SloAnswer>(ready ? SLO_PATHS.slo(name) : null, { start: resolved.startMs, end: resolved.endMs, step });
   // a new range restarts the poll: keep showing the last answer meanwhile
   const last = useRef<SloAnswer | undefined>(undefined);
   if (poll.data) last.current = poll.data;
@@ -65,27 +69,33 @@ export function SloPage({ name }: { name: string }) {
     <>
       <StaleNote error={poll.staleError} />
       <Loaded state={shown} what={`SLO ${name}`}>
-        {(d) => <SloView answer={d} />}
+        {(d) => <SloView answer={d} list={list.data} />}
       </Loaded>
     </>
   );
 }
 
-function SloView({ answer }: { answer: SloAnswer }) {
+/** The longest window the series of an SLO reads (its SLO window or a rule's), 30 days unknown. */
+function longestWindowMs(slo: Slo | undefined): number {
+  if (!slo) return 30 * 86_400_000;
+  const labels = [slo.timeWindow, ...slo.objectives.flatMap((o) => Object.keys(o.burnRates ?? {}))];
+  return Math.max(...labels.map((l) => windowMs(l) ?? 0));
+}
+
+function SloView({ answer, list }: { answer: SloAnswer; list: SloListAnswer | undefined }) {
   const { location, tick } = usePage();
   const { resolved, key } = useRange();
   const slo = answer.slo;
   const now = useNow();
   const alerts = usePoll<{ alerts: SloAlert[] }>(SLO_PATHS.alerts, { slo: slo.name });
   const incidents = usePoll<{ incidents: IncidentEntry[] }>(SLO_PATHS.incidents);
-  const list = usePoll<SloListAnswer>(SLO_PATHS.slos);
   const sloWindowMs = windowMs(slo.timeWindow);
   const burndownRange = sloWindowMs == null ? null : { start: resolved.endMs - sloWindowMs, end: resolved.endMs };
   const budget = useApi(
     (s) =>
       burndownRange == null || answer.burnRateSeries.unsupported
         ? Promise.resolve(null)
-        : sloApi.slo(slo.name, { ...burndownRange, step: seriesStep(sloWindowMs!, 720), windows: slo.timeWindow }, s),
+        : sloApi.slo(slo.name, { ...burndownRange, step: seriesStep(sloWindowMs!, 720, sloWindowMs!), windows: slo.timeWindow }, s),
     [slo.name, slo.timeWindow, key, tick],
   );
   const versionsFrom = Math.min(resolved.startMs, burndownRange?.start ?? resolved.startMs);
@@ -99,7 +109,7 @@ function SloView({ answer }: { answer: SloAnswer }) {
     () => sloAnnotations(alerts.data?.alerts ?? [], versions.data?.versions ?? [], slo.service),
     [alerts.data, versions.data, slo.service],
   );
-  const problems = (list.data?.problems ?? []).filter((p) => p.file === slo.source);
+  const problems = (list?.problems ?? []).filter((p) => p.file === slo.source);
   const xRange: [number, number] = [resolved.startMs / 1000, resolved.endMs / 1000];
   return (
     <>
