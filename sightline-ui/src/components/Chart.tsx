@@ -110,16 +110,16 @@ export function Chart(props: {
             const max = u.scales.x?.max ?? Infinity;
             const inside = annotations.filter((a) => a.x >= min && a.x <= max);
             const xs = inside.map((a) => u.valToPos(a.x, 'x'));
-            const lanes = annotationLanes(xs, 64);
+            const lanes = annotationLanes(xs, 64, over.width);
             const plotHeight = over.height;
             setLines(
               inside.map((annotation, i) => ({
                 left: dx + xs[i]!,
                 top: dy,
                 height: plotHeight,
-                lane: lanes[i]!,
+                lane: lanes[i]!.lane,
                 // a label near the right edge goes to the left of its line
-                flip: xs[i]! > over.width - 64,
+                flip: lanes[i]!.flip,
                 annotation,
               })),
             );

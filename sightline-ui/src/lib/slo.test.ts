@@ -210,9 +210,16 @@ describe('annotations', () => {
     expect(timeToX(150, 200, 200, 400)).toBeNull();
   });
   it('stacks labels that would overlap into lanes', () => {
-    expect(annotationLanes([0, 100, 200], 64)).toEqual([0, 0, 0]);
-    expect(annotationLanes([0, 10, 20, 30, 200], 64)).toEqual([0, 1, 2, 2, 0]);
-    expect(annotationLanes([0, 70, 80], 64)).toEqual([0, 0, 1]);
+    const lanes = (xs: number[], width?: number) => annotationLanes(xs, 64, width).map((p) => p.lane);
+    expect(lanes([0, 100, 200])).toEqual([0, 0, 0]);
+    expect(lanes([0, 10, 20, 30, 40, 200])).toEqual([0, 1, 2, 3, 3, 0]);
+    expect(lanes([0, 70, 80])).toEqual([0, 0, 1]);
+    // near the right edge labels go left of their line, and still do not overlap
+    expect(annotationLanes([100, 390, 395], 64, 400)).toEqual([
+      { lane: 0, flip: false },
+      { lane: 0, flip: true },
+      { lane: 1, flip: true },
+    ]);
   });
 });
 

@@ -275,17 +275,25 @@ export function timeToX(t: number, min: number, max: number, width: number): num
 }
 
 /**
- * Lanes for annotation labels so that none overlaps the one before it in its lane: each label takes
- * `labelWidth` pixels from its x; a marker goes to the first lane free at its x (at most `lanes`,
- * then the last lane is shared).
+ * Where annotation labels go so that none overlaps the one before it in its lane: each label takes
+ * `labelWidth` pixels right of its x, or left of it when it would pass `plotWidth` (flipped); a
+ * marker goes to the first lane free there (at most `lanes`, then the last lane is shared). `xs`
+ * ascending.
  */
-export function annotationLanes(xs: readonly number[], labelWidth: number, lanes = 3): number[] {
+export function annotationLanes(
+  xs: readonly number[],
+  labelWidth: number,
+  plotWidth = Infinity,
+  lanes = 4,
+): { lane: number; flip: boolean }[] {
   const freeAt: number[] = [];
   return xs.map((x) => {
-    let lane = freeAt.findIndex((end) => x >= end);
+    const flip = x + labelWidth > plotWidth;
+    const start = flip ? x - labelWidth : x;
+    let lane = freeAt.findIndex((end) => start >= end);
     if (lane === -1) lane = freeAt.length < lanes ? freeAt.length : lanes - 1;
-    freeAt[lane] = x + labelWidth;
-    return lane;
+    freeAt[lane] = Math.max(freeAt[lane] ?? -Infinity, start + labelWidth);
+    return { lane, flip };
   });
 }
 
