@@ -110,7 +110,7 @@ export function Chart(props: {
             const max = u.scales.x?.max ?? Infinity;
             const inside = annotations.filter((a) => a.x >= min && a.x <= max);
             const xs = inside.map((a) => u.valToPos(a.x, 'x'));
-            const lanes = annotationLanes(xs, 64, over.width);
+            const lanes = annotationLanes(xs, 80, over.width);
             const plotHeight = over.height;
             setLines(
               inside.map((annotation, i) => ({

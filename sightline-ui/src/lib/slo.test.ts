@@ -26,6 +26,7 @@ import {
   timeToX,
   windowMs,
   windowThreshold,
+  withDependencies,
 } from './slo';
 
 const point = (time: string, burnRate: number | null, good = 0, total = 0): BurnRatePoint => ({ time, burnRate, good, total });
@@ -185,21 +186,34 @@ describe('annotations', () => {
     { version: '1.4.2', firstSeenUnixNano: 1795255000000000000, lastSeenUnixNano: 1795259400000000000, spans: 4000 },
   ];
   it('marks alerts fired and resolved and versions after the first one, in time order', () => {
-    const a = sloAnnotations(ALERTS, versions, 'frontend');
+    const a = sloAnnotations(ALERTS, [{ service: 'order', versions }]);
     expect(a.map((x) => [x.kind, x.short])).toEqual([
       ['alert-fired', 'fired'],
       ['alert-resolved', 'resolved'],
-      ['version', '1.5.0'],
+      ['version', 'order 1.5.0'],
       ['alert-fired', 'fired'],
     ]);
     expect(a[2]!.x).toBeCloseTo(1795259475.002, 3);
-    expect(a[2]!.label).toBe('frontend 1.5.0 first seen (before: 1.4.2)');
+    expect(a[2]!.label).toBe('order 1.5.0 first seen (before: 1.4.2)');
     expect(a[0]!.label).toContain('rule page-slow');
     expect(a[3]!.label).toContain('rule page-fast');
   });
   it('marks no change for a single version or none', () => {
-    expect(sloAnnotations([], versions.slice(0, 1), 'frontend')).toEqual([]);
-    expect(sloAnnotations([], [], 'frontend')).toEqual([]);
+    expect(sloAnnotations([], [{ service: 'frontend', versions: versions.slice(0, 1) }, { service: 'order', versions: [] }])).toEqual([]);
+    expect(sloAnnotations([], [])).toEqual([]);
+  });
+  it('follows the service map to the services an SLO’s service calls', () => {
+    const edges = [
+      { client: 'frontend', server: 'order' },
+      { client: 'order', server: 'payment' },
+      { client: 'order', server: 'inventory' },
+      { client: 'payment', server: 'order' }, // a cycle
+      { client: 'batch', server: 'order' }, // a caller, not a dependency
+    ];
+    expect(withDependencies('frontend', edges)).toEqual(['frontend', 'order', 'inventory', 'payment']);
+    expect(withDependencies('payment', edges)).toEqual(['payment', 'order', 'inventory']);
+    expect(withDependencies('frontend', edges, 2)).toEqual(['frontend', 'order']);
+    expect(withDependencies('lonely', [])).toEqual(['lonely']);
   });
   it('maps a time to x inside the plot and nothing outside it', () => {
     expect(timeToX(150, 100, 200, 400)).toBe(200);

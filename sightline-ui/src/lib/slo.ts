@@ -237,11 +237,17 @@ export interface Annotation {
   short: string;
 }
 
+/** The versions one service ran in a range (`GET /api/v1/services/{service}/versions`). */
+export interface ServiceVersions {
+  service: string;
+  versions: readonly ServiceVersion[];
+}
+
 /**
- * Alerts fired and resolved, and the versions of the service first seen after the earliest one of
+ * Alerts fired and resolved, and for each service the versions first seen after the earliest one of
  * the range (the earliest was already running: not a change), sorted by time.
  */
-export function sloAnnotations(alerts: readonly SloAlert[], versions: readonly ServiceVersion[], service: string): Annotation[] {
+export function sloAnnotations(alerts: readonly SloAlert[], services: readonly ServiceVersions[]): Annotation[] {
   const out: Annotation[] = [];
   for (const a of alerts) {
     out.push({ x: parseTime(a.since) / 1000, kind: 'alert-fired', label: `alert fired: ${a.slo} (rule ${a.rule}, ${a.severity}) at ${a.since}`, short: 'fired' });
@@ -254,18 +260,37 @@ export function sloAnnotations(alerts: readonly SloAlert[], versions: readonly S
       });
     }
   }
-  const ordered = [...versions].sort((a, b) => a.firstSeenUnixNano - b.firstSeenUnixNano);
-  for (let i = 1; i < ordered.length; i++) {
-    const v = ordered[i]!;
-    const before = ordered[i - 1]!.version || 'no version';
-    out.push({
-      x: v.firstSeenUnixNano / 1e9,
-      kind: 'version',
-      label: `${service} ${v.version || '(no version)'} first seen (before: ${before})`,
-      short: v.version || '(none)',
-    });
+  for (const { service, versions } of services) {
+    const ordered = [...versions].sort((a, b) => a.firstSeenUnixNano - b.firstSeenUnixNano);
+    for (let i = 1; i < ordered.length; i++) {
+      const v = ordered[i]!;
+      const before = ordered[i - 1]!.version || 'no version';
+      out.push({
+        x: v.firstSeenUnixNano / 1e9,
+        kind: 'version',
+        label: `${service} ${v.version || '(no version)'} first seen (before: ${before})`,
+        short: `${service} ${v.version || '(none)'}`,
+      });
+    }
   }
   return out.sort((a, b) => a.x - b.x);
+}
+
+/**
+ * The service and those it calls, directly or not, by the service map's edges (client → server):
+ * a deployment of a dependency is a usual cause of an SLO's burn. The service first, then by
+ * distance; at most `max`.
+ */
+export function withDependencies(service: string, edges: readonly { client: string; server: string }[], max = 8): string[] {
+  const out = [service];
+  for (let i = 0; i < out.length && out.length < max; i++) {
+    const callees = edges
+      .filter((e) => e.client === out[i] && !out.includes(e.server))
+      .map((e) => e.server)
+      .sort();
+    for (const c of callees) if (!out.includes(c) && out.length < max) out.push(c);
+  }
+  return out;
 }
 
 /** `t` (Unix seconds) as a pixel offset in a plot `width` wide showing [min, max]; null outside. */

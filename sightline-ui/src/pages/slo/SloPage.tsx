@@ -13,6 +13,7 @@ import {
   type SloObjective,
   type SloRule,
 } from '../../api/slos';
+import { api } from '../../api/sightline';
 import { Chart, type SeriesSpec } from '../../components/Chart';
 import { Link } from '../../components/Link';
 import { BudgetBar, BurnRates, Since, StaleNote, StatePill } from '../../components/SloParts';
@@ -30,6 +31,7 @@ import {
   sliChartData,
   sloAnnotations,
   windowMs,
+  withDependencies,
   type Annotation,
 } from '../../lib/slo';
 import { useApi } from '../../lib/useApi';
@@ -99,16 +101,21 @@ function SloView({ answer, list }: { answer: SloAnswer; list: SloListAnswer | un
     [slo.name, slo.timeWindow, key, tick],
   );
   const versionsFrom = Math.min(resolved.startMs, burndownRange?.start ?? resolved.startMs);
-  const versions = useApi((s) => sloApi.serviceVersions(slo.service, { start: versionsFrom, end: resolved.endMs }, s), [
-    slo.service,
-    versionsFrom,
-    key,
-    tick,
-  ]);
-  const annotations = useMemo(
-    () => sloAnnotations(alerts.data?.alerts ?? [], versions.data?.versions ?? [], slo.service),
-    [alerts.data, versions.data, slo.service],
+  // deployments of the SLO's service and of the services it calls (by the service map of the range)
+  const versions = useApi(
+    async (s) => {
+      const map = await api.serviceMap(resolved, s).catch(() => ({ edges: [] }));
+      const services = withDependencies(slo.service, map.edges);
+      return Promise.all(
+        services.map(async (service) => ({
+          service,
+          versions: (await sloApi.serviceVersions(service, { start: versionsFrom, end: resolved.endMs }, s)).versions,
+        })),
+      );
+    },
+    [slo.service, versionsFrom, key, tick],
   );
+  const annotations = useMemo(() => sloAnnotations(alerts.data?.alerts ?? [], versions.data ?? []), [alerts.data, versions.data]);
   const problems = (list?.problems ?? []).filter((p) => p.file === slo.source);
   const xRange: [number, number] = [resolved.startMs / 1000, resolved.endMs / 1000];
   return (

@@ -143,7 +143,9 @@ describe('SloPage', () => {
       answer('/alerts', { alerts: ALERTS }),
       answer('/incidents', { incidents: INCIDENTS }),
       answer('/slos', SLO_LIST),
-      answer('/services/frontend/versions', versions),
+      answer('/service-map', { edges: [{ client: 'frontend', server: 'order', connection: 'request', calls: 10 }] }),
+      answer('/services/frontend/versions', { ...versions, versions: versions.versions.slice(0, 1) }),
+      answer('/services/order/versions', { ...versions, service: 'order' }),
     );
     mount(<SloPage name="checkout-availability" />, '/slos/checkout-availability?start=now-6h');
     await vi.waitFor(() => expect(host.querySelectorAll('[data-testid=burn-rate-chart]')).toHaveLength(3));
@@ -163,7 +165,7 @@ describe('SloPage', () => {
       expect(header).toContain(text);
     }
     await vi.waitFor(() => expect(header + host.querySelector('[data-testid=slo-header]')!.textContent).toContain('incident inc-12a34e137c6d'));
-    // markers: two alerts fired, one resolved, the version change of its service
+    // markers: two alerts fired, one resolved, the version change of the service it calls
     await vi.waitFor(() => expect(charts[0]!.querySelectorAll('[data-testid=annotation]').length).toBe(4));
     const kinds = [...charts[0]!.querySelectorAll('[data-testid=annotation]')].map((a) => a.getAttribute('data-kind'));
     expect(kinds).toEqual(['alert-fired', 'alert-resolved', 'version', 'alert-fired']);
