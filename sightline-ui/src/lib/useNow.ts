@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The clock, re-read every `intervalMs` so that relative times and countdowns move. */
-export function useNow(intervalMs = 15_000): number {
-  const [now, setNow] = useState(Date.now);
+/** The current time in ms, updated every `intervalMs` (for live countdowns and "x ago"). */
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);

@@ -88,7 +88,7 @@ function SloView({ answer, list }: { answer: SloAnswer; list: SloListAnswer | un
   const { location, tick } = usePage();
   const { resolved, key } = useRange();
   const slo = answer.slo;
-  const now = useNow();
+  const now = useNow(15_000);
   const alerts = usePoll<{ alerts: SloAlert[] }>(SLO_PATHS.alerts, { slo: slo.name });
   const incidents = usePoll<{ incidents: IncidentEntry[] }>(SLO_PATHS.incidents);
   const sloWindowMs = windowMs(slo.timeWindow);
@@ -192,7 +192,7 @@ function SloView({ answer, list }: { answer: SloAnswer; list: SloListAnswer | un
 
 function Header({ slo, incidents }: { slo: Slo; incidents: IncidentEntry[] | undefined }) {
   const { location } = usePage();
-  const now = useNow();
+  const now = useNow(15_000);
   const item = (label: string, value: ComponentChildren) => (
     <div>
       <dt>{label}</dt>

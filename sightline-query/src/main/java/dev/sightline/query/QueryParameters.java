@@ -69,11 +69,36 @@ public final class QueryParameters {
     return Math.round(ms * 1_000_000d);
   }
 
+  /** The earliest time a parameter may name: the Unix epoch (telemetry has no earlier times). */
+  public static final Instant MIN_TIME = Instant.EPOCH;
+
+  /**
+   * The latest time a parameter may name, 2200-01-01T00:00:00Z: far from the end of the nanosecond
+   * range (2262), so that a range, its length, and bounds rounded up to a step of a day or more
+   * never overflow.
+   */
+  public static final Instant MAX_TIME = Instant.parse("2200-01-01T00:00:00Z");
+
   /**
    * A point in time given as RFC 3339 ({@code 2026-11-21T08:00:00Z}, offsets allowed) or as epoch
-   * milliseconds; returned as Unix nanoseconds.
+   * milliseconds; returned as Unix nanoseconds, between {@link #MIN_TIME} and {@link #MAX_TIME}
+   * (else an {@link InvalidParameterException} naming the parameter). Every range of the API is
+   * built from these, so its length is a non-negative long and point counts cannot overflow.
    */
   public @Nullable Long timeAsUnixNanos(String name) {
+    Long t = parseTime(name);
+    if (t != null && (t < nanos(MIN_TIME) || t > nanos(MAX_TIME))) {
+      throw new InvalidParameterException(
+          name, "must be between " + MIN_TIME + " and " + MAX_TIME + ": '" + string(name) + "'");
+    }
+    return t;
+  }
+
+  private static long nanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private @Nullable Long parseTime(String name) {
     String v = string(name);
     if (v == null) return null;
     String s = v.trim();

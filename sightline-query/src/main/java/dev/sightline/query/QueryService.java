@@ -52,7 +52,15 @@ public final class QueryService {
   private static final Set<String> METRIC_SEARCH = union(TIME, Set.of("name", "service", "limit"));
   private static final Set<String> RED =
       union(TIME, Set.of("service", "operation", "spanKind", "step", "groupBy"));
-  private static final Set<String> SERVICES = union(TIME, Set.of("spanKind"));
+  private static final Set<String> SERVICES = union(TIME, Set.of("spanKind", "limit"));
+
+  /** {@code /api/v1/services}: services listed by default, and at most. */
+  static final int DEFAULT_SERVICES = 1_000;
+
+  static final int MAX_SERVICES = 10_000;
+
+  /** Operations listed per service in {@code /api/v1/services} (all: .../operations). */
+  static final int MAX_OPERATIONS_PER_SERVICE = 200;
 
   /** Entry spans: the requests and messages a service handles. */
   private static final Set<SpanKind> ENTRY_KINDS = Set.of(SpanKind.SERVER, SpanKind.CONSUMER);
@@ -286,7 +294,10 @@ public final class QueryService {
       rejectUnknown(p, SERVICES, false);
       long[] range = timeRange(p);
       Set<SpanKind> kinds = spanKinds(p, ENTRY_KINDS);
-      List<ServiceOperations> services = storage.traceReader().services(tenant, range[0], range[1]);
+      int limit = p.intValue("limit", DEFAULT_SERVICES, 1, MAX_SERVICES);
+      List<ServiceOperations> all = storage.traceReader().services(tenant, range[0], range[1]);
+      boolean truncated = all.size() > limit;
+      List<ServiceOperations> services = truncated ? all.subList(0, limit) : all;
       long start = floorTo(range[0], BUCKET);
       long end = ceilTo(range[1], BUCKET);
       Map<String, SpanMetricsPoint> red = new LinkedHashMap<>();
@@ -314,13 +325,19 @@ public final class QueryService {
               g.writeStartObject();
               g.writeStringField("name", s.service());
               g.writeArrayFieldStart("operations");
-              for (ServiceOperations.Operation op : s.operations()) {
+              List<ServiceOperations.Operation> ops = s.operations();
+              for (ServiceOperations.Operation op :
+                  ops.subList(0, Math.min(ops.size(), MAX_OPERATIONS_PER_SERVICE))) {
                 g.writeStartObject();
                 g.writeStringField("name", op.name());
                 g.writeStringField("spanKind", op.spanKind());
                 g.writeEndObject();
               }
               g.writeEndArray();
+              if (ops.size() > MAX_OPERATIONS_PER_SERVICE) {
+                g.writeBooleanField("operationsTruncated", true);
+                g.writeNumberField("operationCount", ops.size());
+              }
               if (reader != null) {
                 long from = firstBuckets.getOrDefault(s.service(), start);
                 writeRed(g, red.get(s.service()), Math.max(BUCKET, rateEnd - from) / 1e9);
@@ -328,6 +345,7 @@ public final class QueryService {
               g.writeEndObject();
             }
             g.writeEndArray();
+            if (truncated) g.writeBooleanField("truncated", true);
             g.writeEndObject();
           });
     } catch (InvalidParameterException e) {

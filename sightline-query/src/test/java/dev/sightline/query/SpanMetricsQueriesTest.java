@@ -239,6 +239,36 @@ class SpanMetricsQueriesTest {
   }
 
   @Test
+  void services_areCappedByLimit_andOperationsPerService() throws Exception {
+    List<ServiceOperations> many = new ArrayList<>();
+    List<ServiceOperations.Operation> ops = new ArrayList<>();
+    for (int i = 0; i < 250; i++) ops.add(new ServiceOperations.Operation("op-" + i, "SERVER"));
+    for (int i = 0; i < 1_200; i++) many.add(new ServiceOperations("svc-" + i, ops));
+    QueryService s =
+        QueryService.builder()
+            .storage(new FakeStorage(null, many))
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .build();
+
+    JsonNode page = json(s.services("t", QueryParameters.of(Map.of())));
+    assertThat(page.get("services")).hasSize(QueryService.DEFAULT_SERVICES);
+    assertThat(page.get("truncated").asBoolean()).isTrue();
+    JsonNode first = page.get("services").get(0);
+    assertThat(first.get("operations")).hasSize(QueryService.MAX_OPERATIONS_PER_SERVICE);
+    assertThat(first.get("operationsTruncated").asBoolean()).isTrue();
+    assertThat(first.get("operationCount").asInt()).isEqualTo(250);
+
+    JsonNode small = json(s.services("t", QueryParameters.of(Map.of("limit", "5"))));
+    assertThat(small.get("services")).hasSize(5);
+    JsonNode all = json(s.services("t", QueryParameters.of(Map.of("limit", "10000"))));
+    assertThat(all.get("services")).hasSize(1_200);
+    assertThat(all.has("truncated")).isFalse();
+    ApiResponse tooMany = s.services("t", QueryParameters.of(Map.of("limit", "10001")));
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(json(tooMany).get("error").get("parameter").asText()).isEqualTo("limit");
+  }
+
+  @Test
   void services_rateOverTheAlignedWindow() throws Exception {
     // data from the window's first bucket on: the rate is over the whole aligned window
     buckets.add(bucket("order", NOW_NANOS - 60 * SECOND, 60, 3));
@@ -308,9 +338,19 @@ class SpanMetricsQueriesTest {
   /** Storage with one service; span metrics only when a reader is given. */
   static final class FakeStorage implements StorageComponent {
     private final @Nullable SpanMetricsReader reader;
+    private final List<ServiceOperations> services;
 
     FakeStorage(@Nullable SpanMetricsReader reader) {
+      this(
+          reader,
+          List.of(
+              new ServiceOperations(
+                  "order", List.of(new ServiceOperations.Operation("PlaceOrder", "SERVER")))));
+    }
+
+    FakeStorage(@Nullable SpanMetricsReader reader, List<ServiceOperations> services) {
       this.reader = reader;
+      this.services = services;
     }
 
     @Override
@@ -344,9 +384,7 @@ class SpanMetricsQueriesTest {
 
         @Override
         public List<ServiceOperations> services(String tenant, long start, long end) {
-          return List.of(
-              new ServiceOperations(
-                  "order", List.of(new ServiceOperations.Operation("PlaceOrder", "SERVER"))));
+          return services;
         }
       };
     }

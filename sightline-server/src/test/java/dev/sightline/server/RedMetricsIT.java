@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,6 +220,23 @@ class RedMetricsIT {
       assertThat(badKind.status()).isEqualTo(400);
       assertThat(badKind.json().get("error").get("parameter").asText()).isEqualTo("spanKind");
       assertThat(server.get("/api/v1/red?start=0&step=10s").status()).isEqualTo(400);
+      // ranges that overflowed a long (issue 13's review): a 400 naming the parameter, with and
+      // without a step, never a huge answer, a negative rate or an exhausted heap
+      for (String q :
+          List.of(
+              "/api/v1/red?start=1740-01-01T00:00:00Z&end=2262-04-01T00:00:00Z&step=1d",
+              "/api/v1/red?start=1740-01-01T00:00:00Z&end=2262-04-01T00:00:00Z",
+              "/api/v1/services?start=1740-01-01T00:00:00Z&end=2262-04-01T00:00:00Z",
+              "/api/v1/traces?start=-5&end=2262-04-01T00:00:00Z")) {
+        TestServer.Response r = server.get(q);
+        assertThat(r.status()).as(q).isEqualTo(400);
+        assertThat(r.json().get("error").get("parameter").asText()).as(q).isIn("start", "end");
+      }
+      // the longest range allowed answers within the point cap
+      TestServer.Response widest =
+          server.get("/api/v1/red?start=1970-01-01T00:00:00Z&end=2200-01-01T00:00:00Z");
+      assertThat(widest.status()).isEqualTo(200);
+      assertThat(widest.json().get("points").size()).isLessThanOrEqualTo(11_000);
     }
   }
 

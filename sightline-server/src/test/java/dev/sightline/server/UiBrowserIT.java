@@ -2,14 +2,10 @@ package dev.sightline.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sightline.testing.ExternalTools;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -46,58 +37,31 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiBrowserIT {
-  static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
-  static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir static Path dataDir;
   static TestServer server;
   static UiScenario scenario;
+  static HeadlessChromium browser;
   static WebDriver driver;
 
   @BeforeAll
-  static void start() throws IOException {
-    Path chromium = ExternalTools.require("chromium");
-    Path chromedriver = ExternalTools.require("chromedriver");
+  static void start() {
+    browser = HeadlessChromium.start();
+    driver = browser.driver();
     server = TestServer.start(dataDir);
     scenario = UiScenario.send(server);
-    Files.createDirectories(SCREENSHOTS);
-    System.setProperty("webdriver.chrome.driver", chromedriver.toString());
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toString());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        "--force-prefers-reduced-motion",
-        // the network here is closed: without these Chromium keeps trying to reach Google
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-extensions");
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
-    driver = new ChromeDriver(service, options);
   }
 
   @AfterAll
   static void stop() {
-    if (driver != null) driver.quit();
+    if (browser != null) browser.close();
     if (server != null) server.close();
   }
 
   /** A console error (a failed request, an exception) on any page fails the test. */
   @AfterEach
   void noConsoleErrors() {
-    List<String> errors = new ArrayList<>();
-    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-      if (e.getLevel().intValue() >= Level.SEVERE.intValue()) errors.add(e.getMessage());
-    }
-    assertThat(errors).as("browser console errors").isEmpty();
+    browser.assertNoConsoleErrors();
   }
 
   static void open(String pathAndQuery) {
@@ -105,16 +69,11 @@ class UiBrowserIT {
   }
 
   static WebDriverWait waiting() {
-    return new WebDriverWait(driver, WAIT);
+    return browser.waiting();
   }
 
   static void screenshot(String name) {
-    Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-    try {
-      Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    browser.screenshot(name);
   }
 
   static List<String> texts(By by) {

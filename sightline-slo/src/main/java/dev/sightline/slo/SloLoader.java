@@ -46,6 +46,15 @@ public final class SloLoader {
       List.of("SLO", "SLI", "Service", "AlertPolicy", "AlertCondition", "AlertNotificationTarget");
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
 
+  /**
+   * Whether {@code name} is a valid {@code metadata.name}: lowercase letters, digits, '-' and '.',
+   * starting and ending with a letter or digit (a DNS subdomain name, as OpenSLO requires). Such a
+   * name is also a safe file name: no separators, never {@code .} or {@code ..}, never hidden.
+   */
+  public static boolean isValidName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   private final List<Document> documents = new ArrayList<>();
   private final List<Problems> fileProblems = new ArrayList<>();
   private final Map<String, Map<String, Document>> byKindAndName = new HashMap<>();

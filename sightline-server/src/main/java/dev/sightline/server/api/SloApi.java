@@ -56,6 +56,7 @@ public final class SloApi {
   private static final long MAX_SPEC_BYTES = 1 << 20;
   private static final Duration DEFAULT_SERIES_RANGE = Duration.ofHours(6);
   private static final Duration DEFAULT_SERIES_STEP = Duration.ofMinutes(1);
+  private static final Duration MAX_SERIES_STEP = Duration.ofDays(366);
 
   private final SloMonitor monitor;
   private final Clock clock;
@@ -207,8 +208,12 @@ public final class SloApi {
       } catch (RuntimeException e) {
         throw new InvalidParameterException("step", e.getMessage());
       }
-      if (step.toNanos() <= 0 || step.toNanos() % 10_000_000_000L != 0) {
-        throw new InvalidParameterException("step", "must be a positive multiple of 10s");
+      if (step.isNegative()
+          || step.isZero()
+          || step.compareTo(MAX_SERIES_STEP) > 0
+          || step.toNanos() % 10_000_000_000L != 0) {
+        throw new InvalidParameterException(
+            "step", "must be a positive multiple of 10s, at most 366d");
       }
     }
     long stepNanos = step.toNanos();

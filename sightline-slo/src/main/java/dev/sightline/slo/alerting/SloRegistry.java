@@ -2,6 +2,7 @@ package dev.sightline.slo.alerting;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sightline.core.io.AtomicFiles;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.SloCatalog;
 import dev.sightline.slo.SloLoader;
@@ -9,10 +10,8 @@ import dev.sightline.slo.SloProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -161,6 +160,23 @@ public final class SloRegistry {
           400, "the body must define exactly one SLO (kind: SLO), found " + names.size());
     }
     String sloName = names.get(0);
+    if (!SloLoader.isValidName(sloName)) {
+      // never a file name from an invalid name (a non-string name used to leave "api/.yaml")
+      String probe = API_PREFIX + "request.yaml";
+      List<SloProblem> problems = new ArrayList<>(SloLoader.parse(Map.of(probe, yaml)).problems());
+      if (problems.stream().noneMatch(p -> p.field().endsWith("metadata.name"))) {
+        problems.add(
+            new SloProblem(
+                probe,
+                1,
+                "metadata.name",
+                sloName.isEmpty()
+                    ? "must be a string naming the SLO (quote a name that YAML reads as a number,"
+                        + " boolean or date: name: \"123\")"
+                    : "invalid name '" + sloName + "'"));
+      }
+      throw new SpecRejectedException(400, "invalid OpenSLO spec", problems);
+    }
     if (name != null && !name.equals(sloName)) {
       throw new SpecRejectedException(
           400, "the SLO in the body is named " + sloName + ", the URL names " + name);
@@ -214,7 +230,7 @@ public final class SloRegistry {
           409, "SLO " + name + " is defined in " + source + "; remove it from that file instead");
     }
     try {
-      Files.deleteIfExists(apiDirectory.resolve(source.substring(API_PREFIX.length())));
+      AtomicFiles.delete(apiDirectory.resolve(source.substring(API_PREFIX.length())));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + source, e);
     }
@@ -311,14 +327,7 @@ public final class SloRegistry {
 
   private static void writeAtomically(Path file, String text) {
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, text);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.write(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

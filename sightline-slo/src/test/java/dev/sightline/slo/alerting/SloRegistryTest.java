@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,6 +158,34 @@ class SloRegistryTest {
         .isInstanceOfSatisfying(
             SpecRejectedException.class, e -> assertThat(e.status()).isEqualTo(404));
     assertThat(r.slos()).extracting(s -> s.metadata().name()).containsExactly("order");
+  }
+
+  @Test
+  void api_nonStringOrUnsafeNames_are400_andWriteNoFile() throws Exception {
+    SloRegistry r = registry();
+    // YAML reads these as a number, a boolean and a date; the others are not DNS names
+    for (String name :
+        List.of("123", "true", "2024-01-01", "'../../etc/x'", "'.hidden'", "'A B'")) {
+      String spec =
+          slo("order", "0.99").replace("metadata: {name: order}", "metadata: {name: " + name + "}");
+      assertThatThrownBy(() -> r.put(null, spec))
+          .as(name)
+          .isInstanceOfSatisfying(
+              SpecRejectedException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.problems())
+                    .anySatisfy(p -> assertThat(p.field()).endsWith("metadata.name"));
+              });
+    }
+    Path api = dir.resolve("data/slos");
+    if (Files.exists(api)) {
+      try (var files = Files.list(api)) {
+        assertThat(files).as("nothing written, no stray hidden file").isEmpty();
+      }
+    }
+    assertThat(dir.resolve("etc")).doesNotExist();
+    assertThat(r.slos()).isEmpty();
   }
 
   @Test
