@@ -91,6 +91,12 @@ class IncidentApiIT {
       assertThat(summary.get("slo").asText()).isEqualTo("checkout-availability");
       assertThat(summary.get("severity").asText()).isEqualTo("P0");
       assertThat(summary.get("status").asText()).isEqualTo("open");
+      // the list names its alerts, so that an alert view can link to its incident
+      String firingAlert =
+          s.get("/api/v1/alerts?state=firing").json().get("alerts").get(0).get("id").asText();
+      assertThat(summary.get("alertId").asText()).isEqualTo(firingAlert);
+      assertThat(summary.get("alertIds")).hasSize(1);
+      assertThat(summary.get("alertIds").get(0).asText()).isEqualTo(firingAlert);
       assertThat(summary.get("owner").asText()).isEqualTo("team-shop");
       assertThat(summary.get("runbook").asText())
           .isEqualTo("https://runbooks.example.com/checkout");

@@ -192,6 +192,9 @@ public final class IncidentApi {
     n.put("respondBy", i.respondBy().toString());
     n.put("verification", i.verification().status().name().toLowerCase(Locale.ROOT));
     n.put("investigation", i.investigation());
+    n.put("alertId", i.alertId());
+    ArrayNode alertIds = n.putArray("alertIds");
+    i.alertIds().forEach(alertIds::add);
     return n;
   }
 
@@ -202,8 +205,6 @@ public final class IncidentApi {
   static ObjectNode cardNode(Incident i) {
     ObjectNode n = summary(i);
     ObjectNode full = JSON.valueToTree(i);
-    n.put("alertId", i.alertId());
-    n.set("alertIds", full.get("alertIds"));
     n.set("objective", full.get("objective"));
     n.put("objectiveTarget", i.objectiveTarget());
     n.set("window", full.get("window"));

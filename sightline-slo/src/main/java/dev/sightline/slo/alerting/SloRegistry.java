@@ -52,6 +52,7 @@ public final class SloRegistry {
   private SloCatalog catalog =
       new SloCatalog(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
   private Map<String, String> sourceOfSlo = Map.of();
+  private Map<String, String> textOfSource = Map.of();
   private long version;
 
   private SloRegistry(
@@ -93,6 +94,15 @@ public final class SloRegistry {
   /** Where the SLO named {@code name} is defined: a file of the folder or {@code api/NAME.yaml}. */
   public synchronized Optional<String> source(String name) {
     return Optional.ofNullable(sourceOfSlo.get(name));
+  }
+
+  /**
+   * The YAML text in force of the file that defines the SLO named {@code name} (the whole file,
+   * other documents included), as it was read or sent.
+   */
+  public synchronized Optional<String> spec(String name) {
+    String source = sourceOfSlo.get(name);
+    return source == null ? Optional.empty() : Optional.ofNullable(textOfSource.get(source));
   }
 
   /**
@@ -280,6 +290,7 @@ public final class SloRegistry {
             result.notificationTargets(),
             problems);
     sourceOfSlo = sources(effective);
+    textOfSource = Map.copyOf(effective);
     version++;
   }
 

@@ -61,6 +61,22 @@ class SloRegistryTest {
             slos.resolve("bad.yaml").getFileName()
                 + ":8: spec.objectives[0].target: must be between 0 and 1, got 1.5");
     assertThat(r.source("good")).hasValue("good.yaml");
+    assertThat(r.spec("good")).hasValue(slo("good", "0.99"));
+    assertThat(r.spec("nope")).isEmpty();
+  }
+
+  @Test
+  void specIsTheTextInForce_lastValidWhileBroken_andOfTheApi() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Path file = slos.resolve("order.yaml");
+    Files.writeString(file, slo("order", "0.99"));
+    SloRegistry r = registry();
+    touch(file, slo("order", "0.99").replace("Occurrences", "Ocurrences"), 5);
+    r.reload();
+    assertThat(r.spec("order")).hasValue(slo("order", "0.99"));
+
+    r.put(null, slo("sent", "0.95"));
+    assertThat(r.spec("sent")).hasValue(slo("sent", "0.95"));
   }
 
   @Test
