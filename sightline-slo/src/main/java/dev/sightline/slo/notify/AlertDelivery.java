@@ -254,6 +254,7 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
 
   @Override
   public void afterEvaluation(List<Alert> firing) {
+    refreshTargetsOfSlos();
     Map<NotificationTarget, List<AlertNotification>> byTarget = new LinkedHashMap<>();
     for (NotificationTarget t : global) byTarget.put(t, new ArrayList<>());
     for (Alert a : firing) {
@@ -265,6 +266,34 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
       }
     }
     byTarget.forEach((t, list) -> dispatcher(t).refresh(list));
+    releaseUnused();
+  }
+
+  /** Looks the targets of known SLOs up again (a spec may have changed them, or be gone). */
+  private void refreshTargetsOfSlos() {
+    for (String name : List.copyOf(targetsOfSlo.keySet())) {
+      java.util.Optional<Slo> slo = slos.apply(name);
+      if (slo.isEmpty()) targetsOfSlo.remove(name);
+      else targets(name, slo.get());
+    }
+  }
+
+  /**
+   * Closes the dispatcher (and its delivery thread) of every target no SLO in force uses any more,
+   * so that removing or editing SLOs never accumulates threads. Closing runs off the evaluation
+   * thread: it gives what is queued (the resolution of a removed SLO's alert, say) the dispatcher's
+   * drain timeout, then drops the rest, counted, as at shutdown.
+   */
+  private void releaseUnused() {
+    Set<NotificationTarget> inUse = new LinkedHashSet<>(global);
+    targetsOfSlo.values().forEach(inUse::addAll);
+    for (NotificationTarget t : List.copyOf(dispatchers.keySet())) {
+      if (inUse.contains(t)) continue;
+      NotificationDispatcher d = dispatchers.get(t);
+      if (d != null && dispatchers.remove(t, d)) {
+        java.util.concurrent.CompletableFuture.runAsync(d::close);
+      }
+    }
   }
 
   private Set<NotificationTarget> targets(String sloName, @Nullable Slo given) {
