@@ -42,6 +42,7 @@ public final class IncidentManager implements AlertListener, AutoCloseable {
   private final EvidenceGathering gathering;
   private final IncidentLifecycle lifecycle;
   private final FixVerification verification;
+  private final IncidentRetention retention;
   private final Clock clock;
 
   private IncidentManager(Builder b) {
@@ -77,6 +78,7 @@ public final class IncidentManager implements AlertListener, AutoCloseable {
                 b.verifyPeriod,
                 b.minVerifyEvents));
     this.lifecycle = new IncidentLifecycle(records, verification, clock);
+    this.retention = new IncidentRetention(records, b.retention, b.maxIncidents);
     // restart safety: what was being investigated when the server stopped is investigated again
     gathering.resumeRunning();
   }
@@ -139,6 +141,12 @@ public final class IncidentManager implements AlertListener, AutoCloseable {
     Instant now = clock.instant();
     gathering.afterEvaluation(now);
     tasks.submit("verify", () -> verification.verifyAll(now));
+    tasks.submit("retention", () -> retention.expireIfDue(now));
+  }
+
+  /** Applies incident retention as of {@code now} on the calling thread; returns how many went. */
+  public int expire(Instant now) {
+    return retention.expire(now);
   }
 
   /**
@@ -226,8 +234,28 @@ public final class IncidentManager implements AlertListener, AutoCloseable {
     private String tenant = dev.sightline.core.model.Tenants.DEFAULT;
     private Duration lateEvidenceInterval = Duration.ofMinutes(1);
     private int threads = 2;
+    private Duration retention = Duration.ofDays(90);
+    private int maxIncidents = IncidentRetention.MAX_INCIDENTS;
 
     private Builder() {}
+
+    /**
+     * How long a resolved incident is kept after its last update; {@link Duration#ZERO} keeps them
+     * all (still at most {@link #maxIncidents}). 90 days unless set.
+     */
+    public Builder retention(Duration retention) {
+      requireNonNull(retention, "retention");
+      if (retention.isNegative()) throw new IllegalArgumentException("retention must be >= 0");
+      this.retention = retention;
+      return this;
+    }
+
+    /** The most incidents kept; the oldest resolved ones go first beyond it. 10,000 unless set. */
+    public Builder maxIncidents(int maxIncidents) {
+      if (maxIncidents < 1) throw new IllegalArgumentException("maxIncidents must be >= 1");
+      this.maxIncidents = maxIncidents;
+      return this;
+    }
 
     public Builder store(IncidentStore store) {
       this.store = requireNonNull(store, "store");

@@ -83,6 +83,19 @@ final class IncidentRecords {
         });
   }
 
+  /** Deletes the incident if {@code condition} holds for its latest record; returns whether. */
+  boolean deleteIf(String id, java.util.function.Predicate<Incident> condition) {
+    boolean deleted =
+        locked(
+            id,
+            () -> {
+              Optional<Incident> latest = store.get(id);
+              return latest.isPresent() && condition.test(latest.get()) && store.delete(id);
+            });
+    if (deleted) locks.remove(id);
+    return deleted;
+  }
+
   /** Runs {@code body} holding the lock of {@code key} (an incident id, or another name). */
   <T> T locked(String key, Supplier<T> body) {
     ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());

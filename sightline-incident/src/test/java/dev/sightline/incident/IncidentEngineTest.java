@@ -359,6 +359,11 @@ class IncidentEngineTest {
           public List<Incident> all() {
             return files.all();
           }
+
+          @Override
+          public boolean delete(String id) {
+            return files.delete(id);
+          }
         };
     try (IncidentManager engine = engine(storage, slowForA)) {
       Thread ackA = new Thread(() -> engine.acknowledge(a.id(), "alice"));

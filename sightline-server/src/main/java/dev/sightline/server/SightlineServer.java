@@ -147,6 +147,7 @@ public final class SightlineServer implements AutoCloseable {
             .windowAfter(config.incidentWindowAfter())
             .baselineLength(config.incidentBaseline())
             .verifyPeriod(config.verifyPeriod())
+            .retention(config.incidentRetention())
             .build();
     this.alertDelivery = alertDelivery(config, telemetry);
     alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));

@@ -88,6 +88,12 @@ class IncidentApiIT {
 
       JsonNode summary = waitForIncident(s);
       id = summary.get("id").asText();
+      // the list is paged: limit between 1 and 1,000, truncated when more exist
+      assertThat(s.get("/api/v1/incidents?limit=1").json().get("incidents")).hasSize(1);
+      TestServer.Response badLimit = s.get("/api/v1/incidents?limit=0");
+      assertThat(badLimit.status()).isEqualTo(400);
+      assertThat(badLimit.json().get("error").get("parameter").asText()).isEqualTo("limit");
+      assertThat(s.get("/api/v1/incidents?limit=1001").status()).isEqualTo(400);
       assertThat(summary.get("slo").asText()).isEqualTo("checkout-availability");
       assertThat(summary.get("severity").asText()).isEqualTo("P0");
       assertThat(summary.get("status").asText()).isEqualTo("open");

@@ -130,11 +130,28 @@ public final class IncidentApi {
     return incidents.store().get(id).orElseThrow(() -> new UnknownIncidentException(id));
   }
 
+  /** Incidents listed by default, and at most (newest first). */
+  static final int DEFAULT_LIST_LIMIT = 200;
+
+  static final int MAX_LIST_LIMIT = 1_000;
+
   private HttpResponse list(ServiceRequestContext ctx) {
     IncidentStatus wanted = null;
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("status") && !name.equals("severity")) {
-        throw new BadRequest(name, "unknown parameter; known: status, severity");
+      if (!name.equals("status") && !name.equals("severity") && !name.equals("limit")) {
+        throw new BadRequest(name, "unknown parameter; known: limit, severity, status");
+      }
+    }
+    int limit = DEFAULT_LIST_LIMIT;
+    String limitText = ctx.queryParam("limit");
+    if (limitText != null && !limitText.isBlank()) {
+      try {
+        limit = Integer.parseInt(limitText.trim());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIST_LIMIT) {
+        throw new BadRequest("limit", "must be between 1 and " + MAX_LIST_LIMIT);
       }
     }
     Severity severity = null;
@@ -159,6 +176,10 @@ public final class IncidentApi {
     for (Incident i : incidents.store().all()) {
       if (wanted != null && i.status() != wanted) continue;
       if (severity != null && i.severity() != severity) continue;
+      if (list.size() == limit) {
+        root.put("truncated", true);
+        break;
+      }
       list.add(summary(i));
     }
     return json(HttpStatus.OK, root);

@@ -153,7 +153,13 @@ public final class ConfigLoader {
               "DURATION",
               "20s",
               "how long an alert's first notification waits for its incident's investigation"
-                  + " (then it is sent, and an update follows with the root cause); 0 waits not"));
+                  + " (then it is sent, and an update follows with the root cause); 0 waits not"),
+          new Option(
+              "incident-retention",
+              "DURATION",
+              "90d",
+              "delete resolved incidents this long after their last update (at most 10,000 are"
+                  + " kept); 0 keeps them"));
 
   /** Width the help text is wrapped at. */
   static final int HELP_WIDTH = 100;
@@ -237,7 +243,8 @@ public final class ConfigLoader {
         r.get("incident-window-after", ConfigLoader::parseDuration),
         r.get("incident-baseline", ConfigLoader::parseDuration),
         r.get("verify-period", ConfigLoader::parseDuration),
-        r.get("incident-notify-wait", ConfigLoader::parseDuration));
+        r.get("incident-notify-wait", ConfigLoader::parseDuration),
+        r.get("incident-retention", ConfigLoader::parseDuration));
   }
 
   /**

@@ -33,7 +33,8 @@ public record ServerConfig(
     Duration incidentWindowAfter,
     Duration incidentBaseline,
     Duration verifyPeriod,
-    Duration incidentNotifyWait) {
+    Duration incidentNotifyWait,
+    Duration incidentRetention) {
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -73,6 +74,9 @@ public record ServerConfig(
     Objects.requireNonNull(incidentNotifyWait, "incidentNotifyWait");
     if (incidentNotifyWait.isNegative())
       throw new IllegalArgumentException("incident-notify-wait must not be negative");
+    Objects.requireNonNull(incidentRetention, "incidentRetention");
+    if (incidentRetention.isNegative())
+      throw new IllegalArgumentException("incident-retention must not be negative");
   }
 
   /** Same settings with every listener on 127.0.0.1 and an ephemeral port (tests, embedding). */
@@ -100,6 +104,7 @@ public record ServerConfig(
         incidentWindowAfter,
         incidentBaseline,
         verifyPeriod,
-        incidentNotifyWait);
+        incidentNotifyWait,
+        incidentRetention);
   }
 }
