@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, baselineFor, countdown, formatSpan, investigationState, relativeTime, sliSeries } from './incident';
+import { allowedActions, baselineFor, countdown, formatSpan, investigationState, relativeTime, sliSeries, burnPath, burnStep, shortestWindow } from './incident';
 
 const NOW = Date.parse('2026-11-21T11:20:00Z');
 
@@ -63,5 +63,39 @@ describe('sliSeries', () => {
       { time: '2026-11-21T11:00:00Z', good: 99, total: 100 },
       { time: '2026-11-21T11:01:00Z', good: 0, total: 0 },
     ])).toEqual([{ t: Date.parse('2026-11-21T11:00:00Z') / 1000, sli: 0.99 }, { t: Date.parse('2026-11-21T11:01:00Z') / 1000, sli: null }]);
+  });
+});
+
+describe('the burn beside the changes', () => {
+  it('steps in whole minutes, about 120 points at most', () => {
+    expect(burnStep(10 * 60_000)).toBe('1m');
+    expect(burnStep(6 * 3_600_000)).toBe('3m');
+  });
+
+  it('picks the shortest window', () => {
+    expect(shortestWindow(['1h', '30d', '5m', '6h'])).toBe('5m');
+    expect(shortestWindow([])).toBeUndefined();
+  });
+
+  it('draws the points into the band, with gaps where there were no events', () => {
+    const t0 = Date.parse('2026-12-03T19:00:00Z');
+    const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
+    const x = (ms: number) => (ms - t0) / 60_000; // a minute per pixel
+    const d = burnPath(
+      [
+        { time: at(0), burnRate: 0 },
+        { time: at(1), burnRate: 10 },
+        { time: at(2), burnRate: null },
+        { time: at(3), burnRate: 20 },
+        { time: at(4), burnRate: 40 },
+      ],
+      x,
+      0,
+      100,
+      20,
+    );
+    // y: 0 → bottom (100), 10 → middle (50), above max clipped to the top (0); a gap restarts the line
+    expect(d).toBe('M0.0 100.0 L1.0 50.0 M3.0 0.0 L4.0 0.0');
+    expect(burnPath([{ time: at(0), burnRate: 1 }], x, 0, 10, 0)).toBe('');
   });
 });

@@ -90,3 +90,44 @@ export function sliSeries(points: readonly { time: string; good: number | null; 
 export function normalizeCard<C extends { hypotheses?: unknown[]; timeline?: unknown[]; actionItems?: unknown[] }>(card: C): C {
   return { ...card, hypotheses: card.hypotheses ?? [], timeline: card.timeline ?? [], actionItems: card.actionItems ?? [] };
 }
+
+/** A step for the SLO series over `spanMs`: whole minutes, at most about 120 points. */
+export function burnStep(spanMs: number): string {
+  return `${Math.max(1, Math.ceil(spanMs / 60_000 / 120))}m`;
+}
+
+/** The label of the shortest window (`5m` < `1h` < `30d`) among `labels`, or undefined. */
+export function shortestWindow(labels: readonly string[]): string | undefined {
+  const seconds = (label: string) => {
+    const m = /^(\d+)([smhdw])$/.exec(label);
+    return m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'] : Infinity;
+  };
+  return [...labels].sort((a, b) => seconds(a) - seconds(b))[0];
+}
+
+/**
+ * An SVG path of burn-rate points (`time` RFC 3339, `burnRate` or null for no events) placed with
+ * `x` (epoch ms → px) into a band `top`..`top + height` scaled to `max`; gaps where a point has no
+ * burn rate. Empty when nothing is drawable.
+ */
+export function burnPath(
+  points: readonly { time: string; burnRate: number | null }[],
+  x: (ms: number) => number,
+  top: number,
+  height: number,
+  max: number,
+): string {
+  let d = '';
+  let pen = false;
+  for (const p of points) {
+    const ms = Date.parse(p.time);
+    if (p.burnRate == null || !Number.isFinite(ms) || !(max > 0)) {
+      pen = false;
+      continue;
+    }
+    const y = top + height - (Math.min(p.burnRate, max) / max) * height;
+    d += `${pen ? 'L' : 'M'}${x(ms).toFixed(1)} ${y.toFixed(1)} `;
+    pen = true;
+  }
+  return d.trim();
+}

@@ -10,7 +10,9 @@ import type {
 import { Collapsed, PairBars } from '../../components/IncidentBits';
 import { Link } from '../../components/Link';
 import { formatMs, formatPercent, formatRate, formatTimestamp } from '../../lib/format';
-import { baselineFor } from '../../lib/incident';
+import { incidentApi } from '../../api/incidents';
+import { baselineFor, burnPath, burnStep, shortestWindow } from '../../lib/incident';
+import { useApi } from '../../lib/useApi';
 
 /** The evidence sections of the incident card (docs/incidents.md "Evidence"). */
 
@@ -378,23 +380,43 @@ export function ChangesTimeline({ incident }: { incident: Incident }) {
   const W = 600;
   const PAD = 12;
   const x = (ms: number) => PAD + ((ms - lo) / span) * (W - 2 * PAD);
-  const H = 26 + marks.length * 14;
+  // the burn: the SLO's shortest burn-rate window over the same axis, in a band on top
+  const burn = useApi(
+    (signal) => incidentApi.slo(incident.slo, { start: Math.floor(lo), end: Math.ceil(lo + span), step: burnStep(span) }, signal),
+    [incident.slo, lo, span],
+  );
+  const windows = burn.data?.burnRateSeries?.objectives?.[0]?.windows ?? {};
+  const shortest = shortestWindow(Object.keys(windows));
+  const points = shortest ? windows[shortest] ?? [] : [];
+  const maxBurn = Math.max(0, ...points.map((p) => p.burnRate ?? 0));
+  const BAND = maxBurn > 0 ? 44 : 0;
+  const path = BAND ? burnPath(points, x, 4, BAND - 10, maxBurn) : '';
+  const H = BAND + 26 + marks.length * 14;
   const hhmm = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   return (
-    <Section title="Changes and the burn" testId="changes-timeline" note="shaded: the incident window">
+    <Section title="Changes and the burn" testId="changes-timeline" note="shaded: the incident window; the line: the SLO's burn rate">
       <svg class="changes-svg" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="changes, alert and opening on a time axis">
         {Number.isFinite(wStart) && Number.isFinite(wEnd) && <rect class="burn-window" x={x(wStart)} y={0} width={Math.max(1, x(wEnd) - x(wStart))} height={H - 14} />}
         <line class="axis" x1={PAD} x2={W - PAD} y1={H - 14} y2={H - 14} />
         <text class="tick" x={PAD} y={H - 2}>{hhmm(lo)}</text>
         <text class="tick" x={W - PAD} y={H - 2} text-anchor="end">{hhmm(lo + span)}</text>
+        {path && (
+          <g class="burn-line" data-testid="changes-burn">
+            <path d={path} />
+            <text class="tick" x={PAD} y={BAND - 2}>
+              burn rate ({shortest}), up to {maxBurn >= 10 ? maxBurn.toFixed(0) : maxBurn.toFixed(1)}×
+            </text>
+          </g>
+        )}
         {marks.map((m, i) => {
           const mx = x(m.ms);
           const right = mx > W / 2;
+          const my = BAND + i * 14;
           return (
             <g key={i} class={`tl-mark tl-${m.kind}`}>
-              <line x1={mx} x2={mx} y1={i * 14 + 6} y2={H - 14} />
-              <circle cx={mx} cy={i * 14 + 6} r={3.5} />
-              <text x={right ? mx - 6 : mx + 6} y={i * 14 + 10} text-anchor={right ? 'end' : 'start'}>
+              <line x1={mx} x2={mx} y1={my + 6} y2={H - 14} />
+              <circle cx={mx} cy={my + 6} r={3.5} />
+              <text x={right ? mx - 6 : mx + 6} y={my + 10} text-anchor={right ? 'end' : 'start'}>
                 {m.label}
               </text>
             </g>

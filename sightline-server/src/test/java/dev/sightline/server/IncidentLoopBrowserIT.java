@@ -160,6 +160,8 @@ class IncidentLoopBrowserIT {
     assertThat(text(testId("critical-path-compare"))).contains("Shop.OrderService.PlaceOrder");
     assertThat(text(testId("error-groups"))).contains("NullPointerException");
     assertThat(text(testId("changes-timeline"))).contains("1.5.0");
+    // the burn is drawn beside the changes, on the same time axis
+    browser.waiting().until(ExpectedConditions.presenceOfElementLocated(testId("changes-burn")));
     // the logs arrive after the incident opened: the open card picks up their patterns
     markDocument();
     write(false);
