@@ -10,13 +10,8 @@ import dev.sightline.slo.alerting.AlertTransition;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateRule;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,37 +67,6 @@ final class AlertStateFile implements AlertListener {
     dirty = false;
     try {
       AtomicFiles.write(file, FileIncidentStore.JSON.writeValueAsBytes(engine.alerts()));
-    } catch (IOException | RuntimeException e) {
-      logger.warn("cannot restore alerts from {}: {}", file, e.getMessage());
-    }
-  }
-
-  @Override
-  public void onTransition(AlertTransition transition) {
-    dirty = true;
-  }
-
-  @Override
-  public void afterEvaluation(List<Alert> firing) {
-    if (!dirty) return;
-    dirty = false;
-    try {
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      byte[] bytes = FileIncidentStore.JSON.writeValueAsBytes(engine.alerts());
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
     } catch (IOException | RuntimeException e) {
       dirty = true;
       logger.warn("cannot save alerts to {}: {}", file, e.getMessage());

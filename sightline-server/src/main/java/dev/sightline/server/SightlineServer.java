@@ -16,7 +16,14 @@ import dev.sightline.server.api.QueryApi;
 import dev.sightline.server.api.SloApi;
 import dev.sightline.server.api.UiApi;
 import dev.sightline.server.api.UiAssets;
+import dev.sightline.server.auth.AuthDecorator;
+import dev.sightline.server.auth.HostCheck;
+import dev.sightline.server.auth.SessionApi;
+import dev.sightline.server.auth.SessionStore;
+import dev.sightline.server.auth.TokenStore;
+import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ListenAddress;
+import dev.sightline.server.config.SecurityConfig;
 import dev.sightline.server.config.ServerConfig;
 import dev.sightline.slo.SloProblem;
 import dev.sightline.slo.alerting.SloMonitor;
@@ -73,6 +80,11 @@ public final class SightlineServer implements AutoCloseable {
 
   private SightlineServer(ServerConfig config) {
     this.config = config;
+    ConfigLoader.checkExposure(config);
+    SecurityConfig security = config.security();
+    // read before anything is opened: a missing or broken token file stops the start
+    TokenStore tokens = security.authEnabled() ? TokenStore.open(security.authFile()) : null;
+    SessionStore sessions = new SessionStore();
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
@@ -121,14 +133,14 @@ public final class SightlineServer implements AutoCloseable {
     // The API has its own event loop so that heavy ingest never delays /healthz or queries.
     this.apiEventLoops = EventLoopGroups.newEventLoopGroup(1);
 
-    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops);
+    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops, security);
     // The gRPC service enforces the message limit and answers RESOURCE_EXHAUSTED; the HTTP/2 stream
     // limit sits above it (framing, and a compressed message may be followed by nothing else) so
     // that
     // clients get a gRPC status rather than a bare HTTP 413.
     grpc.maxRequestLength(2 * config.maxRequestBytes() + 65536);
     receivers.bindGrpc(grpc);
-    ServerBuilder http = base(config.otlpHttp(), eventLoops);
+    ServerBuilder http = base(config.otlpHttp(), eventLoops, security);
     http.errorHandler(receivers.httpErrorHandler());
     receivers.bindHttp(http);
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
@@ -156,14 +168,25 @@ public final class SightlineServer implements AutoCloseable {
     // last: a firing alert is saved only once its incident and notifications were handled, so a
     // crash in between announces it again after the restart rather than never
     sloMonitor.addListener(alertState);
-    ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
+    ServerBuilder apiBuilder = base(config.http(), apiEventLoops, security);
     ConditionalGet.bind(apiBuilder);
+    new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     new IncidentApi(incidents).bind(apiBuilder);
     queryApi.bind(apiBuilder);
     // last: the UI answers every path the API above does not (client-side routes)
     new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
 
+    // authentication, once per listener, around every service (docs/api.md, Authentication)
+    if (tokens != null) {
+      grpc.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_GRPC));
+      http.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_HTTP));
+      apiBuilder.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.API));
+    } else {
+      // no authentication: a loopback listener answers only loopback names (DNS rebinding)
+      if (config.http().isLoopback()) apiBuilder.decorator(new HostCheck(config.externalUrl()));
+      if (config.otlpHttp().isLoopback()) http.decorator(new HostCheck(config.externalUrl()));
+    }
     this.otlpGrpc = grpc.build();
     this.otlpHttp = http.build();
     this.api = apiBuilder.build();
@@ -211,7 +234,10 @@ public final class SightlineServer implements AutoCloseable {
         URI.create(
             config.externalUrl() != null
                 ? config.externalUrl()
-                : "http://" + externalHost(config.http().host()) + ":" + config.http().port());
+                : (config.security().tlsEnabled() ? "https://" : "http://")
+                    + externalHost(config.http().host())
+                    + ":"
+                    + config.http().port());
     AlertDelivery delivery = AlertDelivery.create(targets, external);
     telemetry.gauge(
         "sightline_notifications_sent",
@@ -252,19 +278,33 @@ public final class SightlineServer implements AutoCloseable {
     }
     server.scheduleRetention();
     server.sloMonitor.start();
+    SecurityConfig security = config.security();
     logger.info(
-        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}",
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}; {}, {}",
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),
-        config.dataDir().toAbsolutePath().normalize());
+        config.dataDir().toAbsolutePath().normalize(),
+        security.authEnabled()
+            ? "authentication on (tokens of " + security.authFile() + ")"
+            : "authentication OFF"
+                + (security.insecureNoAuth()
+                    ? " (--insecure-no-auth: anyone who can reach the ports can read and write)"
+                    : " (loopback only; give --auth-file to serve other machines)"),
+        security.tlsEnabled() ? "TLS on" : "TLS off");
     return server;
   }
 
-  private static ServerBuilder base(ListenAddress address, EventLoopGroup workers) {
-    return Server.builder()
-        .http(address.toSocketAddress())
-        .workerGroup(workers, false)
+  private static ServerBuilder base(
+      ListenAddress address, EventLoopGroup workers, SecurityConfig security) {
+    ServerBuilder sb = Server.builder();
+    if (security.tlsEnabled()) {
+      sb.https(address.toSocketAddress())
+          .tls(security.tlsCert().toFile(), security.tlsKey().toFile());
+    } else {
+      sb.http(address.toSocketAddress());
+    }
+    return sb.workerGroup(workers, false)
         .requestTimeout(Duration.ofSeconds(60))
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(30));
   }

@@ -31,9 +31,11 @@ public record ServerConfig(
     Duration incidentWindowBefore,
     Duration incidentWindowAfter,
     Duration incidentBaseline,
-    Duration verifyPeriod) {
+    Duration verifyPeriod,
+    SecurityConfig security) {
 
   public ServerConfig {
+    Objects.requireNonNull(security, "security");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(otlpGrpc, "otlpGrpc");
     Objects.requireNonNull(otlpHttp, "otlpHttp");
@@ -92,6 +94,7 @@ public record ServerConfig(
         incidentWindowBefore,
         incidentWindowAfter,
         incidentBaseline,
-        verifyPeriod);
+        verifyPeriod,
+        security);
   }
 }
