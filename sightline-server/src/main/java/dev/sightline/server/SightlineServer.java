@@ -1,5 +1,6 @@
 package dev.sightline.server;
 
+import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -299,8 +300,20 @@ public final class SightlineServer implements AutoCloseable {
       ListenAddress address, EventLoopGroup workers, SecurityConfig security) {
     ServerBuilder sb = Server.builder();
     if (security.tlsEnabled()) {
-      sb.https(address.toSocketAddress())
-          .tls(security.tlsCert().toFile(), security.tlsKey().toFile());
+      TlsKeyPair keyPair;
+      try {
+        keyPair = TlsKeyPair.of(security.tlsKey().toFile(), security.tlsCert().toFile());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "cannot use --tls-cert "
+                + security.tlsCert()
+                + " and --tls-key "
+                + security.tlsKey()
+                + " (PEM certificate chain, PKCS#8 PEM key): "
+                + e.getMessage(),
+            e);
+      }
+      sb.https(address.toSocketAddress()).tls(keyPair);
     } else {
       sb.http(address.toSocketAddress());
     }

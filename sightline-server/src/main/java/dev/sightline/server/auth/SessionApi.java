@@ -103,7 +103,7 @@ public final class SessionApi {
   }
 
   private String cookie(String value, long maxAgeSeconds) {
-    return Cookie.builder(AuthDecorator.SESSION_COOKIE, value)
+    return Cookie.secureBuilder(AuthDecorator.SESSION_COOKIE, value)
         .path("/")
         .httpOnly(true)
         .secure(secureCookie)
