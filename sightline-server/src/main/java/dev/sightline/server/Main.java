@@ -50,7 +50,7 @@ public final class Main {
                     "write Prometheus recording and burn-rate alerting rules for the SLOs in DIR"
                   },
                   new String[] {
-                    "token create --auth-file FILE --tenant NAME --role ROLE[,ROLE...] [--name L]",
+                    "token create --auth-file FILE --tenant NAME --role ROLE[,ROLE...] [--name LABEL]",
                     "add an API/OTLP token (roles: ingest, read, write, admin) to the --auth-file of"
                         + " serve; prints the token, shown only once, as the last line"
                   },
