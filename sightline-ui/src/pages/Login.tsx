@@ -102,7 +102,7 @@ export function Login() {
       </button>
       <p style={{ flexBasis: '100%', color: 'var(--fg-muted)' }}>
         An administrator creates tokens with <code>sightline token create --auth-file FILE --tenant NAME --role read</code>.
-        The token is kept by the server as an HttpOnly session cookie for 12 hours of inactivity.
+        The browser keeps only an HttpOnly session cookie (never the token); it ends after 12 hours without use.
       </p>
       {error && <ErrorBox message={error} />}
     </form>
