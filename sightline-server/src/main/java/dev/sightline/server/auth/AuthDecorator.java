@@ -39,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Errors are in the listener's own shape: the API's {@code {"error": {...}}} JSON, OTLP/HTTP's
  * {@code google.rpc.Status} in the request's content type, and for gRPC a trailers-only answer
- * (HTTP 200, {@code grpc-status}), which every gRPC client reads as a status. Messages never name a
- * tenant or another token. Open without a token: {@code /healthz}, the UI's static files, {@code
- * POST /api/v1/session} (sign-in checks the token itself).
+ * (HTTP 200, {@code grpc-status}), which every gRPC client reads as a status: a plain HTTP 401 from
+ * a decorator (which runs before Armeria's GrpcService could translate anything) reaches the
+ * OpenTelemetry Java SDK as INTERNAL "Unsupported gRPC message encoding: null" (tried with SDK
+ * 1.67), hiding the cause. Messages never name a tenant or another token. Open without a token:
+ * {@code /healthz}, the UI's static files, {@code POST /api/v1/session} (sign-in checks the token
+ * itself).
  */
 public final class AuthDecorator implements DecoratingHttpServiceFunction {
   /** The listener a decorator guards; what each path needs depends on it. */
