@@ -89,19 +89,19 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
     Need need = need(ctx, req.headers());
     if (need == Need.NONE) return delegate.serve(ctx, req);
     RequestHeaders headers = req.headers();
-    String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
-    Principal principal;
+    @Nullable String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+    @Nullable Principal principal;
     boolean byCookie = false;
     if (authorization != null) {
-      String token = bearer(authorization);
+      @Nullable String token = bearer(authorization);
       if (token == null) {
         return deny(ctx, req, 401, "the Authorization header must be: Bearer TOKEN");
       }
       principal = tokens.authenticate(token);
       if (principal == null) return deny(ctx, req, 401, "invalid or revoked token");
     } else {
-      String session = listener == Listener.API ? sessionCookie(headers) : null;
-      String tokenId = session == null ? null : sessions.tokenId(session);
+      @Nullable String session = listener == Listener.API ? sessionCookie(headers) : null;
+      @Nullable String tokenId = session == null ? null : sessions.tokenId(session);
       principal = tokenId == null ? null : tokens.byId(tokenId);
       if (principal == null) {
         return deny(
@@ -126,7 +126,7 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
               + headers.method()
               + " requests authenticated by the session cookie");
     }
-    Role role =
+    @Nullable Role role =
         switch (need) {
           case INGEST -> Role.INGEST;
           case READ -> Role.READ;
