@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { navigate } from '../lib/router';
+import { annotationLanes, type Annotation } from '../lib/slo';
 
 export interface SeriesSpec {
   label: string;
@@ -9,6 +10,8 @@ export interface SeriesSpec {
   color: string;
   /** Points only (scatter, exemplars), no line. */
   points?: boolean;
+  /** A dashed line (thresholds, targets): canvas dash pattern in pixels. */
+  dash?: number[];
 }
 
 /** A clickable point drawn over the canvas (exemplars, scatter dots): focusable and titled. */
@@ -35,9 +38,14 @@ export function Chart(props: {
   title?: string;
   /** The x range in Unix seconds (the page's time range); by default the data's own. */
   xRange?: [number, number];
+  /** Vertical markers (alerts, deployments) laid over the canvas as real, titled elements. */
+  annotations?: Annotation[];
 }) {
   const host = useRef<HTMLDivElement>(null);
   const [placed, setPlaced] = useState<{ left: number; top: number; mark: Mark }[]>([]);
+  const [lines, setLines] = useState<
+    { left: number; top: number; height: number; lane: number; flip: boolean; annotation: Annotation }[]
+  >([]);
   const height = props.height ?? 200;
 
   useEffect(() => {
@@ -50,6 +58,7 @@ export function Chart(props: {
     const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
     const yFormat = props.yFormat ?? ((v: number) => String(v));
     const marks = props.marks ?? [];
+    const annotations = props.annotations ?? [];
     const opts: uPlot.Options = {
       width: Math.max(el.clientWidth, 200),
       height,
@@ -71,6 +80,7 @@ export function Chart(props: {
           label: s.label,
           stroke: color(s.color),
           width: s.points ? 0 : 1.5,
+          dash: s.dash,
           spanGaps: !s.points,
           paths: s.points ? () => null : undefined,
           points: s.points
@@ -96,6 +106,23 @@ export function Chart(props: {
                 }))
                 .filter((p) => Number.isFinite(p.left) && Number.isFinite(p.top)),
             );
+            const min = u.scales.x?.min ?? -Infinity;
+            const max = u.scales.x?.max ?? Infinity;
+            const inside = annotations.filter((a) => a.x >= min && a.x <= max);
+            const xs = inside.map((a) => u.valToPos(a.x, 'x'));
+            const lanes = annotationLanes(xs, 80, over.width);
+            const plotHeight = over.height;
+            setLines(
+              inside.map((annotation, i) => ({
+                left: dx + xs[i]!,
+                top: dy,
+                height: plotHeight,
+                lane: lanes[i]!.lane,
+                // a label near the right edge goes to the left of its line
+                flip: lanes[i]!.flip,
+                annotation,
+              })),
+            );
           },
         ],
       },
@@ -110,7 +137,7 @@ export function Chart(props: {
       resize.disconnect();
       plot.destroy();
     };
-  }, [props.data, props.series, props.marks, height, props.xRange?.[0], props.xRange?.[1]]);
+  }, [props.data, props.series, props.marks, props.annotations, height, props.xRange?.[0], props.xRange?.[1]]);
 
   return (
     <figure class="chart" data-testid={props.testId} aria-label={props.title}>
@@ -131,6 +158,23 @@ export function Chart(props: {
                 navigate(mark.href);
               }}
             />
+          ))}
+          {lines.map(({ left, top, height: h, lane, flip, annotation }, i) => (
+            <div
+              key={`a${i}`}
+              class={`annotation annotation-${annotation.kind}`}
+              data-testid="annotation"
+              data-kind={annotation.kind}
+              title={annotation.label}
+              aria-label={annotation.label}
+              role="img"
+              tabIndex={0}
+              style={{ left: `${left}px`, top: `${top}px`, height: `${h}px` }}
+            >
+              <span class={flip ? 'annotation-label flip' : 'annotation-label'} style={{ top: `${lane * 14}px` }}>
+                {annotation.short}
+              </span>
+            </div>
           ))}
         </div>
       </div>

@@ -8,6 +8,7 @@ export function Link(props: {
   class?: string;
   title?: string;
   'aria-current'?: 'page';
+  'data-testid'?: string;
 }) {
   const onClick = (e: MouseEvent) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -15,7 +16,7 @@ export function Link(props: {
     navigate(props.href);
   };
   return (
-    <a href={props.href} class={props.class} title={props.title} aria-current={props['aria-current']} onClick={onClick}>
+    <a href={props.href} class={props.class} title={props.title} aria-current={props['aria-current']} data-testid={props['data-testid']} onClick={onClick}>
       {props.children}
     </a>
   );

@@ -17,6 +17,8 @@ export function Table<T>(props: {
   rowKey: (row: T) => string;
   initialSort?: { key: string; descending: boolean };
   testId?: string;
+  /** Extra attributes of a row (`data-*` for tests and styling, `class`). */
+  rowAttrs?: (row: T) => Record<string, string>;
 }) {
   const [sort, setSort] = useState(props.initialSort);
   const column = props.columns.find((c) => c.key === sort?.key);
@@ -51,7 +53,7 @@ export function Table<T>(props: {
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={props.rowKey(row)}>
+          <tr key={props.rowKey(row)} {...props.rowAttrs?.(row)}>
             {props.columns.map((c) => (
               <td key={c.key} class={c.numeric ? 'num' : undefined}>
                 {c.render(row)}

@@ -1,17 +1,18 @@
 import { api } from '../api/sightline';
 import type { ServiceSummary } from '../api/types';
+import { LiveAlerts } from '../components/LiveAlerts';
 import { Link } from '../components/Link';
 import { Sparkline } from '../components/Sparkline';
-import { Empty, ErrorBox, Loaded } from '../components/States';
+import { Empty, Loaded } from '../components/States';
 import { Table, type Column } from '../components/Table';
 import { formatMs, formatPercent, formatRate } from '../lib/format';
 import { usePage, useRange } from '../lib/pageContext';
 import { linkWithRange } from '../lib/router';
 import { useApi } from '../lib/useApi';
 
-/** `/`: every service with its RED over the range and a rate sparkline; alert and incident counts. */
+/** `/`: firing alerts and open incidents (live), then every service with its RED over the range and a rate sparkline. */
 export function Overview() {
-  const { location, tick } = usePage();
+  const { location } = usePage();
   const { resolved, key } = useRange();
   const services = useApi((s) => api.services(resolved, s), [key]);
   // every service's rate over the range in one request
@@ -48,7 +49,7 @@ export function Overview() {
   ];
   return (
     <>
-      <AlertCounts tick={tick} />
+      <LiveAlerts />
       <Loaded state={services} what="services">
         {(d) =>
           d.services.length === 0 ? (
@@ -65,29 +66,5 @@ export function Overview() {
         }
       </Loaded>
     </>
-  );
-}
-
-function AlertCounts({ tick }: { tick: number }) {
-  const firing = useApi((s) => api.alerts('firing', s), [tick]);
-  const incidents = useApi(
-    async (s) => {
-      const all = await api.incidents(undefined, s);
-      return all.incidents.filter((i) => i.status !== 'resolved').length;
-    },
-    [tick],
-  );
-  const card = (label: string, state: { data?: number; error?: string }, testId: string) => (
-    <div class={`card ${(state.data ?? 0) > 0 ? 'bad' : ''}`} data-testid={testId}>
-      <div class="muted">{label}</div>
-      <div class="value">{state.error ? '!' : state.data ?? '…'}</div>
-    </div>
-  );
-  return (
-    <div class="cards">
-      {card('Firing alerts', { data: firing.data?.alerts.length, error: firing.error }, 'firing-alerts')}
-      {card('Open incidents', { data: incidents.data, error: incidents.error }, 'open-incidents')}
-      {(firing.error || incidents.error) && <ErrorBox message={firing.error ?? incidents.error ?? ''} />}
-    </div>
   );
 }

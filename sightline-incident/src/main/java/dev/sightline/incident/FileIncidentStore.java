@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sightline.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +38,7 @@ public final class FileIncidentStore implements IncidentStore {
 
   private final Path dir;
   private final Map<String, Incident> byId = new ConcurrentHashMap<>();
+  private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
 
   private FileIncidentStore(Path dir) {
     this.dir = dir;
@@ -67,30 +65,38 @@ public final class FileIncidentStore implements IncidentStore {
     return store;
   }
 
+  /**
+   * Writes one incident; saves of different incidents run in parallel (each has its own lock and
+   * temporary file), so a slow disk write of one never holds up another.
+   */
   @Override
-  public synchronized void save(Incident incident) {
-    Path file = dir.resolve(incident.id() + ".json");
-    Path tmp = dir.resolve("." + incident.id() + ".json.tmp");
+  public void save(Incident incident) {
+    synchronized (writeLocks.computeIfAbsent(incident.id(), k -> new Object())) {
+      write(incident);
+    }
+  }
+
+  private void write(Incident incident) {
     try {
-      byte[] bytes = JSON.writeValueAsBytes(incident);
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.write(dir.resolve(incident.id() + ".json"), JSON.writeValueAsBytes(incident));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save incident " + incident.id(), e);
     }
     byId.put(incident.id(), incident);
+  }
+
+  @Override
+  public boolean delete(String id) {
+    synchronized (writeLocks.computeIfAbsent(id, k -> new Object())) {
+      try {
+        AtomicFiles.delete(dir.resolve(id + ".json"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete incident " + id, e);
+      }
+      boolean existed = byId.remove(id) != null;
+      writeLocks.remove(id);
+      return existed;
+    }
   }
 
   @Override

@@ -15,48 +15,40 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Opens an incident when an SLO alert fires, with its evidence and ranked causes; keeps its
- * lifecycle (open → acknowledged → mitigated → resolved); and verifies the fix ({@link
- * FixVerifier}): when the version of an implicated service changes after the incident opened — a
- * new version or a rollback — or when the incident is resolved, the SLI over the following {@link
- * Builder#verifyPeriod} is compared with the objective — {@code verified} when it meets it, {@code
- * regressed} (and the incident reopens) when not.
+ * The incident engine: an {@link AlertListener} of the SLO monitor that opens an incident when an
+ * alert fires, gathers its evidence and ranked causes ({@link EvidenceGathering}), keeps its
+ * lifecycle ({@link IncidentLifecycle}) and verifies the fix ({@link FixVerification}). It wires
+ * them and owns their executor.
  *
- * <p>One fault, one incident: while an SLO has an incident that is not resolved, its alerts that
- * fire — the same objective again, an escalation, another objective — join that incident (the
- * timeline says so) instead of opening another. A new incident's window never reaches back past the
- * previous episode of its SLO, and its baseline is the healthy history that exists ({@link
- * IncidentWindows}).
- *
- * <p>As an {@link AlertListener} it investigates on the evaluation thread, before the notifiers
- * that follow it run, so that the first notification already carries the root cause; an
- * investigation reads a bounded number of traces (see {@link Investigator}). Thread-safe.
+ * <p>The evaluation thread only saves records: a {@code FIRED} transition saves the incident at
+ * once ({@code investigation: running}) and the investigation runs on the engine's small executor;
+ * after each evaluation, evidence gathering and verification are submitted there too. People's
+ * changes (acknowledge, mitigate, resolve, action items) lock only their incident and never wait
+ * for an investigation, whose result is put on the latest record. One alert opens one incident (its
+ * id is derived from the alert id); while an SLO has an unresolved incident, its new alerts join
+ * it. Thread-safe; {@link #close} stops the executor.
  */
-public final class IncidentManager implements AlertListener {
-  private static final Logger logger = LoggerFactory.getLogger(IncidentManager.class);
-
-  private final IncidentStore store;
-  private final IncidentOpener opener;
-  private final FixVerifier verifier;
-  private final Function<String, Optional<Slo>> slos;
+public final class IncidentManager implements AlertListener, AutoCloseable {
+  private final IncidentRecords records;
+  private final IncidentTasks tasks;
+  private final EvidenceGathering gathering;
+  private final IncidentLifecycle lifecycle;
+  private final FixVerification verification;
+  private final IncidentRetention retention;
   private final Clock clock;
 
   private IncidentManager(Builder b) {
-    this.store = requireNonNull(b.store, "store");
+    this.records = new IncidentRecords(requireNonNull(b.store, "store"));
     StorageComponent storage = requireNonNull(b.storage, "storage");
-    this.slos = requireNonNull(b.slos, "slos");
+    Function<String, Optional<Slo>> slos = requireNonNull(b.slos, "slos");
     this.clock = b.clock;
     SliCalculator calculator =
         SliCalculator.builder()
@@ -64,7 +56,7 @@ public final class IncidentManager implements AlertListener {
             .metricReader(storage.metricReader())
             .tenant(b.tenant)
             .build();
-    this.opener =
+    IncidentOpener opener =
         new IncidentOpener(
             Investigator.builder().storage(storage).tenant(b.tenant).build(),
             calculator,
@@ -72,9 +64,23 @@ public final class IncidentManager implements AlertListener {
             b.windowBefore,
             b.windowAfter,
             b.baselineLength);
-    this.verifier =
-        new FixVerifier(
-            storage.traceReader(), calculator, slos, b.tenant, b.verifyPeriod, b.minVerifyEvents);
+    this.tasks = new IncidentTasks(b.threads, 256);
+    this.gathering =
+        new EvidenceGathering(records, opener, tasks, slos, clock, b.lateEvidenceInterval);
+    this.verification =
+        new FixVerification(
+            records,
+            new FixVerifier(
+                storage.traceReader(),
+                calculator,
+                slos,
+                b.tenant,
+                b.verifyPeriod,
+                b.minVerifyEvents));
+    this.lifecycle = new IncidentLifecycle(records, verification, clock);
+    this.retention = new IncidentRetention(records, b.retention, b.maxIncidents);
+    // restart safety: what was being investigated when the server stopped is investigated again
+    gathering.resumeRunning();
   }
 
   public static Builder builder() {
@@ -93,246 +99,125 @@ public final class IncidentManager implements AlertListener {
   }
 
   public IncidentStore store() {
-    return store;
+    return records.store();
   }
 
   /** The incident {@code alertId} opened or joined, if any. */
   public Optional<Incident> forAlert(String alertId) {
-    Optional<Incident> opened = store.get(incidentId(alertId));
-    if (opened.isPresent()) return opened;
-    return store.all().stream().filter(i -> i.hasAlert(alertId)).findFirst();
+    return records.forAlert(alertId);
   }
 
   /** The SLO's incident that is not resolved yet, the newest if there were several. */
   public Optional<Incident> unresolvedOf(String slo) {
-    return store.all().stream()
-        .filter(i -> i.slo().equals(slo) && i.status() != IncidentStatus.RESOLVED)
-        .max(java.util.Comparator.comparing(Incident::openedAt));
+    return records.unresolvedOf(slo);
   }
 
+  /**
+   * The incident of {@code alertId} once its first investigation has finished (at once when it is
+   * not running; empty when the alert has no incident). Completes on the engine's executor.
+   */
+  public CompletableFuture<Optional<Incident>> investigated(String alertId) {
+    Optional<Incident> i = records.forAlert(alertId);
+    if (i.isEmpty()) return CompletableFuture.completedFuture(i);
+    return gathering.investigated(i.get().id());
+  }
+
+  /** Saves records only: the investigation runs on the engine's executor. */
   @Override
   public void onTransition(AlertTransition t) {
     Alert a = t.alert();
     switch (t.kind()) {
       case FIRED -> {
-        if (forAlert(a.id()).isPresent() || t.slo() == null) return;
-        synchronized (this) {
-          Optional<Incident> open = unresolvedOf(a.slo());
-          if (open.isPresent()) {
-            store.save(
-                open.get()
-                    .withAlert(
-                        a.id(),
-                        a.since(),
-                        "alert-joined",
-                        String.format(
-                            Locale.ROOT,
-                            "alert %s%s fired (rule %s, burn rates %s) and joined this incident,"
-                                + " which is not resolved yet",
-                            a.slo(),
-                            a.objective() == null ? "" : " (" + a.objective() + ")",
-                            a.rule(),
-                            a.burnRates())));
-            logger.info("alert {} joined incident {}", a.id(), open.get().id());
-            return;
-          }
-          open(a, t.slo());
-        }
+        if (t.slo() != null && records.forAlert(a.id()).isEmpty()) gathering.open(a, t.slo(), true);
       }
-      case ESCALATED ->
-          update(
-              a.id(),
-              i ->
-                  i.withEvent(
-                      a.updatedAt(),
-                      "alert-escalated",
-                      "alert escalated to rule " + a.rule() + " (" + a.ruleSeverity() + ")"));
-      case RESOLVED ->
-          update(
-              a.id(),
-              i ->
-                  i.withEvent(
-                      a.updatedAt(),
-                      "alert-resolved",
-                      "alert "
-                          + a.id()
-                          + " resolved"
-                          + (a.resolvedReason() != null
-                              ? " (" + a.resolvedReason() + ")"
-                              : ": no burn-rate rule has fired for the short window of rule "
-                                  + a.rule())));
+      case ESCALATED -> records.forAlert(a.id()).ifPresent(i -> lifecycle.alertEscalated(i, a));
+      case RESOLVED -> records.forAlert(a.id()).ifPresent(i -> lifecycle.alertResolved(i, a));
     }
   }
 
+  /** Submits evidence gathering and the verify pass to the engine's executor; never blocks. */
   @Override
   public void afterEvaluation(List<Alert> firing) {
     Instant now = clock.instant();
-    refreshEvidence(now);
-    verify(now);
+    gathering.afterEvaluation(now);
+    tasks.submit("verify", () -> verification.verifyAll(now));
+    tasks.submit("retention", () -> retention.expireIfDue(now));
+  }
+
+  /** Applies incident retention as of {@code now} on the calling thread; returns how many went. */
+  public int expire(Instant now) {
+    return retention.expire(now);
   }
 
   /**
-   * Gathers the evidence again, once, for incidents opened at least {@link Builder#windowAfter}
-   * ago: the window then also covers the minutes after the alert (the seed's "±10 minutes around
-   * the alert"), which the card opened at the alert could not see. The root cause may change; the
-   * timeline says so.
+   * Opens the incident of a firing alert and investigates it on the calling thread; returns the
+   * complete card (or the incident the alert joined). For tools and benchmarks.
    */
-  public synchronized void refreshEvidence(Instant now) {
-    for (Incident i : store.all()) {
-      if (!i.window().end().equals(i.openedAt())) continue; // refreshed already
-      if (now.isBefore(i.openedAt().plus(opener.windowAfter()))) continue;
-      if (i.openedAt().isBefore(now.minus(WATCH_FOR_FIX))) continue;
-      Optional<Slo> slo = slos.apply(i.slo());
-      if (slo.isEmpty()) continue;
-      try {
-        store.save(opener.refreshed(i, slo.get(), now));
-      } catch (RuntimeException e) {
-        logger.warn("refreshing the evidence of incident {} failed", i.id(), e);
-      }
-    }
+  public Incident open(Alert alert, Slo slo) {
+    return gathering.open(alert, slo, false);
   }
 
-  /** Opens the incident of a firing alert now; returns it (complete card). */
-  public synchronized Incident open(Alert alert, Slo slo) {
-    Optional<Incident> existing = store.get(incidentId(alert.id()));
-    if (existing.isPresent()) return existing.get();
-    List<Incident> previous = new ArrayList<>();
-    for (Incident i : store.all()) {
-      if (i.slo().equals(slo.metadata().name()) && i.openedAt().isBefore(alert.since())) {
-        previous.add(i);
-      }
-    }
-    Incident incident = opener.open(alert, slo, previous);
-    store.save(incident);
-    return incident;
+  /** Verifies fixes as of {@code now} on the calling thread (see {@link FixVerification}). */
+  public void verify(Instant now) {
+    verification.verifyAll(now);
   }
-
-  /** How long after opening a change of an implicated service is looked for. */
-  private static final Duration WATCH_FOR_FIX = Duration.ofDays(7);
 
   // ---- lifecycle ----
 
   /** Acknowledges an open incident. */
-  public synchronized Incident acknowledge(String id, @Nullable String by) {
-    Incident i = require(id);
-    if (i.status() != IncidentStatus.OPEN) {
-      throw new IllegalTransitionException(id + " is " + lower(i.status()) + ", not open");
-    }
-    return save(
-        i.withStatus(
-            IncidentStatus.ACKNOWLEDGED,
-            clock.instant(),
-            "acknowledged",
-            "acknowledged" + (by != null ? " by " + by : "")));
+  public Incident acknowledge(String id, @Nullable String by) {
+    return lifecycle.acknowledge(id, by);
   }
 
   /** Marks the impact as mitigated (an open or acknowledged incident). */
-  public synchronized Incident mitigate(String id, @Nullable String note) {
-    Incident i = require(id);
-    if (i.status() == IncidentStatus.MITIGATED || i.status() == IncidentStatus.RESOLVED) {
-      throw new IllegalTransitionException(id + " is already " + lower(i.status()));
-    }
-    return save(
-        i.withStatus(
-            IncidentStatus.MITIGATED,
-            clock.instant(),
-            "mitigated",
-            "mitigated" + (note != null ? ": " + note : "")));
+  public Incident mitigate(String id, @Nullable String note) {
+    return lifecycle.mitigate(id, null, note);
+  }
+
+  /** Marks the impact as mitigated, saying by whom when given. */
+  public Incident mitigate(String id, @Nullable String by, @Nullable String note) {
+    return lifecycle.mitigate(id, by, note);
   }
 
   /** Resolves the incident; verification then checks the SLI from now on (unless already due). */
-  public synchronized Incident resolve(String id, @Nullable String note) {
-    Incident i = require(id);
-    if (i.status() == IncidentStatus.RESOLVED) {
-      throw new IllegalTransitionException(id + " is already resolved");
-    }
-    Instant now = clock.instant();
-    Incident resolved =
-        i.withStatus(
-            IncidentStatus.RESOLVED,
-            now,
-            "resolved",
-            "resolved" + (note != null ? ": " + note : ""));
-    Verification v = resolved.verification();
-    if (v.status() == Verification.Status.REGRESSED
-        || (v.status() == Verification.Status.PENDING && v.from() == null)) {
-      resolved =
-          resolved.withVerification(
-              new Verification(
-                  Verification.Status.PENDING,
-                  "resolved",
-                  now,
-                  null,
-                  null,
-                  v.sliBaseline(),
-                  v.objective(),
-                  0,
-                  "checking the SLI for "
-                      + label(verifier.verifyPeriod())
-                      + " after the resolution"),
-              IncidentStatus.RESOLVED,
-              now,
-              "verification",
-              "verification started: the SLI is checked until "
-                  + now.plus(verifier.verifyPeriod()));
-    }
-    return save(resolved);
+  public Incident resolve(String id, @Nullable String note) {
+    return lifecycle.resolve(id, null, note);
   }
 
-  /** Adds a post-mortem action item. */
-  public synchronized Incident addActionItem(String id, String text, @Nullable String owner) {
-    if (text.isBlank()) throw new IllegalArgumentException("text must not be blank");
-    Incident i = require(id);
-    Instant now = clock.instant();
-    return save(
-        i.withActionItem(
-            new ActionItem(UUID.randomUUID().toString().substring(0, 8), text.strip(), owner, now),
-            now));
+  /** Resolves the incident, saying by whom when given. */
+  public Incident resolve(String id, @Nullable String by, @Nullable String note) {
+    return lifecycle.resolve(id, by, note);
   }
-
-  private Incident require(String id) {
-    return store.get(id).orElseThrow(() -> new UnknownIncidentException(id));
-  }
-
-  private Incident save(Incident i) {
-    store.save(i);
-    return i;
-  }
-
-  private void update(String alertId, java.util.function.UnaryOperator<Incident> f) {
-    synchronized (this) {
-      forAlert(alertId).ifPresent(i -> store.save(f.apply(i)));
-    }
-  }
-
-  private static String lower(IncidentStatus s) {
-    return s.name().toLowerCase(Locale.ROOT);
-  }
-
-  // ---- verification ----
 
   /**
-   * Checks every incident whose verification is pending or regressed, as of {@code now}: starts a
-   * verification at the first version change of an implicated service, and concludes those whose
-   * period has passed.
+   * Adds a post-mortem action item (at most 200 per incident, text at most 2,000 characters: {@link
+   * IllegalArgumentException} beyond).
    */
-  public synchronized void verify(Instant now) {
-    for (Incident i : store.all()) {
-      Verification v = i.verification();
-      if (v.status() == Verification.Status.VERIFIED) continue;
-      // stop watching for a fix a week after the incident opened unless a check is under way
-      if (v.from() == null && i.openedAt().isBefore(now.minus(WATCH_FOR_FIX))) continue;
-      try {
-        Incident next = verifier.verify(i, now);
-        if (next != i) store.save(next);
-      } catch (RuntimeException e) {
-        logger.warn("verification of incident {} failed", i.id(), e);
-      }
-    }
+  public Incident addActionItem(String id, String text, @Nullable String owner) {
+    return lifecycle.addActionItem(id, text, owner);
   }
 
-  private static String label(Duration d) {
-    return FixVerifier.label(d);
+  /**
+   * Marks action item {@code itemId} done (or not done again), by {@code by} when given.
+   *
+   * @throws UnknownIncidentException when there is no such incident or item
+   */
+  public Incident markActionItem(String id, String itemId, boolean done, @Nullable String by) {
+    return lifecycle.markActionItem(id, itemId, done, by);
+  }
+
+  /**
+   * Waits until the engine's executor has nothing queued or running, at most {@code timeout};
+   * whether it got there. For tests and tools that step the clock.
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    return tasks.awaitIdle(timeout);
+  }
+
+  /** Stops the executor, waiting a little for what is under way (see {@link IncidentTasks}). */
+  @Override
+  public void close() {
+    tasks.close();
   }
 
   /** Builds an {@link IncidentManager}. */
@@ -347,8 +232,30 @@ public final class IncidentManager implements AlertListener {
     private Duration verifyPeriod = Duration.ofMinutes(15);
     private long minVerifyEvents = 10;
     private String tenant = dev.sightline.core.model.Tenants.DEFAULT;
+    private Duration lateEvidenceInterval = Duration.ofMinutes(1);
+    private int threads = 2;
+    private Duration retention = Duration.ofDays(90);
+    private int maxIncidents = IncidentRetention.MAX_INCIDENTS;
 
     private Builder() {}
+
+    /**
+     * How long a resolved incident is kept after its last update; {@link Duration#ZERO} keeps them
+     * all (still at most {@link #maxIncidents}). 90 days unless set.
+     */
+    public Builder retention(Duration retention) {
+      requireNonNull(retention, "retention");
+      if (retention.isNegative()) throw new IllegalArgumentException("retention must be >= 0");
+      this.retention = retention;
+      return this;
+    }
+
+    /** The most incidents kept; the oldest resolved ones go first beyond it. 10,000 unless set. */
+    public Builder maxIncidents(int maxIncidents) {
+      if (maxIncidents < 1) throw new IllegalArgumentException("maxIncidents must be >= 1");
+      this.maxIncidents = maxIncidents;
+      return this;
+    }
 
     public Builder store(IncidentStore store) {
       this.store = requireNonNull(store, "store");
@@ -405,6 +312,22 @@ public final class IncidentManager implements AlertListener {
     public Builder minVerifyEvents(long minVerifyEvents) {
       if (minVerifyEvents < 1) throw new IllegalArgumentException("minVerifyEvents must be >= 1");
       this.minVerifyEvents = minVerifyEvents;
+      return this;
+    }
+
+    /**
+     * How often, at most, incomplete evidence (no logs of the bad traces, or fewer than 5 bad
+     * traces) is gathered again while the window after the alert is open; 1 minute unless set.
+     */
+    public Builder lateEvidenceInterval(Duration lateEvidenceInterval) {
+      this.lateEvidenceInterval = positive(lateEvidenceInterval, "lateEvidenceInterval");
+      return this;
+    }
+
+    /** Threads of the engine's executor (investigations, gathering, verification); 2 unless set. */
+    public Builder threads(int threads) {
+      if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+      this.threads = threads;
       return this;
     }
 

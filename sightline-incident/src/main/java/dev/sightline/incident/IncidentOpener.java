@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds incident cards: the window and baseline ({@link IncidentWindows}), the investigation and
- * the ranking, the impact and the first timeline entries of a new incident ({@link #open}); and the
- * card gathered again once the minutes after the alert can be seen ({@link #refreshed}). Reads
- * storage, keeps no state; {@link IncidentManager} decides when and saves.
+ * Builds incident cards: the record of a new incident ({@link #placeholder}, no reads), its first
+ * investigation — window and baseline ({@link IncidentWindows}), evidence, ranking, impact and
+ * timeline entries ({@link #investigate}) — and the evidence gathered again ({@link #gather},
+ * {@link #refreshed}). Reads storage, keeps no state; {@link EvidenceGathering} decides when, and
+ * puts the results on the incident's latest record.
  */
 final class IncidentOpener {
   private static final Logger logger = LoggerFactory.getLogger(IncidentOpener.class);
@@ -59,35 +60,16 @@ final class IncidentOpener {
   }
 
   /**
-   * The card of a new incident for {@code alert}; {@code previous} are the SLO's earlier incidents
-   * (they bound the window and the baseline).
+   * The record of a new incident for {@code alert}, saved at once when it fires: status open,
+   * {@code investigation} running, a provisional window ({@link #windowBefore} before the alert)
+   * and baseline, no evidence yet. Reads nothing.
    */
-  Incident open(Alert alert, Slo slo, List<Incident> previous) {
-    long started = System.nanoTime();
+  Incident placeholder(Alert alert, Slo slo) {
     Instant since = alert.since();
-    // consecutive faults stay apart: nothing before the end of the previous episode
-    Instant floor = IncidentWindows.previousEpisodeEnd(previous);
-    Instant burnStart = windows.burnStart(slo, alert.rule(), alert.objectiveTarget(), since, floor);
-    Instant dataStart = dataStart(slo);
-    TimeWindow window = IncidentWindows.window(burnStart, windowBefore, since, floor, dataStart);
-    TimeWindow baseline =
-        IncidentWindows.baseline(
-            window.start(), baselineLength, dataStart, IncidentWindows.episodes(previous, since));
-    Scope scope = Scope.of(slo);
-    Evidence evidence = Evidence.empty();
-    List<Hypothesis> hypotheses = List.of();
-    String investigation = "complete";
-    try {
-      Investigator.Result r = investigator.investigate(scope, window, baseline);
-      evidence = r.evidence();
-      hypotheses = ranker.rank(evidence, r.traces());
-    } catch (RuntimeException e) {
-      logger.warn("investigation of alert {} failed", alert.id(), e);
-      investigation = "failed: " + e.getMessage();
-    }
-    Impact impact = impact(slo, alert.objectiveTarget(), window, baseline, since);
-    long millis = (System.nanoTime() - started) / 1_000_000;
     Instant now = clock.instant();
+    Instant at = now.isBefore(since) ? since : now;
+    TimeWindow window = new TimeWindow(since.minus(windowBefore), since);
+    TimeWindow baseline = new TimeWindow(window.start().minus(baselineLength), window.start());
     List<TimelineEntry> timeline = new ArrayList<>();
     timeline.add(
         new TimelineEntry(
@@ -100,90 +82,175 @@ final class IncidentOpener {
                 alert.rule(),
                 alert.burnRates(),
                 100 * alert.budgetRemaining())));
-    timeline.add(new TimelineEntry(since, "baseline", baselineNote(baseline, window, floor)));
+    timeline.add(new TimelineEntry(at, "opened", "incident opened; investigation running"));
+    return new Incident(
+        IncidentManager.incidentId(alert.id()),
+        alert.id(),
+        alert.slo(),
+        alert.objective(),
+        alert.objectiveTarget(),
+        slo.service(),
+        alert.responsibility().severity(),
+        IncidentStatus.OPEN,
+        since,
+        at,
+        window,
+        baseline,
+        new Impact(0, 0, 0, 0, 0),
+        null,
+        List.of(),
+        Evidence.empty(),
+        Incident.RUNNING,
+        0,
+        alert.responsibility().runbook() == null
+            ? null
+            : alert.responsibility().runbook().toString(),
+        alert.responsibility().owner(),
+        alert.respondBy(),
+        timeline,
+        Verification.pending(
+            alert.objectiveTarget(),
+            "waiting for a version change of an implicated service (a new version or a"
+                + " rollback) or the resolution"),
+        List.of(),
+        List.of(alert.id()),
+        alert.rule(),
+        null,
+        false);
+  }
+
+  /**
+   * The first investigation of {@code i} (a {@link #placeholder}): burn start, window and baseline
+   * ({@code previous} are the SLO's earlier incidents, which bound them), evidence, ranking,
+   * impact; applied to the incident's latest record by {@link Investigated#applyTo}. A failing
+   * investigation still yields the window and impact, with empty evidence. Reads storage; call it
+   * off the evaluation thread.
+   */
+  Investigated investigate(Incident i, Slo slo, List<Incident> previous) {
+    long started = System.nanoTime();
+    Instant since = i.openedAt();
+    // consecutive faults stay apart: nothing before the end of the previous episode
+    Instant floor = IncidentWindows.previousEpisodeEnd(previous);
+    String rule = i.rule() == null ? "" : i.rule();
+    Instant burnStart = windows.burnStart(slo, rule, i.objectiveTarget(), since, floor);
+    Instant dataStart = dataStart(slo);
+    TimeWindow window = IncidentWindows.window(burnStart, windowBefore, since, floor, dataStart);
+    TimeWindow baseline =
+        IncidentWindows.baseline(
+            window.start(), baselineLength, dataStart, IncidentWindows.episodes(previous, since));
+    Evidence evidence = Evidence.empty();
+    List<Hypothesis> hypotheses = List.of();
+    String outcome = Incident.COMPLETE;
+    try {
+      Investigator.Result r = investigator.investigate(Scope.of(slo), window, baseline);
+      evidence = r.evidence();
+      hypotheses = ranker.rank(evidence, r.traces());
+    } catch (RuntimeException e) {
+      logger.warn("investigation of incident {} failed", i.id(), e);
+      outcome = "failed: " + e.getMessage();
+    }
+    Impact impact = impact(slo, i.objectiveTarget(), window, baseline, since);
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    Instant now = clock.instant();
+    List<TimelineEntry> entries = new ArrayList<>();
+    entries.add(
+        new TimelineEntry(
+            since, "baseline", IncidentWindows.baselineNote(baseline, baselineLength, floor)));
     for (VersionChange c : evidence.changes()) {
-      timeline.add(
+      entries.add(
           new TimelineEntry(
               Instant.ofEpochSecond(0, c.firstSeenUnixNano()),
               "change",
               c.service() + " " + c.version() + " first seen (deployment)"));
     }
-    timeline.add(
+    entries.add(
         new TimelineEntry(
             now.isBefore(since) ? since : now,
-            "opened",
-            "incident opened; evidence gathered in "
-                + millis
-                + " ms"
-                + (hypotheses.isEmpty() ? "" : "; probable cause: " + hypotheses.get(0).detail())));
-    timeline.sort(java.util.Comparator.comparing(TimelineEntry::at));
-    Incident incident =
-        new Incident(
-            IncidentManager.incidentId(alert.id()),
-            alert.id(),
-            alert.slo(),
-            alert.objective(),
-            alert.objectiveTarget(),
-            slo.service(),
-            alert.responsibility().severity(),
-            IncidentStatus.OPEN,
-            since,
+            "investigated",
+            (outcome.equals(Incident.COMPLETE)
+                    ? "evidence gathered in " + millis + " ms"
+                    : "investigation " + outcome)
+                + (hypotheses.isEmpty()
+                    ? "; no bad trace found"
+                    : "; probable cause: " + hypotheses.get(0).detail())
+                + (EvidenceGathering.complete(evidence)
+                    ? ""
+                    : "; "
+                        + EvidenceGathering.incompleteness(evidence)
+                        + ", gathered again as telemetry arrives")));
+    logger.info(
+        "incident {} of {} investigated in {} ms: {}",
+        i.id(),
+        i.slo(),
+        millis,
+        hypotheses.isEmpty() ? "no bad traces found" : hypotheses.get(0).detail());
+    Incident.Gathering g =
+        new Incident.Gathering(
             now.isBefore(since) ? since : now,
             window,
             baseline,
             impact,
-            hypotheses.isEmpty() ? null : hypotheses.get(0),
-            hypotheses,
             evidence,
-            investigation,
-            millis,
-            alert.responsibility().runbook() == null
-                ? null
-                : alert.responsibility().runbook().toString(),
-            alert.responsibility().owner(),
-            alert.respondBy(),
-            timeline,
-            Verification.pending(
-                alert.objectiveTarget(),
-                "waiting for a version change of an implicated service (a new version or a"
-                    + " rollback) or the resolution"),
-            List.of(),
-            List.of(alert.id()));
-    logger.info(
-        "incident {} opened for {} in {} ms: {}",
-        incident.id(),
-        alert.slo(),
-        millis,
-        incident.rootCause() == null ? "no bad traces found" : incident.rootCause().detail());
-    return incident;
+            hypotheses,
+            EvidenceGathering.complete(evidence));
+    return new Investigated(g, outcome, millis, entries);
+  }
+
+  /** The result of a first investigation, put on the incident's latest record. */
+  record Investigated(
+      Incident.Gathering gathering, String outcome, long millis, List<TimelineEntry> entries) {
+    Incident applyTo(Incident latest) {
+      return latest.withInvestigation(gathering, outcome, millis, entries);
+    }
   }
 
   /**
-   * {@code i} with its evidence, hypotheses and impact gathered again over its window extended to
-   * {@link #windowAfter} after the alert, and a timeline entry saying whether the cause stayed.
+   * The evidence, causes and impact of {@code i} gathered again over {@code window} (its own, or
+   * extended past the alert), stamped {@code now}.
    */
-  Incident refreshed(Incident i, Slo slo, Instant now) {
-    TimeWindow window = new TimeWindow(i.window().start(), i.openedAt().plus(windowAfter));
+  Incident.Gathering gather(Incident i, Slo slo, TimeWindow window, Instant now) {
     Investigator.Result r = investigator.investigate(Scope.of(slo), window, i.baseline());
     List<Hypothesis> hypotheses = ranker.rank(r.evidence(), r.traces());
     Impact impact = impact(slo, i.objectiveTarget(), window, i.baseline(), i.openedAt());
+    return new Incident.Gathering(
+        now,
+        window,
+        i.baseline(),
+        impact,
+        r.evidence(),
+        hypotheses,
+        EvidenceGathering.complete(r.evidence()));
+  }
+
+  /**
+   * {@code i}'s evidence gathered again, once, over its window extended to {@link #windowAfter}
+   * after the alert; the timeline text says whether the cause stayed.
+   */
+  Refreshed refreshed(Incident i, Slo slo, Instant now) {
+    TimeWindow window = new TimeWindow(i.window().start(), i.openedAt().plus(windowAfter));
+    Incident.Gathering g = gather(i, slo, window, now);
     Hypothesis before = i.rootCause();
-    Hypothesis after = hypotheses.isEmpty() ? before : hypotheses.get(0);
-    boolean same =
-        before != null
-            && after != null
-            && before.service().equals(after.service())
-            && before.operation().equals(after.operation());
+    Hypothesis after = g.hypotheses().isEmpty() ? before : g.hypotheses().get(0);
     String text =
         "evidence gathered again with the "
             + label(windowAfter)
             + " after the alert; "
             + (after == null
                 ? "still no bad trace found"
-                : same
+                : sameCause(before, after)
                     ? "probable cause unchanged: " + after.service() + " " + after.operation()
                     : "probable cause now: " + after.detail());
-    return i.withEvidence(window, r.evidence(), hypotheses, impact, now, text);
+    return new Refreshed(g, text);
+  }
+
+  /** Evidence gathered again and what the timeline says of it. */
+  record Refreshed(Incident.Gathering gathering, String text) {}
+
+  static boolean sameCause(@Nullable Hypothesis before, @Nullable Hypothesis after) {
+    return before != null
+        && after != null
+        && before.service().equals(after.service())
+        && before.operation().equals(after.operation());
   }
 
   /** The SLO's oldest stored event, or null when it has none (or it cannot be read). */
@@ -195,31 +262,6 @@ final class IncidentOpener {
       logger.warn("the oldest event of {} could not be read", slo.metadata().name(), e);
       return null;
     }
-  }
-
-  /** What the card says of its baseline: how long it is, and why when shorter than configured. */
-  private String baselineNote(TimeWindow baseline, TimeWindow window, @Nullable Instant floor) {
-    String bounded =
-        floor == null
-            ? ""
-            : "; the window starts after the previous incident of this SLO ended (" + floor + ")";
-    if (baseline.length().isZero()) {
-      return "no baseline: no healthy history of this SLO before the incident window"
-          + " (the evidence is not compared with a healthy period)"
-          + bounded;
-    }
-    String length = BaselineNote.label(baseline.length());
-    if (baseline.length().compareTo(baselineLength) >= 0) {
-      return "baseline: " + length + " from " + baseline.start() + bounded;
-    }
-    return "baseline: "
-        + length
-        + " from "
-        + baseline.start()
-        + " (less healthy history than the "
-        + BaselineNote.label(baselineLength)
-        + " configured)"
-        + bounded;
   }
 
   private Impact impact(

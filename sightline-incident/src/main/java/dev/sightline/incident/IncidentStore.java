@@ -15,4 +15,7 @@ public interface IncidentStore {
 
   /** Every incident, newest first by opening time. */
   List<Incident> all();
+
+  /** Removes the incident for good (retention); returns whether it existed. */
+  boolean delete(String id);
 }

@@ -196,4 +196,30 @@ final class IncidentWindows {
   static long nanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
+
+  /** What the card says of its baseline: how long it is, and why when shorter than configured. */
+  static String baselineNote(
+      TimeWindow baseline, Duration baselineLength, @Nullable Instant floor) {
+    String bounded =
+        floor == null
+            ? ""
+            : "; the window starts after the previous incident of this SLO ended (" + floor + ")";
+    if (baseline.length().isZero()) {
+      return "no baseline: no healthy history of this SLO before the incident window"
+          + " (the evidence is not compared with a healthy period)"
+          + bounded;
+    }
+    String length = BaselineNote.label(baseline.length());
+    if (baseline.length().compareTo(baselineLength) >= 0) {
+      return "baseline: " + length + " from " + baseline.start() + bounded;
+    }
+    return "baseline: "
+        + length
+        + " from "
+        + baseline.start()
+        + " (less healthy history than the "
+        + BaselineNote.label(baselineLength)
+        + " configured)"
+        + bounded;
+  }
 }

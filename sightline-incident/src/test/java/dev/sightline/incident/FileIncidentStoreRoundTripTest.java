@@ -128,7 +128,10 @@ class FileIncidentStoreRoundTripTest {
         new Verification(
             Verification.Status.REGRESSED, "resolved", t0, t1, 0.9, Double.NaN, 0.999, 10, "x"),
         List.of(new ActionItem("a1", "add timeout", null, t1)),
-        List.of("alert-1", "alert-2"));
+        List.of("alert-1", "alert-2"),
+        "page-fast",
+        t1,
+        false);
   }
 
   @Test

@@ -98,10 +98,12 @@ class IncidentLifecycleScenarioTest {
     return new Setup(storage, monitor, incidents, clock);
   }
 
-  static void run(Setup s, Instant from, Instant to) {
+  static void run(Setup s, Instant from, Instant to) throws InterruptedException {
     for (Instant t = from; !t.isAfter(to); t = t.plus(STEP)) {
       s.clock().set(t);
       s.monitor().tick();
+      // event time: the engine's work of this evaluation is done before the clock moves on
+      assertThat(s.incidents().awaitIdle(Duration.ofSeconds(120))).isTrue();
     }
   }
 
@@ -133,6 +135,7 @@ class IncidentLifecycleScenarioTest {
             .build();
     Setup s = setup(scenario);
     try (DuckDbStorage storage = s.storage();
+        IncidentManager incidents = s.incidents();
         SloMonitor monitor = s.monitor()) {
       scenario.telemetry().writeTo(storage);
       run(s, scenario.faultStart(), scenario.faultEnd());
@@ -216,6 +219,7 @@ class IncidentLifecycleScenarioTest {
             .build();
     Setup s = setup(scenario);
     try (DuckDbStorage storage = s.storage();
+        IncidentManager incidents = s.incidents();
         SloMonitor monitor = s.monitor()) {
       scenario.telemetry().writeTo(storage);
       run(s, scenario.faultStart(), scenario.faultEnd());

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,9 +48,21 @@ class IncidentVerificationTest {
   }
 
   static Incident withVerification(Verification v, IncidentStatus status) {
-    Incident s = FileIncidentStoreRoundTripTest.sample();
+    return copy(FileIncidentStoreRoundTripTest.sample(), null, v, status);
+  }
+
+  /** {@code s} under another id. */
+  static Incident withId(Incident s, String id) {
+    return copy(s, id, s.verification(), s.status());
+  }
+
+  static Incident copy(
+      Incident s,
+      @org.jspecify.annotations.Nullable String id,
+      Verification v,
+      IncidentStatus status) {
     return new Incident(
-        s.id(),
+        id == null ? s.id() : id,
         s.alertId(),
         s.slo(),
         s.objective(),
@@ -74,8 +85,11 @@ class IncidentVerificationTest {
         s.respondBy(),
         s.timeline(),
         v,
-        List.of(),
-        s.alertIds());
+        s.actionItems(),
+        s.alertIds(),
+        s.rule(),
+        s.evidenceGatheredAt(),
+        s.evidenceComplete());
   }
 
   @Test

@@ -88,11 +88,19 @@ final class LiveLoop implements AutoCloseable {
       }
       at = Instant.ofEpochSecond(0, windowEnd);
       clock.set(at);
-      monitor.tick();
+      tick();
       windowStart = windowEnd;
       if (stop.test(at)) break;
     }
     return at;
+  }
+
+  /** One evaluation, then waits for the incident engine's work it started (event time steps). */
+  void tick() throws InterruptedException {
+    monitor.tick();
+    if (!incidents.awaitIdle(Duration.ofSeconds(120))) {
+      throw new AssertionError("the incident engine did not finish its work within 120 s");
+    }
   }
 
   /** Like {@link #feed(ScenarioTelemetry, Predicate)} to its end. */
@@ -109,6 +117,7 @@ final class LiveLoop implements AutoCloseable {
   @Override
   public void close() {
     monitor.close();
+    incidents.close();
     storage.close();
   }
 }

@@ -454,6 +454,11 @@ public final class QueryService {
     }
   }
 
+  /** {@code GET /api/v1/services/{service}/versions}: see {@link ServiceVersionsQuery}. */
+  public ApiResponse serviceVersions(String tenant, String service, QueryParameters p) {
+    return ServiceVersionsQuery.answer(storage.traceReader(), tenant, service, p, this::timeRange);
+  }
+
   /**
    * {@code GET /api/v1/red}: a RED time series, one point per step from the aligned start to the
    * aligned end (steps without spans have zero requests and null percentiles); with {@code
@@ -752,7 +757,7 @@ public final class QueryService {
     return n == null ? null : n.intValue();
   }
 
-  private static void rejectUnknown(QueryParameters p, Set<String> known, boolean allowAttr) {
+  static void rejectUnknown(QueryParameters p, Set<String> known, boolean allowAttr) {
     for (String name : p.names()) {
       if (known.contains(name) || (allowAttr && name.startsWith("attr."))) continue;
       List<String> sorted = new ArrayList<>(known);
@@ -792,11 +797,11 @@ public final class QueryService {
       String name, String type, Attributes resource, String scope, Attributes attributes) {}
 
   @FunctionalInterface
-  private interface JsonBody {
+  interface JsonBody {
     void write(JsonGenerator g) throws IOException;
   }
 
-  private static ApiResponse render(int status, JsonBody body) {
+  static ApiResponse render(int status, JsonBody body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       body.write(g);

@@ -9,11 +9,14 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the incident card into alert notifications: a link to the incident, its id, summary, root
- * cause and response deadline (runbook and owner are already in every notification).
+ * cause and response deadline (runbook and owner are already in every notification), and whether
+ * its investigation is still under way ({@code investigation: running}). The first notification of
+ * an alert waits for the investigation ({@link #ready}), up to the delivery's wait.
  */
 final class IncidentCard implements AlertDelivery.Enricher {
   private final IncidentManager incidents;
@@ -34,6 +37,7 @@ final class IncidentCard implements AlertDelivery.Enricher {
     URI link = link(alert);
     if (link != null) out.put("incident_url", link.toString());
     out.put("incident_status", i.status().name().toLowerCase(java.util.Locale.ROOT));
+    out.put("investigation", i.investigation());
     Hypothesis root = i.rootCause();
     if (root != null) {
       out.put("root_cause", root.detail());
@@ -46,6 +50,12 @@ final class IncidentCard implements AlertDelivery.Enricher {
         "impact",
         i.impact().badRequests() + " of " + i.impact().requests() + " requests failed the SLO");
     return out;
+  }
+
+  /** Ready once the alert's incident has been investigated (at once when it has none). */
+  @Override
+  public CompletionStage<?> ready(Alert alert) {
+    return incidents.investigated(alert.id());
   }
 
   @Override

@@ -35,6 +35,7 @@ import dev.sightline.slo.notify.AlertDelivery;
 import dev.sightline.slo.notify.DeliveryStats;
 import dev.sightline.slo.notify.NotificationTarget;
 import dev.sightline.slo.notify.NotificationTargets;
+import dev.sightline.slo.notify.NotificationUrlPolicy;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -159,11 +160,14 @@ public final class SightlineServer implements AutoCloseable {
             .windowAfter(config.incidentWindowAfter())
             .baselineLength(config.incidentBaseline())
             .verifyPeriod(config.verifyPeriod())
+            .retention(config.incidentRetention())
             .build();
     this.alertDelivery = alertDelivery(config, telemetry);
     alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));
+    // the first notification of an alert waits (on its own thread) for the investigation
+    alertDelivery.readyWait(config.incidentNotifyWait());
     alertDelivery.slos(sloMonitor.registry()::slo);
-    // order matters: the incident opens (with its root cause) before notifications go out
+    // order matters: the incident is saved (investigation running) before the notifier asks for it
     sloMonitor.addListener(incidents);
     sloMonitor.addListener(alertDelivery);
     // last: a firing alert is saved only once its incident and notifications were handled, so a
@@ -206,6 +210,7 @@ public final class SightlineServer implements AutoCloseable {
         SloRegistry.builder()
             .directory(config.sloDir())
             .apiDirectory(config.dataDir().resolve("slos"))
+            .notificationUrls(NotificationUrlPolicy.allowing(config.notifyAllowedHosts()))
             .build();
     for (SloProblem p : registry.problems()) logger.warn("SLO spec problem: {}", p);
     SelfTelemetry.Histogram tick =
@@ -389,6 +394,9 @@ public final class SightlineServer implements AutoCloseable {
     logger.info("shutting down: stopping SLO evaluation and alert delivery");
     retention.shutdownNow();
     sloMonitor.close();
+    // investigations under way finish (or are done again at the next start) before the
+    // notifications waiting for them go out
+    incidents.close();
     alertDelivery.close();
     logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests

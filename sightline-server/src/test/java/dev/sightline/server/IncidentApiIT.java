@@ -39,14 +39,17 @@ class IncidentApiIT {
             .build());
   }
 
+  /** The first incident once its investigation (which runs after it is listed) finished. */
   static JsonNode waitForIncident(TestServer s) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode list = s.get("/api/v1/incidents").json().get("incidents");
-      if (list.size() > 0) return list.get(0);
+      if (list.size() > 0 && !list.get(0).get("investigation").asText().equals("running")) {
+        return list.get(0);
+      }
       Thread.sleep(250);
     }
-    throw new AssertionError("no incident within 60 s");
+    throw new AssertionError("no investigated incident within 60 s");
   }
 
   @Test
@@ -85,9 +88,21 @@ class IncidentApiIT {
 
       JsonNode summary = waitForIncident(s);
       id = summary.get("id").asText();
+      // the list is paged: limit between 1 and 1,000, truncated when more exist
+      assertThat(s.get("/api/v1/incidents?limit=1").json().get("incidents")).hasSize(1);
+      TestServer.Response badLimit = s.get("/api/v1/incidents?limit=0");
+      assertThat(badLimit.status()).isEqualTo(400);
+      assertThat(badLimit.json().get("error").get("parameter").asText()).isEqualTo("limit");
+      assertThat(s.get("/api/v1/incidents?limit=1001").status()).isEqualTo(400);
       assertThat(summary.get("slo").asText()).isEqualTo("checkout-availability");
       assertThat(summary.get("severity").asText()).isEqualTo("P0");
       assertThat(summary.get("status").asText()).isEqualTo("open");
+      // the list names its alerts, so that an alert view can link to its incident
+      String firingAlert =
+          s.get("/api/v1/alerts?state=firing").json().get("alerts").get(0).get("id").asText();
+      assertThat(summary.get("alertId").asText()).isEqualTo(firingAlert);
+      assertThat(summary.get("alertIds")).hasSize(1);
+      assertThat(summary.get("alertIds").get(0).asText()).isEqualTo(firingAlert);
       assertThat(summary.get("owner").asText()).isEqualTo("team-shop");
       assertThat(summary.get("runbook").asText())
           .isEqualTo("https://runbooks.example.com/checkout");
@@ -96,8 +111,18 @@ class IncidentApiIT {
           .isEqualTo("Shop.OrderService.PlaceOrder");
       assertThat(summary.get("rootCause").get("confidence").asDouble()).isGreaterThan(0.5);
       assertThat(summary.get("respondBy").asText()).isNotEmpty();
+      assertThat(summary.get("investigation").asText()).isEqualTo("complete");
+      assertThat(s.get("/api/v1/incidents?severity=P0").json().get("incidents")).hasSize(1);
+      assertThat(s.get("/api/v1/incidents?severity=p0").json().get("incidents")).hasSize(1);
+      assertThat(s.get("/api/v1/incidents?severity=P2").json().get("incidents")).isEmpty();
+      assertThat(s.get("/api/v1/incidents?severity=P7").status()).isEqualTo(400);
+      assertThat(s.get("/api/v1/incidents?status=open&severity=P0").json().get("incidents"))
+          .hasSize(1);
 
       JsonNode card = s.get("/api/v1/incidents/" + id).json();
+      assertThat(card.get("investigation").asText()).isEqualTo("complete");
+      assertThat(java.time.Instant.parse(card.get("evidenceGatheredAt").asText()))
+          .isAfterOrEqualTo(java.time.Instant.parse(card.get("openedAt").asText()));
       assertThat(card.get("hypotheses").get(0).get("attributeValue").asText()).isEqualTo("1.5.0");
       JsonNode evidence = card.get("evidence");
       assertThat(evidence.get("badTraces").size()).isPositive();
@@ -130,6 +155,7 @@ class IncidentApiIT {
       assertThat(annotations.get("incident_url").asText())
           .isEqualTo("http://sightline.example.com/api/v1/incidents/" + id);
       assertThat(annotations.get("root_cause").asText()).contains("order");
+      assertThat(annotations.get("investigation").asText()).isEqualTo("complete");
       assertThat(annotations.get("runbook_url").asText())
           .isEqualTo("https://runbooks.example.com/checkout");
       assertThat(hook.get("alerts").get(0).get("generatorURL").asText())
@@ -149,15 +175,71 @@ class IncidentApiIT {
               "/api/v1/incidents/" + id + "/action-items",
               "{\"text\": \"add a canary stage for order\", \"owner\": \"team-orders\"}");
       assertThat(item.status()).isEqualTo(201);
-      assertThat(item.json().get("actionItems").get(0).get("text").asText())
-          .isEqualTo("add a canary stage for order");
+      JsonNode added = item.json().get("actionItems").get(0);
+      assertThat(added.get("text").asText()).isEqualTo("add a canary stage for order");
+      assertThat(added.get("done").asBoolean()).isFalse();
+      assertThat(added.get("doneAt").isNull()).isTrue();
+      assertThat(added.get("doneBy").isNull()).isTrue();
+      String itemPath = "/api/v1/incidents/" + id + "/action-items/" + added.get("id").asText();
+      TestServer.Response done = post(s, itemPath, "{\"done\": true, \"by\": \"alice\"}");
+      assertThat(done.status()).isEqualTo(200);
+      JsonNode doneItem = done.json().get("actionItems").get(0);
+      assertThat(doneItem.get("done").asBoolean()).isTrue();
+      assertThat(doneItem.get("doneBy").asText()).isEqualTo("alice");
+      java.time.Instant.parse(doneItem.get("doneAt").asText());
+      assertThat(done.json().get("timeline"))
+          .anySatisfy(t -> assertThat(t.get("kind").asText()).isEqualTo("action-item-done"));
+      assertThat(post(s, itemPath, "{\"by\": \"alice\"}").status()).isEqualTo(400);
+      assertThat(post(s, itemPath, "{\"done\": \"yes\"}").status()).isEqualTo(400);
+      TestServer.Response noItem =
+          post(s, "/api/v1/incidents/" + id + "/action-items/nope", "{\"done\": true}");
+      assertThat(noItem.status()).isEqualTo(404);
+      assertThat(noItem.json().get("error").get("message").asText())
+          .isEqualTo("no action item nope in incident " + id);
+      assertThat(
+              post(
+                      s,
+                      "/api/v1/incidents/" + id + "/action-items",
+                      "{\"text\": \"" + "x".repeat(2001) + "\"}")
+                  .status())
+          .isEqualTo(400);
+      for (int k = 1; k < 200; k++) {
+        assertThat(
+                post(
+                        s,
+                        "/api/v1/incidents/" + id + "/action-items",
+                        "{\"text\": \"item " + k + "\"}")
+                    .status())
+            .isEqualTo(201);
+      }
+      TestServer.Response tooMany =
+          post(s, "/api/v1/incidents/" + id + "/action-items", "{\"text\": \"one more\"}");
+      assertThat(tooMany.status()).isEqualTo(400);
+      assertThat(tooMany.json().get("error").get("message").asText()).contains("200 action items");
+      TestServer.Response mitigated =
+          post(
+              s,
+              "/api/v1/incidents/" + id + "/mitigate",
+              "{\"by\": \"bob\", \"note\": \"traffic moved to 1.4.2\"}");
+      assertThat(mitigated.json().get("status").asText()).isEqualTo("mitigated");
+      assertThat(mitigated.json().get("timeline"))
+          .anySatisfy(
+              t ->
+                  assertThat(t.get("text").asText())
+                      .isEqualTo("mitigated by bob: traffic moved to 1.4.2"));
       assertThat(post(s, "/api/v1/incidents/" + id + "/action-items", "{}").status())
           .isEqualTo(400);
       assertThat(post(s, "/api/v1/incidents/" + id + "/action-items", "not json").status())
           .isEqualTo(400);
       TestServer.Response resolved =
-          post(s, "/api/v1/incidents/" + id + "/resolve", "{\"note\": \"rolled back\"}");
+          post(
+              s,
+              "/api/v1/incidents/" + id + "/resolve",
+              "{\"by\": \"carol\", \"note\": \"rolled back\"}");
       assertThat(resolved.json().get("status").asText()).isEqualTo("resolved");
+      assertThat(resolved.json().get("timeline"))
+          .anySatisfy(
+              t -> assertThat(t.get("text").asText()).isEqualTo("resolved by carol: rolled back"));
       assertThat(resolved.json().get("verification").get("trigger").asText()).isEqualTo("resolved");
       assertThat(post(s, "/api/v1/incidents/" + id + "/resolve", "").status()).isEqualTo(409);
       assertThat(s.get("/api/v1/incidents?status=resolved").json().get("incidents")).hasSize(1);
@@ -172,7 +254,8 @@ class IncidentApiIT {
           .startsWith("# Post-mortem: checkout-availability")
           .contains("## Root cause")
           .contains("Shop.OrderService.PlaceOrder")
-          .contains("add a canary stage for order")
+          .contains("- [x] add a canary stage for order")
+          .contains("- [ ] item 1\n")
           .contains("## Timeline");
     }
 

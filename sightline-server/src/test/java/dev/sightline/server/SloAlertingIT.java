@@ -205,6 +205,21 @@ class SloAlertingIT {
       assertThat(fiveMinutes.get(0).get("burnRate").asDouble()).isEqualTo(0.0);
       assertThat(fiveMinutes.get(fiveMinutes.size() - 1).get("burnRate").asDouble())
           .isGreaterThan(100);
+      // the spec as stored, and only the windows asked for
+      assertThat(series.json().get("spec").asText()).isEqualTo(GOOD);
+      JsonNode only =
+          s.get(
+                  "/api/v1/slos/place-order-availability?step=1h&windows=5m,30d&start="
+                      + (now / 1_000_000 - 30 * 86_400_000L))
+              .json()
+              .get("burnRateSeries")
+              .get("objectives")
+              .get(0)
+              .get("windows");
+      assertThat(only.fieldNames()).toIterable().containsExactly("5m", "30d");
+      TestServer.Response badWindow = s.get("/api/v1/slos/place-order-availability?windows=2m");
+      assertThat(badWindow.status()).isEqualTo(400);
+      assertThat(badWindow.json().get("error").get("parameter").asText()).isEqualTo("windows");
       assertThat(s.get("/api/v1/slos/nope").status()).isEqualTo(404);
       assertThat(s.get("/api/v1/slos/place-order-availability?bogus=1").status()).isEqualTo(400);
       assertThat(s.get("/api/v1/alerts?state=sleeping").status()).isEqualTo(400);

@@ -159,6 +159,41 @@ public abstract class ITSpanMetricsReader extends ITStorage {
   }
 
   @Test
+  void aServiceSetKeepsOnlyThoseServices() {
+    accept(traffic(TENANT));
+    SpanMetricsReader reader = storage().spanMetricsReader();
+
+    assertThat(
+            reader.query(
+                new SpanMetricsQuery(
+                    TENANT,
+                    null,
+                    null,
+                    Set.of(),
+                    T0,
+                    T0 + MINUTE,
+                    0,
+                    GroupBy.SERVICE,
+                    Set.of("payment", "no-such-service"))))
+        .extracting(SpanMetricsPoint::service, SpanMetricsPoint::requests)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("payment", 2L));
+    assertThat(
+            reader.query(
+                new SpanMetricsQuery(
+                    TENANT,
+                    "order",
+                    null,
+                    Set.of(),
+                    T0,
+                    T0 + MINUTE,
+                    0,
+                    GroupBy.SERVICE,
+                    Set.of("payment"))))
+        .as("service and the set both apply")
+        .isEmpty();
+  }
+
+  @Test
   void stepsSumTenSecondBuckets_emptyStepsOmitted() {
     accept(traffic(TENANT));
 

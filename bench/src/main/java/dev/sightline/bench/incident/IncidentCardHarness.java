@@ -187,8 +187,10 @@ public final class IncidentCardHarness {
                 .build();
         timed.drain();
         long t0 = System.nanoTime();
+        // investigates on this thread (the server's alert path uses the engine's executor)
         Incident card = manager.open(withId(alert, alert.id() + "#run" + run), slo);
         long took = System.nanoTime() - t0;
+        manager.close();
         Map<String, TimedStorage.Step> s = timed.drain();
         check(card, scenario, d.name() + " run " + run);
         if (run == 0) {

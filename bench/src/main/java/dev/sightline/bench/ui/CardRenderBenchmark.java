@@ -165,23 +165,15 @@ public final class CardRenderBenchmark {
     ObjectNode c = card.deepCopy();
     c.put("id", id);
     ObjectNode evidence = (ObjectNode) c.get("evidence");
-    for (String list : List.of("badTraceDetails", "baselineTraceDetails")) {
-      ArrayNode grown =
+    // the stored shape (FileIncidentStore): trace references are objects with their traceId
+    for (String list : List.of("badTraces", "baselineTraces")) {
+      long base = list.startsWith("bad") ? 0xbad00000L : 0x9000000L;
+      evidence.set(
+          list,
           resized(
               (ArrayNode) evidence.get(list),
               traces,
-              (n, i) -> {
-                n.put(
-                    "traceId",
-                    String.format(
-                        Locale.ROOT,
-                        "%032x",
-                        (list.startsWith("bad") ? 0xbad00000L : 0x9000000L) + i));
-              });
-      evidence.set(list, grown);
-      String ids = list.startsWith("bad") ? "badTraces" : "baselineTraces";
-      ArrayNode idList = evidence.putArray(ids);
-      grown.forEach(n -> idList.add(n.get("traceId").asText()));
+              (n, i) -> n.put("traceId", String.format(Locale.ROOT, "%032x", base + i))));
     }
     evidence.set(
         "logPatterns",
@@ -189,7 +181,10 @@ public final class CardRenderBenchmark {
             (ArrayNode) evidence.get("logPatterns"),
             patterns,
             (n, i) -> {
-              n.put("pattern", n.path("pattern").asText("log line <*>") + " #" + i);
+              // stored shape: the pattern is an object (LogPattern) with its template
+              ObjectNode pattern = (ObjectNode) n.get("pattern");
+              pattern.put("id", i);
+              pattern.put("template", pattern.path("template").asText() + " #" + i);
               n.put("count", 10 + i);
             }));
     c.set(

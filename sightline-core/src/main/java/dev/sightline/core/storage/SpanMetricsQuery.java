@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param stepNanos width of each returned point, a positive multiple of {@link
  *     SpanMetricsReader#BUCKET_NANOS}; 0 for one point covering the whole range
  * @param groupBy the dimensions kept apart in the result
+ * @param services only services in this set; empty for no such restriction (combined with {@code
+ *     service}). A backend may ignore it and answer more services: callers filter what they read.
  */
 public record SpanMetricsQuery(
     String tenant,
@@ -24,7 +26,30 @@ public record SpanMetricsQuery(
     long startUnixNano,
     long endUnixNano,
     long stepNanos,
-    GroupBy groupBy) {
+    GroupBy groupBy,
+    Set<String> services) {
+
+  /** A query without a service set. */
+  public SpanMetricsQuery(
+      String tenant,
+      @Nullable String service,
+      @Nullable String operation,
+      Set<SpanKind> spanKinds,
+      long startUnixNano,
+      long endUnixNano,
+      long stepNanos,
+      GroupBy groupBy) {
+    this(
+        tenant,
+        service,
+        operation,
+        spanKinds,
+        startUnixNano,
+        endUnixNano,
+        stepNanos,
+        groupBy,
+        Set.of());
+  }
 
   /** Which dimensions a result keeps. */
   public enum GroupBy {
@@ -40,6 +65,7 @@ public record SpanMetricsQuery(
     Objects.requireNonNull(tenant, "tenant");
     spanKinds = Set.copyOf(spanKinds);
     Objects.requireNonNull(groupBy, "groupBy");
+    services = Set.copyOf(services);
     if (endUnixNano <= startUnixNano) {
       throw new IllegalArgumentException("endUnixNano must be after startUnixNano");
     }

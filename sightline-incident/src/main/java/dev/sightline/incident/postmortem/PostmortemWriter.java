@@ -195,8 +195,12 @@ public final class PostmortemWriter {
     md.append("## Action items\n\n");
     if (i.actionItems().isEmpty()) md.append("None yet.\n");
     for (ActionItem a : i.actionItems()) {
-      md.append("- [ ] ").append(a.text());
+      md.append(a.done() ? "- [x] " : "- [ ] ").append(a.text());
       if (a.owner() != null) md.append(" (").append(a.owner()).append(')');
+      if (a.done()) {
+        md.append(" — done ").append(a.doneAt());
+        if (a.doneBy() != null) md.append(" by ").append(a.doneBy());
+      }
       md.append('\n');
     }
     return md.toString();

@@ -205,7 +205,10 @@ class InvestigatorBaselineTest {
         List.of(new TimelineEntry(opened, "opened", "incident opened")),
         new Verification(Verification.Status.PENDING, null, null, null, null, null, 0.999, 0, "-"),
         List.<ActionItem>of(),
-        null);
+        null,
+        "page-fast",
+        opened,
+        true);
   }
 
   /**

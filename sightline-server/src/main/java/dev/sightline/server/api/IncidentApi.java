@@ -22,6 +22,7 @@ import dev.sightline.incident.IncidentManager;
 import dev.sightline.incident.IncidentStatus;
 import dev.sightline.incident.UnknownIncidentException;
 import dev.sightline.incident.postmortem.PostmortemWriter;
+import dev.sightline.slo.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -62,9 +63,29 @@ public final class IncidentApi {
                             HttpStatus.OK,
                             MediaType.parse("text/markdown; charset=utf-8"),
                             PostmortemWriter.markdown(find(ctx.pathParam("id"))))));
-    lifecycle(sb, "ack", "by", incidents::acknowledge);
-    lifecycle(sb, "mitigate", "note", incidents::mitigate);
-    lifecycle(sb, "resolve", "note", incidents::resolve);
+    lifecycle(sb, "ack", (id, by, note) -> incidents.acknowledge(id, by));
+    lifecycle(sb, "mitigate", incidents::mitigate);
+    lifecycle(sb, "resolve", incidents::resolve);
+    sb.route()
+        .post("/api/v1/incidents/{id}/action-items/{itemId}")
+        .maxRequestLength(MAX_BODY)
+        .build(
+            (ctx, req) ->
+                withBody(
+                    ctx,
+                    req,
+                    body -> {
+                      JsonNode done = body.get("done");
+                      if (done == null || !done.isBoolean()) {
+                        throw new BadRequest("done", "required: true or false");
+                      }
+                      return card(
+                          incidents.markActionItem(
+                              ctx.pathParam("id"),
+                              ctx.pathParam("itemId"),
+                              done.asBoolean(),
+                              text(body, "by", false)));
+                    }));
     sb.route()
         .post("/api/v1/incidents/{id}/action-items")
         .maxRequestLength(MAX_BODY)
@@ -82,12 +103,13 @@ public final class IncidentApi {
                     }));
   }
 
-  /** {@code POST /api/v1/incidents/{id}/ACTION} with an optional text field in a JSON body. */
-  private void lifecycle(
-      ServerBuilder sb,
-      String action,
-      String field,
-      java.util.function.BiFunction<String, @Nullable String, Incident> transition) {
+  /** A lifecycle move: incident id, who ({@code by}) and a note, both optional. */
+  private interface Transition {
+    Incident apply(String id, @Nullable String by, @Nullable String note);
+  }
+
+  /** {@code POST /api/v1/incidents/{id}/ACTION} with optional {@code by} and {@code note}. */
+  private void lifecycle(ServerBuilder sb, String action, Transition transition) {
     sb.route()
         .post("/api/v1/incidents/{id}/" + action)
         .maxRequestLength(MAX_BODY)
@@ -96,18 +118,49 @@ public final class IncidentApi {
                 withBody(
                     ctx,
                     req,
-                    body -> card(transition.apply(ctx.pathParam("id"), text(body, field, false)))));
+                    body ->
+                        card(
+                            transition.apply(
+                                ctx.pathParam("id"),
+                                text(body, "by", false),
+                                text(body, "note", false)))));
   }
 
   private Incident find(String id) {
     return incidents.store().get(id).orElseThrow(() -> new UnknownIncidentException(id));
   }
 
+  /** Incidents listed by default, and at most (newest first). */
+  static final int DEFAULT_LIST_LIMIT = 200;
+
+  static final int MAX_LIST_LIMIT = 1_000;
+
   private HttpResponse list(ServiceRequestContext ctx) {
     IncidentStatus wanted = null;
     for (String name : ctx.queryParams().names()) {
-      if (!name.equals("status")) {
-        throw new BadRequest(name, "unknown parameter; known: status");
+      if (!name.equals("status") && !name.equals("severity") && !name.equals("limit")) {
+        throw new BadRequest(name, "unknown parameter; known: limit, severity, status");
+      }
+    }
+    int limit = DEFAULT_LIST_LIMIT;
+    String limitText = ctx.queryParam("limit");
+    if (limitText != null && !limitText.isBlank()) {
+      try {
+        limit = Integer.parseInt(limitText.trim());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIST_LIMIT) {
+        throw new BadRequest("limit", "must be between 1 and " + MAX_LIST_LIMIT);
+      }
+    }
+    Severity severity = null;
+    String sev = ctx.queryParam("severity");
+    if (sev != null && !sev.isBlank()) {
+      try {
+        severity = Severity.valueOf(sev.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("severity", "expected P0, P1, P2 or P3");
       }
     }
     String status = ctx.queryParam("status");
@@ -122,6 +175,11 @@ public final class IncidentApi {
     ArrayNode list = root.putArray("incidents");
     for (Incident i : incidents.store().all()) {
       if (wanted != null && i.status() != wanted) continue;
+      if (severity != null && i.severity() != severity) continue;
+      if (list.size() == limit) {
+        root.put("truncated", true);
+        break;
+      }
       list.add(summary(i));
     }
     return json(HttpStatus.OK, root);
@@ -154,6 +212,10 @@ public final class IncidentApi {
     n.put("runbook", i.runbook());
     n.put("respondBy", i.respondBy().toString());
     n.put("verification", i.verification().status().name().toLowerCase(Locale.ROOT));
+    n.put("investigation", i.investigation());
+    n.put("alertId", i.alertId());
+    ArrayNode alertIds = n.putArray("alertIds");
+    i.alertIds().forEach(alertIds::add);
     return n;
   }
 
@@ -164,8 +226,6 @@ public final class IncidentApi {
   static ObjectNode cardNode(Incident i) {
     ObjectNode n = summary(i);
     ObjectNode full = JSON.valueToTree(i);
-    n.put("alertId", i.alertId());
-    n.set("alertIds", full.get("alertIds"));
     n.set("objective", full.get("objective"));
     n.put("objectiveTarget", i.objectiveTarget());
     n.set("window", full.get("window"));
@@ -209,6 +269,9 @@ public final class IncidentApi {
     n.set("evidence", ev);
     n.put("investigation", i.investigation());
     n.put("investigationMillis", i.investigationMillis());
+    n.put(
+        "evidenceGatheredAt",
+        i.evidenceGatheredAt() == null ? null : i.evidenceGatheredAt().toString());
     n.set("timeline", full.get("timeline"));
     ObjectNode verification = (ObjectNode) full.get("verification");
     verification.put("status", i.verification().status().name().toLowerCase(Locale.ROOT));

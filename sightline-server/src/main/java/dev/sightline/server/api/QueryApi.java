@@ -74,6 +74,14 @@ public final class QueryApi {
                     ctx,
                     "operations",
                     (tenant, p) -> queries.operations(tenant, ctx.pathParam("service"), p)));
+    sb.route()
+        .get("/api/v1/services/{service}/versions")
+        .build(
+            (ctx, req) ->
+                run(
+                    ctx,
+                    "service_versions",
+                    (tenant, p) -> queries.serviceVersions(tenant, ctx.pathParam("service"), p)));
     sb.route().get("/api/v1/red").build((ctx, req) -> run(ctx, "red", queries::red));
     sb.route()
         .get("/api/v1/service-map")

@@ -185,8 +185,9 @@ public final class SloApi {
 
   private ApiResponse one(String name, QueryParameters p) {
     for (String n : p.names()) {
-      if (!Set.of("start", "end", "step").contains(n)) {
-        throw new InvalidParameterException(n, "unknown parameter; known: end, start, step");
+      if (!Set.of("start", "end", "step", "windows").contains(n)) {
+        throw new InvalidParameterException(
+            n, "unknown parameter; known: end, start, step, windows");
       }
     }
     Slo slo =
@@ -225,7 +226,7 @@ public final class SloApi {
     String unsupported = SliCalculator.unsupportedReason(slo).orElse(null);
     if (unsupported == null) {
       SliCalculator calc = monitor.evaluator().calculator();
-      for (Duration w : BurnRateEvaluator.windowsOf(slo)) {
+      for (Duration w : windows(slo, p.string("windows"))) {
         try {
           series.put(w, calc.series(slo, w, alignedStart, alignedEnd, step));
         } catch (IllegalArgumentException e) {
@@ -239,6 +240,7 @@ public final class SloApi {
           g.writeStartObject();
           g.writeFieldName("slo");
           writeSlo(g, slo, monitor.latest(name));
+          writeNullable(g, "spec", monitor.registry().spec(name).orElse(null));
           g.writeObjectFieldStart("burnRateSeries");
           g.writeStringField("start", Instant.ofEpochSecond(0, alignedStart).toString());
           g.writeStringField("end", Instant.ofEpochSecond(0, alignedEnd).toString());
@@ -269,6 +271,33 @@ public final class SloApi {
           g.writeEndObject();
           g.writeEndObject();
         });
+  }
+
+  /**
+   * The windows of the series: every window of the SLO's rules and its SLO window, or those named
+   * in {@code windows} (comma-separated labels such as {@code 1h,30d}; each must be one of them).
+   */
+  private static List<Duration> windows(Slo slo, @Nullable String wanted) {
+    java.util.SortedSet<Duration> all = BurnRateEvaluator.windowsOf(slo);
+    if (wanted == null) return List.copyOf(all);
+    Map<String, Duration> byLabel = new LinkedHashMap<>();
+    for (Duration w : all) byLabel.put(Alert.windowLabel(w), w);
+    Set<Duration> chosen = new java.util.HashSet<>();
+    for (String label : wanted.split(",", -1)) {
+      Duration w = byLabel.get(label.trim());
+      if (w == null) {
+        throw new InvalidParameterException(
+            "windows",
+            "'"
+                + label.trim()
+                + "' is not a window of "
+                + slo.metadata().name()
+                + "; its windows: "
+                + String.join(", ", byLabel.keySet()));
+      }
+      chosen.add(w);
+    }
+    return all.stream().filter(chosen::contains).toList();
   }
 
   private ApiResponse alerts(QueryParameters p) {

@@ -1,6 +1,7 @@
 package dev.sightline.server.config;
 
 import dev.sightline.slo.notify.NotificationTargets;
+import dev.sightline.slo.notify.NotificationUrlPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -143,6 +144,13 @@ public final class ConfigLoader {
               "where alerts go, comma-separated: webhook:URL (Alertmanager webhook payload),"
                   + " alertmanager:URL (Alertmanager API v2), slack:URL (Slack incoming webhook)"),
           new Option(
+              "notify-allowed-hosts",
+              "HOSTS",
+              "",
+              "hosts (or *.domain) that notification URLs written inline in SLO specs sent"
+                  + " through the API may name; others are refused: such specs refer to"
+                  + " AlertNotificationTargets of --slo-dir by name"),
+          new Option(
               "external-url",
               "URL",
               "",
@@ -168,7 +176,19 @@ public final class ConfigLoader {
               "DURATION",
               "15m",
               "how long the SLI must meet its objective after a change for a fix to count as"
-                  + " verified"));
+                  + " verified"),
+          new Option(
+              "incident-notify-wait",
+              "DURATION",
+              "20s",
+              "how long an alert's first notification waits for its incident's investigation"
+                  + " (then it is sent, and an update follows with the root cause); 0 waits not"),
+          new Option(
+              "incident-retention",
+              "DURATION",
+              "90d",
+              "delete resolved incidents this long after their last update (at most 10,000 are"
+                  + " kept); 0 keeps them"));
 
   /** Width the help text is wrapped at. */
   static final int HELP_WIDTH = 100;
@@ -254,11 +274,20 @@ public final class ConfigLoader {
               for (String t : targets) NotificationTargets.parse(t);
               return targets;
             }),
+        r.get(
+            "notify-allowed-hosts",
+            v -> {
+              List<String> hosts = parseList(v);
+              NotificationUrlPolicy.allowing(hosts); // fails at start-up naming a bad entry
+              return hosts;
+            }),
         r.get("external-url", v -> v.isBlank() ? null : v.trim().replaceAll("/+$", "")),
         r.get("incident-window-before", ConfigLoader::parseDuration),
         r.get("incident-window-after", ConfigLoader::parseDuration),
         r.get("incident-baseline", ConfigLoader::parseDuration),
         r.get("verify-period", ConfigLoader::parseDuration),
+        r.get("incident-notify-wait", ConfigLoader::parseDuration),
+        r.get("incident-retention", ConfigLoader::parseDuration),
         security);
   }
 

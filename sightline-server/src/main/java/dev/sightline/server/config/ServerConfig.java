@@ -27,11 +27,14 @@ public record ServerConfig(
     @Nullable Path sloDir,
     Duration sloEvalInterval,
     List<String> notifyTargets,
+    List<String> notifyAllowedHosts,
     @Nullable String externalUrl,
     Duration incidentWindowBefore,
     Duration incidentWindowAfter,
     Duration incidentBaseline,
     Duration verifyPeriod,
+    Duration incidentNotifyWait,
+    Duration incidentRetention,
     SecurityConfig security) {
 
   public ServerConfig {
@@ -54,6 +57,7 @@ public record ServerConfig(
     if (sloEvalInterval.compareTo(Duration.ofSeconds(1)) < 0)
       throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
     notifyTargets = List.copyOf(notifyTargets);
+    notifyAllowedHosts = List.copyOf(notifyAllowedHosts);
     indexedAttributes = List.copyOf(indexedAttributes);
     if (indexedAttributes.size()
         > dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES) {
@@ -69,6 +73,12 @@ public record ServerConfig(
             "incident-window-before, incident-window-after, incident-baseline and verify-period"
                 + " must be positive");
     }
+    Objects.requireNonNull(incidentNotifyWait, "incidentNotifyWait");
+    if (incidentNotifyWait.isNegative())
+      throw new IllegalArgumentException("incident-notify-wait must not be negative");
+    Objects.requireNonNull(incidentRetention, "incidentRetention");
+    if (incidentRetention.isNegative())
+      throw new IllegalArgumentException("incident-retention must not be negative");
   }
 
   /** Same settings with every listener on 127.0.0.1 and an ephemeral port (tests, embedding). */
@@ -90,11 +100,14 @@ public record ServerConfig(
         sloDir,
         sloEvalInterval,
         notifyTargets,
+        notifyAllowedHosts,
         externalUrl,
         incidentWindowBefore,
         incidentWindowAfter,
         incidentBaseline,
         verifyPeriod,
+        incidentNotifyWait,
+        incidentRetention,
         security);
   }
 }

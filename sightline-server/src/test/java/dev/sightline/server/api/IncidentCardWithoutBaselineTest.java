@@ -96,7 +96,10 @@ class IncidentCardWithoutBaselineTest {
               new Verification(
                   Verification.Status.PENDING, null, null, null, null, null, 0.999, 0, "waiting"),
               List.of(),
-              null);
+              null,
+              "page-fast",
+              at,
+              true);
     }
 
     String json = FileIncidentStore.JSON.writeValueAsString(IncidentApi.cardNode(incident));

@@ -7,6 +7,7 @@ import dev.sightline.slo.Slo;
 import dev.sightline.slo.SloCatalog;
 import dev.sightline.slo.SloLoader;
 import dev.sightline.slo.SloProblem;
+import dev.sightline.slo.notify.NotificationUrlPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -45,16 +46,20 @@ public final class SloRegistry {
 
   private final @Nullable Path directory;
   private final @Nullable Path apiDirectory;
+  private final NotificationUrlPolicy urlPolicy;
   private final Map<String, String> lastGood = new HashMap<>();
   private Map<String, Stamp> stamps = Map.of();
   private SloCatalog catalog =
       new SloCatalog(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
   private Map<String, String> sourceOfSlo = Map.of();
+  private Map<String, String> textOfSource = Map.of();
   private long version;
 
-  private SloRegistry(@Nullable Path directory, @Nullable Path apiDirectory) {
+  private SloRegistry(
+      @Nullable Path directory, @Nullable Path apiDirectory, NotificationUrlPolicy urlPolicy) {
     this.directory = directory;
     this.apiDirectory = apiDirectory;
+    this.urlPolicy = urlPolicy;
   }
 
   public static Builder builder() {
@@ -92,6 +97,15 @@ public final class SloRegistry {
   }
 
   /**
+   * The YAML text in force of the file that defines the SLO named {@code name} (the whole file,
+   * other documents included), as it was read or sent.
+   */
+  public synchronized Optional<String> spec(String name) {
+    String source = sourceOfSlo.get(name);
+    return source == null ? Optional.empty() : Optional.ofNullable(textOfSource.get(source));
+  }
+
+  /**
    * Re-reads both folders if any spec file was added, removed or changed (by size or modification
    * time) since the last read.
    *
@@ -111,7 +125,14 @@ public final class SloRegistry {
     for (String name : now.keySet()) {
       Path file = pathOf(name);
       try {
-        texts.put(name, Files.readString(file));
+        String text = Files.readString(file);
+        List<String> urls = name.startsWith(API_PREFIX) ? urlPolicy.problems(text) : List.of();
+        if (urls.isEmpty()) {
+          texts.put(name, text);
+        } else {
+          // stored before the policy (or before the host left the allow-list): not in force
+          for (String u : urls) readProblems.add(new SloProblem(name, 1, "spec.target", u));
+        }
       } catch (CharacterCodingException e) {
         readProblems.add(new SloProblem(name, 1, "-", "file is not UTF-8 text"));
       } catch (IOException e) {
@@ -180,6 +201,9 @@ public final class SloRegistry {
           409, "SLO " + sloName + " is defined in " + existing + "; edit that file instead");
     }
     String file = API_PREFIX + sloName + ".yaml";
+    List<SloProblem> urls = new ArrayList<>();
+    for (String u : urlPolicy.problems(yaml)) urls.add(new SloProblem(file, 1, "spec.target", u));
+    if (!urls.isEmpty()) throw new SpecRejectedException(400, "invalid OpenSLO spec", urls);
     Map<String, String> next = new LinkedHashMap<>(lastGood);
     next.put(file, yaml);
     List<SloProblem> problems =
@@ -266,6 +290,7 @@ public final class SloRegistry {
             result.notificationTargets(),
             problems);
     sourceOfSlo = sources(effective);
+    textOfSource = Map.copyOf(effective);
     version++;
   }
 
@@ -328,8 +353,18 @@ public final class SloRegistry {
   public static final class Builder {
     private @Nullable Path directory;
     private @Nullable Path apiDirectory;
+    private NotificationUrlPolicy urlPolicy = NotificationUrlPolicy.NONE;
 
     private Builder() {}
+
+    /**
+     * Which inline notification URLs specs sent through the API may name; none unless set (they
+     * refer to the folder's AlertNotificationTargets by name). See {@link NotificationUrlPolicy}.
+     */
+    public Builder notificationUrls(NotificationUrlPolicy urlPolicy) {
+      this.urlPolicy = requireNonNull(urlPolicy, "urlPolicy");
+      return this;
+    }
 
     /** The folder of user-managed spec files ({@code --slo-dir}); none unless set. */
     public Builder directory(@Nullable Path directory) {
@@ -345,7 +380,7 @@ public final class SloRegistry {
 
     /** Builds the registry and reads both folders once. */
     public SloRegistry build() {
-      SloRegistry r = new SloRegistry(directory, apiDirectory);
+      SloRegistry r = new SloRegistry(directory, apiDirectory, urlPolicy);
       r.reload();
       return r;
     }

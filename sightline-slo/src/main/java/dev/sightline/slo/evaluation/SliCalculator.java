@@ -226,18 +226,27 @@ public final class SliCalculator {
       throw new IllegalArgumentException("slos and windows must have the same size");
     }
     SortedSet<Duration> all = new java.util.TreeSet<>();
+    // only the services the SLOs count are read: other services, and however many operations they
+    // have, cost nothing
+    Set<String> services = new java.util.TreeSet<>();
     for (int i = 0; i < slos.size(); i++) {
       Slo slo = slos.get(i);
+      RatioMetric ratio = slo.indicator().ratioMetric();
       if (unsupportedReason(slo).isEmpty()
           && !RawSpanCounts.needed(slo)
-          && !MetricSliCounter.counts(slo.indicator().ratioMetric())) {
+          && !MetricSliCounter.counts(ratio)) {
         all.addAll(windows.get(i));
+        for (Object source : java.util.Arrays.asList(ratio.total(), ratio.good(), ratio.bad())) {
+          if (source instanceof SpanSource s && s.service() != null) services.add(s.service());
+        }
       }
     }
     // per window: the points of each service, one per operation and span kind
     Map<Duration, Map<String, List<SpanMetricsPoint>>> series = new TreeMap<>();
     for (Duration w : all) {
       Map<String, List<SpanMetricsPoint>> byService = new java.util.HashMap<>();
+      series.put(w, byService);
+      if (services.isEmpty()) continue; // no span source names a service: nothing to count
       for (SpanMetricsPoint p :
           reader.query(
               new SpanMetricsQuery(
@@ -248,10 +257,10 @@ public final class SliCalculator {
                   endUnixNano - w.toNanos(),
                   endUnixNano,
                   0,
-                  SpanMetricsQuery.GroupBy.OPERATION))) {
+                  SpanMetricsQuery.GroupBy.OPERATION,
+                  services))) {
         byService.computeIfAbsent(p.service(), k -> new ArrayList<>()).add(p);
       }
-      series.put(w, byService);
     }
     List<Map<Duration, SliResult>> out = new ArrayList<>(slos.size());
     for (int i = 0; i < slos.size(); i++) {

@@ -1,5 +1,7 @@
 package dev.sightline.slo.notify;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sightline.slo.AlertNotificationTarget;
 import dev.sightline.slo.AlertPolicy;
 import dev.sightline.slo.Slo;
@@ -8,6 +10,7 @@ import dev.sightline.slo.alerting.AlertListener;
 import dev.sightline.slo.alerting.AlertState;
 import dev.sightline.slo.alerting.AlertTransition;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +18,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +37,13 @@ import org.jspecify.annotations.Nullable;
  * handed to {@link NotificationDispatcher#refresh} (Alertmanager needs them re-sent).
  *
  * <p>An {@link Enricher} may add annotations and a link to each notification (the incident card).
+ * The first notification of a {@code FIRED} alert waits until the enricher is {@link Enricher#ready
+ * ready} for it (its incident investigated), at most {@link #readyWait} (20 s unless set) — on a
+ * thread of its own, never on the evaluation thread. When the wait runs out, the first notification
+ * goes out as it is (the incident card says the investigation is under way) and an <b>update</b>
+ * follows when the enricher becomes ready: the same alert, firing, with annotation {@code
+ * notification: update} — unless the alert resolved meanwhile. Later notifications of an alert
+ * whose first one is waiting are queued behind it, so they keep their order.
  */
 public final class AlertDelivery implements AlertListener, AutoCloseable {
   /** Adds to a notification: extra annotations and a link; called on the evaluation thread. */
@@ -38,7 +55,19 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     default @Nullable URI link(Alert alert) {
       return null;
     }
+
+    /**
+     * Completes when the annotations of a {@code FIRED} alert's first notification are ready (its
+     * incident's investigation finished); called on the evaluation thread, must not block. Ready at
+     * once unless overridden.
+     */
+    default CompletionStage<?> ready(Alert alert) {
+      return CompletableFuture.completedFuture(null);
+    }
   }
+
+  /** The default {@link #readyWait}. */
+  public static final Duration DEFAULT_READY_WAIT = Duration.ofSeconds(20);
 
   private final List<NotificationTarget> global;
   private final @Nullable URI externalUrl;
@@ -49,6 +78,10 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   private volatile @Nullable Enricher enricher;
   private volatile Function<String, java.util.Optional<Slo>> slos =
       name -> java.util.Optional.empty();
+  private volatile Duration readyWait = DEFAULT_READY_WAIT;
+  private final Map<String, FirstNotification> waiting = new ConcurrentHashMap<>();
+  private @Nullable ScheduledExecutorService waiter; // guarded by this
+  private boolean closed; // guarded by this
 
   private AlertDelivery(
       List<NotificationTarget> global,
@@ -93,25 +126,174 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     this.enricher = enricher;
   }
 
+  /**
+   * How long the first notification of a firing alert waits for the enricher to be ready (see the
+   * class comment); zero sends it at once. 20 s unless set.
+   */
+  public void readyWait(Duration readyWait) {
+    requireNonNull(readyWait, "readyWait");
+    if (readyWait.isNegative()) throw new IllegalArgumentException("readyWait must be >= 0");
+    this.readyWait = readyWait;
+  }
+
   @Override
   public void onTransition(AlertTransition t) {
     Set<NotificationTarget> targets = targets(t.alert().slo(), t.slo());
     if (targets.isEmpty()) return;
-    AlertNotification n = notification(t.alert());
+    Alert a = t.alert();
+    FirstNotification first = waiting.get(a.id());
+    if (first != null && first.later(a, () -> send(targets, notification(a)))) return;
+    if (t.kind() == AlertTransition.Kind.FIRED && waitFirst(a, targets)) return;
+    send(targets, notification(a));
+  }
+
+  private void send(Set<NotificationTarget> targets, AlertNotification n) {
     for (NotificationTarget target : targets) dispatcher(target).dispatch(n);
+  }
+
+  /** Whether the first notification of {@code a} waits for the enricher (sent later). */
+  private boolean waitFirst(Alert a, Set<NotificationTarget> targets) {
+    Enricher e = enricher;
+    if (e == null || readyWait.isZero()) return false;
+    CompletableFuture<?> ready;
+    try {
+      ready = e.ready(a).toCompletableFuture();
+    } catch (RuntimeException failed) {
+      return false;
+    }
+    if (ready.isDone()) return false;
+    ScheduledExecutorService w = waiter();
+    if (w == null) return false;
+    FirstNotification first = new FirstNotification(a, targets);
+    waiting.put(a.id(), first);
+    try {
+      ScheduledFuture<?> timeout =
+          w.schedule(first::timedOut, readyWait.toNanos(), TimeUnit.NANOSECONDS);
+      ready.whenCompleteAsync(
+          (v, err) -> {
+            timeout.cancel(false);
+            first.ready();
+          },
+          w);
+    } catch (RejectedExecutionException closing) {
+      // closing meanwhile: close() sends what waits, or it goes out now
+      if (waiting.remove(a.id(), first)) return false;
+    }
+    return true;
+  }
+
+  private synchronized @Nullable ScheduledExecutorService waiter() {
+    if (closed) return null;
+    if (waiter == null) {
+      waiter =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "sightline-notify-wait");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return waiter;
+  }
+
+  /** The first notification of a firing alert, waiting for the enricher. */
+  private final class FirstNotification {
+    private final Alert fired;
+    private Alert latest; // guarded by this: an escalation updates it
+    private final Set<NotificationTarget> targets;
+    private final List<Runnable> queued = new ArrayList<>(); // guarded by this
+    private boolean sent; // guarded by this
+    private boolean resolved; // guarded by this
+
+    FirstNotification(Alert fired, Set<NotificationTarget> targets) {
+      this.fired = fired;
+      this.latest = fired;
+      this.targets = targets;
+    }
+
+    /** A later transition of the alert: queued while the first is waiting; whether it was. */
+    synchronized boolean later(Alert a, Runnable sendIt) {
+      latest = a;
+      if (a.state() != AlertState.FIRING) resolved = true;
+      if (sent) return false;
+      queued.add(sendIt);
+      return true;
+    }
+
+    synchronized boolean sent() {
+      return sent;
+    }
+
+    /** The wait ran out: the first notification goes as it is, the update follows. */
+    synchronized void timedOut() {
+      if (!sent) sendFirst();
+    }
+
+    /** The enricher is ready: the first notification, or else the update. */
+    synchronized void ready() {
+      waiting.remove(fired.id(), this);
+      if (!sent) {
+        sendFirst();
+      } else if (!resolved) {
+        send(targets, notification(latest, Map.of("notification", "update"), " (update)"));
+      }
+    }
+
+    /** On close: what waits goes out now. */
+    synchronized void flush() {
+      if (!sent) sendFirst();
+    }
+
+    private void sendFirst() {
+      sent = true;
+      send(targets, notification(fired));
+      for (Runnable r : queued) r.run();
+      queued.clear();
+    }
   }
 
   @Override
   public void afterEvaluation(List<Alert> firing) {
+    refreshTargetsOfSlos();
     Map<NotificationTarget, List<AlertNotification>> byTarget = new LinkedHashMap<>();
     for (NotificationTarget t : global) byTarget.put(t, new ArrayList<>());
     for (Alert a : firing) {
+      FirstNotification first = waiting.get(a.id());
+      if (first != null && !first.sent()) continue; // not announced yet: no re-send before it
       AlertNotification n = notification(a);
       for (NotificationTarget t : targets(a.slo(), null)) {
         byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(n);
       }
     }
     byTarget.forEach((t, list) -> dispatcher(t).refresh(list));
+    releaseUnused();
+  }
+
+  /** Looks the targets of known SLOs up again (a spec may have changed them, or be gone). */
+  private void refreshTargetsOfSlos() {
+    for (String name : List.copyOf(targetsOfSlo.keySet())) {
+      java.util.Optional<Slo> slo = slos.apply(name);
+      if (slo.isEmpty()) targetsOfSlo.remove(name);
+      else targets(name, slo.get());
+    }
+  }
+
+  /**
+   * Closes the dispatcher (and its delivery thread) of every target no SLO in force uses any more,
+   * so that removing or editing SLOs never accumulates threads. Closing runs off the evaluation
+   * thread: it gives what is queued (the resolution of a removed SLO's alert, say) the dispatcher's
+   * drain timeout, then drops the rest, counted, as at shutdown.
+   */
+  private void releaseUnused() {
+    Set<NotificationTarget> inUse = new LinkedHashSet<>(global);
+    targetsOfSlo.values().forEach(inUse::addAll);
+    for (NotificationTarget t : List.copyOf(dispatchers.keySet())) {
+      if (inUse.contains(t)) continue;
+      NotificationDispatcher d = dispatchers.get(t);
+      if (d != null && dispatchers.remove(t, d)) {
+        java.util.concurrent.CompletableFuture.runAsync(d::close);
+      }
+    }
   }
 
   private Set<NotificationTarget> targets(String sloName, @Nullable Slo given) {
@@ -141,6 +323,10 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
 
   /** The notification of {@code alert} as of now (firing or resolved). */
   public AlertNotification notification(Alert a) {
+    return notification(a, Map.of(), "");
+  }
+
+  private AlertNotification notification(Alert a, Map<String, String> extra, String suffix) {
     Enricher e = enricher;
     Map<String, String> annotations = Map.of();
     URI link = null;
@@ -153,6 +339,11 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
         annotations = Map.of("enrichment_error", String.valueOf(failed.getMessage()));
       }
     }
+    if (!extra.isEmpty()) {
+      Map<String, String> all = new LinkedHashMap<>(annotations);
+      all.putAll(extra);
+      annotations = all;
+    }
     if (link == null && externalUrl != null) {
       link = URI.create(externalUrl + "/api/v1/slos/" + a.slo());
     }
@@ -161,11 +352,12 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     String summary =
         firing
             ? String.format(
-                Locale.ROOT,
-                "%s is burning its error budget %.1fx (%s)",
-                a.slo(),
-                highest(a.burnRates()),
-                a.rule())
+                    Locale.ROOT,
+                    "%s is burning its error budget %.1fx (%s)",
+                    a.slo(),
+                    highest(a.burnRates()),
+                    a.rule())
+                + suffix
             : a.slo()
                 + " recovered"
                 + (a.resolvedReason() != null ? " (" + a.resolvedReason() + ")" : "");
@@ -203,8 +395,17 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
     return out;
   }
 
+  /** Sends the first notifications still waiting, then drains and stops every target. */
   @Override
   public void close() {
+    ScheduledExecutorService w;
+    synchronized (this) {
+      closed = true;
+      w = waiter;
+    }
+    if (w != null) w.shutdownNow();
+    for (FirstNotification f : waiting.values()) f.flush();
+    waiting.clear();
     for (NotificationDispatcher d : dispatchers.values()) d.close();
   }
 }

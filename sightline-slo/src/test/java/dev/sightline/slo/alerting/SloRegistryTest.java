@@ -61,6 +61,22 @@ class SloRegistryTest {
             slos.resolve("bad.yaml").getFileName()
                 + ":8: spec.objectives[0].target: must be between 0 and 1, got 1.5");
     assertThat(r.source("good")).hasValue("good.yaml");
+    assertThat(r.spec("good")).hasValue(slo("good", "0.99"));
+    assertThat(r.spec("nope")).isEmpty();
+  }
+
+  @Test
+  void specIsTheTextInForce_lastValidWhileBroken_andOfTheApi() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Path file = slos.resolve("order.yaml");
+    Files.writeString(file, slo("order", "0.99"));
+    SloRegistry r = registry();
+    touch(file, slo("order", "0.99").replace("Occurrences", "Ocurrences"), 5);
+    r.reload();
+    assertThat(r.spec("order")).hasValue(slo("order", "0.99"));
+
+    r.put(null, slo("sent", "0.95"));
+    assertThat(r.spec("sent")).hasValue(slo("sent", "0.95"));
   }
 
   @Test
@@ -170,6 +186,93 @@ class SloRegistryTest {
     }
     assertThat(dir.resolve("etc")).doesNotExist();
     assertThat(r.slos()).isEmpty();
+  }
+
+  /** An SLO paging a target: inline with {@code target}, or by name when target is null. */
+  static String paging(String name, @org.jspecify.annotations.Nullable String target) {
+    String targets =
+        target == null
+            ? "[{targetRef: oncall}]"
+            : "[{kind: AlertNotificationTarget, metadata: {name: hook}, spec: {target: \""
+                + target
+                + "\"}}]";
+    return slo(name, "0.99")
+        + """
+          alertPolicies:
+            - kind: AlertPolicy
+              metadata: {name: page}
+              spec:
+                conditions:
+                  - kind: AlertCondition
+                    metadata: {name: fast}
+                    spec:
+                      severity: page
+                      condition: {kind: burnrate, op: gte, threshold: 14.4, lookbackWindow: 1h, alertAfter: 0m}
+                notificationTargets: %s
+        """
+            .formatted(targets);
+  }
+
+  static final String ONCALL =
+      """
+      apiVersion: openslo/v1
+      kind: AlertNotificationTarget
+      metadata: {name: oncall}
+      spec: {target: "webhook:http://pager.internal.example:9000/hook"}
+      """;
+
+  @Test
+  void api_inlineNotificationUrls_onlyToAllowedHosts_namedFolderTargetsAlways() throws Exception {
+    Path slos = Files.createDirectories(dir.resolve("slos"));
+    Files.writeString(slos.resolve("targets.yaml"), ONCALL);
+    SloRegistry r =
+        SloRegistry.builder()
+            .directory(slos)
+            .apiDirectory(dir.resolve("data/slos"))
+            .notificationUrls(
+                dev.sightline.slo.notify.NotificationUrlPolicy.allowing(
+                    List.of("hooks.example.com", "*.alerts.example.org")))
+            .build();
+
+    // SSRF: the server would post incident data to whatever URL a caller names
+    for (String url :
+        List.of(
+            "webhook:http://169.254.169.254/latest/meta-data",
+            "http://localhost:8420/api/v1/slos",
+            "slack:https://hooks.example.com.evil.net/x",
+            "alertmanager:http://alerts.example.org:9093")) {
+      assertThatThrownBy(() -> r.put(null, paging("checkout", url)))
+          .as(url)
+          .isInstanceOfSatisfying(
+              SpecRejectedException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(
+                        p -> {
+                          assertThat(p.field()).isEqualTo("spec.target");
+                          assertThat(p.message()).contains("--notify-allowed-hosts");
+                        });
+              });
+    }
+    assertThat(r.slos()).isEmpty();
+    // allowed hosts, and the folder's target by name
+    assertThat(r.put(null, paging("a", "slack:https://hooks.example.com/T/B/x")).metadata().name())
+        .isEqualTo("a");
+    assertThat(r.put(null, paging("b", "webhook:https://eu.alerts.example.org/h"))).isNotNull();
+    assertThat(r.put(null, paging("c", null)).alertPolicies().get(0).notificationTargets())
+        .singleElement()
+        .satisfies(t -> assertThat(t.target()).contains("pager.internal.example"));
+
+    // a spec stored before the policy (written to the folder directly) is not put in force
+    Files.writeString(
+        dir.resolve("data/slos/old.yaml"), paging("old", "webhook:http://10.0.0.1/hook"));
+    SloRegistry restarted =
+        SloRegistry.builder().directory(slos).apiDirectory(dir.resolve("data/slos")).build();
+    assertThat(restarted.slos()).extracting(x -> x.metadata().name()).doesNotContain("old");
+    assertThat(restarted.problems())
+        .anySatisfy(p -> assertThat(p.toString()).contains("api/old.yaml").contains("10.0.0.1"));
   }
 
   @Test

@@ -160,6 +160,26 @@ class SliCalculatorTest {
   }
 
   @Test
+  void countAll_readsOnlyTheServicesTheSlosCount() {
+    // issue 13's review: a tick cost grew with every service and operation in storage
+    Slo slo = slo("0.999", goodOf("status: ok"));
+    calculator.countAll(
+        List.of(slo, slo),
+        List.of(
+            new java.util.TreeSet<>(List.of(Duration.ofMinutes(5))),
+            new java.util.TreeSet<>(List.of(Duration.ofMinutes(5), Duration.ofHours(1)))),
+        24 * 3_600_000 * MS);
+    assertThat(queries).hasSize(2); // one per distinct window
+    assertThat(queries)
+        .allSatisfy(
+            q -> {
+              assertThat(q.service()).isNull();
+              assertThat(q.services()).containsExactly("order");
+              assertThat(q.groupBy()).isEqualTo(SpanMetricsQuery.GroupBy.OPERATION);
+            });
+  }
+
+  @Test
   void windows_oneSteppedQuery_whenTheyShareA10sDivisor_elsePerWindow() {
     Slo slo = slo("0.999", goodOf("status: ok"));
     long end = 24 * 3_600_000 * MS;

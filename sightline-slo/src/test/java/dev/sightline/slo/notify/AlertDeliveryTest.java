@@ -97,6 +97,40 @@ class AlertDeliveryTest {
   }
 
   @Test
+  void targetsOfRemovedOrEditedSlos_releaseTheirDispatchers() throws Exception {
+    // issue 13's review: one delivery thread per target, never released (97 → 267 threads)
+    AlertDelivery delivery = AlertDelivery.create(List.of(), null);
+    java.util.Map<String, Slo> inForce = new java.util.concurrent.ConcurrentHashMap<>();
+    delivery.slos(name -> Optional.ofNullable(inForce.get(name)));
+    try {
+      for (int i = 0; i < 20; i++) {
+        // the SLO's target changes with every edit; the old one must not keep a thread
+        Slo slo = sloWithTarget("webhook:http://127.0.0.1:9/hook-" + i);
+        inForce.put("checkout", slo);
+        delivery.afterEvaluation(List.of(firing(slo)));
+      }
+      waitFor(() -> delivery.stats().size() == 1);
+      assertThat(delivery.stats())
+          .singleElement()
+          .satisfies(s -> assertThat(s.target()).contains("hook-19"));
+
+      inForce.clear(); // the SLO is removed
+      delivery.afterEvaluation(List.of());
+      waitFor(() -> delivery.stats().isEmpty());
+    } finally {
+      delivery.close();
+    }
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
   void enricherFailure_stillNotifies_withoutTheCard() {
     AlertDelivery delivery = AlertDelivery.create(List.of(), null);
     delivery.enricher(

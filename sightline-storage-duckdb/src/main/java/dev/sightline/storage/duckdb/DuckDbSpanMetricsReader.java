@@ -145,6 +145,16 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader {
       sql.append(" AND service = ?");
       params.add(q.service());
     }
+    if (!q.services().isEmpty()) {
+      sql.append(" AND service IN (");
+      String sep = "";
+      for (String service : new java.util.TreeSet<>(q.services())) {
+        sql.append(sep).append('?');
+        params.add(service);
+        sep = ", ";
+      }
+      sql.append(')');
+    }
     if (q.operation() != null) {
       sql.append(" AND operation = ?");
       params.add(q.operation());
