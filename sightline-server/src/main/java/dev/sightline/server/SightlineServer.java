@@ -184,9 +184,12 @@ public final class SightlineServer implements AutoCloseable {
 
     // authentication, once per listener, around every service (docs/api.md, Authentication)
     if (tokens != null) {
-      grpc.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_GRPC));
-      http.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_HTTP));
-      apiBuilder.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.API));
+      grpc.decorator(
+          new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_GRPC, telemetry));
+      http.decorator(
+          new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_HTTP, telemetry));
+      apiBuilder.decorator(
+          new AuthDecorator(tokens, sessions, AuthDecorator.Listener.API, telemetry));
     } else {
       // no authentication: a loopback listener answers only loopback names (DNS rebinding)
       if (config.http().isLoopback()) apiBuilder.decorator(new HostCheck(config.externalUrl()));

@@ -203,7 +203,10 @@ class AuthIT {
       assertThat(get(base + "/metrics", ingestA).statusCode()).isEqualTo(403);
       HttpResponse<String> ok = get(base + "/metrics", readA);
       assertThat(ok.statusCode()).isEqualTo(200);
-      assertThat(ok.body()).contains("sightline_receiver_requests_total");
+      assertThat(ok.body())
+          .contains("sightline_receiver_requests_total")
+          .containsPattern(
+              "sightline_auth_denied_total\\{listener=\"api\",status=\"401\"\\} [1-9]");
       assertThat(get(base + "/metrics", adminA).statusCode()).isEqualTo(200);
     }
   }

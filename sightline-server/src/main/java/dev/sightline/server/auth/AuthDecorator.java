@@ -16,6 +16,7 @@ import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.otlp.OtlpJson;
 import dev.sightline.otlp.receiver.RequestTenant;
 import dev.sightline.query.QueryService;
@@ -71,11 +72,20 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
   private final TokenStore tokens;
   private final SessionStore sessions;
   private final Listener listener;
+  private final SelfTelemetry.Counter denied;
 
-  public AuthDecorator(TokenStore tokens, SessionStore sessions, Listener listener) {
+  /** Counts denials in {@code sightline_auth_denied_total{listener, status}}. */
+  public AuthDecorator(
+      TokenStore tokens, SessionStore sessions, Listener listener, SelfTelemetry telemetry) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.denied =
+        telemetry.counter(
+            "sightline_auth_denied_total",
+            "Requests refused by authentication (401) or authorization (403).",
+            "listener",
+            "status");
   }
 
   /** The principal the request was authenticated as; null when authentication is off. */
@@ -190,6 +200,7 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
 
   private HttpResponse deny(ServiceRequestContext ctx, HttpRequest req, int status, String msg) {
     req.abort();
+    denied.labels(listener.name().toLowerCase(Locale.ROOT), Integer.toString(status)).increment();
     MediaType contentType = req.contentType();
     boolean grpc =
         contentType != null
