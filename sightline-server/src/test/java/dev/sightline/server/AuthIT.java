@@ -336,8 +336,12 @@ class AuthIT {
     assertThat(session("POST", null, "{\"token\": \"sl_wrong\"}", true).statusCode())
         .isEqualTo(401);
     assertThat(session("POST", null, "not json", true).statusCode()).isEqualTo(400);
-    HttpResponse<String> login =
+    HttpResponse<String> noHeader =
         session("POST", null, "{\"token\": \"" + readWriteA + "\"}", false);
+    assertThat(noHeader.statusCode()).isEqualTo(403);
+    assertThat(noHeader.body()).contains("X-Sightline-Client");
+    assertThat(noHeader.headers().firstValue("Set-Cookie")).isEmpty();
+    HttpResponse<String> login = session("POST", null, "{\"token\": \"" + readWriteA + "\"}", true);
     assertThat(login.statusCode()).isEqualTo(204);
     String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(setCookie)

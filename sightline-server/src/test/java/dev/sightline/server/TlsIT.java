@@ -166,6 +166,7 @@ class TlsIT {
     HttpResponse<String> login =
         https.send(
             HttpRequest.newBuilder(URI.create(api() + "/api/v1/session"))
+                .header("X-Sightline-Client", "ui")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"token\": \"" + read + "\"}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

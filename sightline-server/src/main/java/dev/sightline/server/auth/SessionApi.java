@@ -19,10 +19,11 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code /api/v1/session}: the web UI's sign-in. {@code POST {"token": "..."}} answers 204 with an
- * {@code HttpOnly}, {@code SameSite=Strict} session cookie ({@code Secure} under TLS), {@code GET}
- * says who the request is authenticated as, {@code DELETE} signs out. With authentication off,
- * {@code GET} answers {@code {"auth": false}}.
+ * {@code /api/v1/session}: the web UI's sign-in. {@code POST {"token": "..."}} with the header
+ * {@code X-Sightline-Client} (so no cross-site form can sign a browser in with another token)
+ * answers 204 with an {@code HttpOnly}, {@code SameSite=Strict} session cookie ({@code Secure}
+ * under TLS), {@code GET} says who the request is authenticated as, {@code DELETE} signs out. With
+ * authentication off, {@code GET} answers {@code {"auth": false}}.
  */
 public final class SessionApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +44,18 @@ public final class SessionApi {
     sb.route()
         .post("/api/v1/session")
         .maxRequestLength(16 * 1024)
-        .build((ctx, req) -> HttpResponse.of(req.aggregate().thenApply(this::signIn)));
+        .build(
+            (ctx, req) -> {
+              if (!req.headers().contains(AuthDecorator.CLIENT_HEADER)) {
+                // no login CSRF: a cross-site form could sign a browser in with another token
+                req.abort();
+                return error(
+                    403,
+                    null,
+                    "the header " + AuthDecorator.CLIENT_HEADER + " is required to sign in");
+              }
+              return HttpResponse.of(req.aggregate().thenApply(this::signIn));
+            });
     sb.route()
         .delete("/api/v1/session")
         .build(
