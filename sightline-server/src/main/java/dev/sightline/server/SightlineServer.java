@@ -52,6 +52,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,7 @@ public final class SightlineServer implements AutoCloseable {
     SecurityConfig security = config.security();
     // read before anything is opened: a missing or broken token file stops the start
     TokenStore tokens = security.authEnabled() ? TokenStore.open(security.authFile()) : null;
+    TlsKeyPair tls = security.tlsEnabled() ? tlsKeyPair(security) : null;
     SessionStore sessions = new SessionStore();
     try {
       Files.createDirectories(config.dataDir());
@@ -135,14 +137,14 @@ public final class SightlineServer implements AutoCloseable {
     // The API has its own event loop so that heavy ingest never delays /healthz or queries.
     this.apiEventLoops = EventLoopGroups.newEventLoopGroup(1);
 
-    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops, security);
+    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops, tls);
     // The gRPC service enforces the message limit and answers RESOURCE_EXHAUSTED; the HTTP/2 stream
     // limit sits above it (framing, and a compressed message may be followed by nothing else) so
     // that
     // clients get a gRPC status rather than a bare HTTP 413.
     grpc.maxRequestLength(2 * config.maxRequestBytes() + 65536);
     receivers.bindGrpc(grpc);
-    ServerBuilder http = base(config.otlpHttp(), eventLoops, security);
+    ServerBuilder http = base(config.otlpHttp(), eventLoops, tls);
     http.errorHandler(receivers.httpErrorHandler());
     receivers.bindHttp(http);
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
@@ -173,7 +175,7 @@ public final class SightlineServer implements AutoCloseable {
     // last: a firing alert is saved only once its incident and notifications were handled, so a
     // crash in between announces it again after the restart rather than never
     sloMonitor.addListener(alertState);
-    ServerBuilder apiBuilder = base(config.http(), apiEventLoops, security);
+    ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
     ConditionalGet.bind(apiBuilder);
     new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
@@ -304,24 +306,27 @@ public final class SightlineServer implements AutoCloseable {
     return server;
   }
 
+  private static TlsKeyPair tlsKeyPair(SecurityConfig security) {
+    try {
+      return TlsKeyPair.of(security.tlsKey().toFile(), security.tlsCert().toFile());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot use --tls-cert "
+              + security.tlsCert()
+              + " and --tls-key "
+              + security.tlsKey()
+              + " (PEM certificate chain, PKCS#8 PEM key): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** A listener on {@code address}: HTTPS (and gRPC over TLS) when {@code tls} is given. */
   private static ServerBuilder base(
-      ListenAddress address, EventLoopGroup workers, SecurityConfig security) {
+      ListenAddress address, EventLoopGroup workers, @Nullable TlsKeyPair tls) {
     ServerBuilder sb = Server.builder();
-    if (security.tlsEnabled()) {
-      TlsKeyPair keyPair;
-      try {
-        keyPair = TlsKeyPair.of(security.tlsKey().toFile(), security.tlsCert().toFile());
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(
-            "cannot use --tls-cert "
-                + security.tlsCert()
-                + " and --tls-key "
-                + security.tlsKey()
-                + " (PEM certificate chain, PKCS#8 PEM key): "
-                + e.getMessage(),
-            e);
-      }
-      sb.https(address.toSocketAddress()).tls(keyPair);
+    if (tls != null) {
+      sb.https(address.toSocketAddress()).tls(tls);
     } else {
       sb.http(address.toSocketAddress());
     }

@@ -175,6 +175,22 @@ class TlsIT {
   }
 
   @Test
+  void anUnusableKeyStopsTheStartNamingBothOptions() throws Exception {
+    Path notPem = Files.writeString(dir.resolve("not.pem"), "not a key");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                TestServer.start(
+                    dir.resolve("bad-tls"),
+                    "tls-cert",
+                    certFile.toString(),
+                    "tls-key",
+                    notPem.toString()))
+        .hasMessageContaining("cannot use --tls-cert " + certFile)
+        .hasMessageContaining("--tls-key " + notPem);
+    assertThat(dir.resolve("bad-tls")).as("nothing opened").doesNotExist();
+  }
+
+  @Test
   void plainTextIsNotServed() {
     for (int port :
         List.of(
