@@ -119,6 +119,10 @@ class AuthIT {
         new Endpoint("GET", "/api/v1/traces/0af7651916cd43dd8448eb211c80319c", "", Role.READ, 404),
         new Endpoint("GET", "/api/v1/logs", "", Role.READ, 200),
         new Endpoint("GET", "/api/v1/metrics/names", "", Role.READ, 200),
+        new Endpoint("GET", "/api/v1/metrics?name=http.server.duration", "", Role.READ, 200),
+        new Endpoint("GET", "/api/v1/metrics/chart?name=http.server.duration", "", Role.READ, 200),
+        new Endpoint("GET", "/api/v1/services/checkout/operations", "", Role.READ, 200),
+        new Endpoint("GET", "/api/v1/slos/no-such-slo", "", Role.READ, 404),
         new Endpoint("GET", "/api/v1/services", "", Role.READ, 200),
         new Endpoint("GET", "/api/v1/red", "", Role.READ, 200),
         new Endpoint("GET", "/api/v1/service-map", "", Role.READ, 200),
@@ -130,6 +134,7 @@ class AuthIT {
         new Endpoint("PUT", "/api/v1/slos/auth-table", slo, Role.WRITE, 200),
         new Endpoint("DELETE", "/api/v1/slos/auth-table", "", Role.WRITE, 204),
         new Endpoint("POST", "/api/v1/incidents/inc-unknown/ack", "{}", Role.WRITE, 404),
+        new Endpoint("POST", "/api/v1/incidents/inc-unknown/resolve", "{}", Role.WRITE, 404),
         new Endpoint(
             "POST",
             "/api/v1/incidents/inc-unknown/action-items",
