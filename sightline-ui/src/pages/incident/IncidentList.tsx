@@ -75,6 +75,7 @@ function IncidentTable({ incidents }: { incidents: IncidentListEntry[] }) {
           <th>Incident</th>
           <th>Severity</th>
           <th>Status</th>
+          <th>Fix</th>
           <th>Owner</th>
           <th>Opened</th>
           <th>Respond by</th>
@@ -92,6 +93,9 @@ function IncidentTable({ incidents }: { incidents: IncidentListEntry[] }) {
             </td>
             <td><SeverityBadge severity={i.severity} /></td>
             <td><StatusBadge status={i.status} /></td>
+            <td data-testid="incident-verification">
+              <FixBadge verification={i.verification} />
+            </td>
             <td>{i.owner ?? <span class="muted">—</span>}</td>
             <td><Ago at={i.openedAt} /></td>
             <td><RespondBy respondBy={i.respondBy} status={i.status} /></td>
@@ -103,6 +107,13 @@ function IncidentTable({ incidents }: { incidents: IncidentListEntry[] }) {
       </tbody>
     </table>
   );
+}
+
+/** Whether the fix held: verified (green), regressed (red), or not known yet. */
+function FixBadge({ verification }: { verification: IncidentListEntry['verification'] | undefined }) {
+  if (verification === 'verified') return <span class="pill status-resolved" title="the SLI met the objective after the change">verified</span>;
+  if (verification === 'regressed') return <span class="pill pill-error" title="the SLI missed the objective after the change">regressed</span>;
+  return <span class="muted" title="waiting for a change of an implicated service or the resolution">pending</span>;
 }
 
 function RootCauseLine({ incident }: { incident: IncidentListEntry }) {

@@ -227,7 +227,7 @@ describe('incident list', () => {
     serve(() =>
       json({
         incidents: [
-          listEntry('inc-old', 'resolved', '2026-11-20T10:00:00Z', 'P2'),
+          { ...listEntry('inc-old', 'resolved', '2026-11-20T10:00:00Z', 'P2'), verification: 'verified' as const },
           listEntry('inc-new', 'open', new Date(Date.now() - 30 * 60_000).toISOString()),
         ],
       }),
@@ -242,6 +242,11 @@ describe('incident list', () => {
     // respond-by passed 15 minutes ago: overdue, in red; none for a resolved incident
     expect(rows[0]!.querySelector('.countdown.overdue')!.textContent).toMatch(/^overdue by 1[45]m/);
     expect(rows[1]!.querySelector('.countdown')).toBeNull();
+    // whether the fix held
+    expect(rows.map((r) => r.querySelector('[data-testid=incident-verification]')!.textContent)).toEqual([
+      'pending',
+      'verified',
+    ]);
     expect(q('incidents')).not.toBeNull();
   });
 

@@ -22,6 +22,7 @@ import dev.sightline.incident.IncidentManager;
 import dev.sightline.incident.IncidentStatus;
 import dev.sightline.incident.UnknownIncidentException;
 import dev.sightline.incident.postmortem.PostmortemWriter;
+import dev.sightline.query.ApiResponse;
 import dev.sightline.slo.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -304,6 +305,7 @@ public final class IncidentApi {
             .thenApplyAsync(
                 (AggregatedHttpRequest agg) ->
                     handle(
+                        ctx,
                         () -> {
                           String text = agg.content(StandardCharsets.UTF_8);
                           JsonNode body;
@@ -328,10 +330,11 @@ public final class IncidentApi {
   private static HttpResponse blocking(
       ServiceRequestContext ctx, java.util.function.Supplier<HttpResponse> call) {
     return HttpResponse.of(
-        CompletableFuture.supplyAsync(() -> handle(call), ctx.blockingTaskExecutor()));
+        CompletableFuture.supplyAsync(() -> handle(ctx, call), ctx.blockingTaskExecutor()));
   }
 
-  private static HttpResponse handle(java.util.function.Supplier<HttpResponse> call) {
+  private static HttpResponse handle(
+      ServiceRequestContext ctx, java.util.function.Supplier<HttpResponse> call) {
     try {
       return call.get();
     } catch (UnknownIncidentException e) {
@@ -343,8 +346,9 @@ public final class IncidentApi {
     } catch (IllegalArgumentException e) {
       return error(HttpStatus.BAD_REQUEST, null, e.getMessage());
     } catch (RuntimeException e) {
-      logger.warn("incident API call failed", e);
-      return error(HttpStatus.INTERNAL_SERVER_ERROR, null, "failed: " + e.getMessage());
+      ApiResponse r = InternalErrors.of(ctx, logger, "incident API call", e);
+      return HttpResponse.of(
+          HttpStatus.valueOf(r.status()), MediaType.JSON_UTF_8, HttpData.wrap(r.json()));
     }
   }
 

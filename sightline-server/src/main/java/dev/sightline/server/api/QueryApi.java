@@ -144,8 +144,7 @@ public final class QueryApi {
               try {
                 r = query.apply(tenant, QueryParameters.of(params));
               } catch (RuntimeException e) {
-                logger.warn("query {} failed", endpoint, e);
-                r = QueryService.error(500, null, "query failed: " + e.getMessage());
+                r = InternalErrors.of(ctx, logger, "query " + endpoint, e);
               }
               latency.labels(endpoint).observeNanos(System.nanoTime() - start);
               return json(r);

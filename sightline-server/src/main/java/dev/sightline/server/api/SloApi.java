@@ -101,6 +101,7 @@ public final class SloApi {
             .thenApplyAsync(
                 (AggregatedHttpRequest agg) ->
                     respond(
+                        ctx,
                         () -> {
                           String yaml = agg.content(StandardCharsets.UTF_8);
                           if (yaml.isBlank()) {
@@ -125,10 +126,10 @@ public final class SloApi {
 
   private HttpResponse run(ServiceRequestContext ctx, Supplier<ApiResponse> call) {
     return HttpResponse.of(
-        CompletableFuture.supplyAsync(() -> respond(call), ctx.blockingTaskExecutor()));
+        CompletableFuture.supplyAsync(() -> respond(ctx, call), ctx.blockingTaskExecutor()));
   }
 
-  private static HttpResponse respond(Supplier<ApiResponse> call) {
+  private static HttpResponse respond(ServiceRequestContext ctx, Supplier<ApiResponse> call) {
     ApiResponse r;
     try {
       r = call.get();
@@ -137,8 +138,7 @@ public final class SloApi {
     } catch (SpecRejectedException e) {
       r = rejected(e);
     } catch (RuntimeException e) {
-      logger.warn("SLO API call failed", e);
-      r = QueryService.error(500, null, "failed: " + e.getMessage());
+      r = InternalErrors.of(ctx, logger, "SLO API call", e);
     }
     if (r.status() == 204) return HttpResponse.of(HttpStatus.NO_CONTENT);
     return HttpResponse.of(

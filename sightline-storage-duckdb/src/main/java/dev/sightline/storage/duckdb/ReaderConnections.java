@@ -1,6 +1,8 @@
 package dev.sightline.storage.duckdb;
 
+import dev.sightline.core.storage.StorageOverloadedException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +40,9 @@ final class ReaderConnections implements AutoCloseable {
     if (closed) throw new IllegalStateException("storage is closed");
     try {
       if (!running.tryAcquire(ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        throw new StorageException(
+        throw new StorageOverloadedException(
             "storage is busy: " + ACQUIRE_TIMEOUT_SECONDS + " s waiting for a reader connection",
-            null);
+            Duration.ofSeconds(1));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
