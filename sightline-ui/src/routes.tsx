@@ -5,6 +5,7 @@ import { Alerts } from './pages/Alerts';
 import { Compare } from './pages/Compare';
 import { IncidentList } from './pages/incident/IncidentList';
 import { IncidentPage } from './pages/incident/IncidentPage';
+import { Login } from './pages/Login';
 import { Postmortem } from './pages/incident/Postmortem';
 import { Logs } from './pages/Logs';
 import { Metrics } from './pages/Metrics';
@@ -32,6 +33,7 @@ export function routeFor(path: string): Route {
   if (path === '/alerts') return { title: 'Alerts', render: () => <Alerts /> };
   if (path === '/incidents') return { title: 'Incidents', render: () => <IncidentList /> };
   if (path === '/compare') return { title: 'Compare traces', render: () => <Compare /> };
+  if (path === '/login') return { title: 'Sign in', render: () => <Login /> };
   const slo = /^\/slos\/([^/]+)$/.exec(path);
   if (slo) {
     const name = decodeURIComponent(slo[1]!);

@@ -1,8 +1,11 @@
+import { navigate } from '../lib/router';
+
 /**
  * The one way the UI talks to the server: GET JSON from `/api/v1/...` on the same origin. Errors
  * (the API's `{"error": {"status", "message", "parameter"}}`, a network failure, a non-JSON
- * answer) become an {@link ApiError} whose message a person can act on. Credentials, when
- * authentication exists, are added in {@link requestInit} and nowhere else.
+ * answer) become an {@link ApiError} whose message a person can act on. Credentials are the
+ * session cookie (`credentials: 'same-origin'` in {@link requestInit}); a 401 from any call goes to
+ * the sign-in page (`/login?next=HERE`), which returns here afterwards.
  */
 export class ApiError extends Error {
   constructor(
@@ -87,8 +90,9 @@ export async function getText(path: string, signal?: AbortSignal): Promise<strin
 }
 
 async function send(url: string, init: RequestInit): Promise<Response> {
+  let response: Response;
   try {
-    return await fetch(url, init);
+    response = await fetch(url, init);
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(
@@ -96,6 +100,48 @@ async function send(url: string, init: RequestInit): Promise<Response> {
       0,
     );
   }
+  if (response.status === 401 && !url.startsWith(SESSION)) toLogin();
+  return response;
+}
+
+const SESSION = '/api/v1/session';
+
+/** After a 401 (no session, expired, or its token revoked): the sign-in page, then back here. */
+function toLogin(): void {
+  const here = window.location.pathname + window.location.search;
+  if (window.location.pathname === '/login') return;
+  navigate(`/login?next=${encodeURIComponent(here)}`);
+}
+
+/** Who the UI is signed in as; `{auth: false}` when the server runs without authentication. */
+export type Session =
+  | { auth: false }
+  | { auth: true; tenant: string; roles: string[]; name: string; tokenId: string };
+
+/** `GET /api/v1/session`: the current session, or null when not signed in (401). */
+export async function getSession(signal?: AbortSignal): Promise<Session | null> {
+  const response = await send(SESSION, requestInit(signal));
+  if (response.status === 401) return null;
+  return parseJson<Session>(response, SESSION);
+}
+
+/** `POST /api/v1/session`: signs in with a token (the server sets an HttpOnly cookie). */
+export async function signIn(token: string): Promise<void> {
+  const init = requestInit(undefined, { 'Content-Type': 'application/json' });
+  const response = await send(SESSION, { ...init, method: 'POST', body: JSON.stringify({ token }) });
+  if (!response.ok) await parseJson<unknown>(response, SESSION);
+}
+
+/** `DELETE /api/v1/session`: signs out. */
+export async function signOut(): Promise<void> {
+  const response = await send(SESSION, { ...requestInit(), method: 'DELETE' });
+  if (!response.ok) await parseJson<unknown>(response, SESSION);
+}
+
+/** A `next` parameter that is safe to go back to: a path of this origin, else `/`. */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next.startsWith('/login') ? '/' : next;
 }
 
 async function parseJson<T>(response: Response, url: string): Promise<T> {

@@ -24,7 +24,8 @@ record HarnessOptions(
     Path report,
     long serverPid,
     long seed,
-    String revision) {
+    String revision,
+    String token) {
 
   static final String USAGE =
       """
@@ -53,6 +54,9 @@ record HarnessOptions(
         --server-pid PID         the server's process id, to report its CPU use
         --seed N                 generator seed (default 1)
         --revision TEXT          the server's source revision, recorded in the report
+        --token TOKEN            send Authorization: Bearer TOKEN on every request (a server
+                                 with --auth-file; the token needs ingest and read, or admin);
+                                 default $INGEST_LOAD_TOKEN, none when unset
       """;
 
   private static final Set<String> FLAGS =
@@ -74,7 +78,8 @@ record HarnessOptions(
           "--report",
           "--server-pid",
           "--seed",
-          "--revision");
+          "--revision",
+          "--token");
 
   static HarnessOptions parse(String[] args) {
     URI otlpHttp = null;
@@ -95,6 +100,7 @@ record HarnessOptions(
     long serverPid = -1;
     long seed = 1;
     String revision = "";
+    String token = System.getenv().getOrDefault("INGEST_LOAD_TOKEN", "");
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--help") || flag.equals("-h")) throw new IllegalArgumentException("");
@@ -130,6 +136,7 @@ record HarnessOptions(
         case "--server-pid" -> serverPid = nonNegative(flag, value);
         case "--seed" -> seed = Long.parseLong(value);
         case "--revision" -> revision = value;
+        case "--token" -> token = value.strip();
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -161,7 +168,8 @@ record HarnessOptions(
         report,
         serverPid,
         seed,
-        revision);
+        revision,
+        token);
   }
 
   private static URI base(String value) {

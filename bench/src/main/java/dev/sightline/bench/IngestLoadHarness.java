@@ -106,7 +106,7 @@ public final class IngestLoadHarness {
     report.put("options", optionsMap());
     buildTemplates();
 
-    ServerMetrics atStart = ServerMetrics.scrape(client, options.api());
+    ServerMetrics atStart = ServerMetrics.scrape(client, options.api(), options.token());
     CpuUsage cpuAtStart = CpuUsage.now(options.serverPid());
 
     int warmDiscard = options.warmupSeconds() / 2;
@@ -114,9 +114,9 @@ public final class IngestLoadHarness {
     if (warmDiscard > 0) runPhase("warm-up discard", DISCARD_PATH, false, warmDiscard, 0);
     if (warmStore > 0) runPhase("warm-up stored", STORE_PATH, true, warmStore, 0);
     PhaseResult discard = runPhase("discard", DISCARD_PATH, false, options.durationSeconds(), 0);
-    ServerMetrics beforeStored = ServerMetrics.scrape(client, options.api());
+    ServerMetrics beforeStored = ServerMetrics.scrape(client, options.api(), options.token());
     PhaseResult stored = runPhase("stored", STORE_PATH, true, options.durationSeconds(), 0);
-    ServerMetrics afterStored = ServerMetrics.scrape(client, options.api());
+    ServerMetrics afterStored = ServerMetrics.scrape(client, options.api(), options.token());
     long storedDelta = Math.round(afterStored.storedSpans() - beforeStored.storedSpans());
     stored.extra.put("serverStoredCounterDelta", storedDelta);
     stored.extra.put("serverRejectedDelta", afterStored.rejectedSince(beforeStored));
@@ -139,7 +139,7 @@ public final class IngestLoadHarness {
       }
     }
 
-    ServerMetrics atEnd = ServerMetrics.scrape(client, options.api());
+    ServerMetrics atEnd = ServerMetrics.scrape(client, options.api(), options.token());
     CpuUsage cpuAtEnd = CpuUsage.now(options.serverPid());
     report.put("loadAverageAtEnd", CpuUsage.loadAverage());
     report.put("phases", phases.stream().map(PhaseResult::toMap).toList());
@@ -355,7 +355,7 @@ public final class IngestLoadHarness {
       long shift = stampNanos(run, template.spans()) - templateBaseNanos;
       byte[] body = template.stamp(ids, firstTrace, shift);
       HttpRequest request =
-          HttpRequest.newBuilder(run.uri)
+          request(run.uri)
               .timeout(REQUEST_TIMEOUT)
               .header("Content-Type", "application/x-protobuf")
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -424,7 +424,7 @@ public final class IngestLoadHarness {
    */
   private boolean sendLogs(PhaseRun run, byte[] body, int records) {
     HttpRequest request =
-        HttpRequest.newBuilder(run.logsUri)
+        request(run.logsUri)
             .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", "application/x-protobuf")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -512,7 +512,7 @@ public final class IngestLoadHarness {
               String.format(
                   Locale.ROOT,
                   ", storage queue %,.0f items",
-                  ServerMetrics.scrape(client, options.api()).queueItems());
+                  ServerMetrics.scrape(client, options.api(), options.token()).queueItems());
         } catch (IOException e) {
           queue = ", /metrics: " + e;
         } catch (InterruptedException e) {
@@ -782,7 +782,7 @@ public final class IngestLoadHarness {
 
   private ServerMetrics scrapeQuietly() throws InterruptedException {
     try {
-      return ServerMetrics.scrape(client, options.api());
+      return ServerMetrics.scrape(client, options.api(), options.token());
     } catch (IOException e) {
       return null;
     }
@@ -818,11 +818,18 @@ public final class IngestLoadHarness {
     return nanos;
   }
 
+  /** A request to {@code uri}, with {@code Authorization: Bearer} when {@code --token} is set. */
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+    if (!options.token().isEmpty()) b.header("Authorization", "Bearer " + options.token());
+    return b;
+  }
+
   /** Spans of a trace through the query API; -1 when it answers 404. */
   private int spansOfTrace(String traceId) throws IOException, InterruptedException {
     HttpResponse<byte[]> r =
         client.send(
-            HttpRequest.newBuilder(options.api().resolve("/api/v1/traces/" + traceId))
+            request(options.api().resolve("/api/v1/traces/" + traceId))
                 .timeout(Duration.ofSeconds(60))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
@@ -960,6 +967,7 @@ public final class IngestLoadHarness {
     m.put("queryRounds", options.queryRounds());
     m.put("otlpHttp", options.otlpHttp().toString());
     m.put("api", options.api().toString());
+    m.put("bearerToken", !options.token().isEmpty());
     return m;
   }
 

@@ -29,12 +29,16 @@ record ServerMetrics(
 
   static ServerMetrics scrape(HttpClient client, URI base)
       throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        client.send(
-            HttpRequest.newBuilder(base.resolve("/metrics"))
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return scrape(client, base, "");
+  }
+
+  /** {@code token}: sent as {@code Authorization: Bearer} when not empty (needs read). */
+  static ServerMetrics scrape(HttpClient client, URI base, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(30));
+    if (!token.isEmpty()) request.header("Authorization", "Bearer " + token);
+    HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) throw new IOException("GET /metrics answered " + r.statusCode());
     double stored = 0;
     double received = 0;

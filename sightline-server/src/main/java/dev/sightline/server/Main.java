@@ -1,5 +1,6 @@
 package dev.sightline.server;
 
+import dev.sightline.server.auth.TokenCommand;
 import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ServerConfig;
 import dev.sightline.slo.SloCatalog;
@@ -48,6 +49,18 @@ public final class Main {
                     "slo export --format prometheus [--out FILE] [flags] DIR",
                     "write Prometheus recording and burn-rate alerting rules for the SLOs in DIR"
                   },
+                  new String[] {
+                    "token create --auth-file FILE --tenant NAME --role ROLE[,ROLE...] [--name LABEL]",
+                    "add an API/OTLP token (roles: ingest, read, write, admin) to the --auth-file of"
+                        + " serve; prints the token, shown only once, as the last line"
+                  },
+                  new String[] {
+                    "token list --auth-file FILE", "list tokens: id, name, tenant, roles, created"
+                  },
+                  new String[] {
+                    "token revoke --auth-file FILE ID",
+                    "remove a token; a running server stops accepting it within a second"
+                  },
                   new String[] {"help", "show this text"}));
 
   private Main() {}
@@ -63,6 +76,9 @@ public final class Main {
     }
     if (args[0].equals("slo")) {
       return slo(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args[0].equals("token")) {
+      return TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(), out, err);
     }
     if (args[0].equals("demo")) {
       err.println("sightline: 'demo' is run by the ./sightline launcher: ./sightline demo");

@@ -1,5 +1,6 @@
 package dev.sightline.server;
 
+import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -16,7 +17,14 @@ import dev.sightline.server.api.QueryApi;
 import dev.sightline.server.api.SloApi;
 import dev.sightline.server.api.UiApi;
 import dev.sightline.server.api.UiAssets;
+import dev.sightline.server.auth.AuthDecorator;
+import dev.sightline.server.auth.HostCheck;
+import dev.sightline.server.auth.SessionApi;
+import dev.sightline.server.auth.SessionStore;
+import dev.sightline.server.auth.TokenStore;
+import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ListenAddress;
+import dev.sightline.server.config.SecurityConfig;
 import dev.sightline.server.config.ServerConfig;
 import dev.sightline.slo.SloProblem;
 import dev.sightline.slo.alerting.SloMonitor;
@@ -44,6 +52,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +83,12 @@ public final class SightlineServer implements AutoCloseable {
 
   private SightlineServer(ServerConfig config) {
     this.config = config;
+    ConfigLoader.checkExposure(config);
+    SecurityConfig security = config.security();
+    // read before anything is opened: a missing or broken token file stops the start
+    TokenStore tokens = security.authEnabled() ? TokenStore.open(security.authFile()) : null;
+    TlsKeyPair tls = security.tlsEnabled() ? tlsKeyPair(security) : null;
+    SessionStore sessions = new SessionStore();
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
@@ -122,14 +137,14 @@ public final class SightlineServer implements AutoCloseable {
     // The API has its own event loop so that heavy ingest never delays /healthz or queries.
     this.apiEventLoops = EventLoopGroups.newEventLoopGroup(1);
 
-    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops);
+    ServerBuilder grpc = base(config.otlpGrpc(), eventLoops, tls);
     // The gRPC service enforces the message limit and answers RESOURCE_EXHAUSTED; the HTTP/2 stream
     // limit sits above it (framing, and a compressed message may be followed by nothing else) so
     // that
     // clients get a gRPC status rather than a bare HTTP 413.
     grpc.maxRequestLength(2 * config.maxRequestBytes() + 65536);
     receivers.bindGrpc(grpc);
-    ServerBuilder http = base(config.otlpHttp(), eventLoops);
+    ServerBuilder http = base(config.otlpHttp(), eventLoops, tls);
     http.errorHandler(receivers.httpErrorHandler());
     receivers.bindHttp(http);
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
@@ -160,14 +175,28 @@ public final class SightlineServer implements AutoCloseable {
     // last: a firing alert is saved only once its incident and notifications were handled, so a
     // crash in between announces it again after the restart rather than never
     sloMonitor.addListener(alertState);
-    ServerBuilder apiBuilder = base(config.http(), apiEventLoops);
+    ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
     ConditionalGet.bind(apiBuilder);
+    new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
     new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
     new IncidentApi(incidents).bind(apiBuilder);
     queryApi.bind(apiBuilder);
     // last: the UI answers every path the API above does not (client-side routes)
     new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
 
+    // authentication, once per listener, around every service (docs/api.md, Authentication)
+    if (tokens != null) {
+      grpc.decorator(
+          new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_GRPC, telemetry));
+      http.decorator(
+          new AuthDecorator(tokens, sessions, AuthDecorator.Listener.OTLP_HTTP, telemetry));
+      apiBuilder.decorator(
+          new AuthDecorator(tokens, sessions, AuthDecorator.Listener.API, telemetry));
+    } else {
+      // no authentication: a loopback listener answers only loopback names (DNS rebinding)
+      if (config.http().isLoopback()) apiBuilder.decorator(new HostCheck(config.externalUrl()));
+      if (config.otlpHttp().isLoopback()) http.decorator(new HostCheck(config.externalUrl()));
+    }
     this.otlpGrpc = grpc.build();
     this.otlpHttp = http.build();
     this.api = apiBuilder.build();
@@ -216,7 +245,10 @@ public final class SightlineServer implements AutoCloseable {
         URI.create(
             config.externalUrl() != null
                 ? config.externalUrl()
-                : "http://" + externalHost(config.http().host()) + ":" + config.http().port());
+                : (config.security().tlsEnabled() ? "https://" : "http://")
+                    + externalHost(config.http().host())
+                    + ":"
+                    + config.http().port());
     AlertDelivery delivery = AlertDelivery.create(targets, external);
     telemetry.gauge(
         "sightline_notifications_sent",
@@ -257,19 +289,48 @@ public final class SightlineServer implements AutoCloseable {
     }
     server.scheduleRetention();
     server.sloMonitor.start();
+    SecurityConfig security = config.security();
     logger.info(
-        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}",
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}; {}, {}",
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),
-        config.dataDir().toAbsolutePath().normalize());
+        config.dataDir().toAbsolutePath().normalize(),
+        security.authEnabled()
+            ? "authentication on (tokens of " + security.authFile() + ")"
+            : "authentication OFF"
+                + (security.insecureNoAuth()
+                    ? " (--insecure-no-auth: anyone who can reach the ports can read and write)"
+                    : " (loopback only; give --auth-file to serve other machines)"),
+        security.tlsEnabled() ? "TLS on" : "TLS off");
     return server;
   }
 
-  private static ServerBuilder base(ListenAddress address, EventLoopGroup workers) {
-    return Server.builder()
-        .http(address.toSocketAddress())
-        .workerGroup(workers, false)
+  private static TlsKeyPair tlsKeyPair(SecurityConfig security) {
+    try {
+      return TlsKeyPair.of(security.tlsKey().toFile(), security.tlsCert().toFile());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot use --tls-cert "
+              + security.tlsCert()
+              + " and --tls-key "
+              + security.tlsKey()
+              + " (PEM certificate chain, PKCS#8 PEM key): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** A listener on {@code address}: HTTPS (and gRPC over TLS) when {@code tls} is given. */
+  private static ServerBuilder base(
+      ListenAddress address, EventLoopGroup workers, @Nullable TlsKeyPair tls) {
+    ServerBuilder sb = Server.builder();
+    if (tls != null) {
+      sb.https(address.toSocketAddress()).tls(tls);
+    } else {
+      sb.http(address.toSocketAddress());
+    }
+    return sb.workerGroup(workers, false)
         .requestTimeout(Duration.ofSeconds(60))
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(30));
   }

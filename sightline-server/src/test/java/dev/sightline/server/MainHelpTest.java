@@ -37,8 +37,12 @@ class MainHelpTest {
         .contains("\n  demo [shop flags] ")
         .contains("\n  slo lint DIR ")
         .contains("\n  slo export --format prometheus")
-        .contains("\n  help ")
-        .doesNotContain("token");
+        .contains("\n  token create --auth-file FILE --tenant NAME --role ROLE[,ROLE...]")
+        .contains("\n  token list --auth-file FILE ")
+        .contains("\n  token revoke --auth-file FILE ID ")
+        .contains("\n  help ");
+    for (String line : help.split("\n"))
+      assertThat(line.length()).as(line).isLessThanOrEqualTo(100);
   }
 
   @Test

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The one way Sightline replaces a small file (an incident, the alert state, an SLO spec sent
@@ -41,6 +43,23 @@ public final class AtomicFiles {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
     syncDirectory(parent);
+  }
+
+  /**
+   * {@link #write(Path, byte[])} of a file readable and writable by its owner only ({@code
+   * rw-------}) where the file system supports POSIX permissions: the temporary file is created
+   * with them, so the content is never readable by others, not even briefly.
+   */
+  public static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    if (Files.getFileStore(parent).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    write(file, bytes);
   }
 
   /** {@link #write(Path, byte[])} of UTF-8 text. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,19 @@ class AtomicFilesTest {
     AtomicFiles.write(file, "name: a".getBytes(StandardCharsets.UTF_8));
     assertThat(Files.readString(file)).isEqualTo("name: a");
     assertThat(dir.resolve(".a.yaml.tmp")).doesNotExist();
+  }
+
+  @Test
+  void ownerOnlyFilesAreNeverReadableByOthers() throws Exception {
+    Path file = dir.resolve("tokens.json");
+    Files.writeString(dir.resolve(".tokens.json.tmp"), "stale, world-readable");
+    AtomicFiles.writeOwnerOnly(file, "{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(Files.readString(file)).isEqualTo("{}");
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
+    }
+    assertThat(dir.resolve(".tokens.json.tmp")).doesNotExist();
   }
 
   @Test

@@ -4,7 +4,6 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
-import dev.sightline.core.model.Tenants;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.StatusProto;
@@ -65,12 +64,12 @@ final class OtlpGrpcService<T> {
 
   private void export(byte[] request, StreamObserver<byte[]> observer) {
     long start = System.nanoTime();
+    String tenant = RequestTenant.current();
     IngestOutcome.Throttled throttled = pipeline.reserve(request.length);
     CompletableFuture<IngestOutcome> outcome =
         throttled != null
             ? CompletableFuture.completedFuture(throttled)
-            : pipeline.ingest(
-                codec, Transport.GRPC, () -> request, false, Tenants.DEFAULT, request.length);
+            : pipeline.ingest(codec, Transport.GRPC, () -> request, false, tenant, request.length);
     outcome.whenComplete(
         (result, error) -> {
           String code;

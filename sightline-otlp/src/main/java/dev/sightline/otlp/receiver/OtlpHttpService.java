@@ -14,7 +14,6 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.sightline.core.model.Tenants;
 import dev.sightline.otlp.OtlpJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,6 +49,7 @@ final class OtlpHttpService<T> implements HttpService {
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     long start = System.nanoTime();
+    String tenant = RequestTenant.of(ctx);
     MediaType contentType = req.contentType();
     Boolean json = contentType == null ? null : isJson(contentType);
     if (json == null) {
@@ -116,7 +116,7 @@ final class OtlpHttpService<T> implements HttpService {
                   IngestPipeline.BodySource body =
                       gzip ? () -> gunzip(wire, maxRequestBytes) : () -> wire;
                   return pipeline
-                      .ingest(codec, transport, body, json, Tenants.DEFAULT, reserved)
+                      .ingest(codec, transport, body, json, tenant, reserved)
                       .thenApply(outcome -> respond(start, transport, json, outcome));
                 })
             .thenCompose(f -> f);

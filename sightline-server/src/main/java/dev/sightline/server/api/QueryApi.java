@@ -8,10 +8,10 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.sightline.core.model.Tenants;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.storage.CheckResult;
 import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.otlp.receiver.RequestTenant;
 import dev.sightline.query.ApiResponse;
 import dev.sightline.query.QueryParameters;
 import dev.sightline.query.QueryService;
@@ -133,6 +133,7 @@ public final class QueryApi {
       String endpoint,
       BiFunction<String, QueryParameters, ApiResponse> query) {
     long start = System.nanoTime();
+    String tenant = RequestTenant.of(ctx);
     Map<String, String> params = new LinkedHashMap<>();
     QueryParams qp = ctx.queryParams();
     for (String name : qp.names()) params.put(name, qp.get(name));
@@ -141,7 +142,7 @@ public final class QueryApi {
             () -> {
               ApiResponse r;
               try {
-                r = query.apply(Tenants.DEFAULT, QueryParameters.of(params));
+                r = query.apply(tenant, QueryParameters.of(params));
               } catch (RuntimeException e) {
                 r = InternalErrors.of(ctx, logger, "query " + endpoint, e);
               }

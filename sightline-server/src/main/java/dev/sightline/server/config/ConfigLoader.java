@@ -47,13 +47,42 @@ public final class ConfigLoader {
   public static final List<Option> OPTIONS =
       List.of(
           new Option("data-dir", "DIR", "./data", "folder holding all stored telemetry"),
-          new Option("otlp-grpc", "HOST:PORT", "0.0.0.0:4317", "OTLP/gRPC listen address"),
-          new Option("otlp-http", "HOST:PORT", "0.0.0.0:4318", "OTLP/HTTP listen address"),
+          new Option(
+              "otlp-grpc",
+              "HOST:PORT",
+              "127.0.0.1:4317",
+              "OTLP/gRPC listen address (default host 0.0.0.0 with --auth-file)"),
+          new Option(
+              "otlp-http",
+              "HOST:PORT",
+              "127.0.0.1:4318",
+              "OTLP/HTTP listen address (default host 0.0.0.0 with --auth-file)"),
           new Option(
               "http",
               "HOST:PORT",
-              "0.0.0.0:8420",
-              "query API, /healthz and /metrics listen address"),
+              "127.0.0.1:8420",
+              "query API, web UI, /healthz and /metrics listen address (default host 0.0.0.0"
+                  + " with --auth-file)"),
+          new Option(
+              "auth-file",
+              "FILE",
+              "",
+              "token file (create it with: sightline token create): every request then needs a"
+                  + " bearer token or a UI session, except /healthz and the UI's static files;"
+                  + " re-read when it changes. Without it authentication is off"),
+          new Option(
+              "insecure-no-auth",
+              null,
+              "false",
+              "allow listening on a non-loopback address without --auth-file (anyone who can"
+                  + " reach the ports can read and write all data)"),
+          new Option(
+              "tls-cert",
+              "FILE",
+              "",
+              "PEM certificate chain: every listener serves TLS (HTTPS, gRPC over TLS);"
+                  + " needs --tls-key"),
+          new Option("tls-key", "FILE", "", "PEM private key (PKCS#8) of --tls-cert"),
           new Option(
               "retention",
               "DURATION",
@@ -207,6 +236,20 @@ public final class ConfigLoader {
       sources.put(e.getKey(), "--" + e.getKey());
     }
     Resolver r = new Resolver(values, sources);
+    SecurityConfig security =
+        new SecurityConfig(
+            r.get("auth-file", ConfigLoader::parsePath),
+            r.get("insecure-no-auth", ConfigLoader::parseBoolean),
+            r.get("tls-cert", ConfigLoader::parsePath),
+            r.get("tls-key", ConfigLoader::parsePath));
+    if (security.authEnabled()) {
+      // with authentication, a listener left at its default listens on every interface
+      for (String listener : List.of("otlp-grpc", "otlp-http", "http")) {
+        if (sources.get(listener).equals("default")) {
+          values.put(listener, values.get(listener).replace("127.0.0.1:", "0.0.0.0:"));
+        }
+      }
+    }
     long maxRequest = r.get("max-request-bytes", ConfigLoader::parseBytes);
     return new ServerConfig(
         r.get("data-dir", Path::of),
@@ -244,7 +287,34 @@ public final class ConfigLoader {
         r.get("incident-baseline", ConfigLoader::parseDuration),
         r.get("verify-period", ConfigLoader::parseDuration),
         r.get("incident-notify-wait", ConfigLoader::parseDuration),
-        r.get("incident-retention", ConfigLoader::parseDuration));
+        r.get("incident-retention", ConfigLoader::parseDuration),
+        security);
+  }
+
+  /**
+   * Refuses a listener on a non-loopback address without authentication unless {@code
+   * --insecure-no-auth} was given; called with the resolved configuration at start.
+   *
+   * @throws IllegalArgumentException naming the listener, {@code --auth-file} and {@code
+   *     --insecure-no-auth}
+   */
+  public static void checkExposure(ServerConfig config) {
+    if (config.security().authEnabled() || config.security().insecureNoAuth()) return;
+    Map<String, ListenAddress> listeners = new LinkedHashMap<>();
+    listeners.put("otlp-grpc", config.otlpGrpc());
+    listeners.put("otlp-http", config.otlpHttp());
+    listeners.put("http", config.http());
+    for (Map.Entry<String, ListenAddress> e : listeners.entrySet()) {
+      if (!e.getValue().isLoopback()) {
+        throw new IllegalArgumentException(
+            "--"
+                + e.getKey()
+                + " "
+                + e.getValue()
+                + " is not a loopback address and authentication is off: give --auth-file FILE,"
+                + " or --insecure-no-auth to serve everyone who can reach it");
+      }
+    }
   }
 
   /**
@@ -420,6 +490,10 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("expected a size such as 4GB, 512MB or 2GiB");
     }
     return v;
+  }
+
+  private static @Nullable Path parsePath(String value) {
+    return value.isBlank() ? null : Path.of(value.trim());
   }
 
   private static List<String> parseList(String value) {

@@ -32,6 +32,13 @@ public record ListenAddress(String host, int port) {
     return new ListenAddress(host, port);
   }
 
+  /** True for {@code localhost} and loopback addresses ({@code 127.0.0.0/8}, {@code ::1}). */
+  public boolean isLoopback() {
+    if (host.equalsIgnoreCase("localhost")) return true;
+    InetSocketAddress address = toSocketAddress();
+    return !address.isUnresolved() && address.getAddress().isLoopbackAddress();
+  }
+
   public InetSocketAddress toSocketAddress() {
     return new InetSocketAddress(host, port);
   }

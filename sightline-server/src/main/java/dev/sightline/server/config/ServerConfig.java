@@ -34,9 +34,11 @@ public record ServerConfig(
     Duration incidentBaseline,
     Duration verifyPeriod,
     Duration incidentNotifyWait,
-    Duration incidentRetention) {
+    Duration incidentRetention,
+    SecurityConfig security) {
 
   public ServerConfig {
+    Objects.requireNonNull(security, "security");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(otlpGrpc, "otlpGrpc");
     Objects.requireNonNull(otlpHttp, "otlpHttp");
@@ -105,6 +107,7 @@ public record ServerConfig(
         incidentBaseline,
         verifyPeriod,
         incidentNotifyWait,
-        incidentRetention);
+        incidentRetention,
+        security);
   }
 }

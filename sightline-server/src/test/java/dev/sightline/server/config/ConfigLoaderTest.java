@@ -17,12 +17,50 @@ class ConfigLoaderTest {
   void defaults() {
     ServerConfig c = ConfigLoader.load(Map.of(), Map.of());
     assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
-    assertThat(c.otlpGrpc()).isEqualTo(new ListenAddress("0.0.0.0", 4317));
-    assertThat(c.otlpHttp()).isEqualTo(new ListenAddress("0.0.0.0", 4318));
-    assertThat(c.http()).isEqualTo(new ListenAddress("0.0.0.0", 8420));
+    // authentication off: loopback only
+    assertThat(c.otlpGrpc()).isEqualTo(new ListenAddress("127.0.0.1", 4317));
+    assertThat(c.otlpHttp()).isEqualTo(new ListenAddress("127.0.0.1", 4318));
+    assertThat(c.http()).isEqualTo(new ListenAddress("127.0.0.1", 8420));
     assertThat(c.retention()).isEqualTo(Duration.ofDays(7));
     assertThat(c.maxRequestBytes()).isEqualTo(16L << 20);
     assertThat(c.benchDiscardEndpoint()).isFalse();
+    assertThat(c.security()).isEqualTo(SecurityConfig.NONE);
+    ConfigLoader.checkExposure(c);
+  }
+
+  @Test
+  void withAnAuthFileTheDefaultListenersServeEveryInterface() {
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of("http", "127.0.0.1:9000"), Map.of("SIGHTLINE_AUTH_FILE", "/etc/tokens.json"));
+    assertThat(c.security().authFile()).isEqualTo(Path.of("/etc/tokens.json"));
+    assertThat(c.otlpGrpc()).isEqualTo(new ListenAddress("0.0.0.0", 4317));
+    assertThat(c.otlpHttp()).isEqualTo(new ListenAddress("0.0.0.0", 4318));
+    // an explicit address stays as given
+    assertThat(c.http()).isEqualTo(new ListenAddress("127.0.0.1", 9000));
+    ConfigLoader.checkExposure(c);
+  }
+
+  @Test
+  void aNonLoopbackListenerWithoutAuthenticationNeedsInsecureNoAuth() {
+    ServerConfig c = ConfigLoader.load(Map.of("otlp-http", "0.0.0.0:4318"), Map.of());
+    assertThatThrownBy(() -> ConfigLoader.checkExposure(c))
+        .hasMessage(
+            "--otlp-http 0.0.0.0:4318 is not a loopback address and authentication is off: give"
+                + " --auth-file FILE, or --insecure-no-auth to serve everyone who can reach it");
+    ConfigLoader.checkExposure(
+        ConfigLoader.load(
+            Map.of("otlp-http", "0.0.0.0:4318", "insecure-no-auth", "true"), Map.of()));
+    ConfigLoader.checkExposure(
+        ConfigLoader.load(Map.of("http", "localhost:1", "otlp-grpc", "[::1]:2"), Map.of()));
+  }
+
+  @Test
+  void tlsNeedsCertificateAndKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("tls-cert", "/c.pem"), Map.of()))
+        .hasMessageContaining("tls-cert and tls-key must be given together");
+    ServerConfig c = ConfigLoader.load(Map.of("tls-cert", "/c.pem", "tls-key", "/k.pem"), Map.of());
+    assertThat(c.security().tlsEnabled()).isTrue();
   }
 
   @Test
