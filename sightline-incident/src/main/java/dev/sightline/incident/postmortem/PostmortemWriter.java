@@ -29,7 +29,11 @@ public final class PostmortemWriter {
 
   public static String markdown(Incident i) {
     StringBuilder md = new StringBuilder();
-    md.append("# Post-mortem: ").append(i.slo()).append(" (").append(i.id()).append(")\n\n");
+    md.append("# Post-mortem: ")
+        .append(esc(i.slo()))
+        .append(" (")
+        .append(esc(i.id()))
+        .append(")\n\n");
     md.append("| | |\n|---|---|\n");
     row(md, "SLO", i.slo() + (i.objective() != null ? " — " + i.objective() : ""));
     row(md, "Objective", fmt("%.4f", i.objectiveTarget()));
@@ -69,14 +73,14 @@ public final class PostmortemWriter {
     if (root == null) {
       md.append("No bad trace was found in the window; no cause could be named.\n\n");
     } else {
-      md.append(fmt("**%s** (confidence %.0f%%)\n\n", root.detail(), 100 * root.confidence()));
+      md.append(fmt("**%s** (confidence %.0f%%)\n\n", esc(root.detail()), 100 * root.confidence()));
       md.append("Evidence:\n\n");
-      for (String e : root.evidence()) md.append("- ").append(e).append('\n');
+      for (String e : root.evidence()) md.append("- ").append(esc(e)).append('\n');
       md.append('\n');
       if (i.hypotheses().size() > 1) {
         md.append("Other hypotheses:\n\n");
         for (Hypothesis h : i.hypotheses().subList(1, i.hypotheses().size())) {
-          md.append(fmt("- %s (confidence %.0f%%)\n", h.detail(), 100 * h.confidence()));
+          md.append(fmt("- %s (confidence %.0f%%)\n", esc(h.detail()), 100 * h.confidence()));
         }
         md.append('\n');
       }
@@ -84,8 +88,8 @@ public final class PostmortemWriter {
 
     md.append("## Timeline\n\n");
     for (TimelineEntry t : i.timeline()) {
-      md.append("- ").append(t.at()).append(" — **").append(t.kind()).append("**: ");
-      md.append(t.text()).append('\n');
+      md.append("- ").append(t.at()).append(" — **").append(esc(t.kind())).append("**: ");
+      md.append(esc(t.text())).append('\n');
     }
     md.append('\n');
 
@@ -109,8 +113,8 @@ public final class PostmortemWriter {
         md.append(
             fmt(
                 "| %s | %s | %.1f | %s | %s |\n",
-                d.operation().service(),
-                d.operation().name(),
+                esc(d.operation().service()),
+                esc(d.operation().name()),
                 d.badMeanMs(),
                 compared ? fmt("%.1f", d.baselineMeanMs()) : "—",
                 compared ? fmt("%+.1f", d.deltaMs()) : "—"));
@@ -122,8 +126,12 @@ public final class PostmortemWriter {
       for (ErrorGroup g : e.errors().subList(0, Math.min(5, e.errors().size()))) {
         md.append(
             fmt(
-                "- %d × `%s` in %s %s: %s\n",
-                g.count(), g.exceptionType(), g.service(), g.operation(), g.messageTemplate()));
+                "- %d × %s in %s %s: %s\n",
+                g.count(),
+                code(g.exceptionType()),
+                esc(g.service()),
+                esc(g.operation()),
+                esc(g.messageTemplate())));
       }
       md.append('\n');
     }
@@ -133,14 +141,14 @@ public final class PostmortemWriter {
         if (!compared) {
           md.append(
               fmt(
-                  "- `%s` × %d — no baseline to compare with\n",
-                  p.pattern().template(), p.count()));
+                  "- %s × %d — no baseline to compare with\n",
+                  code(p.pattern().template()), p.count()));
           continue;
         }
         md.append(
             fmt(
-                "- `%s` × %d (baseline %d)%s\n",
-                p.pattern().template(),
+                "- %s × %d (baseline %d)%s\n",
+                code(p.pattern().template()),
                 p.count(),
                 p.baselineCount(),
                 p.isNew() ? " — new" : p.increased() ? " — increased" : ""));
@@ -153,10 +161,10 @@ public final class PostmortemWriter {
         md.append(
             fmt(
                 "- %s %s first seen at %s (before: %s)\n",
-                c.service(),
-                c.version(),
+                esc(c.service()),
+                esc(c.version()),
                 Instant.ofEpochSecond(0, c.firstSeenUnixNano()),
-                String.join(", ", c.previousVersions())));
+                esc(String.join(", ", c.previousVersions()))));
       }
       md.append('\n');
     }
@@ -166,8 +174,8 @@ public final class PostmortemWriter {
         md.append(
             fmt(
                 "- %s%s: errors %s → %.2f%%, p95 %s → %s ms\n",
-                d.caller() == null ? "" : d.caller() + " → ",
-                d.service(),
+                d.caller() == null ? "" : esc(d.caller()) + " → ",
+                esc(d.service()),
                 d.baselineErrorRatio() == null ? "—" : fmt("%.2f%%", 100 * d.baselineErrorRatio()),
                 100 * d.errorRatio(),
                 d.baselineP95Ms() == null ? "—" : fmt("%.1f", d.baselineP95Ms()),
@@ -180,8 +188,12 @@ public final class PostmortemWriter {
       for (TraceRef t : e.badTraces().subList(0, Math.min(5, e.badTraces().size()))) {
         md.append(
             fmt(
-                "- `%s` %s %s, %.1f ms, %d error spans\n",
-                t.traceId(), t.rootService(), t.rootOperation(), t.durationMs(), t.errorSpans()));
+                "- %s %s %s, %.1f ms, %d error spans\n",
+                code(t.traceId()),
+                esc(t.rootService()),
+                esc(t.rootOperation()),
+                t.durationMs(),
+                t.errorSpans()));
       }
       md.append('\n');
     }
@@ -189,17 +201,17 @@ public final class PostmortemWriter {
     md.append("## Verification\n\n");
     Verification v = i.verification();
     md.append("**").append(v.status().name().toLowerCase(Locale.ROOT)).append("**");
-    if (v.trigger() != null) md.append(" after ").append(v.trigger());
-    md.append(": ").append(v.detail()).append("\n\n");
+    if (v.trigger() != null) md.append(" after ").append(esc(v.trigger()));
+    md.append(": ").append(esc(v.detail())).append("\n\n");
 
     md.append("## Action items\n\n");
     if (i.actionItems().isEmpty()) md.append("None yet.\n");
     for (ActionItem a : i.actionItems()) {
-      md.append(a.done() ? "- [x] " : "- [ ] ").append(a.text());
-      if (a.owner() != null) md.append(" (").append(a.owner()).append(')');
+      md.append(a.done() ? "- [x] " : "- [ ] ").append(esc(a.text()));
+      if (a.owner() != null) md.append(" (").append(esc(a.owner())).append(')');
       if (a.done()) {
         md.append(" — done ").append(a.doneAt());
-        if (a.doneBy() != null) md.append(" by ").append(a.doneBy());
+        if (a.doneBy() != null) md.append(" by ").append(esc(a.doneBy()));
       }
       md.append('\n');
     }
@@ -207,7 +219,52 @@ public final class PostmortemWriter {
   }
 
   private static void row(StringBuilder md, String k, String v) {
-    md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n");
+    md.append("| ").append(k).append(" | ").append(esc(v)).append(" |\n");
+  }
+
+  /** Characters that start Markdown or HTML anywhere in a line. */
+  private static final String SPECIAL = "\\`*_[]<>&|~#";
+
+  /**
+   * {@code s} as literal Markdown text: every character that could start emphasis, a link, an
+   * image, raw HTML, an entity, code or a table cell is backslash-escaped, a leading list or block
+   * marker too, and line breaks become spaces, so text from telemetry, specs and people (action
+   * items, notes, exception messages) can neither inject markup nor a {@code javascript:} link.
+   */
+  static String esc(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\n' || c == '\r') {
+        b.append(' ');
+      } else if (SPECIAL.indexOf(c) >= 0) {
+        b.append('\\').append(c);
+      } else {
+        b.append(c);
+      }
+    }
+    // "- x", "+ x", "1. x" at the start would begin a list inside the item or cell
+    if (b.length() > 0 && (b.charAt(0) == '-' || b.charAt(0) == '+')) b.insert(0, '\\');
+    java.util.regex.Matcher ordered = ORDERED.matcher(b);
+    if (ordered.lookingAt()) b.insert(ordered.end() - 1, '\\');
+    return b.toString();
+  }
+
+  private static final java.util.regex.Pattern ORDERED =
+      java.util.regex.Pattern.compile("\\d+[.)]");
+
+  /** {@code s} as an inline code span, whatever backticks it holds; line breaks become spaces. */
+  static String code(String s) {
+    String flat = s.replace('\n', ' ').replace('\r', ' ');
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < flat.length(); i++) {
+      run = flat.charAt(i) == '`' ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    String fence = "`".repeat(longest + 1);
+    boolean pad = flat.startsWith("`") || flat.endsWith("`") || flat.isEmpty();
+    return fence + (pad ? " " : "") + flat + (pad ? " " : "") + fence;
   }
 
   private static String fmt(String f, Object... args) {
