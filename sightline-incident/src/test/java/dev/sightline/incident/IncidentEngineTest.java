@@ -321,6 +321,14 @@ class IncidentEngineTest {
       // the alert, restored after the restart, fires again: still one incident
       restarted.onTransition(new AlertTransition(AlertTransition.Kind.FIRED, alert, slo));
       assertThat(restarted.store().all()).hasSize(1);
+      // a kill -9 between the incident's write and the alert state's: the alert is not restored
+      // and fires again as a new episode (another id); it joins the open incident
+      Alert again = alert(alert.since().plus(Duration.ofSeconds(30)));
+      restarted.onTransition(new AlertTransition(AlertTransition.Kind.FIRED, again, slo));
+      awaitIdle(restarted);
+      assertThat(restarted.store().all())
+          .singleElement()
+          .satisfies(i -> assertThat(i.alertIds()).contains(alert.id(), again.id()));
     } finally {
       release.countDown();
       crashed.close();
