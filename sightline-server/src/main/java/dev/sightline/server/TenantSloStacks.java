@@ -65,7 +65,15 @@ final class TenantSloStacks implements AutoCloseable {
   void createFromFolders(Path dataDir, @Nullable Path sloDir) {
     TreeSet<String> found = new TreeSet<>();
     folders(dataDir.resolve("tenants"), found);
-    if (sloDir != null) folders(sloDir, found);
+    if (sloDir != null) {
+      folders(sloDir, found);
+      if (Files.isDirectory(sloDir.resolve(Tenants.DEFAULT))) {
+        logger.warn(
+            "folder {} is ignored: the default tenant's specs are the top level of {}",
+            sloDir.resolve(Tenants.DEFAULT),
+            sloDir);
+      }
+    }
     found.remove(Tenants.DEFAULT);
     for (String tenant : found) {
       try {
