@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.sightline.core.model.Tenants;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.selftelemetry.SpanRedMetrics;
 import dev.sightline.core.storage.StorageComponent;
@@ -43,6 +44,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,9 +78,7 @@ public final class SightlineServer implements AutoCloseable {
   private final Server otlpHttp;
   private final Server api;
   private final ScheduledExecutorService retention;
-  private final SloMonitor sloMonitor;
-  private final AlertDelivery alertDelivery;
-  private final IncidentManager incidents;
+  private final TenantSloStacks sloStacks;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(ServerConfig config) {
@@ -149,37 +149,31 @@ public final class SightlineServer implements AutoCloseable {
     receivers.bindHttp(http);
     if (config.benchDiscardEndpoint()) receivers.bindDiscardHttp(http);
     QueryApi.bindHealthAndMetrics(http, storage, telemetry);
-    this.sloMonitor = sloMonitor(config, storage, telemetry);
-    AlertStateFile alertState =
-        new AlertStateFile(config.dataDir().resolve("alerts.json"), sloMonitor.engine());
-    alertState.restore(sloMonitor.registry());
-    this.incidents =
-        IncidentManager.builder()
-            .store(FileIncidentStore.open(config.dataDir().resolve("incidents")))
-            .storage(storage)
-            .slos(sloMonitor.registry()::slo)
-            .windowBefore(config.incidentWindowBefore())
-            .windowAfter(config.incidentWindowAfter())
-            .baselineLength(config.incidentBaseline())
-            .verifyPeriod(config.verifyPeriod())
-            .retention(config.incidentRetention())
-            .build();
-    this.alertDelivery = alertDelivery(config, telemetry);
-    alertDelivery.enricher(new IncidentCard(incidents, alertDelivery.externalUrl()));
-    // the first notification of an alert waits (on its own thread) for the investigation
-    alertDelivery.readyWait(config.incidentNotifyWait());
-    alertDelivery.slos(sloMonitor.registry()::slo);
-    // order matters: the incident is saved (investigation running) before the notifier asks for it
-    sloMonitor.addListener(incidents);
-    sloMonitor.addListener(alertDelivery);
-    // last: a firing alert is saved only once its incident and notifications were handled, so a
-    // crash in between announces it again after the restart rather than never
-    sloMonitor.addListener(alertState);
+    // SLOs, alerts, incidents and notifications: one stack per tenant, evaluated on one thread
+    List<NotificationTarget> notifyTargets = new ArrayList<>();
+    for (String t : config.notifyTargets()) notifyTargets.addAll(NotificationTargets.parse(t));
+    URI external = externalUrl(config);
+    this.sloStacks =
+        new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, t));
+    sloStacks.createFromFolders(config.dataDir(), config.sloDir());
+    notificationGauges(telemetry, sloStacks);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
     ConditionalGet.bind(apiBuilder);
     new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
-    new SloApi(sloMonitor, Clock.systemUTC()).bind(apiBuilder);
-    new IncidentApi(incidents).bind(apiBuilder);
+    new SloApi(
+            tenant -> {
+              SloStack stack = sloStacks.get(tenant);
+              return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
+            },
+            tenant -> sloStacks.getOrCreate(tenant).monitor(),
+            Clock.systemUTC())
+        .bind(apiBuilder);
+    new IncidentApi(
+            tenant -> {
+              SloStack stack = sloStacks.get(tenant);
+              return stack != null ? stack.incidents() : null;
+            })
+        .bind(apiBuilder);
     queryApi.bind(apiBuilder);
     // last: the UI answers every path the API above does not (client-side routes)
     new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
@@ -209,64 +203,119 @@ public final class SightlineServer implements AutoCloseable {
             });
   }
 
-  private static SloMonitor sloMonitor(
-      ServerConfig config, StorageComponent storage, SelfTelemetry telemetry) {
+  /**
+   * The SLO stack of {@code tenant} (valid name): the default tenant keeps the files of a server
+   * without tenants ({@code --slo-dir}'s top level, {@code DATA/slos}, {@code DATA/alerts.json},
+   * {@code DATA/incidents}); another tenant reads {@code --slo-dir/TENANT} and keeps its files
+   * under {@code DATA/tenants/TENANT}.
+   */
+  private static SloStack sloStack(
+      ServerConfig config,
+      StorageComponent storage,
+      List<NotificationTarget> notifyTargets,
+      URI external,
+      String tenant) {
+    boolean isDefault = tenant.equals(Tenants.DEFAULT);
+    Path dir = TenantSloStacks.tenantDir(config.dataDir(), tenant);
+    Path sloDir =
+        config.sloDir() == null
+            ? null
+            : isDefault ? config.sloDir() : config.sloDir().resolve(tenant);
     SloRegistry registry =
         SloRegistry.builder()
-            .directory(config.sloDir())
-            .apiDirectory(config.dataDir().resolve("slos"))
+            .directory(sloDir)
+            .apiDirectory(dir.resolve("slos"))
             .notificationUrls(NotificationUrlPolicy.allowing(config.notifyAllowedHosts()))
             .build();
-    for (SloProblem p : registry.problems()) logger.warn("SLO spec problem: {}", p);
-    SelfTelemetry.Histogram tick =
-        telemetry.histogram(
-            "sightline_slo_evaluation_duration_seconds",
-            "Time to evaluate every SLO once.",
-            SelfTelemetry.LATENCY_BUCKETS);
-    return SloMonitor.builder()
-        .registry(registry)
-        .evaluator(
-            BurnRateEvaluator.builder()
-                .calculator(
-                    SliCalculator.builder()
-                        .reader(storage.spanMetricsReader())
-                        .metricReader(storage.metricReader())
-                        .build())
+    for (SloProblem p : registry.problems()) {
+      logger.warn("SLO spec problem{}: {}", isDefault ? "" : " (tenant " + tenant + ")", p);
+    }
+    SloMonitor monitor =
+        SloMonitor.builder()
+            .registry(registry)
+            .evaluator(evaluator(storage, tenant))
+            .interval(config.sloEvalInterval())
+            .build();
+    AlertStateFile alertState = new AlertStateFile(dir.resolve("alerts.json"), monitor.engine());
+    alertState.restore(registry);
+    IncidentManager incidents =
+        IncidentManager.builder()
+            .store(FileIncidentStore.open(dir.resolve("incidents")))
+            .storage(storage)
+            .tenant(tenant)
+            .slos(registry::slo)
+            .windowBefore(config.incidentWindowBefore())
+            .windowAfter(config.incidentWindowAfter())
+            .baselineLength(config.incidentBaseline())
+            .verifyPeriod(config.verifyPeriod())
+            .retention(config.incidentRetention())
+            .build();
+    // the server-wide --notify targets get every tenant's alerts, each labelled with its tenant
+    AlertDelivery delivery = AlertDelivery.create(notifyTargets, external);
+    if (!isDefault) delivery.tenant(tenant);
+    delivery.enricher(new IncidentCard(incidents, delivery.externalUrl()));
+    // the first notification of an alert waits (on its own thread) for the investigation
+    delivery.readyWait(config.incidentNotifyWait());
+    delivery.slos(registry::slo);
+    // order matters: the incident is saved (investigation running) before the notifier asks for it
+    monitor.addListener(incidents);
+    monitor.addListener(delivery);
+    // last: a firing alert is saved only once its incident and notifications were handled, so a
+    // crash in between announces it again after the restart rather than never
+    monitor.addListener(alertState);
+    return new SloStack(tenant, monitor, incidents, delivery);
+  }
+
+  private static BurnRateEvaluator evaluator(StorageComponent storage, String tenant) {
+    return BurnRateEvaluator.builder()
+        .calculator(
+            SliCalculator.builder()
+                .reader(storage.spanMetricsReader())
+                .metricReader(storage.metricReader())
+                .tenant(tenant)
                 .build())
-        .interval(config.sloEvalInterval())
-        .tickObserver(nanos -> tick.labels().observeNanos(nanos))
         .build();
   }
 
-  private static AlertDelivery alertDelivery(ServerConfig config, SelfTelemetry telemetry) {
-    List<NotificationTarget> targets = new ArrayList<>();
-    for (String t : config.notifyTargets()) targets.addAll(NotificationTargets.parse(t));
-    URI external =
-        URI.create(
-            config.externalUrl() != null
-                ? config.externalUrl()
-                : (config.security().tlsEnabled() ? "https://" : "http://")
-                    + externalHost(config.http().host())
-                    + ":"
-                    + config.http().port());
-    AlertDelivery delivery = AlertDelivery.create(targets, external);
+  /** What the SLO API reads for a tenant without SLOs: no specs, no alerts, never evaluated. */
+  private static SloMonitor emptyMonitor(StorageComponent storage, String tenant) {
+    return SloMonitor.builder()
+        .registry(SloRegistry.builder().build())
+        .evaluator(evaluator(storage, tenant))
+        .build();
+  }
+
+  private static URI externalUrl(ServerConfig config) {
+    return URI.create(
+        config.externalUrl() != null
+            ? config.externalUrl()
+            : (config.security().tlsEnabled() ? "https://" : "http://")
+                + externalHost(config.http().host())
+                + ":"
+                + config.http().port());
+  }
+
+  private static void notificationGauges(SelfTelemetry telemetry, TenantSloStacks stacks) {
     telemetry.gauge(
         "sightline_notifications_sent",
         "Alert notification requests delivered, over all targets.",
-        () -> delivery.stats().stream().mapToLong(DeliveryStats::sent).sum());
+        () -> stats(stacks).mapToLong(DeliveryStats::sent).sum());
     telemetry.gauge(
         "sightline_notifications_failed_attempts",
         "Failed notification delivery attempts (retried), over all targets.",
-        () -> delivery.stats().stream().mapToLong(DeliveryStats::failedAttempts).sum());
+        () -> stats(stacks).mapToLong(DeliveryStats::failedAttempts).sum());
     telemetry.gauge(
         "sightline_notifications_given_up",
         "Notifications given up after retrying for the maximum age, or rejected.",
-        () -> delivery.stats().stream().mapToLong(DeliveryStats::givenUp).sum());
+        () -> stats(stacks).mapToLong(DeliveryStats::givenUp).sum());
     telemetry.gauge(
         "sightline_notifications_dropped",
         "Notifications dropped because a target's queue was full.",
-        () -> delivery.stats().stream().mapToLong(DeliveryStats::dropped).sum());
-    return delivery;
+        () -> stats(stacks).mapToLong(DeliveryStats::dropped).sum());
+  }
+
+  private static java.util.stream.Stream<DeliveryStats> stats(TenantSloStacks stacks) {
+    return stacks.all().stream().flatMap(s -> s.delivery().stats().stream());
   }
 
   private static String externalHost(String listenHost) {
@@ -288,7 +337,12 @@ public final class SightlineServer implements AutoCloseable {
       throw e;
     }
     server.scheduleRetention();
-    server.sloMonitor.start();
+    SelfTelemetry.Histogram round =
+        server.telemetry.histogram(
+            "sightline_slo_evaluation_duration_seconds",
+            "Time to evaluate every SLO (of every tenant) once.",
+            SelfTelemetry.LATENCY_BUCKETS);
+    server.sloStacks.start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
     SecurityConfig security = config.security();
     logger.info(
         "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}; {}, {}",
@@ -379,19 +433,31 @@ public final class SightlineServer implements AutoCloseable {
     return telemetry;
   }
 
-  /** Incidents opened by firing alerts. */
+  /** Incidents opened by the default tenant's firing alerts. */
   public IncidentManager incidents() {
-    return incidents;
+    return sloStacks.defaultTenant().incidents();
   }
 
-  /** Delivers alert transitions to the notification targets. */
+  /** Delivers the default tenant's alert transitions to the notification targets. */
   public AlertDelivery alertDelivery() {
-    return alertDelivery;
+    return sloStacks.defaultTenant().delivery();
   }
 
-  /** The SLO evaluation loop, its registry of specs and its alerts. */
+  /** The default tenant's SLO monitor: its registry of specs and its alerts. */
   public SloMonitor sloMonitor() {
-    return sloMonitor;
+    return sloStacks.defaultTenant().monitor();
+  }
+
+  /** The SLO monitor of {@code tenant}, or null when that tenant has no SLOs. */
+  public @Nullable SloMonitor sloMonitor(String tenant) {
+    SloStack stack = sloStacks.get(tenant);
+    return stack == null ? null : stack.monitor();
+  }
+
+  /** The incidents of {@code tenant}, or null when that tenant has no SLOs. */
+  public @Nullable IncidentManager incidents(String tenant) {
+    SloStack stack = sloStacks.get(tenant);
+    return stack == null ? null : stack.incidents();
   }
 
   @Override
@@ -401,11 +467,8 @@ public final class SightlineServer implements AutoCloseable {
     List<Throwable> errors = new ArrayList<>();
     logger.info("shutting down: stopping SLO evaluation and alert delivery");
     retention.shutdownNow();
-    sloMonitor.close();
-    // investigations under way finish (or are done again at the next start) before the
-    // notifications waiting for them go out
-    incidents.close();
-    alertDelivery.close();
+    // every tenant: evaluation stops, investigations finish, then queued notifications go out
+    sloStacks.close();
     logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
     // (which wait for durability).

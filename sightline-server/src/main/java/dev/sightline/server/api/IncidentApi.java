@@ -22,10 +22,12 @@ import dev.sightline.incident.IncidentManager;
 import dev.sightline.incident.IncidentStatus;
 import dev.sightline.incident.UnknownIncidentException;
 import dev.sightline.incident.postmortem.PostmortemWriter;
+import dev.sightline.otlp.receiver.RequestTenant;
 import dev.sightline.query.ApiResponse;
 import dev.sightline.slo.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -42,10 +44,26 @@ public final class IncidentApi {
   private static final ObjectMapper JSON = FileIncidentStore.JSON;
   private static final int MAX_BODY = 64 * 1024;
 
-  private final IncidentManager incidents;
+  private final Function<String, @Nullable IncidentManager> managers;
 
-  public IncidentApi(IncidentManager incidents) {
-    this.incidents = incidents;
+  /**
+   * Serves each caller the incidents of its tenant ({@link RequestTenant}) only: an incident of
+   * another tenant answers 404 like an unknown one.
+   *
+   * @param managers the incident engine of a tenant; null for a tenant without SLOs
+   */
+  public IncidentApi(Function<String, @Nullable IncidentManager> managers) {
+    this.managers = managers;
+  }
+
+  /**
+   * The incident engine of the current request's tenant (the blocking executor keeps the context);
+   * a tenant without one has no incident {@code id}.
+   */
+  private IncidentManager incidents(String id) {
+    IncidentManager m = managers.apply(RequestTenant.current());
+    if (m == null) throw new UnknownIncidentException(id);
+    return m;
   }
 
   public void bind(ServerBuilder sb) {
@@ -64,9 +82,9 @@ public final class IncidentApi {
                             HttpStatus.OK,
                             MediaType.parse("text/markdown; charset=utf-8"),
                             PostmortemWriter.markdown(find(ctx.pathParam("id"))))));
-    lifecycle(sb, "ack", (id, by, note) -> incidents.acknowledge(id, by));
-    lifecycle(sb, "mitigate", incidents::mitigate);
-    lifecycle(sb, "resolve", incidents::resolve);
+    lifecycle(sb, "ack", (id, by, note) -> incidents(id).acknowledge(id, by));
+    lifecycle(sb, "mitigate", (id, by, note) -> incidents(id).mitigate(id, by, note));
+    lifecycle(sb, "resolve", (id, by, note) -> incidents(id).resolve(id, by, note));
     sb.route()
         .post("/api/v1/incidents/{id}/action-items/{itemId}")
         .maxRequestLength(MAX_BODY)
@@ -81,11 +99,12 @@ public final class IncidentApi {
                         throw new BadRequest("done", "required: true or false");
                       }
                       return card(
-                          incidents.markActionItem(
-                              ctx.pathParam("id"),
-                              ctx.pathParam("itemId"),
-                              done.asBoolean(),
-                              text(body, "by", false)));
+                          incidents(ctx.pathParam("id"))
+                              .markActionItem(
+                                  ctx.pathParam("id"),
+                                  ctx.pathParam("itemId"),
+                                  done.asBoolean(),
+                                  text(body, "by", false)));
                     }));
     sb.route()
         .post("/api/v1/incidents/{id}/action-items")
@@ -98,8 +117,8 @@ public final class IncidentApi {
                     body -> {
                       String text = text(body, "text", true);
                       Incident i =
-                          incidents.addActionItem(
-                              ctx.pathParam("id"), text, text(body, "owner", false));
+                          incidents(ctx.pathParam("id"))
+                              .addActionItem(ctx.pathParam("id"), text, text(body, "owner", false));
                       return json(HttpStatus.CREATED, cardNode(i));
                     }));
   }
@@ -128,7 +147,7 @@ public final class IncidentApi {
   }
 
   private Incident find(String id) {
-    return incidents.store().get(id).orElseThrow(() -> new UnknownIncidentException(id));
+    return incidents(id).store().get(id).orElseThrow(() -> new UnknownIncidentException(id));
   }
 
   /** Incidents listed by default, and at most (newest first). */
@@ -174,7 +193,8 @@ public final class IncidentApi {
     }
     ObjectNode root = JSON.createObjectNode();
     ArrayNode list = root.putArray("incidents");
-    for (Incident i : incidents.store().all()) {
+    IncidentManager incidents = managers.apply(RequestTenant.current());
+    for (Incident i : incidents == null ? List.<Incident>of() : incidents.store().all()) {
       if (wanted != null && i.status() != wanted) continue;
       if (severity != null && i.severity() != severity) continue;
       if (list.size() == limit) {

@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sightline.otlp.receiver.RequestTenant;
 import dev.sightline.query.ApiResponse;
 import dev.sightline.query.InvalidParameterException;
 import dev.sightline.query.QueryParameters;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,12 +60,26 @@ public final class SloApi {
   private static final Duration DEFAULT_SERIES_STEP = Duration.ofMinutes(1);
   private static final Duration MAX_SERIES_STEP = Duration.ofDays(366);
 
-  private final SloMonitor monitor;
+  private final Function<String, SloMonitor> monitors;
+  private final Function<String, SloMonitor> creating;
   private final Clock clock;
 
-  public SloApi(SloMonitor monitor, Clock clock) {
-    this.monitor = monitor;
+  /**
+   * Serves each caller the SLOs of its tenant ({@link RequestTenant}) only.
+   *
+   * @param monitors the monitor of a tenant; for a tenant without SLOs, an empty one
+   * @param creating the monitor of a tenant, created when it has none (storing an SLO)
+   */
+  public SloApi(
+      Function<String, SloMonitor> monitors, Function<String, SloMonitor> creating, Clock clock) {
+    this.monitors = monitors;
+    this.creating = creating;
     this.clock = clock;
+  }
+
+  /** The monitor of the current request's tenant (the blocking executor keeps the context). */
+  private SloMonitor monitor() {
+    return monitors.apply(RequestTenant.current());
   }
 
   public void bind(ServerBuilder sb) {
@@ -86,7 +102,7 @@ public final class SloApi {
                 run(
                     ctx,
                     () -> {
-                      monitor.registry().delete(ctx.pathParam("name"));
+                      monitor().registry().delete(ctx.pathParam("name"));
                       return new ApiResponse(204, new byte[0]);
                     }));
     sb.route().get("/api/v1/alerts").build((ctx, req) -> run(ctx, () -> alerts(params(ctx))));
@@ -108,10 +124,12 @@ public final class SloApi {
                             return QueryService.error(
                                 400, null, "the body must be OpenSLO YAML (kind: SLO)");
                           }
+                          SloMonitor monitor = creating.apply(RequestTenant.of(ctx));
                           Slo slo = monitor.registry().put(name, yaml);
                           return render(
                               name == null ? 201 : 200,
-                              g -> writeSlo(g, slo, monitor.latest(slo.metadata().name())));
+                              g ->
+                                  writeSlo(g, monitor, slo, monitor.latest(slo.metadata().name())));
                         }),
                 ctx.blockingTaskExecutor());
     return HttpResponse.of(f);
@@ -166,6 +184,7 @@ public final class SloApi {
   }
 
   private ApiResponse list() {
+    SloMonitor monitor = monitor();
     List<Slo> slos = monitor.registry().slos();
     List<SloProblem> problems = monitor.registry().problems();
     return render(
@@ -173,7 +192,7 @@ public final class SloApi {
         g -> {
           g.writeStartObject();
           g.writeArrayFieldStart("slos");
-          for (Slo slo : slos) writeSlo(g, slo, monitor.latest(slo.metadata().name()));
+          for (Slo slo : slos) writeSlo(g, monitor, slo, monitor.latest(slo.metadata().name()));
           g.writeEndArray();
           g.writeArrayFieldStart("problems");
           for (SloProblem p : problems) writeProblem(g, p);
@@ -190,6 +209,7 @@ public final class SloApi {
             n, "unknown parameter; known: end, start, step, windows");
       }
     }
+    SloMonitor monitor = monitor();
     Slo slo =
         monitor
             .registry()
@@ -239,7 +259,7 @@ public final class SloApi {
         g -> {
           g.writeStartObject();
           g.writeFieldName("slo");
-          writeSlo(g, slo, monitor.latest(name));
+          writeSlo(g, monitor, slo, monitor.latest(name));
           writeNullable(g, "spec", monitor.registry().spec(name).orElse(null));
           g.writeObjectFieldStart("burnRateSeries");
           g.writeStringField("start", Instant.ofEpochSecond(0, alignedStart).toString());
@@ -317,7 +337,7 @@ public final class SloApi {
     }
     String slo = p.string("slo");
     List<Alert> out = new ArrayList<>();
-    for (Alert a : monitor.engine().alerts()) {
+    for (Alert a : monitor().engine().alerts()) {
       if (wanted != null && a.state() != wanted) continue;
       if (slo != null && !a.slo().equals(slo)) continue;
       out.add(a);
@@ -362,7 +382,8 @@ public final class SloApi {
     g.writeEndObject();
   }
 
-  private void writeSlo(JsonGenerator g, Slo slo, java.util.Optional<SloEvaluation> latest)
+  private static void writeSlo(
+      JsonGenerator g, SloMonitor monitor, Slo slo, java.util.Optional<SloEvaluation> latest)
       throws IOException {
     String name = slo.metadata().name();
     g.writeStartObject();

@@ -50,7 +50,6 @@ public final class TokenFile {
   static final String PREFIX = "sl_";
   private static final int ID_HEX_DIGITS = 8;
   private static final int SECRET_BYTES = 32;
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern ID = Pattern.compile("[0-9a-f]{" + ID_HEX_DIGITS + "}");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -251,12 +250,8 @@ public final class TokenFile {
   }
 
   static void checkTenant(String tenant) {
-    if (!TENANT.matcher(tenant).matches()) {
-      throw new IllegalArgumentException(
-          "tenant '"
-              + tenant
-              + "': 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    }
+    // a tenant name becomes a folder of the data directory (DATA/tenants/NAME)
+    dev.sightline.core.model.Tenants.check(tenant);
   }
 
   /** The id part of a well-formed token, or null. */

@@ -79,6 +79,7 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   private volatile Function<String, java.util.Optional<Slo>> slos =
       name -> java.util.Optional.empty();
   private volatile Duration readyWait = DEFAULT_READY_WAIT;
+  private volatile @Nullable String tenant;
   private final Map<String, FirstNotification> waiting = new ConcurrentHashMap<>();
   private @Nullable ScheduledExecutorService waiter; // guarded by this
   private boolean closed; // guarded by this
@@ -120,6 +121,15 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
    */
   public void slos(Function<String, java.util.Optional<Slo>> slos) {
     this.slos = slos;
+  }
+
+  /**
+   * The tenant whose alerts this delivers: every notification carries it as label {@code tenant},
+   * so that targets shared by tenants (an Alertmanager) tell their alerts apart and can route them.
+   * Null (the default) for no label.
+   */
+  public void tenant(@Nullable String tenant) {
+    this.tenant = tenant;
   }
 
   public void enricher(@Nullable Enricher enricher) {
@@ -379,7 +389,8 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
         a.responsibility().respondWithin(),
         summary,
         link,
-        annotations);
+        annotations,
+        tenant);
   }
 
   private static double highest(Map<String, Double> burn) {

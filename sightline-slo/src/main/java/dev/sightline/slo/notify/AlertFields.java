@@ -20,14 +20,15 @@ final class AlertFields {
   static final String RESPOND_BY = "respond_by";
 
   /**
-   * Identifying labels: {@code alertname}, {@code slo}, {@code objective} (when set), {@code
-   * service}, {@code severity}. Equal for an alert's FIRING, escalated and RESOLVED notifications,
-   * which is how Alertmanager matches them; the rule, which changes when an alert escalates, is an
-   * annotation.
+   * Identifying labels: {@code alertname}, {@code tenant} (for a tenant other than the default),
+   * {@code slo}, {@code objective} (when set), {@code service}, {@code severity}. Equal for an
+   * alert's FIRING, escalated and RESOLVED notifications, which is how Alertmanager matches them;
+   * the rule, which changes when an alert escalates, is an annotation.
    */
   static Map<String, String> labels(AlertNotification n) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("alertname", ALERT_NAME);
+    if (n.tenant() != null) labels.put("tenant", n.tenant());
     labels.put("slo", n.slo());
     if (n.objective() != null) labels.put("objective", n.objective());
     labels.put("service", n.service());

@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param link Sightline URL of the SLO or incident (Alertmanager's generatorURL)
  * @param annotations extra annotations ({@code incident_id}, {@code root_cause}, {@code
  *     respond_by}, ...), copied in order
+ * @param tenant the tenant whose SLO this is, a {@code tenant} label; null for the default tenant
+ *     (no label, as before tenants had SLOs of their own)
  */
 public record AlertNotification(
     String fingerprint,
@@ -49,11 +51,54 @@ public record AlertNotification(
     Duration respondWithin,
     String summary,
     @Nullable URI link,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    @Nullable String tenant) {
   /** Whether the alert fires or has resolved. */
   public enum Status {
     FIRING,
     RESOLVED
+  }
+
+  /** A notification of the default tenant (no {@code tenant} label). */
+  public AlertNotification(
+      String fingerprint,
+      String slo,
+      @Nullable String objective,
+      String service,
+      Status status,
+      String severity,
+      String rule,
+      String ruleSeverity,
+      Instant startsAt,
+      @Nullable Instant endsAt,
+      Map<String, Double> burnRates,
+      double budgetRemaining,
+      @Nullable URI runbook,
+      @Nullable String owner,
+      Duration respondWithin,
+      String summary,
+      @Nullable URI link,
+      Map<String, String> annotations) {
+    this(
+        fingerprint,
+        slo,
+        objective,
+        service,
+        status,
+        severity,
+        rule,
+        ruleSeverity,
+        startsAt,
+        endsAt,
+        burnRates,
+        budgetRemaining,
+        runbook,
+        owner,
+        respondWithin,
+        summary,
+        link,
+        annotations,
+        null);
   }
 
   public AlertNotification {
@@ -95,6 +140,7 @@ public record AlertNotification(
         respondWithin,
         summary,
         link,
-        annotations);
+        annotations,
+        tenant);
   }
 }

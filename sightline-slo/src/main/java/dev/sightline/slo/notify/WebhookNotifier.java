@@ -70,7 +70,10 @@ public final class WebhookNotifier extends HttpNotifier {
           .member("startsAt", AlertFields.time(n.startsAt()))
           .member("endsAt", n.endsAt() == null ? OPEN_ENDS_AT : AlertFields.time(n.endsAt()))
           .member("generatorURL", n.link() == null ? "" : n.link().toString())
-          .member("fingerprint", n.fingerprint())
+          // a tenant's SLO may share its name with another tenant's
+          .member(
+              "fingerprint",
+              n.tenant() == null ? n.fingerprint() : n.tenant() + ":" + n.fingerprint())
           .endObject();
     }
     return json.endArray().endObject().toString();

@@ -88,6 +88,41 @@ class WebhookNotifierTest {
   }
 
   @Test
+  void tenantIsALabelAndPartOfTheFingerprint_defaultTenantHasNeither() throws Exception {
+    WebhookNotifier notifier =
+        WebhookNotifier.builder().url(URI.create("http://127.0.0.1:1/")).build();
+    AlertNotification d = firing("checkout/0");
+    AlertNotification acme =
+        new AlertNotification(
+            d.fingerprint(),
+            d.slo(),
+            d.objective(),
+            d.service(),
+            d.status(),
+            d.severity(),
+            d.rule(),
+            d.ruleSeverity(),
+            d.startsAt(),
+            d.endsAt(),
+            d.burnRates(),
+            d.budgetRemaining(),
+            d.runbook(),
+            d.owner(),
+            d.respondWithin(),
+            d.summary(),
+            d.link(),
+            d.annotations(),
+            "acme");
+
+    JsonNode alerts = JSON.readTree(notifier.render(List.of(d, acme.resolved(NOW)))).get("alerts");
+
+    assertThat(alerts.get(0).get("labels").has("tenant")).isFalse();
+    assertThat(alerts.get(0).get("fingerprint").asText()).isEqualTo("checkout/0");
+    assertThat(alerts.get(1).get("labels").get("tenant").asText()).isEqualTo("acme");
+    assertThat(alerts.get(1).get("fingerprint").asText()).isEqualTo("acme:checkout/0");
+  }
+
+  @Test
   void connectionRefusedIsRetryableNotThrown() {
     WebhookNotifier notifier =
         WebhookNotifier.builder().url(URI.create("http://127.0.0.1:1/hook")).build();
