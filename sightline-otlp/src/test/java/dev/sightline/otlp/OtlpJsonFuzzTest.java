@@ -8,6 +8,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import dev.sightline.otlp.OtlpDecodeContract.Signal;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * OTLP/JSON bodies of any shape, for each signal: {@link OtlpJson} and the mappers keep {@link
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * selector ({@code 0}, {@code 1}, {@code 2}: traces, metrics, logs). See docs/fuzzing.md.
  */
 class OtlpJsonFuzzTest {
+  @Timeout(5)
   @FuzzTest(maxDuration = "15s")
   void decodeAndMap(byte[] input) throws OtlpDecodeException {
     if (input.length == 0) return;

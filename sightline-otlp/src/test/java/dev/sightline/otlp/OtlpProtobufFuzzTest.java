@@ -2,6 +2,7 @@ package dev.sightline.otlp;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sightline.otlp.OtlpDecodeContract.Signal;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * OTLP/HTTP protobuf bodies of any shape, for each signal: {@link OtlpProtobuf} and the mappers
@@ -10,6 +11,7 @@ import dev.sightline.otlp.OtlpDecodeContract.Signal;
  * docs/fuzzing.md.
  */
 class OtlpProtobufFuzzTest {
+  @Timeout(5)
   @FuzzTest(maxDuration = "15s")
   void decodeAndMap(byte[] input) {
     if (input.length == 0) return;
