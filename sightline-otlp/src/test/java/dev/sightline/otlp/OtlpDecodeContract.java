@@ -14,6 +14,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the receiver relies on when it turns a request body into a batch, checked by the fuzz tests
@@ -41,8 +42,11 @@ final class OtlpDecodeContract {
     return input.length == 0 ? input : Arrays.copyOfRange(input, 1, input.length);
   }
 
-  /** Decodes as {@code json} or protobuf and checks the contract; returns the decoded request. */
-  static Message decodeAndMap(Signal signal, byte[] body, boolean json) {
+  /**
+   * Decodes as {@code json} or protobuf and checks the contract; returns the decoded request, or
+   * null when the body was rejected as a whole.
+   */
+  static @Nullable Message decodeAndMap(Signal signal, byte[] body, boolean json) {
     Message request;
     try {
       request =
