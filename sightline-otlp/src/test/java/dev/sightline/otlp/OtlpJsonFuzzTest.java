@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class OtlpJsonFuzzTest {
   @Timeout(5)
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void decodeAndMap(byte[] input) throws OtlpDecodeException {
     if (input.length == 0) return;
     Signal signal = Signal.of(input[0]);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class OtlpProtobufFuzzTest {
   @Timeout(5)
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void decodeAndMap(byte[] input) {
     if (input.length == 0) return;
     OtlpDecodeContract.decodeAndMap(

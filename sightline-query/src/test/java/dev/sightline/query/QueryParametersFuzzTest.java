@@ -18,7 +18,7 @@ class QueryParametersFuzzTest {
   private static final long MAX_NANOS = QueryParameters.MAX_TIME.getEpochSecond() * 1_000_000_000L;
 
   @Timeout(5)
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void parse(byte[] input) {
     String value = new String(input, StandardCharsets.UTF_8);
     QueryParameters p = QueryParameters.of(Map.of("v", value));

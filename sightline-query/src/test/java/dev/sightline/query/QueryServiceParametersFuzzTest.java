@@ -27,7 +27,7 @@ class QueryServiceParametersFuzzTest {
       QueryService.builder().storage(RangeCheckingStorage.create()).clock(CLOCK).build();
 
   @Timeout(5)
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void endpoints(byte[] input) {
     Map<String, String> params = new LinkedHashMap<>();
     for (String line : new String(input, StandardCharsets.UTF_8).split("\n")) {

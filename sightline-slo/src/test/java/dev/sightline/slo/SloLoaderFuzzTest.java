@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class SloLoaderFuzzTest {
   @Timeout(5)
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void parse(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
     SloCatalog catalog = SloLoader.parse(Map.of("fuzz.yaml", text));

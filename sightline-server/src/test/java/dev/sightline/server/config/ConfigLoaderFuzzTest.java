@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ConfigLoaderFuzzTest {
   @Timeout(5)
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void parse(byte[] input) {
     String value = new String(input, StandardCharsets.UTF_8);
     try {
