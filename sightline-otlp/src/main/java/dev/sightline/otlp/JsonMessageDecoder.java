@@ -229,7 +229,16 @@ final class JsonMessageDecoder {
       }
       return fromBigInteger(p, f, p.getBigIntegerValue(), unsigned);
     }
-    if (t == JsonToken.VALUE_NUMBER_FLOAT) return fromDecimal(p, f, p.getDecimalValue(), unsigned);
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      BigDecimal d;
+      try {
+        d = p.getDecimalValue();
+      } catch (NumberFormatException e) {
+        // Jackson refuses exponents beyond BigDecimal's int scale ("1e10000000000000000000")
+        throw outOfRange(p, f);
+      }
+      return fromDecimal(p, f, d, unsigned);
+    }
     if (t != JsonToken.VALUE_STRING) throw wrongType(p, t, integerExpectation(f));
     String s = p.getText();
     try {

@@ -743,7 +743,8 @@ public final class QueryService {
     Long end = p.timeAsUnixNanos("end");
     Long start = p.timeAsUnixNanos("start");
     long e = end != null ? end : now;
-    long s = start != null ? start : e - defaultLookback.toNanos();
+    // the default start never precedes the epoch: an end near it must not give a negative range
+    long s = start != null ? start : Math.max(0, e - defaultLookback.toNanos());
     if (e <= s) throw new InvalidParameterException("end", "must be after start");
     return new long[] {s, e};
   }

@@ -42,6 +42,26 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class SloLoader {
   static final String API_VERSION = "openslo/v1";
+
+  /**
+   * SnakeYAML's limits, set here rather than trusted to its defaults: an SLO file is small, so a
+   * file beyond them is a problem, never minutes of parsing. Aliases of collections are what a
+   * billion-laughs document multiplies.
+   */
+  static final int MAX_FILE_CODE_POINTS = 1_000_000;
+
+  static final int MAX_NESTING_DEPTH = 50;
+  static final int MAX_COLLECTION_ALIASES = 50;
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_FILE_CODE_POINTS);
+    options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+    options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
+    options.setAllowRecursiveKeys(false);
+    return options;
+  }
+
   private static final List<String> KINDS =
       List.of("SLO", "SLI", "Service", "AlertPolicy", "AlertCondition", "AlertNotificationTarget");
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
@@ -144,7 +164,7 @@ public final class SloLoader {
   }
 
   private void readFile(String file, String text) {
-    Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+    Yaml yaml = new Yaml(new SafeConstructor(loaderOptions()));
     List<Node> nodes = new ArrayList<>();
     try {
       for (Node n : yaml.composeAll(new StringReader(text))) {

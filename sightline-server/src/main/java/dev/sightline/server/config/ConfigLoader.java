@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -436,12 +437,22 @@ public final class ConfigLoader {
   }
 
   /**
-   * Durations like {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms}, or ISO-8601.
+   * Durations like {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms}, or ISO-8601;
+   * never negative. Anything else throws {@link IllegalArgumentException}.
    */
   public static Duration parseDuration(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     if (v.equals("0")) return Duration.ZERO;
-    if (v.startsWith("p")) return Duration.parse(value.trim());
+    if (v.startsWith("p") || v.startsWith("-p") || v.startsWith("+p")) {
+      Duration d;
+      try {
+        d = Duration.parse(value.trim());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("not an ISO-8601 duration: " + e.getMessage(), e);
+      }
+      if (d.isNegative()) throw new IllegalArgumentException("must not be negative");
+      return d;
+    }
     String[][] units = {
       {"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}, {"d", "86400000"}
     };
@@ -452,13 +463,20 @@ public final class ConfigLoader {
           && !(unit.equals("m") && v.endsWith("ms"))) {
         long n = Long.parseLong(v.substring(0, v.length() - unit.length()).trim());
         if (n < 0) throw new IllegalArgumentException("must not be negative");
-        return Duration.ofMillis(Math.multiplyExact(n, Long.parseLong(units[i][1])));
+        try {
+          return Duration.ofMillis(Math.multiplyExact(n, Long.parseLong(units[i][1])));
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("too long", e);
+        }
       }
     }
     throw new IllegalArgumentException("expected a duration such as 7d, 12h, 30m, 45s or 500ms");
   }
 
-  /** Byte sizes like {@code 16MiB}, {@code 512KiB}, {@code 1GiB}, {@code 4MB} or plain bytes. */
+  /**
+   * Byte sizes like {@code 16MiB}, {@code 512KiB}, {@code 1GiB}, {@code 4MB} or plain bytes; always
+   * positive. Anything else throws {@link IllegalArgumentException}.
+   */
   public static long parseBytes(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     long unit = 1;
@@ -480,7 +498,11 @@ public final class ConfigLoader {
     }
     long n = Long.parseLong(v);
     if (n <= 0) throw new IllegalArgumentException("must be positive");
-    return Math.multiplyExact(n, unit);
+    try {
+      return Math.multiplyExact(n, unit);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("too large", e);
+    }
   }
 
   /** A DuckDB memory limit such as {@code 4GB}, {@code 512MB} or {@code 2GiB}. */
