@@ -178,6 +178,10 @@ class TenantHeaderIT {
     assertThat(
             SdkAuth.exportOneSpan("grpc", server.otlpGrpc(), "sdk-bad", Map.of(HEADER, BAD), null))
         .isFalse();
+    assertThat(get("/metrics", "acme").text())
+        .containsPattern("sightline_auth_denied_total\\{listener=\"api\",status=\"400\"\\} [1-9]")
+        .containsPattern(
+            "sightline_auth_denied_total\\{listener=\"otlp_grpc\",status=\"400\"\\} [1-9]");
   }
 
   @Test

@@ -69,10 +69,7 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.denied =
         telemetry.counter(
-            "sightline_auth_denied_total",
-            "Requests refused by authentication (401) or authorization (403).",
-            "listener",
-            "status");
+            "sightline_auth_denied_total", ListenerErrors.DENIED_HELP, "listener", "status");
   }
 
   /** The principal the request was authenticated as; null when authentication is off. */

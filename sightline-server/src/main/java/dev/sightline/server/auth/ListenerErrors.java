@@ -27,6 +27,10 @@ import java.util.Locale;
  * TenantHeaderDecorator}.
  */
 final class ListenerErrors {
+  /** The help of {@code sightline_auth_denied_total}, counted by both decorators. */
+  static final String DENIED_HELP =
+      "Requests refused by authentication (401), authorization (403) or a bad tenant header (400).";
+
   private ListenerErrors() {}
 
   /** The gRPC code of an HTTP status a decorator answers with. */

@@ -45,11 +45,7 @@ public final class TenantHeaderDecorator implements DecoratingHttpServiceFunctio
     this.listener = Objects.requireNonNull(listener, "listener");
     this.denied =
         telemetry.counter(
-            "sightline_auth_denied_total",
-            "Requests refused by authentication (401), authorization (403) or a bad tenant header"
-                + " (400).",
-            "listener",
-            "status");
+            "sightline_auth_denied_total", ListenerErrors.DENIED_HELP, "listener", "status");
   }
 
   @Override
