@@ -22,6 +22,7 @@ import dev.sightline.server.auth.AuthDecorator;
 import dev.sightline.server.auth.HostCheck;
 import dev.sightline.server.auth.SessionApi;
 import dev.sightline.server.auth.SessionStore;
+import dev.sightline.server.auth.TenantHeaderDecorator;
 import dev.sightline.server.auth.TokenStore;
 import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ListenAddress;
@@ -187,6 +188,16 @@ public final class SightlineServer implements AutoCloseable {
       apiBuilder.decorator(
           new AuthDecorator(tokens, sessions, AuthDecorator.Listener.API, telemetry));
     } else {
+      if (security.tenantFromHeader()) {
+        // a gateway in front authenticates and names the tenant in a header
+        String header = security.tenantHeader();
+        grpc.decorator(
+            new TenantHeaderDecorator(header, AuthDecorator.Listener.OTLP_GRPC, telemetry));
+        http.decorator(
+            new TenantHeaderDecorator(header, AuthDecorator.Listener.OTLP_HTTP, telemetry));
+        apiBuilder.decorator(
+            new TenantHeaderDecorator(header, AuthDecorator.Listener.API, telemetry));
+      }
       // no authentication: a loopback listener answers only loopback names (DNS rebinding)
       if (config.http().isLoopback()) apiBuilder.decorator(new HostCheck(config.externalUrl()));
       if (config.otlpHttp().isLoopback()) http.decorator(new HostCheck(config.externalUrl()));
@@ -353,6 +364,9 @@ public final class SightlineServer implements AutoCloseable {
         security.authEnabled()
             ? "authentication on (tokens of " + security.authFile() + ")"
             : "authentication OFF"
+                + (security.tenantFromHeader()
+                    ? " (tenant from header " + security.tenantHeader() + ", set by a gateway)"
+                    : "")
                 + (security.insecureNoAuth()
                     ? " (--insecure-no-auth: anyone who can reach the ports can read and write)"
                     : " (loopback only; give --auth-file to serve other machines)"),

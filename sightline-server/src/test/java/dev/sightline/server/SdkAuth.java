@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The real OpenTelemetry Java SDK exporters, with a bearer token and optionally TLS. */
+/**
+ * The real OpenTelemetry Java SDK exporters, with a bearer token (or other headers) and optionally
+ * TLS.
+ */
 final class SdkAuth {
   private SdkAuth() {}
 
@@ -31,6 +34,20 @@ final class SdkAuth {
    */
   static boolean exportOneSpan(
       String transport, String endpoint, String service, String token, byte[] trustedPem) {
+    return exportOneSpan(
+        transport, endpoint, service, Map.of("Authorization", "Bearer " + token), trustedPem);
+  }
+
+  /**
+   * Exports one SERVER span of {@code service} with the SDK's OTLP exporter ({@code grpc} or {@code
+   * http}) sending {@code headers}; true when the export succeeded.
+   */
+  static boolean exportOneSpan(
+      String transport,
+      String endpoint,
+      String service,
+      Map<String, String> headers,
+      byte[] trustedPem) {
     InMemorySpanExporter memory = InMemorySpanExporter.create();
     List<SpanData> spans;
     try (SdkTracerProvider provider =
@@ -49,18 +66,16 @@ final class SdkAuth {
     SpanExporter exporter;
     if (transport.equals("grpc")) {
       OtlpGrpcSpanExporterBuilder b =
-          OtlpGrpcSpanExporter.builder()
-              .setEndpoint(endpoint)
-              .setTimeout(10, TimeUnit.SECONDS)
-              .addHeader("Authorization", "Bearer " + token);
+          OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).setTimeout(10, TimeUnit.SECONDS);
+      headers.forEach(b::addHeader);
       if (trustedPem != null) b.setTrustedCertificates(trustedPem);
       exporter = b.build();
     } else {
       OtlpHttpSpanExporterBuilder b =
           OtlpHttpSpanExporter.builder()
               .setEndpoint(endpoint + "/v1/traces")
-              .setTimeout(10, TimeUnit.SECONDS)
-              .addHeader("Authorization", "Bearer " + token);
+              .setTimeout(10, TimeUnit.SECONDS);
+      headers.forEach(b::addHeader);
       if (trustedPem != null) b.setTrustedCertificates(trustedPem);
       exporter = b.build();
     }

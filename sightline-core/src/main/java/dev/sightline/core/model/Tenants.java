@@ -15,6 +15,10 @@ public final class Tenants {
    */
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
+  /** The rule of {@link #isValid}, for messages. */
+  public static final String RULE =
+      "1 to 63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit";
+
   private Tenants() {}
 
   /** Whether {@code tenant} is a valid tenant name (see {@link #check}). */
@@ -30,11 +34,7 @@ public final class Tenants {
    */
   public static String check(String tenant) {
     if (!isValid(tenant)) {
-      throw new IllegalArgumentException(
-          "tenant '"
-              + tenant
-              + "': 1 to 63 lower-case letters, digits, '.', '_' or '-', starting with a letter or"
-              + " digit");
+      throw new IllegalArgumentException("tenant '" + tenant + "': " + RULE);
     }
     return tenant;
   }

@@ -1,25 +1,16 @@
 package dev.sightline.server.auth;
 
-import com.google.rpc.Code;
-import com.google.rpc.Status;
 import com.linecorp.armeria.common.Cookie;
-import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
-import dev.sightline.otlp.OtlpJson;
 import dev.sightline.otlp.receiver.RequestTenant;
-import dev.sightline.query.QueryService;
 import io.netty.util.AttributeKey;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,14 +29,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code X-Sightline-Client} header (which no cross-site form can send): 403
  * </ul>
  *
- * <p>Errors are in the listener's own shape: the API's {@code {"error": {...}}} JSON, OTLP/HTTP's
- * {@code google.rpc.Status} in the request's content type, and for gRPC a trailers-only answer
- * (HTTP 200, {@code grpc-status}), which every gRPC client reads as a status: a plain HTTP 401 from
- * a decorator (which runs before Armeria's GrpcService could translate anything) reaches the
- * OpenTelemetry Java SDK as INTERNAL "Unsupported gRPC message encoding: null" (tried with SDK
- * 1.67), hiding the cause. Messages never name a tenant or another token. Open without a token:
- * {@code /healthz}, the UI's static files, {@code POST /api/v1/session} (sign-in checks the token
- * itself).
+ * <p>Errors are in the listener's own shape ({@link ListenerErrors}): the API's {@code {"error":
+ * {...}}} JSON, OTLP/HTTP's {@code google.rpc.Status} in the request's content type, and for gRPC a
+ * trailers-only answer. Messages never name a tenant or another token. Open without a token: {@code
+ * /healthz}, the UI's static files, {@code POST /api/v1/session} (sign-in checks the token itself).
  */
 public final class AuthDecorator implements DecoratingHttpServiceFunction {
   /** The listener a decorator guards; what each path needs depends on it. */
@@ -82,10 +69,7 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.denied =
         telemetry.counter(
-            "sightline_auth_denied_total",
-            "Requests refused by authentication (401) or authorization (403).",
-            "listener",
-            "status");
+            "sightline_auth_denied_total", ListenerErrors.DENIED_HELP, "listener", "status");
   }
 
   /** The principal the request was authenticated as; null when authentication is off. */
@@ -167,12 +151,7 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
         if (path.equals("/api") || path.startsWith("/api/")) {
           return changesState(method) ? Need.WRITE : Need.READ;
         }
-        if (path.equals("/metrics")) {
-          // a browser opening the UI's metrics page gets index.html; Prometheus gets the data
-          String accept = headers.get(HttpHeaderNames.ACCEPT);
-          boolean html = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
-          return html && !changesState(method) ? Need.NONE : Need.READ;
-        }
+        if (path.equals("/metrics")) return htmlMetricsPage(headers) ? Need.NONE : Need.READ;
         return Need.NONE; // the UI's static files: they hold no data
     }
   }
@@ -199,54 +178,31 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
   }
 
   private HttpResponse deny(ServiceRequestContext ctx, HttpRequest req, int status, String msg) {
-    req.abort();
     denied.labels(listener.name().toLowerCase(Locale.ROOT), Integer.toString(status)).increment();
-    MediaType contentType = req.contentType();
-    boolean grpc =
-        contentType != null
-            && contentType.subtype().toLowerCase(Locale.ROOT).startsWith("grpc")
-            && contentType.type().equals("application");
-    if (grpc) {
-      return grpcStatus(status == 401 ? Code.UNAUTHENTICATED : Code.PERMISSION_DENIED, msg);
-    }
-    ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.valueOf(status));
-    if (status == 401) headers.set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-    headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    if (listener != Listener.API && !ctx.path().equals("/metrics")) {
-      // OTLP/HTTP answers errors as google.rpc.Status in the request's content type
-      Status body =
-          Status.newBuilder()
-              .setCode((status == 401 ? Code.UNAUTHENTICATED : Code.PERMISSION_DENIED).getNumber())
-              .setMessage(msg)
-              .build();
-      boolean json =
-          contentType != null && contentType.subtype().toLowerCase(Locale.ROOT).equals("json");
-      headers.contentType(json ? MediaType.JSON_UTF_8 : MediaType.parse("application/x-protobuf"));
-      return HttpResponse.of(
-          headers.build(), HttpData.wrap(json ? OtlpJson.encode(body) : body.toByteArray()));
-    }
-    headers.contentType(MediaType.JSON_UTF_8);
-    return HttpResponse.of(
-        headers.build(), HttpData.wrap(QueryService.error(status, null, msg).json()));
+    return ListenerErrors.deny(listener, ctx, req, status, msg, "Bearer");
   }
 
-  /** A trailers-only gRPC answer: HTTP 200 whose only headers carry the status. */
-  static HttpResponse grpcStatus(Code code, String message) {
-    return HttpResponse.of(
-        ResponseHeaders.builder(HttpStatus.OK)
-            .contentType(MediaType.parse("application/grpc+proto"))
-            .set("grpc-status", Integer.toString(code.getNumber()))
-            .set("grpc-message", percentEncode(message))
-            .build());
+  /**
+   * Whether a request on {@code listener} is served without a token (or tenant header): {@code
+   * /healthz}, the UI's static files, and a browser opening the UI's metrics page.
+   */
+  static boolean open(Listener listener, ServiceRequestContext ctx, RequestHeaders headers) {
+    String path = ctx.path();
+    return switch (listener) {
+      case OTLP_GRPC -> false;
+      case OTLP_HTTP -> path.equals("/healthz");
+      case API -> {
+        if (path.equals("/api") || path.startsWith("/api/")) yield false;
+        if (path.equals("/metrics")) yield htmlMetricsPage(headers);
+        yield true; // /healthz and the UI's static files: they hold no data
+      }
+    };
   }
 
-  /** gRPC's percent-encoding of {@code grpc-message}: bytes outside 0x20..0x7e and '%'. */
-  static String percentEncode(String message) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : message.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-      if (b >= 0x20 && b <= 0x7e && b != '%') sb.append((char) b);
-      else sb.append('%').append(String.format("%02X", b & 0xff));
-    }
-    return sb.toString();
+  /** A browser opening the UI's metrics page gets index.html; Prometheus gets the data. */
+  private static boolean htmlMetricsPage(RequestHeaders headers) {
+    String accept = headers.get(HttpHeaderNames.ACCEPT);
+    boolean html = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+    return html && !changesState(headers.method());
   }
 }

@@ -78,6 +78,13 @@ public final class ConfigLoader {
               "allow listening on a non-loopback address without --auth-file (anyone who can"
                   + " reach the ports can read and write all data)"),
           new Option(
+              "tenant-header",
+              "NAME",
+              "",
+              "only behind a gateway that authenticates callers and sets this header (such as"
+                  + " X-Scope-OrgID): its value is the request's tenant, required except on /healthz"
+                  + " and the UI's static files; not with --auth-file"),
+          new Option(
               "tls-cert",
               "FILE",
               "",
@@ -242,7 +249,8 @@ public final class ConfigLoader {
             r.get("auth-file", ConfigLoader::parsePath),
             r.get("insecure-no-auth", ConfigLoader::parseBoolean),
             r.get("tls-cert", ConfigLoader::parsePath),
-            r.get("tls-key", ConfigLoader::parsePath));
+            r.get("tls-key", ConfigLoader::parsePath),
+            r.get("tenant-header", v -> v.isBlank() ? null : v.strip()));
     if (security.authEnabled()) {
       // with authentication, a listener left at its default listens on every interface
       for (String listener : List.of("otlp-grpc", "otlp-http", "http")) {
@@ -306,6 +314,16 @@ public final class ConfigLoader {
     listeners.put("otlp-http", config.otlpHttp());
     listeners.put("http", config.http());
     for (Map.Entry<String, ListenAddress> e : listeners.entrySet()) {
+      if (!e.getValue().isLoopback() && config.security().tenantFromHeader()) {
+        throw new IllegalArgumentException(
+            "--"
+                + e.getKey()
+                + " "
+                + e.getValue()
+                + " is not a loopback address and Sightline does not authenticate (--tenant-header"
+                + " trusts whoever sends the header): give --insecure-no-auth once only the"
+                + " gateway can reach it");
+      }
       if (!e.getValue().isLoopback()) {
         throw new IllegalArgumentException(
             "--"

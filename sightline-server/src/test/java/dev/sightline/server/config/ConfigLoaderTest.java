@@ -56,6 +56,50 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tenantHeaderIsOffByDefaultAndRefusedWithAnAuthFile() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).security().tenantFromHeader()).isFalse();
+    ServerConfig c =
+        ConfigLoader.load(Map.of(), Map.of("SIGHTLINE_TENANT_HEADER", "X-Scope-OrgID"));
+    assertThat(c.security().tenantHeader()).isEqualTo("X-Scope-OrgID");
+    assertThat(c.security().authEnabled()).isFalse();
+    assertThat(c.otlpHttp()).isEqualTo(new ListenAddress("127.0.0.1", 4318));
+    ConfigLoader.checkExposure(c);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("tenant-header", "X-Scope-OrgID", "auth-file", "/t.json"), Map.of()))
+        .hasMessage(
+            "--tenant-header cannot be used with --auth-file: tokens carry the tenant, and a"
+                + " header would let a caller pick another tenant");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("tenant-header", "X Scope"), Map.of()))
+        .hasMessageContaining("must be an HTTP header name");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("tenant-header", "Authorization"), Map.of()))
+        .hasMessageContaining("pick a header of its own");
+  }
+
+  @Test
+  void aTenantHeaderBeyondLoopbackStillNeedsInsecureNoAuth() {
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of("tenant-header", "X-Scope-OrgID", "http", "0.0.0.0:8420"), Map.of());
+    assertThatThrownBy(() -> ConfigLoader.checkExposure(c))
+        .hasMessage(
+            "--http 0.0.0.0:8420 is not a loopback address and Sightline does not authenticate"
+                + " (--tenant-header trusts whoever sends the header): give --insecure-no-auth"
+                + " once only the gateway can reach it");
+    ConfigLoader.checkExposure(
+        ConfigLoader.load(
+            Map.of(
+                "tenant-header",
+                "X-Scope-OrgID",
+                "http",
+                "0.0.0.0:8420",
+                "insecure-no-auth",
+                "true"),
+            Map.of()));
+  }
+
+  @Test
   void tlsNeedsCertificateAndKey() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("tls-cert", "/c.pem"), Map.of()))
         .hasMessageContaining("tls-cert and tls-key must be given together");
