@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,23 +151,14 @@ public final class Main {
    * still written), 2 for usage errors and when the output cannot be written.
    */
   private static int sloExport(String[] args, PrintStream out, PrintStream err) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    List<String> positional = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        positional.add(a);
-        continue;
-      }
-      int eq = a.indexOf('=');
-      if (eq >= 0) {
-        flags.put(a.substring(2, eq), a.substring(eq + 1));
-      } else if (i + 1 < args.length) {
-        flags.put(a.substring(2), args[++i]);
-      } else {
-        return exportUsage(err, "flag " + a + " needs a value");
-      }
+    CommandArgs parsed;
+    try {
+      parsed = CommandArgs.parse(args, 0);
+    } catch (IllegalArgumentException e) {
+      return exportUsage(err, e.getMessage());
     }
+    Map<String, String> flags = parsed.flags();
+    List<String> positional = parsed.positional();
     String format = flags.remove("format");
     if (format == null) return exportUsage(err, "--format is required");
     if (!format.equals("prometheus")) {

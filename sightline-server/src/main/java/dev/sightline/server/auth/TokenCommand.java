@@ -1,12 +1,12 @@
 package dev.sightline.server.auth;
 
+import dev.sightline.server.CommandArgs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,23 +32,14 @@ public final class TokenCommand {
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length == 0) return usage(err, "a subcommand is required");
     String sub = args[0];
-    Map<String, String> flags = new LinkedHashMap<>();
-    List<String> positional = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        positional.add(a);
-        continue;
-      }
-      int eq = a.indexOf('=');
-      if (eq >= 0) {
-        flags.put(a.substring(2, eq), a.substring(eq + 1));
-      } else if (i + 1 < args.length) {
-        flags.put(a.substring(2), args[++i]);
-      } else {
-        return usage(err, "flag " + a + " needs a value");
-      }
+    CommandArgs parsed;
+    try {
+      parsed = CommandArgs.parse(args, 1);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
+    Map<String, String> flags = parsed.flags();
+    List<String> positional = parsed.positional();
     String fileName = flags.remove("auth-file");
     if (fileName == null) fileName = env.get("SIGHTLINE_AUTH_FILE");
     if (fileName == null || fileName.isBlank()) return usage(err, "--auth-file FILE is required");
