@@ -134,12 +134,13 @@ final class ClickHouseSchema {
     ddl.add(
         "CREATE TABLE IF NOT EXISTS trace_index (day Date, tenant "
             + lc
-            + ", trace_id String, first_ns UInt64, last_ns UInt64)"
+            + ", trace_id String, first_ns UInt64, last_ns UInt64, services Array(String))"
             + " ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id)");
     // No alias may repeat a source column's name: 18.16 rejects such a view
     ddl.add(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS SELECT day,"
-            + " tenant, trace_id, min(start_ns) AS first_ns, max(start_ns) AS last_ns FROM spans"
+            + " tenant, trace_id, min(start_ns) AS first_ns, max(start_ns) AS last_ns,"
+            + " groupUniqArray(service) AS services FROM spans"
             + " GROUP BY day, tenant, trace_id");
     ddl.add(
         "CREATE TABLE IF NOT EXISTS span_metrics (day Date, tenant "

@@ -17,10 +17,11 @@ import java.util.TreeMap;
 
 /**
  * Traces from {@code spans}. By id: {@code trace_index} (ordered by tenant and trace id, kept by a
- * materialized view) gives the trace's time span, which bounds the day partitions and times read
- * from {@code spans}. Search: the trace ids with a span matching every criterion in the range, then
- * their summaries over every span starting within an hour of the range, computed in one aggregate;
- * spans stored twice (retried exports) are read once ({@code LIMIT 1 BY}).
+ * materialized view) gives the trace's services and time span, which the primary key of {@code
+ * spans} (tenant, service, start) turns into a few granules per service to read. Search: the trace
+ * ids with a span matching every criterion in the range, then their summaries over every span
+ * starting within an hour of the range, computed in one aggregate; spans stored twice (retried
+ * exports) are read once ({@code LIMIT 1 BY}).
  */
 final class ClickHouseTraceReader implements TraceReader {
   /** How far around a search range the spans of a found trace are gathered for its summary. */
@@ -38,13 +39,15 @@ final class ClickHouseTraceReader implements TraceReader {
     String where = "tenant = " + Sql.literal(tenant) + " AND trace_id = " + Sql.literal(traceId);
     JsonNode bounds =
         http.query(
-                "SELECT count() AS n, min(first_ns) AS lo, max(last_ns) AS hi FROM trace_index"
-                    + " WHERE "
+                "SELECT count() AS n, min(first_ns) AS lo, max(last_ns) AS hi,"
+                    + " groupUniqArrayArray(services) AS svcs FROM trace_index WHERE "
                     + where)
             .get(0);
     if (bounds.get("n").asLong() == 0) return List.of();
     long lo = bounds.get("lo").asLong();
     long hi = bounds.get("hi").asLong();
+    List<String> services = new ArrayList<>();
+    bounds.get("svcs").forEach(s -> services.add(s.asText()));
     List<Span> spans = new ArrayList<>();
     for (JsonNode row :
         http.query(
@@ -52,7 +55,9 @@ final class ClickHouseTraceReader implements TraceReader {
                 + SpanRows.COLUMNS
                 + " FROM spans WHERE "
                 + where
-                + " AND day >= "
+                + " AND service IN ("
+                + Sql.literals(services)
+                + ") AND day >= "
                 + Sql.literal(Days.of(lo))
                 + " AND day <= "
                 + Sql.literal(Days.of(hi))
