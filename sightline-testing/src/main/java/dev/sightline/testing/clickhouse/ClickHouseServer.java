@@ -327,10 +327,13 @@ public final class ClickHouseServer implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Stops the server and deletes its folder. Idempotent. */
+  /**
+   * Kills the server and deletes its folder. Idempotent. A kill, not a graceful {@link #stop()}:
+   * the data is deleted anyway, and a graceful shutdown waits for open client connections.
+   */
   @Override
   public void close() {
-    stop();
+    kill();
     if (!Files.exists(dir)) return;
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
