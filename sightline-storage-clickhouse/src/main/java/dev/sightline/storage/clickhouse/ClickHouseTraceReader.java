@@ -16,11 +16,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Traces from {@code spans}. By id: {@code trace_index} (ordered by tenant and trace id, kept by a
- * materialized view) gives the trace's services and time span, which the primary key of {@code
- * spans} (tenant, service, start) turns into a few granules per service to read. Search: the trace
- * ids with a span matching every criterion in the range, then their summaries over every span
- * starting within an hour of the range, computed in one aggregate; spans stored twice (retried
+ * Traces from {@code spans}. Search ranks first, then summarises: the newest {@code limit} traces
+ * having a span that matches every criterion in the range, ranked by the earliest start of their
+ * spans within an hour of the range (two narrow columns), then one aggregate summarising only
+ * those. By id: {@code trace_index} (ordered by tenant and trace id, kept by a materialized view)
+ * gives the trace's services and time span, which the primary key of {@code spans} (tenant,
+ * service, start) turns into a few granules per service to read. Spans stored twice (retried
  * exports) are read once ({@code LIMIT 1 BY}).
  */
 final class ClickHouseTraceReader implements TraceReader {
@@ -75,12 +76,29 @@ final class ClickHouseTraceReader implements TraceReader {
   public List<TraceSummary> searchTraces(TraceQuery q) {
     long lo = Days.bound(Days.saturatedAdd(q.startUnixNano(), -TRACE_WINDOW_SLACK_NANOS));
     long hi = Days.saturatedAdd(q.endUnixNano(), TRACE_WINDOW_SLACK_NANOS);
-    String tenant = "tenant = " + Sql.literal(q.tenant());
+    String window =
+        "tenant = "
+            + Sql.literal(q.tenant())
+            + timeRange("start_ns", lo, hi)
+            + " AND trace_id IN (";
+    // 1. rank: the newest traces having a matching span, by their start (narrow columns only)
     String matching =
-        "SELECT DISTINCT trace_id FROM spans WHERE "
-            + tenant
+        "SELECT DISTINCT trace_id FROM spans WHERE tenant = "
+            + Sql.literal(q.tenant())
             + timeRange("start_ns", q.startUnixNano(), q.endUnixNano())
             + criteria(q);
+    List<String> ranked = new ArrayList<>();
+    for (JsonNode r :
+        http.query(
+            "SELECT trace_id AS tid, min(start_ns) AS t_start FROM spans WHERE "
+                + window
+                + matching
+                + ") GROUP BY trace_id ORDER BY t_start DESC, tid LIMIT "
+                + q.limit())) {
+      ranked.add(r.get("tid").asText());
+    }
+    if (ranked.isEmpty()) return List.of();
+    // 2. summarise those traces, each span once
     String sortKey = "tuple(parent_span_id != '', start_ns, span_id)";
     String sql =
         "SELECT trace_id AS tid, min(start_ns) AS t_start, max(end_ns) AS t_end,"
@@ -92,13 +110,10 @@ final class ClickHouseTraceReader implements TraceReader {
             + sortKey
             + ") AS root_name FROM (SELECT trace_id, span_id, parent_span_id, start_ns, end_ns,"
             + " service, name, status_code FROM spans WHERE "
-            + tenant
-            + timeRange("start_ns", lo, hi)
-            + " AND trace_id IN ("
-            + matching
+            + window
+            + Sql.literals(ranked)
             + ") LIMIT 1 BY trace_id, span_id)"
-            + " GROUP BY trace_id ORDER BY t_start DESC, tid LIMIT "
-            + q.limit();
+            + " GROUP BY trace_id ORDER BY t_start DESC, tid";
     List<TraceSummary> out = new ArrayList<>();
     for (JsonNode r : http.query(sql)) {
       long start = r.get("t_start").asLong();
