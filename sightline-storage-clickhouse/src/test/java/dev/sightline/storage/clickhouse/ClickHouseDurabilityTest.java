@@ -111,6 +111,32 @@ class ClickHouseDurabilityTest {
     }
   }
 
+  @Test
+  void shortOutage_isBridgedByRetries_theWriteIsAcknowledgedOnceStored() throws Exception {
+    try (ClickHouseServer server = ClickHouseServer.start()) {
+      String database = server.newDatabase();
+      try (ClickHouseStorage storage =
+          ClickHouseStorage.builder()
+              .url(server.url())
+              .database(database)
+              .maxAttempts(30)
+              .initialBackoff(Duration.ofMillis(50))
+              .build()) {
+        server.kill();
+        java.util.concurrent.CompletableFuture<Void> write =
+            storage.writer().writeSpans(TestObjects.TRACE);
+        assertThat(storage.writer().queuedItems()).isEqualTo(TestObjects.TRACE.size());
+        assertThat(write).isNotDone(); // queued and retrying, not acknowledged
+
+        server.restart();
+
+        write.get(60, TimeUnit.SECONDS);
+        assertThat(storage.traceReader().getTrace(TestObjects.TENANT, TestObjects.TRACE_ID))
+            .isEqualTo(TestObjects.TRACE);
+      }
+    }
+  }
+
   /** Polls {@code condition} until it holds, failing after a minute. */
   private static void awaitCondition(BooleanSupplier condition, String what)
       throws InterruptedException {

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sightline.core.model.Span;
 import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.testing.ITLogReader;
 import dev.sightline.testing.ITMetricReader;
 import dev.sightline.testing.ITSpanMetricsReader;
 import dev.sightline.testing.ITTelemetryWriter;
 import dev.sightline.testing.ITTraceReader;
+import dev.sightline.testing.TelemetryGenerator;
 import dev.sightline.testing.TestObjects;
 import dev.sightline.testing.clickhouse.ClickHouseServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -174,6 +177,59 @@ class ClickHouseStorageTest {
       assertThat(storage.traceReader().getTrace(tenant, TestObjects.TRACE_ID)).isEqualTo(trace);
       assertThat(storage.traceReader().getTrace(TestObjects.TENANT, TestObjects.TRACE_ID))
           .isEmpty();
+    }
+  }
+
+  @Test
+  void fullQueue_failsAtOnceWithRetryAfter_neverBlocks() throws Exception {
+    try (ClickHouseStorage storage =
+        ClickHouseStorage.builder()
+            .url(server.url())
+            .database(server.newDatabase())
+            .queueCapacity(100)
+            .maxBatchItems(100)
+            .build()) {
+      TelemetryGenerator generator = TelemetryGenerator.builder().spansPerTrace(50).build();
+      List<CompletableFuture<Void>> accepted = new ArrayList<>();
+      StorageOverloadedException rejected = null;
+      for (int i = 0; i < 1_000 && rejected == null; i++) {
+        long start = System.nanoTime();
+        CompletableFuture<Void> write = storage.writer().writeSpans(generator.nextTrace());
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(1));
+        if (write.isCompletedExceptionally()) {
+          try {
+            write.getNow(null);
+          } catch (Exception e) {
+            assertThat(e.getCause()).isInstanceOf(StorageOverloadedException.class);
+            rejected = (StorageOverloadedException) e.getCause();
+          }
+        } else {
+          accepted.add(write);
+          assertThat(storage.writer().queuedItems()).isLessThanOrEqualTo(100);
+        }
+      }
+      assertThat(rejected).as("some write was refused").isNotNull();
+      assertThat(rejected.retryAfter()).isPositive();
+      for (CompletableFuture<Void> write : accepted) write.get(30, TimeUnit.SECONDS);
+      assertThat(storage.writer().queuedItems()).isZero();
+    }
+  }
+
+  @Test
+  void batchLargerThanQueue_acceptedWhenQueueEmpty() throws Exception {
+    try (ClickHouseStorage storage =
+        ClickHouseStorage.builder()
+            .url(server.url())
+            .database(server.newDatabase())
+            .queueCapacity(10)
+            .maxBatchItems(10)
+            .build()) {
+      List<Span> trace = TelemetryGenerator.builder().spansPerTrace(40).build().nextTrace();
+
+      storage.writer().writeSpans(trace).get(30, TimeUnit.SECONDS);
+
+      assertThat(storage.traceReader().getTrace(trace.get(0).tenant(), trace.get(0).traceId()))
+          .hasSize(40);
     }
   }
 
