@@ -131,12 +131,15 @@ final class ClickHouseHttp {
     send(uri("INSERT INTO " + table + " FORMAT JSONEachRow"), rows);
   }
 
-  /** Whether {@code GET /ping} answers {@code Ok.}. */
+  /** How long a health check waits: a check must answer quickly even when ClickHouse hangs. */
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Whether {@code GET /ping} answers {@code Ok.} within 5 seconds. */
   boolean ping() {
     try {
       HttpResponse<String> r =
           client.send(
-              HttpRequest.newBuilder(base.resolve("/ping")).timeout(timeout).GET().build(),
+              HttpRequest.newBuilder(base.resolve("/ping")).timeout(PING_TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 && r.body().startsWith("Ok.");
     } catch (IOException e) {
