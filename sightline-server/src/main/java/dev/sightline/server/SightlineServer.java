@@ -279,12 +279,7 @@ public final class SightlineServer implements AutoCloseable {
 
   private static BurnRateEvaluator evaluator(StorageComponent storage, String tenant) {
     return BurnRateEvaluator.builder()
-        .calculator(
-            SliCalculator.builder()
-                .reader(storage.spanMetricsReader())
-                .metricReader(storage.metricReader())
-                .tenant(tenant)
-                .build())
+        .calculator(SliCalculator.builder().storage(storage).tenant(tenant).build())
         .build();
   }
 

@@ -50,6 +50,7 @@ class FaultScenarioStorageTest {
       List<SpanMetricsPoint> all =
           storage
               .spanMetricsReader()
+              .orElseThrow()
               .query(
                   new SpanMetricsQuery(
                       tenant,
@@ -119,6 +120,7 @@ class FaultScenarioStorageTest {
     List<SpanMetricsPoint> points =
         storage
             .spanMetricsReader()
+            .orElseThrow()
             .query(
                 new SpanMetricsQuery(
                     tenant,
