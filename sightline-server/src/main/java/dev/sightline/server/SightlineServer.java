@@ -1,5 +1,8 @@
 package dev.sightline.server;
 
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
@@ -7,10 +10,12 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.sightline.core.model.Tenants;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.selftelemetry.SpanRedMetrics;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
+import dev.sightline.query.ApiResponse;
 import dev.sightline.query.QueryService;
 import dev.sightline.server.api.ConditionalGet;
 import dev.sightline.server.api.IncidentApi;
@@ -28,6 +33,7 @@ import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ListenAddress;
 import dev.sightline.server.config.SecurityConfig;
 import dev.sightline.server.config.ServerConfig;
+import dev.sightline.server.storage.StorageBackends;
 import dev.sightline.slo.SloProblem;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
@@ -38,8 +44,6 @@ import dev.sightline.slo.notify.DeliveryStats;
 import dev.sightline.slo.notify.NotificationTarget;
 import dev.sightline.slo.notify.NotificationTargets;
 import dev.sightline.slo.notify.NotificationUrlPolicy;
-import dev.sightline.storage.duckdb.DuckDbStorage;
-import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +75,9 @@ public final class SightlineServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final StorageComponent storage;
+  private final String storageDescription;
+  private final List<String> featuresOff;
+  private final boolean slosEnabled;
   private final SelfTelemetry telemetry;
   private final OtlpReceivers receivers;
   private final EventLoopGroup eventLoops;
@@ -96,33 +103,12 @@ public final class SightlineServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data dir " + config.dataDir(), e);
     }
     this.telemetry = new SelfTelemetry();
-    DuckDbStorageBuilder storageBuilder =
-        DuckDbStorage.builder()
-            .dataDir(config.dataDir())
-            .queueCapacity(config.writeQueueItems())
-            .memoryLimit(config.storageMemoryLimit());
-    if (config.storageThreads() > 0) storageBuilder.threads(config.storageThreads());
-    storageBuilder.indexedAttributes(config.indexedAttributes());
-    DuckDbStorage duckDb = storageBuilder.build();
-    this.storage = duckDb;
-    // in-memory pairing of service-graph edges: entries held, and evicted before being paired
-    telemetry.gauge(
-        "sightline_service_edge_pairing_callers",
-        "CLIENT/PRODUCER spans held for service-graph children that arrive later.",
-        () -> duckDb.edgePairingStats().recentCallers());
-    telemetry.gauge(
-        "sightline_service_edge_pairing_waiting_children",
-        "Spans held waiting for their parent span to pair a service-graph edge.",
-        () -> duckDb.edgePairingStats().waitingChildren());
-    telemetry.gauge(
-        "sightline_service_edge_pairing_evicted_callers",
-        "CLIENT/PRODUCER spans dropped from the edge pairing (window or cap) since start.",
-        () -> duckDb.edgePairingStats().evictedCallers());
-    telemetry.gauge(
-        "sightline_service_edge_pairing_evicted_waiting_children",
-        "Spans dropped from the edge pairing before their parent arrived, since start: an upper"
-            + " bound of the service-graph calls not counted.",
-        () -> duckDb.edgePairingStats().evictedWaitingChildren());
+    StorageBackends.Opened opened = StorageBackends.open(config, telemetry);
+    this.storage = opened.storage();
+    this.storageDescription = opened.description();
+    this.featuresOff = StorageBackends.featuresOff(storage);
+    // SLO evaluation reads RED: without span metrics there are no SLOs, alerts nor incidents
+    this.slosEnabled = StorageCapability.SPAN_METRICS.isOfferedBy(storage);
     this.receivers =
         OtlpReceivers.builder()
             // span RED counters at /metrics, counted once a batch is durable
@@ -156,25 +142,38 @@ public final class SightlineServer implements AutoCloseable {
     URI external = externalUrl(config);
     this.sloStacks =
         new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, t));
-    sloStacks.createFromFolders(config.dataDir(), config.sloDir());
+    if (slosEnabled) sloStacks.createFromFolders(config.dataDir(), config.sloDir());
     notificationGauges(telemetry, sloStacks);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
     ConditionalGet.bind(apiBuilder);
     new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
-    new SloApi(
-            tenant -> {
-              SloStack stack = sloStacks.get(tenant);
-              return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
-            },
-            tenant -> sloStacks.getOrCreate(tenant).monitor(),
-            Clock.systemUTC())
-        .bind(apiBuilder);
-    new IncidentApi(
-            tenant -> {
-              SloStack stack = sloStacks.get(tenant);
-              return stack != null ? stack.incidents() : null;
-            })
-        .bind(apiBuilder);
+    if (slosEnabled) {
+      new SloApi(
+              tenant -> {
+                SloStack stack = sloStacks.get(tenant);
+                return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
+              },
+              tenant -> sloStacks.getOrCreate(tenant).monitor(),
+              Clock.systemUTC())
+          .bind(apiBuilder);
+      new IncidentApi(
+              tenant -> {
+                SloStack stack = sloStacks.get(tenant);
+                return stack != null ? stack.incidents() : null;
+              })
+          .bind(apiBuilder);
+    } else {
+      String why = StorageCapability.SPAN_METRICS.missingIn(storage);
+      for (String prefix : List.of("/api/v1/slos", "/api/v1/alerts", "/api/v1/incidents")) {
+        apiBuilder.serviceUnder(
+            prefix,
+            (ctx, req) -> {
+              ApiResponse r = QueryService.error(501, null, "SLOs are off: " + why);
+              return HttpResponse.of(
+                  HttpStatus.valueOf(r.status()), MediaType.JSON_UTF_8, r.json());
+            });
+      }
+    }
     queryApi.bind(apiBuilder);
     // last: the UI answers every path the API above does not (client-side routes)
     new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
@@ -348,13 +347,18 @@ public final class SightlineServer implements AutoCloseable {
             "sightline_slo_evaluation_duration_seconds",
             "Time to evaluate every SLO (of every tenant) once.",
             SelfTelemetry.LATENCY_BUCKETS);
-    server.sloStacks.start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
+    if (server.slosEnabled) {
+      server.sloStacks.start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
+    }
+    for (String off : server.featuresOff) logger.warn("storage: {}", off);
     SecurityConfig security = config.security();
     logger.info(
-        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}; {}, {}",
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, storage {}, data {}; {},"
+            + " {}",
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),
+        server.storageDescription,
         config.dataDir().toAbsolutePath().normalize(),
         security.authEnabled()
             ? "authentication on (tokens of " + security.authFile() + ")"
@@ -436,6 +440,13 @@ public final class SightlineServer implements AutoCloseable {
 
   public StorageComponent storage() {
     return storage;
+  }
+
+  /**
+   * The backend as the start-up log names it, e.g. {@code ClickHouse 18.16.1 at URL, database D}.
+   */
+  public String storageDescription() {
+    return storageDescription;
   }
 
   public SelfTelemetry telemetry() {
