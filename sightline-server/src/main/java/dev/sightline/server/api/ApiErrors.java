@@ -1,5 +1,6 @@
 package dev.sightline.server.api;
 
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
@@ -55,16 +56,8 @@ final class ApiErrors {
       return json(QueryService.error(409, null, e.getMessage()), 0);
     }
     if (t instanceof SpecRejectedException e) return json(rejected(e), 0);
-    if (t instanceof com.linecorp.armeria.common.ContentTooLargeException e) {
-      long max = e.maxContentLength();
-      return json(
-          QueryService.error(
-              413,
-              null,
-              "the body is larger than "
-                  + (max > 0 ? max + " bytes, " : "")
-                  + "the limit of this endpoint"),
-          0);
+    if (t instanceof ContentTooLargeException e) {
+      return json(QueryService.error(413, null, tooLarge(e.maxContentLength())), 0);
     }
     if (t instanceof StorageOverloadedException busy) {
       return json(
@@ -76,6 +69,12 @@ final class ApiErrors {
     }
     RuntimeException e = t instanceof RuntimeException r ? r : new IllegalStateException(t);
     return json(InternalErrors.of(ctx, logger, "API " + endpoint, e), 0);
+  }
+
+  /** The message of a 413. */
+  static String tooLarge(long maxBytes) {
+    return "the body is larger than the limit of this endpoint"
+        + (maxBytes > 0 ? " (" + maxBytes + " bytes)" : "");
   }
 
   private static ApiResponse rejected(SpecRejectedException e) {

@@ -132,6 +132,8 @@ public final class ApiRoutes {
               route.maxBodyBytes() > 0 ? route.maxBodyBytes() : ApiRoute.DEFAULT_MAX_BODY_BYTES)
           .build(service);
     }
+    // statuses Armeria answers itself (an early 413, a timeout) in the same JSON shape
+    sb.errorHandler(new ApiStatusRenderer());
     sb.serviceUnder(
         "/api/",
         new ApiEndpoint(

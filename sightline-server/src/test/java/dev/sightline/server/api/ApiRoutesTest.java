@@ -316,6 +316,11 @@ class ApiRoutesTest {
     String big = "{\"text\": \"" + "x".repeat(ApiRoute.DEFAULT_MAX_BODY_BYTES) + "\"}";
     HttpResponse<String> r = send(HttpMethod.POST, "/api/v1/probe/echo", big, admin);
     assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(error(r).path("message").asText())
+        .isEqualTo(
+            "the body is larger than the limit of this endpoint ("
+                + ApiRoute.DEFAULT_MAX_BODY_BYTES
+                + " bytes)");
     HttpResponse<String> ok = send(HttpMethod.POST, "/api/v1/probe/echo", "{\"a\": 1}", admin);
     assertThat(ok.statusCode()).isEqualTo(201);
     assertThat(ok.body()).isEqualTo("{\"a\":1}");
