@@ -86,22 +86,29 @@ final class ApiEndpoint implements HttpService {
             response.complete(finish(start, ApiErrors.of(ctx, name, failure)));
             return;
           }
+          ApiCall call = new ApiCall(tenant, principal, ctx.pathParams(), params, data);
           try {
-            ctx.blockingTaskExecutor()
-                .execute(
-                    () ->
-                        response.complete(
-                            finish(
-                                start,
-                                call(
-                                    ctx,
-                                    new ApiCall(
-                                        tenant, principal, ctx.pathParams(), params, data)))));
+            ctx.blockingTaskExecutor().execute(() -> run(ctx, start, call, response));
           } catch (RejectedExecutionException e) {
             response.complete(finish(start, ApiErrors.of(ctx, name, e)));
           }
         });
     return HttpResponse.of(response);
+  }
+
+  /** On the blocking executor: the handler, then its answer; the response completes always. */
+  private void run(
+      ServiceRequestContext ctx,
+      long start,
+      ApiCall call,
+      CompletableFuture<HttpResponse> response) {
+    try {
+      response.complete(finish(start, call(ctx, call)));
+    } catch (Throwable t) {
+      // an Error: a 500 with a request id like any failure; a fatal one goes on up
+      response.complete(finish(start, ApiErrors.of(ctx, name, t)));
+      if (t instanceof VirtualMachineError fatal) throw fatal;
+    }
   }
 
   private HttpResponse call(ServiceRequestContext ctx, ApiCall call) {

@@ -161,6 +161,13 @@ class ApiRoutesTest {
         c -> {
           throw new IllegalTransitionException("incident inc-1 is resolved already");
         });
+    routes.get(
+        "probe_error",
+        "/api/v1/probe/error",
+        Role.READ,
+        c -> {
+          throw new LinkageError(SECRET);
+        });
     routes.post(
         "probe_echo", "/api/v1/probe/echo", Role.WRITE, c -> ApiResult.tree(201, c.jsonObject()));
   }
@@ -339,6 +346,14 @@ class ApiRoutesTest {
     assertThat(conflict.statusCode()).isEqualTo(409);
     assertThat(error(conflict).path("message").asText())
         .isEqualTo("incident inc-1 is resolved already");
+  }
+
+  @Test
+  void anErrorInAHandlerIsA500WithARequestIdToo() throws Exception {
+    HttpResponse<String> r = get("/api/v1/probe/error", read);
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(error(r).path("message").asText()).startsWith("internal error (request ");
+    assertThat(r.body()).doesNotContain("secret_col");
   }
 
   @Test
