@@ -1,7 +1,7 @@
 package dev.sightline.incident;
 
 import dev.sightline.core.storage.ServiceVersion;
-import dev.sightline.core.storage.TraceReader;
+import dev.sightline.core.storage.ServiceVersionReader;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.alerting.Alert;
 import dev.sightline.slo.evaluation.SliCalculator;
@@ -35,21 +35,26 @@ final class FixVerifier {
   /** How far before an instant spans are looked at to tell which version was running then. */
   static final Duration RUNNING_LOOKBACK = Duration.ofMinutes(15);
 
-  private final TraceReader traces;
+  private final @Nullable ServiceVersionReader versions;
   private final SliCalculator calculator;
   private final Function<String, Optional<Slo>> slos;
   private final String tenant;
   private final Duration verifyPeriod;
   private final long minVerifyEvents;
 
+  /**
+   * @param versions where deployments are seen; null on a backend without {@link
+   *     dev.sightline.core.storage.StorageCapability#SERVICE_VERSIONS}: no change is ever seen, so
+   *     verification starts only from the incident's resolution
+   */
   FixVerifier(
-      TraceReader traces,
+      @Nullable ServiceVersionReader versions,
       SliCalculator calculator,
       Function<String, Optional<Slo>> slos,
       String tenant,
       Duration verifyPeriod,
       long minVerifyEvents) {
-    this.traces = traces;
+    this.versions = versions;
     this.calculator = calculator;
     this.slos = slos;
     this.tenant = tenant;
@@ -197,12 +202,13 @@ final class FixVerifier {
     for (int k = 0; k < Math.min(3, i.hypotheses().size()); k++) {
       implicated.add(i.hypotheses().get(k).service());
     }
+    if (versions == null) return null;
     long cut = nanos(after);
     long historyStart = Math.min(i.baseline().startUnixNano(), cut - RUNNING_LOOKBACK.toNanos());
     // up to and including the cut: a version first seen at the cut itself (the change a regressed
     // round starts from) is the one running then, not a change
-    List<ServiceVersion> before = traces.serviceVersions(tenant, historyStart, cut + 1);
-    List<ServiceVersion> since = traces.serviceVersions(tenant, cut, nanos(now) + 1);
+    List<ServiceVersion> before = versions.serviceVersions(tenant, historyStart, cut + 1);
+    List<ServiceVersion> since = versions.serviceVersions(tenant, cut, nanos(now) + 1);
     return change(implicated, before, since, cut - RUNNING_LOOKBACK.toNanos(), cut);
   }
 

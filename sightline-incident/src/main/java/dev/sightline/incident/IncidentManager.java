@@ -50,12 +50,7 @@ public final class IncidentManager implements AlertListener, AutoCloseable {
     StorageComponent storage = requireNonNull(b.storage, "storage");
     Function<String, Optional<Slo>> slos = requireNonNull(b.slos, "slos");
     this.clock = b.clock;
-    SliCalculator calculator =
-        SliCalculator.builder()
-            .reader(storage.spanMetricsReader())
-            .metricReader(storage.metricReader())
-            .tenant(b.tenant)
-            .build();
+    SliCalculator calculator = SliCalculator.builder().storage(storage).tenant(b.tenant).build();
     IncidentOpener opener =
         new IncidentOpener(
             Investigator.builder().storage(storage).tenant(b.tenant).build(),
@@ -71,7 +66,7 @@ public final class IncidentManager implements AlertListener, AutoCloseable {
         new FixVerification(
             records,
             new FixVerifier(
-                storage.traceReader(),
+                storage.serviceVersionReader().orElse(null),
                 calculator,
                 slos,
                 b.tenant,

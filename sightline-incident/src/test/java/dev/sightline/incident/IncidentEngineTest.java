@@ -10,8 +10,8 @@ import dev.sightline.slo.alerting.Alert;
 import dev.sightline.slo.alerting.AlertState;
 import dev.sightline.slo.alerting.AlertTransition;
 import dev.sightline.slo.alerting.SloRegistry;
-import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.MutableClock;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import dev.sightline.testing.scenarios.TelemetryBatch;
@@ -44,7 +44,8 @@ class IncidentEngineTest {
   @TempDir Path dir;
 
   FaultScenario scenario;
-  DuckDbStorage storage;
+  StorageFixture fixture;
+  StorageComponent storage;
   SloRegistry registry;
   Slo slo;
   MutableClock clock;
@@ -66,7 +67,8 @@ class IncidentEngineTest {
     Path slos = Files.createDirectories(dir.resolve("slos"));
     Files.writeString(
         slos.resolve("slo.yaml"), IncidentLifecycleScenarioTest.sloFor(scenario.sloScope(), false));
-    storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+    fixture = StorageFixture.create(dir.resolve("data"));
+    storage = fixture.open();
     registry = SloRegistry.builder().directory(slos).build();
     slo = registry.slo("scenario-slo").orElseThrow();
     Instant since = scenario.faultStart().plus(Duration.ofMinutes(3));
@@ -77,7 +79,7 @@ class IncidentEngineTest {
   @AfterEach
   void tearDown() {
     release.countDown();
-    storage.close();
+    fixture.close();
   }
 
   Alert alert(Instant since) {

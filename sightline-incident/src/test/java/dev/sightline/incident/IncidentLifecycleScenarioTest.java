@@ -2,12 +2,13 @@ package dev.sightline.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.postmortem.PostmortemWriter;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
-import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.MutableClock;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import dev.sightline.testing.scenarios.SloScope;
@@ -65,7 +66,7 @@ class IncidentLifecycleScenarioTest {
   }
 
   record Setup(
-      DuckDbStorage storage, SloMonitor monitor, IncidentManager incidents, MutableClock clock) {}
+      StorageFixture fixture, SloMonitor monitor, IncidentManager incidents, MutableClock clock) {}
 
   Setup setup(FaultScenario scenario) throws Exception {
     Path slos = Files.createDirectories(dir.resolve("slos"));
@@ -77,7 +78,8 @@ class IncidentLifecycleScenarioTest {
                     "frontend", "GET /checkout", dev.sightline.core.model.SpanKind.SERVER)
                 : scenario.sloScope(),
             scenario.kind() == FaultKind.SLOW_CONSUMER));
-    DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+    StorageFixture fixture = StorageFixture.create(dir.resolve("data"));
+    StorageComponent storage = fixture.open();
     MutableClock clock = new MutableClock(scenario.faultStart());
     SloRegistry registry = SloRegistry.builder().directory(slos).build();
     IncidentManager incidents =
@@ -91,11 +93,11 @@ class IncidentLifecycleScenarioTest {
     SloMonitor monitor =
         SloMonitor.builder()
             .registry(registry)
-            .evaluator(BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build())
+            .evaluator(BurnRateEvaluator.builder().storage(storage).build())
             .clock(clock)
             .addListener(incidents)
             .build();
-    return new Setup(storage, monitor, incidents, clock);
+    return new Setup(fixture, monitor, incidents, clock);
   }
 
   static void run(Setup s, Instant from, Instant to) throws InterruptedException {
@@ -134,9 +136,10 @@ class IncidentLifecycleScenarioTest {
             .requestsPerSecond(2)
             .build();
     Setup s = setup(scenario);
-    try (DuckDbStorage storage = s.storage();
+    try (StorageFixture fixture = s.fixture();
         IncidentManager incidents = s.incidents();
         SloMonitor monitor = s.monitor()) {
+      StorageComponent storage = fixture.storage();
       scenario.telemetry().writeTo(storage);
       run(s, scenario.faultStart(), scenario.faultEnd());
 
@@ -218,9 +221,10 @@ class IncidentLifecycleScenarioTest {
             .requestsPerSecond(2)
             .build();
     Setup s = setup(scenario);
-    try (DuckDbStorage storage = s.storage();
+    try (StorageFixture fixture = s.fixture();
         IncidentManager incidents = s.incidents();
         SloMonitor monitor = s.monitor()) {
+      StorageComponent storage = fixture.storage();
       scenario.telemetry().writeTo(storage);
       run(s, scenario.faultStart(), scenario.faultEnd());
       assertThat(s.monitor().engine().alerts()).isEmpty();

@@ -2,8 +2,9 @@ package dev.sightline.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.alerting.SloRegistry;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.StorageFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +35,7 @@ class IncidentVerificationTest {
               total: {metricSource: {type: sightline, spec: {signal: spans, service: frontend}}}
       """;
 
-  IncidentManager manager(DuckDbStorage storage, Instant now) throws Exception {
+  IncidentManager manager(StorageComponent storage, Instant now) throws Exception {
     Path slos = Files.createDirectories(dir.resolve("slos"));
     Files.writeString(slos.resolve("slo.yaml"), SLO);
     SloRegistry registry = SloRegistry.builder().directory(slos).build();
@@ -96,7 +97,8 @@ class IncidentVerificationTest {
   void notEnoughTraffic_isNotedOnce_notAtEveryEvaluation() throws Exception {
     Instant from = Instant.parse("2026-01-01T10:00:00Z");
     Instant now = from.plus(Duration.ofMinutes(30));
-    try (DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build()) {
+    try (StorageFixture fixture = StorageFixture.create(dir.resolve("data"))) {
+      StorageComponent storage = fixture.open();
       IncidentManager m = manager(storage, now);
       Incident i =
           withVerification(
@@ -116,7 +118,8 @@ class IncidentVerificationTest {
   void resolvingAgainAfterARegression_startsANewVerification() throws Exception {
     Instant from = Instant.parse("2026-01-01T10:00:00Z");
     Instant now = from.plus(Duration.ofMinutes(30));
-    try (DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build()) {
+    try (StorageFixture fixture = StorageFixture.create(dir.resolve("data"))) {
+      StorageComponent storage = fixture.open();
       IncidentManager m = manager(storage, now);
       Incident i =
           withVerification(

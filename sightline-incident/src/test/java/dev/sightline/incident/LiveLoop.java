@@ -1,12 +1,13 @@
 package dev.sightline.incident;
 
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.alerting.AlertListener;
 import dev.sightline.slo.alerting.AlertTransition;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
-import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.MutableClock;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.scenarios.ScenarioTelemetry;
 import dev.sightline.testing.scenarios.TelemetryBatch;
 import java.nio.file.Files;
@@ -33,7 +34,8 @@ final class LiveLoop implements AutoCloseable {
     }
   }
 
-  final DuckDbStorage storage;
+  final StorageFixture fixture;
+  final StorageComponent storage;
   final MutableClock clock;
   final SloRegistry registry;
   final IncidentManager incidents;
@@ -43,7 +45,8 @@ final class LiveLoop implements AutoCloseable {
   LiveLoop(Path dir, String sloYaml, Instant start, Duration verifyPeriod) throws Exception {
     Path slos = Files.createDirectories(dir.resolve("slos"));
     Files.writeString(slos.resolve("slo.yaml"), sloYaml);
-    storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+    fixture = StorageFixture.create(dir.resolve("data"));
+    storage = fixture.open();
     clock = new MutableClock(start);
     registry = SloRegistry.builder().directory(slos).build();
     incidents =
@@ -57,7 +60,7 @@ final class LiveLoop implements AutoCloseable {
     monitor =
         SloMonitor.builder()
             .registry(registry)
-            .evaluator(BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build())
+            .evaluator(BurnRateEvaluator.builder().storage(storage).build())
             .clock(clock)
             .addListener(incidents)
             .addListener(
@@ -118,6 +121,6 @@ final class LiveLoop implements AutoCloseable {
   public void close() {
     monitor.close();
     incidents.close();
-    storage.close();
+    fixture.close();
   }
 }

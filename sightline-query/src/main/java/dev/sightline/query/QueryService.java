@@ -17,6 +17,7 @@ import dev.sightline.core.storage.ServiceOperations;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -301,7 +303,7 @@ public final class QueryService {
       long start = floorTo(range[0], BUCKET);
       long end = ceilTo(range[1], BUCKET);
       Map<String, SpanMetricsPoint> red = new LinkedHashMap<>();
-      SpanMetricsReader reader = spanMetricsReaderOrNull();
+      SpanMetricsReader reader = storage.spanMetricsReader().orElse(null);
       if (reader != null) {
         for (SpanMetricsPoint point :
             reader.query(
@@ -350,8 +352,6 @@ public final class QueryService {
           });
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      return error(501, null, String.valueOf(e.getMessage()));
     }
   }
 
@@ -414,9 +414,11 @@ public final class QueryService {
       long[] range = timeRange(p);
       long start = floorTo(range[0], BUCKET);
       long end = ceilTo(range[1], BUCKET);
+      Optional<SpanMetricsReader> reader = storage.spanMetricsReader();
+      if (reader.isEmpty()) return unsupported(StorageCapability.SPAN_METRICS);
       List<SpanMetricsPoint> points =
-          storage
-              .spanMetricsReader()
+          reader
+              .get()
               .query(
                   new SpanMetricsQuery(
                       tenant,
@@ -449,14 +451,12 @@ public final class QueryService {
           });
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      return error(501, null, String.valueOf(e.getMessage()));
     }
   }
 
   /** {@code GET /api/v1/services/{service}/versions}: see {@link ServiceVersionsQuery}. */
   public ApiResponse serviceVersions(String tenant, String service, QueryParameters p) {
-    return ServiceVersionsQuery.answer(storage.traceReader(), tenant, service, p, this::timeRange);
+    return ServiceVersionsQuery.answer(storage, tenant, service, p, this::timeRange);
   }
 
   /**
@@ -483,9 +483,11 @@ public final class QueryService {
         throw new InvalidParameterException(
             "step", "too small for the range: more than " + MAX_RED_POINTS + " points");
       }
+      Optional<SpanMetricsReader> reader = storage.spanMetricsReader();
+      if (reader.isEmpty()) return unsupported(StorageCapability.SPAN_METRICS);
       List<SpanMetricsPoint> points =
-          storage
-              .spanMetricsReader()
+          reader
+              .get()
               .query(
                   new SpanMetricsQuery(
                       tenant,
@@ -534,8 +536,6 @@ public final class QueryService {
           });
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      return error(501, null, String.valueOf(e.getMessage()));
     }
   }
 
@@ -566,8 +566,9 @@ public final class QueryService {
     try {
       rejectUnknown(p, TIME, false);
       long[] range = timeRange(p);
-      List<ServiceEdge> edges =
-          storage.spanMetricsReader().serviceEdges(tenant, range[0], range[1]);
+      Optional<SpanMetricsReader> reader = storage.spanMetricsReader();
+      if (reader.isEmpty()) return unsupported(StorageCapability.SPAN_METRICS);
+      List<ServiceEdge> edges = reader.get().serviceEdges(tenant, range[0], range[1]);
       double seconds = (range[1] - range[0]) / 1e9;
       return render(
           200,
@@ -590,8 +591,6 @@ public final class QueryService {
           });
     } catch (InvalidParameterException e) {
       return error(400, e.parameter(), e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      return error(501, null, String.valueOf(e.getMessage()));
     }
   }
 
@@ -622,12 +621,9 @@ public final class QueryService {
     }
   }
 
-  private @Nullable SpanMetricsReader spanMetricsReaderOrNull() {
-    try {
-      return storage.spanMetricsReader();
-    } catch (UnsupportedOperationException e) {
-      return null;
-    }
+  /** 501 Not Implemented: the backend lacks {@code capability}, which the endpoint needs. */
+  private ApiResponse unsupported(StorageCapability capability) {
+    return error(501, null, capability.missingIn(storage));
   }
 
   /** Comma-separated span kinds, case-insensitive, or {@code any}. */

@@ -1,15 +1,19 @@
 package dev.sightline.query;
 
 import dev.sightline.core.storage.ServiceVersion;
-import dev.sightline.core.storage.TraceReader;
+import dev.sightline.core.storage.ServiceVersionReader;
+import dev.sightline.core.storage.StorageCapability;
+import dev.sightline.core.storage.StorageComponent;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * {@code GET /api/v1/services/{service}/versions?start=&end=}: the {@code service.version}s one
  * service ran in spans starting in the range, oldest first seen first; an unknown service has none.
- * Deployments and rollbacks show up as a version first seen inside the range.
+ * Deployments and rollbacks show up as a version first seen inside the range. 501 on a backend
+ * without {@link StorageCapability#SERVICE_VERSIONS}.
  */
 final class ServiceVersionsQuery {
   private static final Set<String> PARAMETERS = Set.of("start", "end");
@@ -17,7 +21,7 @@ final class ServiceVersionsQuery {
   private ServiceVersionsQuery() {}
 
   static ApiResponse answer(
-      TraceReader traces,
+      StorageComponent storage,
       String tenant,
       String service,
       QueryParameters p,
@@ -25,8 +29,12 @@ final class ServiceVersionsQuery {
     try {
       QueryService.rejectUnknown(p, PARAMETERS, false);
       long[] range = timeRange.apply(p);
+      Optional<ServiceVersionReader> reader = storage.serviceVersionReader();
+      if (reader.isEmpty()) {
+        return QueryService.error(501, null, StorageCapability.SERVICE_VERSIONS.missingIn(storage));
+      }
       List<ServiceVersion> versions =
-          traces.serviceVersions(tenant, range[0], range[1]).stream()
+          reader.get().serviceVersions(tenant, range[0], range[1]).stream()
               .filter(v -> v.service().equals(service))
               .toList();
       return QueryService.render(
@@ -50,8 +58,6 @@ final class ServiceVersionsQuery {
           });
     } catch (InvalidParameterException e) {
       return QueryService.error(400, e.parameter(), e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      return QueryService.error(501, null, String.valueOf(e.getMessage()));
     }
   }
 }

@@ -2,11 +2,15 @@ package dev.sightline.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.LogReader;
 import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.ServiceVersionReader;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TraceReader;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -28,6 +32,9 @@ final class RangeCheckingStorage {
     LogReader logs = reader(LogReader.class);
     MetricReader metrics = reader(MetricReader.class);
     SpanMetricsReader spanMetrics = reader(SpanMetricsReader.class);
+    SpanCountReader spanCounts = reader(SpanCountReader.class);
+    ServiceVersionReader versions = reader(ServiceVersionReader.class);
+    CounterIncreaseReader increases = reader(CounterIncreaseReader.class);
     return (StorageComponent)
         Proxy.newProxyInstance(
             StorageComponent.class.getClassLoader(),
@@ -37,7 +44,11 @@ final class RangeCheckingStorage {
                   case "traceReader" -> traces;
                   case "logReader" -> logs;
                   case "metricReader" -> metrics;
-                  case "spanMetricsReader" -> spanMetrics;
+                  case "spanMetricsReader" -> Optional.of(spanMetrics);
+                  case "spanCountReader" -> Optional.of(spanCounts);
+                  case "serviceVersionReader" -> Optional.of(versions);
+                  case "counterIncreaseReader" -> Optional.of(increases);
+                  case "capabilities" -> InvocationHandler.invokeDefault(proxy, m, args);
                   default -> throw new UnsupportedOperationException(m.getName());
                 });
   }

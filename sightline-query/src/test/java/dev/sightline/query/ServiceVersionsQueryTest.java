@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sightline.core.model.Span;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.core.storage.StorageComponent;
+import dev.sightline.testing.ReducedStorage;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /api/v1/services/{service}/versions} over a real embedded DuckDB store. */
+/** {@code GET /api/v1/services/{service}/versions} over real storage ({@link StorageFixture}). */
 class ServiceVersionsQueryTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final long MINUTE = 60_000_000_000L;
@@ -40,8 +42,8 @@ class ServiceVersionsQueryTest {
 
   @Test
   void aDeploymentShowsAsANewVersion_parametersAreChecked() throws Exception {
-    try (DuckDbStorage storage =
-        DuckDbStorage.builder().dataDir(dir).memoryLimit("1GB").threads(2).build()) {
+    try (StorageFixture fixture = StorageFixture.create(dir)) {
+      StorageComponent storage = fixture.open();
       storage
           .writer()
           .writeSpans(
@@ -112,6 +114,23 @@ class ServiceVersionsQueryTest {
       assertThat(unknownParameter.status()).isEqualTo(400);
       assertThat(JSON.readTree(unknownParameter.body()).get("error").get("parameter").asText())
           .isEqualTo("step");
+    }
+  }
+
+  @Test
+  void aBackendWithoutServiceVersions_is501_parametersAreStillChecked() throws Exception {
+    try (StorageFixture fixture = StorageFixture.create(dir)) {
+      StorageComponent storage = ReducedStorage.coreOnly(fixture.open());
+      QueryService queries = QueryService.builder().storage(storage).build();
+      ApiResponse r = queries.serviceVersions(TENANT, "order", QueryParameters.of(Map.of()));
+      assertThat(r.status()).isEqualTo(501);
+      assertThat(JSON.readTree(r.body()).get("error").get("message").asText())
+          .isEqualTo("ReducedStorage does not offer SERVICE_VERSIONS (service versions)");
+      assertThat(
+              queries
+                  .serviceVersions(TENANT, "order", QueryParameters.of(Map.of("step", "1m")))
+                  .status())
+          .isEqualTo(400);
     }
   }
 }

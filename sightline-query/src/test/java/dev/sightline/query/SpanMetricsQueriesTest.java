@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -236,6 +237,13 @@ class SpanMetricsQueriesTest {
     assertThat(red.status()).isEqualTo(501);
     assertThat(json(red).get("error").get("message").asText()).contains("span metrics");
     assertThat(s.serviceMap("t", QueryParameters.of(Map.of())).status()).isEqualTo(501);
+    ApiResponse operations = s.operations("t", "order", QueryParameters.of(Map.of()));
+    assertThat(operations.status()).isEqualTo(501);
+    assertThat(json(operations).get("error").get("message").asText())
+        .isEqualTo(
+            "FakeStorage does not offer SPAN_METRICS (span metrics: RED and the service map)");
+    // bad parameters are still a 400, as with a backend that has span metrics
+    assertThat(s.red("t", QueryParameters.of(Map.of("step", "soon"))).status()).isEqualTo(400);
   }
 
   @Test
@@ -354,9 +362,8 @@ class SpanMetricsQueriesTest {
     }
 
     @Override
-    public SpanMetricsReader spanMetricsReader() {
-      if (reader == null) return StorageComponent.super.spanMetricsReader();
-      return reader;
+    public Optional<SpanMetricsReader> spanMetricsReader() {
+      return Optional.ofNullable(reader);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sightline.server;
 
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
@@ -12,6 +13,8 @@ import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
+import dev.sightline.server.api.ApiRoute;
+import dev.sightline.server.api.ApiRoutes;
 import dev.sightline.server.api.ConditionalGet;
 import dev.sightline.server.api.IncidentApi;
 import dev.sightline.server.api.QueryApi;
@@ -20,6 +23,7 @@ import dev.sightline.server.api.UiApi;
 import dev.sightline.server.api.UiAssets;
 import dev.sightline.server.auth.AuthDecorator;
 import dev.sightline.server.auth.HostCheck;
+import dev.sightline.server.auth.RoleCheck;
 import dev.sightline.server.auth.SessionApi;
 import dev.sightline.server.auth.SessionStore;
 import dev.sightline.server.auth.TenantHeaderDecorator;
@@ -80,6 +84,7 @@ public final class SightlineServer implements AutoCloseable {
   private final Server api;
   private final ScheduledExecutorService retention;
   private final TenantSloStacks sloStacks;
+  private final ApiRoutes apiRoutes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(ServerConfig config) {
@@ -132,8 +137,6 @@ public final class SightlineServer implements AutoCloseable {
             .maxRequestBytes(config.maxRequestBytes())
             .maxInFlightBytes(config.maxInFlightBytes())
             .build();
-    QueryApi queryApi =
-        new QueryApi(QueryService.builder().storage(storage).build(), storage, telemetry);
     this.eventLoops = EventLoopGroups.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     // The API has its own event loop so that heavy ingest never delays /healthz or queries.
     this.apiEventLoops = EventLoopGroups.newEventLoopGroup(1);
@@ -159,8 +162,17 @@ public final class SightlineServer implements AutoCloseable {
     sloStacks.createFromFolders(config.dataDir(), config.sloDir());
     notificationGauges(telemetry, sloStacks);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
-    ConditionalGet.bind(apiBuilder);
+    // the session's GET keeps the conditional GET it had when that was a prefix decorator
+    apiBuilder
+        .routeDecorator()
+        .path("/api/v1/session")
+        .methods(HttpMethod.GET)
+        .build(ConditionalGet.INSTANCE);
     new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
+    // every /api/v1 route: one layer for roles, limits, blocking, errors, latency (ApiRoutes)
+    this.apiRoutes =
+        ApiRoutes.create(tokens != null ? RoleCheck.tokens(telemetry) : RoleCheck.off(), telemetry);
+    new QueryApi(QueryService.builder().storage(storage).build()).register(apiRoutes);
     new SloApi(
             tenant -> {
               SloStack stack = sloStacks.get(tenant);
@@ -168,14 +180,15 @@ public final class SightlineServer implements AutoCloseable {
             },
             tenant -> sloStacks.getOrCreate(tenant).monitor(),
             Clock.systemUTC())
-        .bind(apiBuilder);
+        .register(apiRoutes);
     new IncidentApi(
             tenant -> {
               SloStack stack = sloStacks.get(tenant);
               return stack != null ? stack.incidents() : null;
             })
-        .bind(apiBuilder);
-    queryApi.bind(apiBuilder);
+        .register(apiRoutes);
+    apiRoutes.bind(apiBuilder);
+    QueryApi.bindHealthAndMetrics(apiBuilder, storage, telemetry);
     // last: the UI answers every path the API above does not (client-side routes)
     new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
 
@@ -279,12 +292,7 @@ public final class SightlineServer implements AutoCloseable {
 
   private static BurnRateEvaluator evaluator(StorageComponent storage, String tenant) {
     return BurnRateEvaluator.builder()
-        .calculator(
-            SliCalculator.builder()
-                .reader(storage.spanMetricsReader())
-                .metricReader(storage.metricReader())
-                .tenant(tenant)
-                .build())
+        .calculator(SliCalculator.builder().storage(storage).tenant(tenant).build())
         .build();
   }
 
@@ -437,6 +445,11 @@ public final class SightlineServer implements AutoCloseable {
 
   public int httpPort() {
     return api.activeLocalPort();
+  }
+
+  /** Every declared {@code /api/v1} route of the API listener (the API layer's registry). */
+  public List<ApiRoute> apiRoutes() {
+    return apiRoutes.routes();
   }
 
   public StorageComponent storage() {

@@ -18,8 +18,8 @@ import dev.sightline.slo.notify.DeliveryResult;
 import dev.sightline.slo.notify.NotificationDispatcher;
 import dev.sightline.slo.notify.NotificationTargets;
 import dev.sightline.slo.notify.Notifier;
-import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.OpenSloExamples;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import java.lang.reflect.InvocationTargetException;
@@ -53,7 +53,8 @@ class IncidentNotificationTest {
 
   @TempDir Path dir;
 
-  DuckDbStorage storage;
+  StorageFixture fixture;
+  StorageComponent storage;
   SloRegistry registry;
   Slo slo;
   Alert alert;
@@ -72,7 +73,8 @@ class IncidentNotificationTest {
     Files.writeString(
         slos.resolve("checkout.yaml"),
         OpenSloExamples.checkoutAvailability("P0", "[{displayName: checkout ok, target: 0.999}]"));
-    storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+    fixture = StorageFixture.create(dir.resolve("data"));
+    storage = fixture.open();
     scenario.telemetry().writeTo(storage);
     registry = SloRegistry.builder().directory(slos).build();
     slo = registry.slo("checkout-availability").orElseThrow();
@@ -102,7 +104,7 @@ class IncidentNotificationTest {
   @AfterEach
   void tearDown() {
     release.countDown();
-    storage.close();
+    fixture.close();
   }
 
   IncidentManager engine(StorageComponent s) {

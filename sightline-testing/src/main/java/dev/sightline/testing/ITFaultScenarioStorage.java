@@ -9,6 +9,7 @@ import dev.sightline.core.storage.LogQuery;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsQuery.GroupBy;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
@@ -41,6 +42,7 @@ public abstract class ITFaultScenarioStorage extends ITStorage {
             .seed(7)
             .build();
     ScenarioTelemetry telemetry = scenario.telemetry();
+    assumeCapability(StorageCapability.SPAN_METRICS);
     {
       StorageComponent storage = storage();
       ScenarioTelemetry.WriteSummary written = telemetry.writeTo(storage);
@@ -53,6 +55,7 @@ public abstract class ITFaultScenarioStorage extends ITStorage {
       List<SpanMetricsPoint> all =
           storage
               .spanMetricsReader()
+              .orElseThrow()
               .query(
                   new SpanMetricsQuery(
                       tenant,
@@ -122,6 +125,7 @@ public abstract class ITFaultScenarioStorage extends ITStorage {
     List<SpanMetricsPoint> points =
         storage
             .spanMetricsReader()
+            .orElseThrow()
             .query(
                 new SpanMetricsQuery(
                     tenant,

@@ -14,8 +14,9 @@ import dev.sightline.core.model.PointValue;
 import dev.sightline.core.model.Resource;
 import dev.sightline.core.storage.CounterIncreasePoint;
 import dev.sightline.core.storage.CounterIncreaseQuery;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.MetricQuery;
-import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.StorageCapability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -203,8 +204,7 @@ public abstract class ITMetricReader extends ITStorage {
 
   List<CounterIncreasePoint> increase(
       Map<String, String> attributes, long start, long end, long step) {
-    return storage()
-        .metricReader()
+    return counterIncreaseReader()
         .counterIncrease(
             new CounterIncreaseQuery(
                 TENANT, "checkout.requests", null, attributes, start, end, step));
@@ -254,6 +254,7 @@ public abstract class ITMetricReader extends ITStorage {
 
   @Test
   void counterIncrease_cumulative_differencesFromThePointBeforeTheRange_andResets() {
+    assumeCapability(StorageCapability.COUNTER_INCREASE);
     long s0 = R - 50 * MINUTE;
     long s1 = R + 2 * MINUTE + MINUTE / 2; // restarted
     acceptMetrics(
@@ -276,8 +277,7 @@ public abstract class ITMetricReader extends ITStorage {
             new CounterIncreasePoint(R + 3 * MINUTE, 5),
             new CounterIncreasePoint(R + 4 * MINUTE, 7));
     assertThat(
-            storage()
-                .metricReader()
+            counterIncreaseReader()
                 .counterIncrease(
                     new CounterIncreaseQuery(
                         TENANT, "checkout.requests", "payment", Map.of(), R, R_END, 0)))
@@ -286,6 +286,7 @@ public abstract class ITMetricReader extends ITStorage {
 
   @Test
   void counterIncrease_firstPointWithoutPrevious_wholeOnlyIfTheSeriesStartedInTheRange() {
+    assumeCapability(StorageCapability.COUNTER_INCREASE);
     acceptMetrics(
         List.of(
             // started in the range: its whole value
@@ -298,12 +299,13 @@ public abstract class ITMetricReader extends ITStorage {
             cumulative(TestObjects.ORDER, "success", R - 3 * 60 * MINUTE, R - 61 * MINUTE, 1000),
             cumulative(TestObjects.ORDER, "success", R - 3 * 60 * MINUTE, R + MINUTE, 1100)));
 
-    assertThat(MetricReader.COUNTER_LOOKBACK).isEqualTo(Duration.ofHours(1));
+    assertThat(CounterIncreaseReader.COUNTER_LOOKBACK).isEqualTo(Duration.ofHours(1));
     assertThat(increase(Map.of())).isEqualTo(11 + 4);
   }
 
   @Test
   void counterIncrease_delta_addsValues_doubleAndLong() {
+    assumeCapability(StorageCapability.COUNTER_INCREASE);
     long s = R - 100 * MINUTE;
     acceptMetrics(
         List.of(
@@ -348,6 +350,7 @@ public abstract class ITMetricReader extends ITStorage {
 
   @Test
   void counterIncrease_rangeIsHalfOpen() {
+    assumeCapability(StorageCapability.COUNTER_INCREASE);
     long s0 = R - 30 * MINUTE;
     acceptMetrics(
         List.of(
@@ -364,6 +367,7 @@ public abstract class ITMetricReader extends ITStorage {
 
   @Test
   void counterIncrease_attributeFilters_exactText_andOnlyMonotonicSums() {
+    assumeCapability(StorageCapability.COUNTER_INCREASE);
     long s0 = R - 30 * MINUTE;
     MetricPoint upDown =
         new MetricPoint(
@@ -419,6 +423,7 @@ public abstract class ITMetricReader extends ITStorage {
 
   @Test
   void counterIncrease_isolatesTenants() {
+    assumeCapability(StorageCapability.COUNTER_INCREASE);
     long s0 = R - 30 * MINUTE;
     acceptMetrics(
         List.of(
@@ -427,8 +432,7 @@ public abstract class ITMetricReader extends ITStorage {
 
     assertThat(increase(Map.of())).isZero();
     assertThat(
-            storage()
-                .metricReader()
+            counterIncreaseReader()
                 .counterIncrease(
                     new CounterIncreaseQuery(
                         "other", "checkout.requests", null, Map.of(), R, R_END, 0)))

@@ -19,6 +19,7 @@ import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsQuery.GroupBy;
 import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageCapability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +28,21 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.data.Offset;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Span metrics (RED) derived from written spans: counts, errors and duration histograms per
- * 10-second bucket of span start, summed over commits, durable, scoped by tenant.
+ * 10-second bucket of span start, summed over commits, durable, scoped by tenant; and counts of
+ * stored spans. Skipped on a backend without {@link StorageCapability#SPAN_METRICS}; the {@code
+ * countSpans} cases also need {@link StorageCapability#SPAN_COUNTS}.
  */
 public abstract class ITSpanMetricsReader extends ITStorage {
+  @BeforeEach
+  void assumeSpanMetrics() {
+    assumeCapability(StorageCapability.SPAN_METRICS);
+  }
+
   /** A minute boundary half an hour ago, so 10-second buckets start on it. */
   static final long T0 = NOW_NANOS - Duration.ofMinutes(30).toNanos();
 
@@ -91,8 +100,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
       long end,
       long step,
       GroupBy groupBy) {
-    return storage()
-        .spanMetricsReader()
+    return spanMetricsReader()
         .query(new SpanMetricsQuery(TENANT, service, operation, kinds, start, end, step, groupBy));
   }
 
@@ -161,7 +169,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
   @Test
   void aServiceSetKeepsOnlyThoseServices() {
     accept(traffic(TENANT));
-    SpanMetricsReader reader = storage().spanMetricsReader();
+    SpanMetricsReader reader = spanMetricsReader();
 
     assertThat(
             reader.query(
@@ -278,7 +286,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
 
   @Test
   void oldestBucket_perServiceAndOperation_scopedByTenant_movedByRetention() {
-    var reader = storage().spanMetricsReader();
+    var reader = spanMetricsReader();
     assertThat(reader.oldestBucket(TENANT, null, null)).isEmpty();
     long old = T0 - Duration.ofDays(2).toNanos() + 3 * SECOND;
     accept(traffic(TENANT));
@@ -368,7 +376,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
     for (List<Span> batch : graph(TENANT)) accept(batch);
     for (List<Span> batch : graph("other-tenant")) accept(batch);
 
-    List<ServiceEdge> edges = storage().spanMetricsReader().serviceEdges(TENANT, T0, T0 + MINUTE);
+    List<ServiceEdge> edges = spanMetricsReader().serviceEdges(TENANT, T0, T0 + MINUTE);
 
     assertThat(edges)
         .containsExactly(
@@ -376,15 +384,14 @@ public abstract class ITSpanMetricsReader extends ITStorage {
                 "frontend", "order", SpanKind.CLIENT, 2, 1, 75 * MILLI, histogram(60, 15)),
             new ServiceEdge("order", "shipping", SpanKind.PRODUCER, 1, 0, 5 * MILLI, histogram(5)));
     // the child's start decides: the consumer started 21 s after T0
-    assertThat(storage().spanMetricsReader().serviceEdges(TENANT, T0 + 20 * SECOND, T0 + MINUTE))
+    assertThat(spanMetricsReader().serviceEdges(TENANT, T0 + 20 * SECOND, T0 + MINUTE))
         .extracting(ServiceEdge::server)
         .containsExactly("shipping");
-    assertThat(storage().spanMetricsReader().serviceEdges(TENANT, T0 + MINUTE, T0 + 2 * MINUTE))
-        .isEmpty();
+    assertThat(spanMetricsReader().serviceEdges(TENANT, T0 + MINUTE, T0 + 2 * MINUTE)).isEmpty();
   }
 
   private List<ServiceEdge> edges(String tenant, long start, long end) {
-    return storage().spanMetricsReader().serviceEdges(tenant, start, end);
+    return spanMetricsReader().serviceEdges(tenant, start, end);
   }
 
   private static ServiceEdge frontendToOrder(long calls, long errors, long... childMillis) {
@@ -555,8 +562,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
       long start,
       long end,
       long step) {
-    return storage()
-        .spanMetricsReader()
+    return spanCountReader()
         .countSpans(
             new SpanCountQuery(
                 TENANT, "order", operation, attributes, maxDurationNanos, start, end, step));
@@ -564,6 +570,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
 
   @Test
   void countSpans_byAttribute_errorsFastAndOkFast() {
+    assumeCapability(StorageCapability.SPAN_COUNTS);
     accept(routes());
     Map<String, String> orders = Map.of("http.route", "/orders");
 
@@ -587,6 +594,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
 
   @Test
   void countSpans_spanAttributeBeforeResourceAttribute_comparedAsText() {
+    assumeCapability(StorageCapability.SPAN_COUNTS);
     accept(
         List.of(
             withAttributes(
@@ -618,6 +626,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
 
   @Test
   void countSpans_spansStartingInTheRange_toTheNanosecond_tenantsIsolated() {
+    assumeCapability(StorageCapability.SPAN_COUNTS);
     accept(routes());
     accept(List.of(span("other-tenant", "order", "PlaceOrder", SpanKind.SERVER, T0, 15, false)));
 
@@ -629,8 +638,7 @@ public abstract class ITSpanMetricsReader extends ITStorage {
         .extracting(SpanCountPoint::spans)
         .containsExactly(3L);
     assertThat(
-            storage()
-                .spanMetricsReader()
+            spanCountReader()
                 .countSpans(
                     new SpanCountQuery(
                         "other-tenant", "order", null, Map.of(), null, T0, T0 + MINUTE, 0)))

@@ -5,17 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.CounterIncreaseReader;
+import dev.sightline.core.storage.ServiceVersionReader;
+import dev.sightline.core.storage.SpanCountReader;
+import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Base of the shared storage suites (Zipkin's {@code ITStorage} pattern). A backend runs each suite
  * unchanged as a {@code @Nested} subclass implementing {@link #newStorage()}.
+ *
+ * <p>Cases of an optional {@link StorageCapability} start with {@link #assumeCapability}: they are
+ * skipped on a backend that does not declare it, and must pass on one that does.
  *
  * <p>Each test gets a fresh, empty storage. Tests that restart the backend call {@link #reopen()},
  * which closes the current component and asks {@link #reopenStorage()} for a new one on the same
@@ -50,6 +59,45 @@ public abstract class ITStorage {
   protected final StorageComponent storage() {
     if (storage == null) throw new IllegalStateException("storage is not open");
     return storage;
+  }
+
+  /**
+   * Skips the running test unless the backend declares {@code capability} ({@link
+   * StorageComponent#capabilities()}): a backend that declares it must pass the test.
+   */
+  protected final void assumeCapability(StorageCapability capability) {
+    Assumptions.assumeTrue(
+        storage().capabilities().contains(capability),
+        () -> storage().getClass().getSimpleName() + " does not declare " + capability);
+  }
+
+  /** The span metrics reader; call {@link #assumeCapability} first. */
+  protected final SpanMetricsReader spanMetricsReader() {
+    return storage().spanMetricsReader().orElseThrow(() -> missing(StorageCapability.SPAN_METRICS));
+  }
+
+  /** The span count reader; call {@link #assumeCapability} first. */
+  protected final SpanCountReader spanCountReader() {
+    return storage().spanCountReader().orElseThrow(() -> missing(StorageCapability.SPAN_COUNTS));
+  }
+
+  /** The service version reader; call {@link #assumeCapability} first. */
+  protected final ServiceVersionReader serviceVersionReader() {
+    return storage()
+        .serviceVersionReader()
+        .orElseThrow(() -> missing(StorageCapability.SERVICE_VERSIONS));
+  }
+
+  /** The counter increase reader; call {@link #assumeCapability} first. */
+  protected final CounterIncreaseReader counterIncreaseReader() {
+    return storage()
+        .counterIncreaseReader()
+        .orElseThrow(() -> missing(StorageCapability.COUNTER_INCREASE));
+  }
+
+  private IllegalStateException missing(StorageCapability capability) {
+    return new IllegalStateException(
+        capability.missingIn(storage()) + ": the test must assume the capability first");
   }
 
   /** Closes the component and opens it again on the same data. */

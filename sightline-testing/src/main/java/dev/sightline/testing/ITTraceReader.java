@@ -16,6 +16,7 @@ import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.ServiceOperations;
 import dev.sightline.core.storage.ServiceOperations.Operation;
 import dev.sightline.core.storage.ServiceVersion;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
 import java.time.Duration;
@@ -833,6 +834,7 @@ public abstract class ITTraceReader extends ITStorage {
 
   @Test
   void serviceVersions_deploymentShowsAsANewVersion() {
+    assumeCapability(StorageCapability.SERVICE_VERSIONS);
     Span old =
         span(
                 TENANT,
@@ -875,13 +877,13 @@ public abstract class ITTraceReader extends ITStorage {
             .build();
     accept(List.of(old, old2, next, other));
 
-    assertThat(storage().traceReader().serviceVersions(TENANT, NOW_NANOS - 60 * MINUTE, NOW_NANOS))
+    assertThat(serviceVersionReader().serviceVersions(TENANT, NOW_NANOS - 60 * MINUTE, NOW_NANOS))
         .containsExactly(
             new ServiceVersion(
                 "order", "1.4.2", NOW_NANOS - 30 * MINUTE, NOW_NANOS - 20 * MINUTE, 2),
             new ServiceVersion(
                 "order", "1.5.0", NOW_NANOS - 10 * MINUTE, NOW_NANOS - 10 * MINUTE, 1));
-    assertThat(storage().traceReader().serviceVersions(TENANT, NOW_NANOS - 15 * MINUTE, NOW_NANOS))
+    assertThat(serviceVersionReader().serviceVersions(TENANT, NOW_NANOS - 15 * MINUTE, NOW_NANOS))
         .extracting(ServiceVersion::version)
         .containsExactly("1.5.0");
   }

@@ -6,7 +6,7 @@ import dev.sightline.core.storage.LogReader;
 import dev.sightline.core.storage.MetricReader;
 import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.core.storage.ServiceOperations;
-import dev.sightline.core.storage.ServiceVersion;
+import dev.sightline.core.storage.ServiceVersionReader;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
@@ -18,6 +18,7 @@ import dev.sightline.core.storage.TraceSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -45,13 +46,13 @@ final class TimedStorage implements StorageComponent {
   private final Map<String, Step> steps = new LinkedHashMap<>();
   private final TraceReader traces;
   private final LogReader logs;
-  private final SpanMetricsReader red;
+  private final Optional<SpanMetricsReader> red;
+  private final Optional<ServiceVersionReader> versions;
 
   TimedStorage(StorageComponent delegate) {
     this.delegate = delegate;
     TraceReader t = delegate.traceReader();
     LogReader l = delegate.logReader();
-    SpanMetricsReader r = delegate.spanMetricsReader();
     this.traces =
         new TraceReader() {
           @Override
@@ -75,38 +76,44 @@ final class TimedStorage implements StorageComponent {
           public List<ServiceOperations> services(String tenant, long start, long end) {
             return timed("services", () -> t.services(tenant, start, end));
           }
-
-          @Override
-          public List<ServiceVersion> serviceVersions(String tenant, long start, long end) {
-            return timed("serviceVersions", () -> t.serviceVersions(tenant, start, end));
-          }
         };
+    this.versions =
+        delegate
+            .serviceVersionReader()
+            .map(
+                v ->
+                    (ServiceVersionReader)
+                        (tenant, start, end) ->
+                            timed("serviceVersions", () -> v.serviceVersions(tenant, start, end)));
     this.logs = q -> timed("searchLogs (per trace)", () -> l.searchLogs(q));
-    this.red =
-        new SpanMetricsReader() {
-          @Override
-          public List<SpanMetricsPoint> query(SpanMetricsQuery q) {
-            String label =
-                "RED query "
-                    + q.groupBy().name().toLowerCase(java.util.Locale.ROOT)
-                    + (q.stepNanos() > 0 ? " series" : "")
-                    + (q.service() != null ? " of " + q.service() : " all services");
-            return timed(label, () -> r.query(q));
-          }
+    this.red = delegate.spanMetricsReader().map(this::timedRed);
+  }
 
-          @Override
-          public List<ServiceEdge> serviceEdges(String tenant, long start, long end) {
-            return timed("serviceEdges", () -> r.serviceEdges(tenant, start, end));
-          }
+  private SpanMetricsReader timedRed(SpanMetricsReader r) {
+    return new SpanMetricsReader() {
+      @Override
+      public List<SpanMetricsPoint> query(SpanMetricsQuery q) {
+        String label =
+            "RED query "
+                + q.groupBy().name().toLowerCase(java.util.Locale.ROOT)
+                + (q.stepNanos() > 0 ? " series" : "")
+                + (q.service() != null ? " of " + q.service() : " all services");
+        return timed(label, () -> r.query(q));
+      }
 
-          @Override
-          public java.util.OptionalLong oldestBucket(
-              String tenant,
-              @org.jspecify.annotations.Nullable String service,
-              @org.jspecify.annotations.Nullable String operation) {
-            return r.oldestBucket(tenant, service, operation);
-          }
-        };
+      @Override
+      public List<ServiceEdge> serviceEdges(String tenant, long start, long end) {
+        return timed("serviceEdges", () -> r.serviceEdges(tenant, start, end));
+      }
+
+      @Override
+      public java.util.OptionalLong oldestBucket(
+          String tenant,
+          @org.jspecify.annotations.Nullable String service,
+          @org.jspecify.annotations.Nullable String operation) {
+        return r.oldestBucket(tenant, service, operation);
+      }
+    };
   }
 
   private <T> List<T> timed(String step, Supplier<List<T>> call) {
@@ -149,8 +156,13 @@ final class TimedStorage implements StorageComponent {
   }
 
   @Override
-  public SpanMetricsReader spanMetricsReader() {
+  public Optional<SpanMetricsReader> spanMetricsReader() {
     return red;
+  }
+
+  @Override
+  public Optional<ServiceVersionReader> serviceVersionReader() {
+    return versions;
   }
 
   @Override

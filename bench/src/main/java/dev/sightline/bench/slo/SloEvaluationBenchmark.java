@@ -81,11 +81,7 @@ public final class SloEvaluationBenchmark {
       List<Slo> slos = slos(services);
       BurnRateEvaluator evaluator =
           BurnRateEvaluator.builder()
-              .calculator(
-                  SliCalculator.builder()
-                      .reader(storage.spanMetricsReader())
-                      .metricReader(storage.metricReader())
-                      .build())
+              .calculator(SliCalculator.builder().storage(storage).build())
               .build();
       Instant asOf = Instant.ofEpochSecond(0, now);
       System.out.printf(

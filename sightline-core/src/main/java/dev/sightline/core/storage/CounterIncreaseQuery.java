@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A question to {@link MetricReader#counterIncrease}: how much the counter series of one metric
- * grew over [start, end) of point time.
+ * A question to {@link CounterIncreaseReader#counterIncrease}: how much the counter series of one
+ * metric grew over [start, end) of point time.
  *
  * @param metric the metric name, exact
  * @param service only series of this service ({@code service.name} of the resource); null for all

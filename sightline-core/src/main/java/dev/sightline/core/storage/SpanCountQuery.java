@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A question to {@link SpanMetricsReader#countSpans}: how many stored spans of one service match,
- * per step, and how many of them failed or were fast.
+ * A question to {@link SpanCountReader#countSpans}: how many stored spans of one service match, per
+ * step, and how many of them failed or were fast.
  *
  * @param service only this service ({@code service.name})
  * @param operation only this operation (span name); null for all

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads span metrics (RED: rate, errors, duration), which the backend derives from spans as it
- * stores them. Methods block; call them off event-loop threads.
+ * stores them. Methods block; call them off event-loop threads. Optional: a backend offers it with
+ * {@link StorageCapability#SPAN_METRICS} ({@link StorageComponent#spanMetricsReader()}).
  *
  * <p>Contract every backend meets (checked by {@code ITSpanMetricsReader}):
  *
@@ -63,19 +64,4 @@ public interface SpanMetricsReader {
    * a parent's and its child's start drops the pair from a query-time join only.
    */
   List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano);
-
-  /**
-   * Counts stored spans (not RED buckets) matching {@code query}, per step ({@code start + k ×
-   * step}; one point at {@code start} when the step is 0): for what the buckets do not keep, such
-   * as span attributes, or status and duration together. Only steps with at least one matching span
-   * are returned, ordered by time; nothing matching yields an empty list, not an error. Like RED, a
-   * span written twice (a retried export) counts twice.
-   *
-   * <p>Backends compute this at query time: its cost grows with the spans of the service in the
-   * range. The default throws {@link UnsupportedOperationException} naming the backend.
-   */
-  default List<SpanCountPoint> countSpans(SpanCountQuery query) {
-    throw new UnsupportedOperationException(
-        getClass().getSimpleName() + " does not count stored spans");
-  }
 }

@@ -3,7 +3,10 @@ package dev.sightline.core.storage;
 import dev.sightline.core.model.Span;
 import java.util.List;
 
-/** Reads traces. Methods block; call them off event-loop threads. */
+/**
+ * Reads traces. Methods block; call them off event-loop threads. Service versions, which a backend
+ * may lack, are a separate {@link ServiceVersionReader}.
+ */
 public interface TraceReader {
 
   /**
@@ -27,16 +30,4 @@ public interface TraceReader {
    * operations (span names), sorted by name.
    */
   List<ServiceOperations> services(String tenant, long startUnixNano, long endUnixNano);
-
-  /**
-   * The versions ({@code service.version} resource attribute) each service ran in spans starting in
-   * [startUnixNano, endUnixNano), ordered by service then first seen. Deployments show up as a
-   * service with a version first seen inside the range. Backends that cannot answer throw {@link
-   * UnsupportedOperationException}.
-   */
-  default List<ServiceVersion> serviceVersions(
-      String tenant, long startUnixNano, long endUnixNano) {
-    throw new UnsupportedOperationException(
-        getClass().getSimpleName() + " does not list service versions");
-  }
 }

@@ -9,8 +9,11 @@ import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.LogQuery;
 import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.core.storage.ServiceVersion;
+import dev.sightline.core.storage.ServiceVersionReader;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
+import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
@@ -33,6 +36,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers the evidence of one incident from storage: the scope's bad traces in the incident window
@@ -50,12 +55,21 @@ import org.jspecify.annotations.Nullable;
  * <p>Reads are bounded: at most {@link Builder#maxBadTraces} and {@link Builder#maxBaselineTraces}
  * traces are fetched, and logs only for those traces, so the cost does not grow with the data
  * stored. Thread-safe; blocking (call it off event loops).
+ *
+ * <p>On a storage backend without an optional {@link StorageCapability} the sections it feeds are
+ * skipped, and the investigator logs which once when built: without {@code SPAN_METRICS} no
+ * dependency trends and no baseline p99 (slow traces are then those over the SLO's latency
+ * threshold only); without {@code SERVICE_VERSIONS} no version changes.
  */
 public final class Investigator {
   private static final long HOUR_NANOS = 3_600_000_000_000L;
   private static final Set<SpanKind> ENTRY_KINDS = Set.of(SpanKind.SERVER, SpanKind.CONSUMER);
 
+  private static final Logger logger = LoggerFactory.getLogger(Investigator.class);
+
   private final StorageComponent storage;
+  private final @Nullable SpanMetricsReader spanMetrics;
+  private final @Nullable ServiceVersionReader versions;
   private final String tenant;
   private final int maxBadTraces;
   private final int maxBaselineTraces;
@@ -63,6 +77,18 @@ public final class Investigator {
 
   private Investigator(Builder b) {
     this.storage = requireNonNull(b.storage, "storage");
+    this.spanMetrics = storage.spanMetricsReader().orElse(null);
+    this.versions = storage.serviceVersionReader().orElse(null);
+    if (spanMetrics == null) {
+      logger.warn(
+          "{}: incident evidence has no dependency trends and no baseline p99",
+          StorageCapability.SPAN_METRICS.missingIn(storage));
+    }
+    if (versions == null) {
+      logger.warn(
+          "{}: incident evidence has no version changes",
+          StorageCapability.SERVICE_VERSIONS.missingIn(storage));
+    }
     this.tenant = b.tenant;
     this.maxBadTraces = b.maxBadTraces;
     this.maxBaselineTraces = b.maxBaselineTraces;
@@ -223,20 +249,19 @@ public final class Investigator {
   }
 
   private @Nullable Long baselineQuantile(Scope scope, TimeWindow baseline, double q) {
+    if (spanMetrics == null) return null;
     DurationHistogram h = null;
     for (SpanMetricsPoint p :
-        storage
-            .spanMetricsReader()
-            .query(
-                new SpanMetricsQuery(
-                    tenant,
-                    scope.service(),
-                    scope.operation(),
-                    Set.of(),
-                    baseline.startUnixNano(),
-                    baseline.endUnixNano(),
-                    0,
-                    SpanMetricsQuery.GroupBy.NONE))) {
+        spanMetrics.query(
+            new SpanMetricsQuery(
+                tenant,
+                scope.service(),
+                scope.operation(),
+                Set.of(),
+                baseline.startUnixNano(),
+                baseline.endUnixNano(),
+                0,
+                SpanMetricsQuery.GroupBy.NONE))) {
       h = h == null ? p.durations() : h.plus(p.durations());
     }
     if (h == null || h.total() == 0) return null;
@@ -307,16 +332,11 @@ public final class Investigator {
 
   private List<VersionChange> changes(
       Set<String> involved, TimeWindow window, TimeWindow baseline) {
-    List<ServiceVersion> versions;
-    try {
-      versions =
-          storage
-              .traceReader()
-              .serviceVersions(tenant, baseline.startUnixNano(), window.endUnixNano());
-    } catch (UnsupportedOperationException e) {
-      return List.of();
-    }
-    return versionChanges(versions, involved, baseline.startUnixNano() + 60_000_000_000L);
+    if (versions == null) return List.of();
+    return versionChanges(
+        versions.serviceVersions(tenant, baseline.startUnixNano(), window.endUnixNano()),
+        involved,
+        baseline.startUnixNano() + 60_000_000_000L);
   }
 
   /**
@@ -353,8 +373,11 @@ public final class Investigator {
   /** RED trends; {@code baseline} null when there is none (its figures are then null). */
   private List<DependencyTrend> dependencies(
       Set<String> involved, TimeWindow window, @Nullable TimeWindow baseline) {
-    Map<String, SpanMetricsPoint> during = byService(window);
-    Map<String, SpanMetricsPoint> before = baseline == null ? Map.of() : byService(baseline);
+    SpanMetricsReader spanMetrics = this.spanMetrics;
+    if (spanMetrics == null) return List.of();
+    Map<String, SpanMetricsPoint> during = byService(spanMetrics, window);
+    Map<String, SpanMetricsPoint> before =
+        baseline == null ? Map.of() : byService(spanMetrics, baseline);
     List<DependencyTrend> out = new ArrayList<>();
     for (String service : involved) {
       SpanMetricsPoint d = during.get(service);
@@ -375,16 +398,13 @@ public final class Investigator {
     List<ServiceEdge> edgesOfBaseline =
         edgeBaseline == null
             ? List.of()
-            : storage
-                .spanMetricsReader()
-                .serviceEdges(tenant, edgeBaseline.startUnixNano(), edgeBaseline.endUnixNano());
+            : spanMetrics.serviceEdges(
+                tenant, edgeBaseline.startUnixNano(), edgeBaseline.endUnixNano());
     for (ServiceEdge e : edgesOfBaseline) {
       edgesBefore.put(e.client() + "\u0000" + e.server(), e);
     }
     for (ServiceEdge e :
-        storage
-            .spanMetricsReader()
-            .serviceEdges(tenant, window.startUnixNano(), window.endUnixNano())) {
+        spanMetrics.serviceEdges(tenant, window.startUnixNano(), window.endUnixNano())) {
       if (!involved.contains(e.client()) && !involved.contains(e.server())) continue;
       ServiceEdge b = edgesBefore.get(e.client() + "\u0000" + e.server());
       out.add(
@@ -408,21 +428,19 @@ public final class Investigator {
     return out;
   }
 
-  private Map<String, SpanMetricsPoint> byService(TimeWindow w) {
+  private Map<String, SpanMetricsPoint> byService(SpanMetricsReader spanMetrics, TimeWindow w) {
     Map<String, SpanMetricsPoint> out = new HashMap<>();
     for (SpanMetricsPoint p :
-        storage
-            .spanMetricsReader()
-            .query(
-                new SpanMetricsQuery(
-                    tenant,
-                    null,
-                    null,
-                    ENTRY_KINDS,
-                    w.startUnixNano(),
-                    w.endUnixNano(),
-                    0,
-                    SpanMetricsQuery.GroupBy.SERVICE))) {
+        spanMetrics.query(
+            new SpanMetricsQuery(
+                tenant,
+                null,
+                null,
+                ENTRY_KINDS,
+                w.startUnixNano(),
+                w.endUnixNano(),
+                0,
+                SpanMetricsQuery.GroupBy.SERVICE))) {
       out.merge(
           p.service(),
           p,

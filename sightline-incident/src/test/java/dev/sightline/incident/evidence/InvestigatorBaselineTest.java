@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.ActionItem;
 import dev.sightline.incident.BaselineNote;
 import dev.sightline.incident.FileIncidentStore;
@@ -20,7 +21,8 @@ import dev.sightline.incident.analysis.traces.OperationDelta;
 import dev.sightline.incident.causes.CauseRanker;
 import dev.sightline.incident.postmortem.PostmortemWriter;
 import dev.sightline.slo.Severity;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.ReducedStorage;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import java.nio.file.Path;
@@ -46,7 +48,8 @@ class InvestigatorBaselineTest {
   private static final Instant END = Instant.parse("2026-03-02T12:00:00Z");
 
   private FaultScenario scenario;
-  private DuckDbStorage storage;
+  private StorageFixture fixture;
+  StorageComponent storage;
   private Investigator investigator;
 
   @BeforeAll
@@ -58,14 +61,15 @@ class InvestigatorBaselineTest {
             .faultDuration(Duration.ofMinutes(6))
             .requestsPerSecond(2)
             .build();
-    storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+    fixture = StorageFixture.create(dir.resolve("data"));
+    storage = fixture.open();
     scenario.telemetry().writeTo(storage);
     investigator = Investigator.builder().storage(storage).build();
   }
 
   @AfterAll
   void close() throws Exception {
-    storage.close();
+    fixture.close();
   }
 
   private Scope scope() {
@@ -176,6 +180,29 @@ class InvestigatorBaselineTest {
     assertStrictFiniteJson(FileIncidentStore.JSON.writeValueAsString(card));
     assertThat(BaselineNote.of(card)).isEqualTo("baseline: 3 min before the incident window");
     assertThat(PostmortemWriter.markdown(card)).contains("(baseline: 3 min before the incident");
+  }
+
+  @Test
+  void aBackendWithoutOptionalCapabilities_skipsTheSectionsTheyFeed() {
+    TimeWindow baseline =
+        new TimeWindow(scenario.faultStart().minus(Duration.ofMinutes(3)), scenario.faultStart());
+    // the view closes nothing here: @AfterAll closes the backend
+    Investigator coreOnly =
+        Investigator.builder().storage(ReducedStorage.coreOnly(storage)).build();
+
+    Investigator.Result r = coreOnly.investigate(scope(), window(), baseline);
+    Evidence e = r.evidence();
+
+    // no span metrics: no RED trends; no service versions: no version changes
+    assertThat(e.dependencies()).isEmpty();
+    assertThat(e.changes()).isEmpty();
+    // what the trace, log and metric readers feed is still there, and points at the culprit
+    assertThat(e.baselineAvailable()).isTrue();
+    assertThat(e.badTraces()).isNotEmpty();
+    assertThat(e.baselineTraces()).isNotEmpty();
+    assertThat(e.errors()).isNotEmpty();
+    List<Hypothesis> hypotheses = CauseRanker.create().rank(e, r.traces());
+    assertThat(hypotheses.get(0).service()).isEqualTo(scenario.expectedService());
   }
 
   private Incident incident(TimeWindow baseline, Evidence e, List<Hypothesis> hypotheses) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.BaselineNote;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.Hypothesis;
@@ -19,7 +20,7 @@ import dev.sightline.incident.causes.CauseRanker;
 import dev.sightline.incident.evidence.Investigator;
 import dev.sightline.incident.evidence.Scope;
 import dev.sightline.slo.Severity;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.scenarios.FaultKind;
 import dev.sightline.testing.scenarios.FaultScenario;
 import java.nio.file.Path;
@@ -50,7 +51,8 @@ class IncidentCardWithoutBaselineTest {
             .requestsPerSecond(2)
             .build();
     Incident incident;
-    try (DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir).build()) {
+    try (StorageFixture fixture = StorageFixture.create(dir)) {
+      StorageComponent storage = fixture.open();
       scenario.telemetry().writeTo(storage);
       TimeWindow window = new TimeWindow(scenario.faultStart(), scenario.faultEnd());
       TimeWindow none = new TimeWindow(scenario.faultStart(), scenario.faultStart());

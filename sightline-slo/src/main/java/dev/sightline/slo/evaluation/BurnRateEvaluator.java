@@ -2,7 +2,7 @@ package dev.sightline.slo.evaluation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.Objective;
 import dev.sightline.slo.Slo;
 import java.time.Duration;
@@ -173,16 +173,21 @@ public final class BurnRateEvaluator {
 
     private Builder() {}
 
-    /** Counts the SLIs. Required, or set {@link #reader}. */
+    /** Counts the SLIs. Required, or set {@link #storage}. */
     public Builder calculator(SliCalculator calculator) {
       this.calculator = requireNonNull(calculator, "calculator");
       return this;
     }
 
-    /** Shorthand for a {@link SliCalculator} of the default tenant on {@code reader}. */
-    public Builder reader(SpanMetricsReader reader) {
-      requireNonNull(reader, "reader");
-      this.calculator = SliCalculator.builder().reader(reader).build();
+    /**
+     * Shorthand for a {@link SliCalculator} of the default tenant on {@code storage} ({@link
+     * SliCalculator.Builder#storage}).
+     *
+     * @throws IllegalArgumentException when {@code storage} has no span metrics
+     */
+    public Builder storage(StorageComponent storage) {
+      requireNonNull(storage, "storage");
+      this.calculator = SliCalculator.builder().storage(storage).build();
       return this;
     }
 
@@ -197,7 +202,7 @@ public final class BurnRateEvaluator {
     }
 
     public BurnRateEvaluator build() {
-      if (calculator == null) throw new IllegalStateException("calculator or reader must be set");
+      if (calculator == null) throw new IllegalStateException("calculator or storage must be set");
       return new BurnRateEvaluator(calculator, minimumEvents);
     }
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sightline.core.storage.CounterIncreasePoint;
 import dev.sightline.core.storage.CounterIncreaseQuery;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.MetricReader;
 import dev.sightline.slo.MetricSource;
 import dev.sightline.slo.RatioMetric;
@@ -20,19 +21,41 @@ import org.jspecify.annotations.Nullable;
 /**
  * Counts ratio indicators whose sides are {@code signal: metrics} sources: a side is the summed
  * increase of the metric's counter series whose point attributes match ({@link
- * MetricReader#counterIncrease}), over the data points whose time is in the range, of every
- * service. One query per distinct source (good and total usually differ by an attribute: two).
+ * CounterIncreaseReader#counterIncrease}), over the data points whose time is in the range, of
+ * every service. One query per distinct source (good and total usually differ by an attribute:
+ * two).
  */
 final class MetricSliCounter {
   static final String NO_READER =
       "signal: metrics sources need a metric reader (SliCalculator.Builder.metricReader)";
+  static final String NO_COUNTER_INCREASES =
+      "signal: metrics sources need a counter increase reader"
+          + " (SliCalculator.Builder.counterIncreaseReader)";
 
   private final @Nullable MetricReader reader;
+  private final @Nullable CounterIncreaseReader increases;
+  private final String noIncreases;
   private final String tenant;
 
-  MetricSliCounter(@Nullable MetricReader reader, String tenant) {
+  /**
+   * @param noIncreases why {@code signal: metrics} SLIs are unsupported without {@code increases}
+   */
+  MetricSliCounter(
+      @Nullable MetricReader reader,
+      @Nullable CounterIncreaseReader increases,
+      String noIncreases,
+      String tenant) {
     this.reader = reader;
+    this.increases = increases;
+    this.noIncreases = noIncreases;
     this.tenant = tenant;
+  }
+
+  /** Why metric sources cannot be counted; null when they can. */
+  private @Nullable String missing() {
+    if (reader == null) return NO_READER;
+    if (increases == null) return noIncreases;
+    return null;
   }
 
   /** Whether {@code ratio} is counted here: its total side is a metric source. */
@@ -59,14 +82,9 @@ final class MetricSliCounter {
 
   /** Good and total of the points in [start, end). */
   SliResult count(RatioMetric ratio, long startUnixNano, long endUnixNano) {
-    if (reader == null) return new SliResult.Unsupported(NO_READER);
-    try {
-      Map<MetricSource, List<CounterIncreasePoint>> points =
-          query(ratio, startUnixNano, endUnixNano, 0);
-      return counts(ratio, points, startUnixNano);
-    } catch (UnsupportedOperationException e) {
-      return new SliResult.Unsupported(String.valueOf(e.getMessage()));
-    }
+    String missing = missing();
+    if (missing != null) return new SliResult.Unsupported(missing);
+    return counts(ratio, query(ratio, startUnixNano, endUnixNano, 0), startUnixNano);
   }
 
   /**
@@ -80,18 +98,13 @@ final class MetricSliCounter {
     long step = 0;
     for (Duration w : windows) step = gcd(step, w.toNanos());
     long longest = windows.last().toNanos();
-    if (reader == null || longest / step > SliCalculator.MAX_STEPS) {
+    if (missing() != null || longest / step > SliCalculator.MAX_STEPS) {
       for (Duration w : windows) out.put(w, count(ratio, endUnixNano - w.toNanos(), endUnixNano));
       return out;
     }
-    try {
-      Map<MetricSource, List<CounterIncreasePoint>> points =
-          query(ratio, endUnixNano - longest, endUnixNano, windows.size() == 1 ? 0 : step);
-      for (Duration w : windows) out.put(w, counts(ratio, points, endUnixNano - w.toNanos()));
-    } catch (UnsupportedOperationException e) {
-      for (Duration w : windows)
-        out.put(w, new SliResult.Unsupported(String.valueOf(e.getMessage())));
-    }
+    Map<MetricSource, List<CounterIncreasePoint>> points =
+        query(ratio, endUnixNano - longest, endUnixNano, windows.size() == 1 ? 0 : step);
+    for (Duration w : windows) out.put(w, counts(ratio, points, endUnixNano - w.toNanos()));
     return out;
   }
 
@@ -99,7 +112,7 @@ final class MetricSliCounter {
    * Adds each source's increase per slot of {@code slot} from {@code from} to {@code totals} and
    * {@code counteds} (for {@link SliCalculator#series}).
    *
-   * @throws IllegalArgumentException when there is no metric reader or the backend cannot count
+   * @throws IllegalArgumentException when there is no metric reader or no counter increase reader
    */
   void fill(
       RatioMetric ratio,
@@ -108,13 +121,9 @@ final class MetricSliCounter {
       long slot,
       double[] totals,
       double[] counteds) {
-    if (reader == null) throw new IllegalArgumentException(NO_READER);
-    Map<MetricSource, List<CounterIncreasePoint>> points;
-    try {
-      points = query(ratio, from, endUnixNano, slot);
-    } catch (UnsupportedOperationException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    String missing = missing();
+    if (missing != null) throw new IllegalArgumentException(missing);
+    Map<MetricSource, List<CounterIncreasePoint>> points = query(ratio, from, endUnixNano, slot);
     for (CounterIncreasePoint p : requireNonNull(points.get(ratio.total()))) {
       totals[(int) ((p.timeUnixNano() - from) / slot)] += p.increase();
     }
@@ -129,7 +138,7 @@ final class MetricSliCounter {
 
   private Map<MetricSource, List<CounterIncreasePoint>> query(
       RatioMetric ratio, long startUnixNano, long endUnixNano, long stepNanos) {
-    MetricReader r = requireNonNull(reader);
+    CounterIncreaseReader r = requireNonNull(increases);
     Map<MetricSource, List<CounterIncreasePoint>> points = new LinkedHashMap<>();
     for (SightlineSource s : List.of(ratio.total(), counted(ratio))) {
       MetricSource m = (MetricSource) s;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sightline.core.storage.SpanCountPoint;
 import dev.sightline.core.storage.SpanCountQuery;
-import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.slo.RatioMetric;
 import dev.sightline.slo.SightlineSource;
 import dev.sightline.slo.Slo;
@@ -20,17 +20,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * The part of {@link SliCalculator} for {@code signal: spans} indicators that RED buckets cannot
  * answer (span {@code attributes} filters; {@code status} together with {@code maxDurationMs}):
- * both sides are counted from stored spans with {@link SpanMetricsReader#countSpans}, spans
- * starting in [start, end) to the nanosecond. Each call scans the stored spans of the indicator's
- * service in the range: one query per distinct service, operation, attribute filter and threshold
- * (good and total usually share one).
+ * both sides are counted from stored spans with {@link SpanCountReader#countSpans}, spans starting
+ * in [start, end) to the nanosecond. Each call scans the stored spans of the indicator's service in
+ * the range: one query per distinct service, operation, attribute filter and threshold (good and
+ * total usually share one). Without a {@link SpanCountReader} (a backend without {@link
+ * dev.sightline.core.storage.StorageCapability#SPAN_COUNTS}) such indicators are {@link
+ * SliResult.Unsupported}, saying why.
  */
 final class RawSpanCounts {
-  private final SpanMetricsReader reader;
+  static final String NO_READER =
+      "span attribute filters, and status with maxDurationMs, need a span count reader"
+          + " (SliCalculator.Builder.spanCountReader)";
+
+  private final @Nullable SpanCountReader reader;
+  private final String noReader;
   private final String tenant;
 
-  RawSpanCounts(SpanMetricsReader reader, String tenant) {
+  /**
+   * @param noReader why such indicators are unsupported without {@code reader}
+   */
+  RawSpanCounts(@Nullable SpanCountReader reader, String noReader, String tenant) {
     this.reader = reader;
+    this.noReader = noReader;
     this.tenant = tenant;
   }
 
@@ -46,13 +57,8 @@ final class RawSpanCounts {
   }
 
   SliResult count(Slo slo, long startUnixNano, long endUnixNano) {
-    Sides sides;
-    try {
-      sides = read(slo, startUnixNano, endUnixNano, 0);
-    } catch (UnsupportedOperationException e) {
-      return new SliResult.Unsupported(String.valueOf(e.getMessage()));
-    }
-    return sides.counts(startUnixNano);
+    if (reader == null) return new SliResult.Unsupported(noReader);
+    return read(reader, slo, startUnixNano, endUnixNano, 0).counts(startUnixNano);
   }
 
   /**
@@ -70,15 +76,12 @@ final class RawSpanCounts {
       for (Duration w : windows) out.put(w, count(slo, endUnixNano - w.toNanos(), endUnixNano));
       return out;
     }
-    Sides sides;
-    try {
-      sides = read(slo, endUnixNano - longest, endUnixNano, windows.size() == 1 ? 0 : step);
-    } catch (UnsupportedOperationException e) {
-      for (Duration w : windows) {
-        out.put(w, new SliResult.Unsupported(String.valueOf(e.getMessage())));
-      }
+    if (reader == null) {
+      for (Duration w : windows) out.put(w, new SliResult.Unsupported(noReader));
       return out;
     }
+    Sides sides =
+        read(reader, slo, endUnixNano - longest, endUnixNano, windows.size() == 1 ? 0 : step);
     for (Duration w : windows) out.put(w, sides.counts(endUnixNano - w.toNanos()));
     return out;
   }
@@ -87,9 +90,12 @@ final class RawSpanCounts {
    * Adds the total and counted (good, or bad for a {@code bad} side) events of the spans starting
    * in each slot {@code [from + k × slot, from + (k + 1) × slot)} before {@code end} to {@code
    * totals[k]} and {@code counteds[k]}.
+   *
+   * @throws IllegalArgumentException without a span count reader
    */
   void fill(Slo slo, long from, long endUnixNano, long slot, double[] totals, double[] counteds) {
-    Sides sides = read(slo, from, endUnixNano, slot);
+    if (reader == null) throw new IllegalArgumentException(noReader);
+    Sides sides = read(reader, slo, from, endUnixNano, slot);
     for (SpanCountPoint p : sides.totals()) {
       totals[(int) ((p.timeUnixNano() - from) / slot)] += count(sides.total(), p);
     }
@@ -99,7 +105,7 @@ final class RawSpanCounts {
   }
 
   /** The points of both sides of {@code slo}'s ratio: one query when they share a scope. */
-  private Sides read(Slo slo, long start, long end, long step) {
+  private Sides read(SpanCountReader reader, Slo slo, long start, long end, long step) {
     RatioMetric ratio = slo.indicator().ratioMetric();
     SpanSource total = (SpanSource) ratio.total();
     boolean goodSide = ratio.good() != null;

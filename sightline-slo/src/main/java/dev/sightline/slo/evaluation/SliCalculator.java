@@ -3,11 +3,15 @@ package dev.sightline.slo.evaluation;
 import static java.util.Objects.requireNonNull;
 
 import dev.sightline.core.model.Tenants;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
+import dev.sightline.core.storage.StorageCapability;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.RatioMetric;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.SpanSource;
@@ -40,13 +44,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a {@code bad} side, good = total − bad. Indicators with a span {@code attributes} filter,
  * or {@code status} together with {@code maxDurationMs} (histograms are not split by status), are
- * counted exactly from the stored spans instead ({@link SpanMetricsReader#countSpans}, both sides,
+ * counted exactly from the stored spans instead ({@link SpanCountReader#countSpans}, both sides,
  * spans starting in [start, end)): each evaluation scans the service's spans of the longest window.
  *
  * <p>{@code signal: metrics} sources count the increase of OTLP counters from the raw metric points
- * ({@link MetricReader#counterIncrease}, with the {@link Builder#metricReader metric reader}): the
- * points whose time is in the range count. Both sides of a ratio must be metric sources or both
- * span sources; otherwise the result says so ({@link SliResult.Unsupported}).
+ * ({@link CounterIncreaseReader#counterIncrease}, with the {@link Builder#counterIncreaseReader
+ * counter increase reader}): the points whose time is in the range count. Both sides of a ratio
+ * must be metric sources or both span sources; otherwise the result says so ({@link
+ * SliResult.Unsupported}), as it does when the storage backend lacks the reader an indicator needs
+ * (the {@link dev.sightline.core.storage.StorageCapability capabilities} {@code SPAN_COUNTS},
+ * {@code COUNTER_INCREASE}): the SLO is then reported unsupported, with the reason, and never
+ * alerts.
  *
  * <p>Ranges are in whole 10-second buckets: those starting in [start, end) of event time count.
  * Thread-safe if the reader is; every call queries the reader (one query per distinct service and
@@ -61,12 +69,12 @@ public final class SliCalculator {
   private final RawSpanCounts rawSpans;
   private final MetricSliCounter metrics;
 
-  private SliCalculator(
-      SpanMetricsReader reader, @Nullable MetricReader metricReader, String tenant) {
+  private SliCalculator(Builder b, SpanMetricsReader reader) {
     this.reader = reader;
-    this.tenant = tenant;
-    this.rawSpans = new RawSpanCounts(reader, tenant);
-    this.metrics = new MetricSliCounter(metricReader, tenant);
+    this.tenant = b.tenant;
+    this.rawSpans = new RawSpanCounts(b.spanCounts, b.noSpanCounts, b.tenant);
+    this.metrics =
+        new MetricSliCounter(b.metricReader, b.counterIncreases, b.noCounterIncreases, b.tenant);
   }
 
   public static Builder builder() {
@@ -434,23 +442,73 @@ public final class SliCalculator {
   /** Builds a {@link SliCalculator}. */
   public static final class Builder {
     private @Nullable SpanMetricsReader reader;
+    private @Nullable SpanCountReader spanCounts;
+    private String noSpanCounts = RawSpanCounts.NO_READER;
     private @Nullable MetricReader metricReader;
+    private @Nullable CounterIncreaseReader counterIncreases;
+    private String noCounterIncreases = MetricSliCounter.NO_COUNTER_INCREASES;
     private String tenant = Tenants.DEFAULT;
 
     private Builder() {}
 
-    /** Where span metrics are read. Required. */
+    /**
+     * Every reader {@code storage} offers: its span metrics (required: a backend without {@link
+     * StorageCapability#SPAN_METRICS} is refused), span counts, metric reader and counter
+     * increases. SLIs that need a capability the backend lacks are {@link SliResult.Unsupported}
+     * with a reason naming it.
+     *
+     * @throws IllegalArgumentException when {@code storage} has no span metrics
+     */
+    public Builder storage(StorageComponent storage) {
+      requireNonNull(storage, "storage");
+      reader(
+          storage
+              .spanMetricsReader()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "SLO evaluation needs span metrics: "
+                              + StorageCapability.SPAN_METRICS.missingIn(storage))));
+      this.spanCounts = storage.spanCountReader().orElse(null);
+      this.noSpanCounts = StorageCapability.SPAN_COUNTS.missingIn(storage);
+      this.metricReader = storage.metricReader();
+      this.counterIncreases = storage.counterIncreaseReader().orElse(null);
+      this.noCounterIncreases = StorageCapability.COUNTER_INCREASE.missingIn(storage);
+      return this;
+    }
+
+    /** Where span metrics are read. Required (or set {@link #storage}). */
     public Builder reader(SpanMetricsReader reader) {
       this.reader = requireNonNull(reader, "reader");
       return this;
     }
 
     /**
-     * Where {@code signal: metrics} sources are counted ({@link MetricReader#counterIncrease}).
-     * Optional: without it, their SLIs are {@link SliResult.Unsupported}.
+     * Where stored spans are counted, for indicators RED buckets cannot answer (span attribute
+     * filters; status with maxDurationMs). Optional: without it, their SLIs are {@link
+     * SliResult.Unsupported}.
+     */
+    public Builder spanCountReader(SpanCountReader spanCountReader) {
+      this.spanCounts = requireNonNull(spanCountReader, "spanCountReader");
+      return this;
+    }
+
+    /**
+     * Where the oldest point of a {@code signal: metrics} source is read (SLO warm-up). Optional:
+     * without it, their SLIs are {@link SliResult.Unsupported}.
      */
     public Builder metricReader(MetricReader metricReader) {
       this.metricReader = requireNonNull(metricReader, "metricReader");
+      return this;
+    }
+
+    /**
+     * Where {@code signal: metrics} sources are counted ({@link
+     * CounterIncreaseReader#counterIncrease}), together with the {@link #metricReader}. Optional:
+     * without it, their SLIs are {@link SliResult.Unsupported}.
+     */
+    public Builder counterIncreaseReader(CounterIncreaseReader counterIncreaseReader) {
+      this.counterIncreases = requireNonNull(counterIncreaseReader, "counterIncreaseReader");
       return this;
     }
 
@@ -463,8 +521,8 @@ public final class SliCalculator {
     }
 
     public SliCalculator build() {
-      if (reader == null) throw new IllegalStateException("reader must be set");
-      return new SliCalculator(reader, metricReader, tenant);
+      if (reader == null) throw new IllegalStateException("reader or storage must be set");
+      return new SliCalculator(this, reader);
     }
   }
 }

@@ -9,10 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
-import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.MutableClock;
 import dev.sightline.testing.OpenSloExamples;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The monitor on a real DuckDB storage with back-filled spans and a clock the test moves: the alert
- * fires at the first evaluation where the rules say so, once, with the burn rates of a hand
- * calculation, and resolves when the errors stop.
+ * The monitor on real storage ({@link StorageFixture}) with back-filled spans and a clock the test
+ * moves: the alert fires at the first evaluation where the rules say so, once, with the burn rates
+ * of a hand calculation, and resolves when the errors stop.
  */
 class SloMonitorTest {
   static final long MINUTE = 60 * SECOND;
@@ -39,24 +40,26 @@ class SloMonitorTest {
   static final String AVAILABILITY = OpenSloExamples.PLACE_ORDER_AVAILABILITY;
 
   @TempDir Path dir;
-  DuckDbStorage storage;
+  StorageFixture fixture;
+  StorageComponent storage;
   MutableClock clock = new MutableClock(Instant.ofEpochSecond(0, NOW_NANOS));
   long ids = 1;
 
   @BeforeEach
   void open() {
-    storage = DuckDbStorage.builder().dataDir(dir.resolve("data")).build();
+    fixture = StorageFixture.create(dir.resolve("data"));
+    storage = fixture.open();
   }
 
   @AfterEach
   void close() {
-    storage.close();
+    fixture.close();
   }
 
   SloMonitor monitor(Path sloDir) {
     return SloMonitor.builder()
         .registry(SloRegistry.builder().directory(sloDir).build())
-        .evaluator(BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build())
+        .evaluator(BurnRateEvaluator.builder().storage(storage).build())
         .clock(clock)
         .build();
   }

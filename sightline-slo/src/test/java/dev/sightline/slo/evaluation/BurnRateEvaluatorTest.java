@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.Slo;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Burn-rate rules evaluated on RED buckets of back-filled spans in a real DuckDB storage, as of
- * {@link TestObjects#NOW_NANOS} (a minute boundary).
+ * Burn-rate rules evaluated on RED buckets of back-filled spans in real storage ({@link
+ * StorageFixture}), as of {@link TestObjects#NOW_NANOS} (a minute boundary).
  */
 class BurnRateEvaluatorTest {
   static final long MINUTE = 60 * SECOND;
@@ -36,19 +37,21 @@ class BurnRateEvaluatorTest {
   static final Offset<Double> EXACT = Offset.offset(1e-9);
 
   @TempDir Path dataDir;
-  DuckDbStorage storage;
+  StorageFixture fixture;
+  StorageComponent storage;
   BurnRateEvaluator evaluator;
   long ids = 1;
 
   @BeforeEach
   void open() {
-    storage = DuckDbStorage.builder().dataDir(dataDir).build();
-    evaluator = BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build();
+    fixture = StorageFixture.create(dataDir);
+    storage = fixture.open();
+    evaluator = BurnRateEvaluator.builder().storage(storage).build();
   }
 
   @AfterEach
   void close() {
-    storage.close();
+    fixture.close();
   }
 
   static Instant instant(long unixNanos) {
@@ -248,7 +251,7 @@ class BurnRateEvaluatorTest {
     assertThat(rule(e, "page-fast").longBurnRate()).isCloseTo(burn999(1, 3), EXACT);
     // without the minimum, the same data would page
     BurnRateEvaluator noMinimum =
-        BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).minimumEvents(0).build();
+        BurnRateEvaluator.builder().storage(storage).minimumEvents(0).build();
     assertThat(rule(evaluation(noMinimum.evaluate(slo, NOW)), "page-fast").fires()).isTrue();
   }
 
@@ -281,7 +284,7 @@ class BurnRateEvaluatorTest {
     assertThat(rule(e, "page-fast").fires()).isTrue();
 
     // 300 ms is inside (200, 500]: 250, 499, 500, 500 count a third each, 100, 50, 20 fully
-    SliCalculator calculator = SliCalculator.builder().reader(storage.spanMetricsReader()).build();
+    SliCalculator calculator = SliCalculator.builder().storage(storage).build();
     SliResult r =
         calculator.count(SloSpecs.latency("0.99", 300), NOW_NANOS - 30 * MINUTE, NOW_NANOS);
     assertThat(r).isInstanceOf(SliResult.Counts.class);

@@ -4,6 +4,8 @@ import static dev.sightline.testing.TestObjects.NOW_NANOS;
 import static dev.sightline.testing.TestObjects.SECOND;
 import static dev.sightline.testing.TestObjects.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sightline.core.model.AggregationTemporality;
 import dev.sightline.core.model.Attributes;
@@ -12,11 +14,14 @@ import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.MetricType;
 import dev.sightline.core.model.PointValue;
 import dev.sightline.core.model.Resource;
+import dev.sightline.core.storage.StorageCapability;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.MetricSource;
 import dev.sightline.slo.RatioMetric;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.SpanSource;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.ReducedStorage;
+import dev.sightline.testing.StorageFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code signal: metrics} SLIs on a real DuckDB storage: {@code checkout.requests}, a cumulative
- * counter with {@code outcome=success|failure} from two instances, one of which restarts.
+ * {@code signal: metrics} SLIs on real storage ({@link StorageFixture}): {@code checkout.requests},
+ * a cumulative counter with {@code outcome=success|failure} from two instances, one of which
+ * restarts.
  */
 class MetricSliCalculatorTest {
   static final long MINUTE = 60 * SECOND;
@@ -51,24 +57,24 @@ class MetricSliCalculatorTest {
       total: {metricSource: {type: sightline, spec: {signal: metrics, metric: checkout.requests}}}""";
 
   @TempDir Path dataDir;
-  DuckDbStorage storage;
+  StorageFixture fixture;
+  StorageComponent storage;
   SliCalculator calculator;
 
   @BeforeEach
   void open() throws Exception {
-    storage = DuckDbStorage.builder().dataDir(dataDir).build();
-    calculator =
-        SliCalculator.builder()
-            .reader(storage.spanMetricsReader())
-            .metricReader(storage.metricReader())
-            .tenant(TENANT)
-            .build();
+    fixture = StorageFixture.create(dataDir);
+    storage = fixture.open();
+    assumeTrue(
+        storage.capabilities().contains(StorageCapability.COUNTER_INCREASE),
+        () -> fixture.backend() + " does not declare COUNTER_INCREASE");
+    calculator = SliCalculator.builder().storage(storage).tenant(TENANT).build();
     write();
   }
 
   @AfterEach
   void close() {
-    storage.close();
+    fixture.close();
   }
 
   static Resource instance(String id) {
@@ -207,8 +213,37 @@ class MetricSliCalculatorTest {
     assertThat(SliCalculator.unsupportedReason(SloSpecs.slo("0.99", RATIO)))
         .isEqualTo(Optional.empty());
 
-    SliCalculator spansOnly = SliCalculator.builder().reader(storage.spanMetricsReader()).build();
+    SliCalculator spansOnly =
+        SliCalculator.builder().reader(storage.spanMetricsReader().orElseThrow()).build();
     assertThat(spansOnly.count(SloSpecs.slo("0.99", RATIO), NOW_NANOS - HOUR, NOW_NANOS))
         .isEqualTo(new SliResult.Unsupported(MetricSliCounter.NO_READER));
+  }
+
+  @Test
+  void aBackendWithoutCounterIncreases_metricSlisAreUnsupported_sayingWhatItLacks() {
+    // the views close nothing here: @AfterEach closes the backend
+    SliCalculator withoutIncreases =
+        SliCalculator.builder()
+            .storage(ReducedStorage.without(storage, StorageCapability.COUNTER_INCREASE))
+            .tenant(TENANT)
+            .build();
+    SliResult expected =
+        new SliResult.Unsupported(
+            "ReducedStorage does not offer COUNTER_INCREASE (counter increases)");
+    assertThat(withoutIncreases.count(SloSpecs.slo("0.99", RATIO), NOW_NANOS - HOUR, NOW_NANOS))
+        .isEqualTo(expected);
+    assertThat(
+            withoutIncreases.count(
+                SloSpecs.slo("0.99", RATIO),
+                new TreeSet<>(List.of(Duration.ofMinutes(5), Duration.ofHours(1))),
+                NOW_NANOS))
+        .containsOnlyKeys(Duration.ofMinutes(5), Duration.ofHours(1))
+        .allSatisfy((w, r) -> assertThat(r).isEqualTo(expected));
+    // SLO evaluation itself needs span metrics: refused when building, naming the capability
+    assertThatThrownBy(() -> SliCalculator.builder().storage(ReducedStorage.coreOnly(storage)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "SLO evaluation needs span metrics: ReducedStorage does not offer SPAN_METRICS"
+                + " (span metrics: RED and the service map)");
   }
 }

@@ -6,13 +6,17 @@ import static dev.sightline.testing.TestObjects.NOW_NANOS;
 import static dev.sightline.testing.TestObjects.SECOND;
 import static dev.sightline.testing.TestObjects.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sightline.core.model.Attributes;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
+import dev.sightline.core.storage.StorageCapability;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.slo.Slo;
-import dev.sightline.storage.duckdb.DuckDbStorage;
+import dev.sightline.testing.ReducedStorage;
+import dev.sightline.testing.StorageFixture;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SLIs that RED buckets cannot answer (span attribute filters; status together with a latency
- * threshold), counted from the stored spans of a real DuckDB storage as of {@link
+ * threshold), counted from the stored spans of real storage ({@link StorageFixture}) as of {@link
  * TestObjects#NOW_NANOS}.
  */
 class RawSpanSliTest {
@@ -37,21 +41,26 @@ class RawSpanSliTest {
   static final Instant NOW = Instant.ofEpochSecond(0, NOW_NANOS);
 
   @TempDir Path dataDir;
-  DuckDbStorage storage;
+  StorageFixture fixture;
+  StorageComponent storage;
   BurnRateEvaluator evaluator;
   SliCalculator calculator;
   long ids = 1;
 
   @BeforeEach
   void open() {
-    storage = DuckDbStorage.builder().dataDir(dataDir).build();
-    evaluator = BurnRateEvaluator.builder().reader(storage.spanMetricsReader()).build();
-    calculator = SliCalculator.builder().reader(storage.spanMetricsReader()).tenant(TENANT).build();
+    fixture = StorageFixture.create(dataDir);
+    storage = fixture.open();
+    assumeTrue(
+        storage.capabilities().contains(StorageCapability.SPAN_COUNTS),
+        () -> fixture.backend() + " does not declare SPAN_COUNTS");
+    evaluator = BurnRateEvaluator.builder().storage(storage).build();
+    calculator = SliCalculator.builder().storage(storage).tenant(TENANT).build();
   }
 
   @AfterEach
   void close() {
-    storage.close();
+    fixture.close();
   }
 
   /** A server span of order/PlaceOrder on {@code route} starting at {@code start}. */
@@ -199,5 +208,29 @@ class RawSpanSliTest {
     assertThat(series.get(21).errorRatio())
         .isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(series.get(30).errorRatio()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aBackendWithoutSpanCounts_rawSpanSlisAreUnsupported_redSlisStillEvaluate() throws Exception {
+    checkoutFailsForTenMinutes();
+    // the view closes nothing here: @AfterEach closes the backend
+    BurnRateEvaluator withoutCounts =
+        BurnRateEvaluator.builder()
+            .storage(ReducedStorage.without(storage, StorageCapability.SPAN_COUNTS))
+            .build();
+
+    assertThat(withoutCounts.evaluate(routeAvailability("/checkout"), NOW))
+        .isInstanceOfSatisfying(
+            SloEvaluation.Unsupported.class,
+            u ->
+                assertThat(u.reason())
+                    .isEqualTo(
+                        "ReducedStorage does not offer SPAN_COUNTS (counts of stored spans)"));
+    assertThat(
+            window(
+                evaluation(withoutCounts.evaluate(SloSpecs.availability("0.999"), NOW)),
+                Duration.ofHours(1)))
+        .extracting(WindowBurnRate::good, WindowBurnRate::total)
+        .containsExactly(660.0, 720.0);
   }
 }

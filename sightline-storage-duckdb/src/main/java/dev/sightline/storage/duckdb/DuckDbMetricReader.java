@@ -5,6 +5,7 @@ import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.MetricType;
 import dev.sightline.core.storage.CounterIncreasePoint;
 import dev.sightline.core.storage.CounterIncreaseQuery;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.MetricQuery;
 import dev.sightline.core.storage.MetricReader;
 import java.sql.PreparedStatement;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /** Metric points from {@code metric_points}, ordered by series then time. */
-final class DuckDbMetricReader implements MetricReader {
+final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
   private final ReaderConnections connections;
 
   DuckDbMetricReader(ReaderConnections connections) {

@@ -6,6 +6,7 @@ import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.core.storage.SpanCountPoint;
 import dev.sightline.core.storage.SpanCountQuery;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * #countSpans}) scan {@code spans} of the service in the range: one aggregate with a FILTER clause
  * per count.
  */
-final class DuckDbSpanMetricsReader implements SpanMetricsReader {
+final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReader {
   private static final String SUMS;
 
   static {

@@ -1,8 +1,11 @@
 package dev.sightline.storage.duckdb;
 
 import dev.sightline.core.storage.CheckResult;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.LogReader;
 import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.ServiceVersionReader;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TelemetryWriter;
@@ -16,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -322,9 +326,25 @@ public final class DuckDbStorage implements StorageComponent {
     return metricReader;
   }
 
+  /** DuckDB offers every {@link dev.sightline.core.storage.StorageCapability}. */
   @Override
-  public SpanMetricsReader spanMetricsReader() {
-    return spanMetricsReader;
+  public Optional<SpanMetricsReader> spanMetricsReader() {
+    return Optional.of(spanMetricsReader);
+  }
+
+  @Override
+  public Optional<SpanCountReader> spanCountReader() {
+    return Optional.of(spanMetricsReader);
+  }
+
+  @Override
+  public Optional<ServiceVersionReader> serviceVersionReader() {
+    return Optional.of(traceReader);
+  }
+
+  @Override
+  public Optional<CounterIncreaseReader> counterIncreaseReader() {
+    return Optional.of(metricReader);
   }
 
   /**

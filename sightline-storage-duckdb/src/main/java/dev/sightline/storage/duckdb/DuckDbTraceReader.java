@@ -5,6 +5,7 @@ import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.ServiceOperations;
 import dev.sightline.core.storage.ServiceVersion;
+import dev.sightline.core.storage.ServiceVersionReader;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceReader;
 import dev.sightline.core.storage.TraceSummary;
@@ -23,7 +24,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Trace queries. Each method runs one prepared statement on a pooled reader connection. */
-final class DuckDbTraceReader implements TraceReader {
+final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
   private static final Comparator<Span> TRACE_ORDER =
       Comparator.comparingLong(Span::startTimeUnixNano).thenComparing(Span::spanId);
 

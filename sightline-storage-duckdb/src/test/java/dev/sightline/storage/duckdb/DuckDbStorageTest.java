@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.testing.ITLogReader;
@@ -11,10 +12,12 @@ import dev.sightline.testing.ITMetricReader;
 import dev.sightline.testing.ITSpanMetricsReader;
 import dev.sightline.testing.ITTelemetryWriter;
 import dev.sightline.testing.ITTraceReader;
+import dev.sightline.testing.ReducedStorage;
 import dev.sightline.testing.TelemetryGenerator;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +143,52 @@ class DuckDbStorageTest {
     @Override
     protected StorageComponent reopenStorage() {
       return openWithIndexedAttributes(dir);
+    }
+  }
+
+  /**
+   * The suites of the optional readers on a backend that declares none of them ({@link
+   * ReducedStorage#coreOnly}): every case of a missing capability is skipped, the others still
+   * pass.
+   */
+  @Nested
+  class WithoutOptionalCapabilities {
+    @Nested
+    class SpanMetricsReaderSkippedTest extends ITSpanMetricsReader {
+      @TempDir Path dir;
+
+      @Override
+      protected StorageComponent newStorage() {
+        return ReducedStorage.coreOnly(open(dir));
+      }
+
+      @Override
+      protected StorageComponent reopenStorage() {
+        return ReducedStorage.coreOnly(open(dir));
+      }
+    }
+
+    @Nested
+    class MetricReaderWithoutCounterIncreaseTest extends ITMetricReader {
+      @TempDir Path dir;
+
+      @Override
+      protected StorageComponent newStorage() {
+        return ReducedStorage.coreOnly(open(dir));
+      }
+
+      @Override
+      protected StorageComponent reopenStorage() {
+        return ReducedStorage.coreOnly(open(dir));
+      }
+    }
+  }
+
+  @Test
+  void declaresEveryCapability(@TempDir Path dir) {
+    try (DuckDbStorage storage = open(dir)) {
+      assertThat(storage.capabilities()).isEqualTo(EnumSet.allOf(StorageCapability.class));
+      assertThat(ReducedStorage.coreOnly(storage).capabilities()).isEmpty();
     }
   }
 

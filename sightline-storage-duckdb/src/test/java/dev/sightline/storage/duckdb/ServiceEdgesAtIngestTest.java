@@ -52,6 +52,7 @@ class ServiceEdgesAtIngestTest {
   private static long calls(DuckDbStorage storage) {
     return storage
         .spanMetricsReader()
+        .orElseThrow()
         .serviceEdges(TestObjects.TENANT, T0, T0 + TimeUnit.MINUTES.toNanos(1))
         .stream()
         .mapToLong(ServiceEdge::calls)
@@ -163,6 +164,7 @@ class ServiceEdgesAtIngestTest {
       List<ServiceEdge> before =
           storage
               .spanMetricsReader()
+              .orElseThrow()
               .serviceEdges(TestObjects.TENANT, T0, T0 + TimeUnit.MINUTES.toNanos(1));
       assertThat(before).extracting(ServiceEdge::calls).containsExactly(20L);
 
@@ -171,6 +173,7 @@ class ServiceEdgesAtIngestTest {
       assertThat(
               storage
                   .spanMetricsReader()
+                  .orElseThrow()
                   .serviceEdges(TestObjects.TENANT, T0, T0 + TimeUnit.MINUTES.toNanos(1)))
           .isEqualTo(before);
     }

@@ -54,6 +54,7 @@ class ServiceEdgesUpgradeTest {
   private static List<Long> calls(DuckDbStorage storage) {
     return storage
         .spanMetricsReader()
+        .orElseThrow()
         .serviceEdges(TestObjects.TENANT, T0, T0 + TimeUnit.MINUTES.toNanos(1))
         .stream()
         .map(ServiceEdge::calls)

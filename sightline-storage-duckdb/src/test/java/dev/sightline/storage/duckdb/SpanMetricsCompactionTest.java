@@ -63,6 +63,7 @@ class SpanMetricsCompactionTest {
   static List<SpanMetricsPoint> red(DuckDbStorage storage) {
     return storage
         .spanMetricsReader()
+        .orElseThrow()
         .query(
             new SpanMetricsQuery(
                 TENANT,
