@@ -1,8 +1,6 @@
 package dev.sightline.server;
 
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
@@ -15,8 +13,10 @@ import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
-import dev.sightline.query.ApiResponse;
 import dev.sightline.query.QueryService;
+import dev.sightline.server.api.ApiException;
+import dev.sightline.server.api.ApiRoute;
+import dev.sightline.server.api.ApiRoutes;
 import dev.sightline.server.api.ConditionalGet;
 import dev.sightline.server.api.IncidentApi;
 import dev.sightline.server.api.QueryApi;
@@ -25,6 +25,7 @@ import dev.sightline.server.api.UiApi;
 import dev.sightline.server.api.UiAssets;
 import dev.sightline.server.auth.AuthDecorator;
 import dev.sightline.server.auth.HostCheck;
+import dev.sightline.server.auth.RoleCheck;
 import dev.sightline.server.auth.SessionApi;
 import dev.sightline.server.auth.SessionStore;
 import dev.sightline.server.auth.TenantHeaderDecorator;
@@ -87,6 +88,7 @@ public final class SightlineServer implements AutoCloseable {
   private final Server api;
   private final ScheduledExecutorService retention;
   private final TenantSloStacks sloStacks;
+  private final ApiRoutes apiRoutes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(ServerConfig config) {
@@ -118,8 +120,6 @@ public final class SightlineServer implements AutoCloseable {
             .maxRequestBytes(config.maxRequestBytes())
             .maxInFlightBytes(config.maxInFlightBytes())
             .build();
-    QueryApi queryApi =
-        new QueryApi(QueryService.builder().storage(storage).build(), storage, telemetry);
     this.eventLoops = EventLoopGroups.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     // The API has its own event loop so that heavy ingest never delays /healthz or queries.
     this.apiEventLoops = EventLoopGroups.newEventLoopGroup(1);
@@ -145,36 +145,48 @@ public final class SightlineServer implements AutoCloseable {
     if (slosEnabled) sloStacks.createFromFolders(config.dataDir(), config.sloDir());
     notificationGauges(telemetry, sloStacks);
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
-    ConditionalGet.bind(apiBuilder);
+    // the session's GET keeps the conditional GET it had when that was a prefix decorator
+    apiBuilder
+        .routeDecorator()
+        .path("/api/v1/session")
+        .methods(HttpMethod.GET)
+        .build(ConditionalGet.INSTANCE);
     new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
-    if (slosEnabled) {
-      new SloApi(
-              tenant -> {
-                SloStack stack = sloStacks.get(tenant);
-                return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
-              },
-              tenant -> sloStacks.getOrCreate(tenant).monitor(),
-              Clock.systemUTC())
-          .bind(apiBuilder);
-      new IncidentApi(
-              tenant -> {
-                SloStack stack = sloStacks.get(tenant);
-                return stack != null ? stack.incidents() : null;
-              })
-          .bind(apiBuilder);
-    } else {
-      String why = StorageCapability.SPAN_METRICS.missingIn(storage);
-      for (String prefix : List.of("/api/v1/slos", "/api/v1/alerts", "/api/v1/incidents")) {
-        apiBuilder.serviceUnder(
-            prefix,
-            (ctx, req) -> {
-              ApiResponse r = QueryService.error(501, null, "SLOs are off: " + why);
-              return HttpResponse.of(
-                  HttpStatus.valueOf(r.status()), MediaType.JSON_UTF_8, r.json());
+    // every /api/v1 route: one layer for roles, limits, blocking, errors, latency (ApiRoutes)
+    this.apiRoutes =
+        ApiRoutes.create(tokens != null ? RoleCheck.tokens(telemetry) : RoleCheck.off(), telemetry);
+    new QueryApi(QueryService.builder().storage(storage).build()).register(apiRoutes);
+    // without span metrics the SLO and incident routes exist and answer 501 naming the capability
+    ApiRoutes sloRoutes =
+        slosEnabled ? apiRoutes : ApiRoutes.create(RoleCheck.off(), new SelfTelemetry());
+    new SloApi(
+            tenant -> {
+              SloStack stack = sloStacks.get(tenant);
+              return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
+            },
+            tenant -> sloStacks.getOrCreate(tenant).monitor(),
+            Clock.systemUTC())
+        .register(sloRoutes);
+    new IncidentApi(
+            tenant -> {
+              SloStack stack = sloStacks.get(tenant);
+              return stack != null ? stack.incidents() : null;
+            })
+        .register(sloRoutes);
+    if (!slosEnabled) {
+      String why =
+          "SLOs, alerts and incidents are off: "
+              + StorageCapability.SPAN_METRICS.missingIn(storage);
+      for (ApiRoute route : sloRoutes.routes()) {
+        apiRoutes.add(
+            route,
+            call -> {
+              throw new ApiException(501, null, why);
             });
       }
     }
-    queryApi.bind(apiBuilder);
+    apiRoutes.bind(apiBuilder);
+    QueryApi.bindHealthAndMetrics(apiBuilder, storage, telemetry);
     // last: the UI answers every path the API above does not (client-side routes)
     new UiApi(UiAssets.fromClasspath(SightlineServer.class.getClassLoader())).bind(apiBuilder);
 
@@ -436,6 +448,11 @@ public final class SightlineServer implements AutoCloseable {
 
   public int httpPort() {
     return api.activeLocalPort();
+  }
+
+  /** Every declared {@code /api/v1} route of the API listener (the API layer's registry). */
+  public List<ApiRoute> apiRoutes() {
+    return apiRoutes.routes();
   }
 
   public StorageComponent storage() {

@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import dev.sightline.core.model.Ids;
+import dev.sightline.server.api.ApiRoute;
 import dev.sightline.server.auth.Role;
 import dev.sightline.server.auth.TokenFile;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -34,7 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -112,35 +115,67 @@ class AuthIT {
     }
   }
 
-  static Stream<Endpoint> apiEndpoints() {
+  /** What the table sends to a declared route, by endpoint name, and what a valid token gets. */
+  record Sample(String path, String body, int ok) {}
+
+  static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
+
+  static {
     String slo = SLO_YAML.replace("NAME", "auth-table");
-    return Stream.of(
-        new Endpoint("GET", "/api/v1/traces", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/traces/0af7651916cd43dd8448eb211c80319c", "", Role.READ, 404),
-        new Endpoint("GET", "/api/v1/logs", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/metrics/names", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/metrics?name=http.server.duration", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/metrics/chart?name=http.server.duration", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/services/checkout/operations", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/slos/no-such-slo", "", Role.READ, 404),
-        new Endpoint("GET", "/api/v1/services", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/red", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/service-map", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/slos", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/alerts", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/incidents", "", Role.READ, 200),
-        new Endpoint("GET", "/api/v1/no-such-endpoint", "", Role.READ, 404),
-        new Endpoint("POST", "/api/v1/slos", slo, Role.WRITE, 201),
-        new Endpoint("PUT", "/api/v1/slos/auth-table", slo, Role.WRITE, 200),
-        new Endpoint("DELETE", "/api/v1/slos/auth-table", "", Role.WRITE, 204),
-        new Endpoint("POST", "/api/v1/incidents/inc-unknown/ack", "{}", Role.WRITE, 404),
-        new Endpoint("POST", "/api/v1/incidents/inc-unknown/resolve", "{}", Role.WRITE, 404),
-        new Endpoint(
-            "POST",
-            "/api/v1/incidents/inc-unknown/action-items",
-            "{\"text\": \"x\"}",
-            Role.WRITE,
-            404));
+    String unknown = "/api/v1/incidents/inc-unknown";
+    SAMPLES.put("trace", new Sample("/api/v1/traces/0af7651916cd43dd8448eb211c80319c", "", 404));
+    SAMPLES.put("traces", new Sample("/api/v1/traces", "", 200));
+    SAMPLES.put("logs", new Sample("/api/v1/logs", "", 200));
+    SAMPLES.put("metric_names", new Sample("/api/v1/metrics/names", "", 200));
+    SAMPLES.put(
+        "metric_chart", new Sample("/api/v1/metrics/chart?name=http.server.duration", "", 200));
+    SAMPLES.put("metrics", new Sample("/api/v1/metrics?name=http.server.duration", "", 200));
+    SAMPLES.put("services", new Sample("/api/v1/services", "", 200));
+    SAMPLES.put("operations", new Sample("/api/v1/services/checkout/operations", "", 200));
+    SAMPLES.put("service_versions", new Sample("/api/v1/services/checkout/versions", "", 200));
+    SAMPLES.put("red", new Sample("/api/v1/red", "", 200));
+    SAMPLES.put("service_map", new Sample("/api/v1/service-map", "", 200));
+    SAMPLES.put("slos", new Sample("/api/v1/slos", "", 200));
+    SAMPLES.put("slo", new Sample("/api/v1/slos/no-such-slo", "", 404));
+    SAMPLES.put("slo_create", new Sample("/api/v1/slos", slo, 201));
+    SAMPLES.put("slo_put", new Sample("/api/v1/slos/auth-table", slo, 200));
+    SAMPLES.put("slo_delete", new Sample("/api/v1/slos/auth-table", "", 204));
+    SAMPLES.put("alerts", new Sample("/api/v1/alerts", "", 200));
+    SAMPLES.put("incidents", new Sample("/api/v1/incidents", "", 200));
+    SAMPLES.put("incident", new Sample(unknown, "", 404));
+    SAMPLES.put("incident_postmortem", new Sample(unknown + "/postmortem", "", 404));
+    SAMPLES.put("incident_ack", new Sample(unknown + "/ack", "{}", 404));
+    SAMPLES.put("incident_mitigate", new Sample(unknown + "/mitigate", "{}", 404));
+    SAMPLES.put("incident_resolve", new Sample(unknown + "/resolve", "{}", 404));
+    SAMPLES.put(
+        "incident_action_item",
+        new Sample(unknown + "/action-items/item-1", "{\"done\": true}", 404));
+    SAMPLES.put(
+        "incident_action_items", new Sample(unknown + "/action-items", "{\"text\": \"x\"}", 404));
+  }
+
+  /**
+   * Every route the server declares (its API layer's registry, in declaration order, so the SLO is
+   * created before it is replaced and deleted), plus an unknown path: a new route is in the table
+   * as soon as it exists, and fails it until it has a sample.
+   */
+  Stream<Endpoint> apiEndpoints() {
+    List<Endpoint> out = new ArrayList<>();
+    for (ApiRoute route : server.server.apiRoutes()) {
+      Sample s = SAMPLES.get(route.name());
+      assertThat(s).as("AuthIT.SAMPLES has no request for the route " + route).isNotNull();
+      out.add(new Endpoint(route.method().name(), s.path(), s.body(), route.role(), s.ok()));
+    }
+    out.add(new Endpoint("GET", "/api/v1/no-such-endpoint", "", Role.READ, 404));
+    out.add(new Endpoint("POST", "/api/v1/no-such-endpoint", "{}", Role.WRITE, 404));
+    return out.stream();
+  }
+
+  @Test
+  void theTableCoversEveryDeclaredRoute() {
+    Set<String> declared = new java.util.TreeSet<>();
+    for (ApiRoute route : server.server.apiRoutes()) declared.add(route.name());
+    assertThat(declared).isEqualTo(new java.util.TreeSet<>(SAMPLES.keySet()));
   }
 
   Stream<Arguments> apiTable() {

@@ -2,14 +2,12 @@ package dev.sightline.server.api;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,14 +27,10 @@ import org.jspecify.annotations.Nullable;
  * returns the state as it is. The cost is a delay of at most one poll interval.
  */
 public final class ConditionalGet implements DecoratingHttpServiceFunction {
-  private static final String PREFIX = "/api/v1/";
+  /** The decorator; {@link ApiRoutes} puts it on every GET route. */
+  public static final ConditionalGet INSTANCE = new ConditionalGet();
 
   private ConditionalGet() {}
-
-  /** Decorates every GET under {@code /api/v1/} of {@code sb}. */
-  public static void bind(ServerBuilder sb) {
-    sb.routeDecorator().pathPrefix(PREFIX).methods(HttpMethod.GET).build(new ConditionalGet());
-  }
 
   @Override
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)

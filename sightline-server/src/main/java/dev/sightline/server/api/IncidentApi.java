@@ -4,50 +4,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpRequest;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sightline.incident.BaselineNote;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.Hypothesis;
-import dev.sightline.incident.IllegalTransitionException;
 import dev.sightline.incident.Incident;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.incident.IncidentStatus;
 import dev.sightline.incident.UnknownIncidentException;
 import dev.sightline.incident.postmortem.PostmortemWriter;
-import dev.sightline.otlp.receiver.RequestTenant;
-import dev.sightline.query.ApiResponse;
+import dev.sightline.query.QueryParameters;
+import dev.sightline.server.auth.Role;
 import dev.sightline.slo.Severity;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The incident API (docs/api.md): list, card, lifecycle actions, action items and the Markdown
  * post-mortem. Times are RFC 3339; enum values lower case.
  */
 public final class IncidentApi {
-  private static final Logger logger = LoggerFactory.getLogger(IncidentApi.class);
   private static final ObjectMapper JSON = FileIncidentStore.JSON;
-  private static final int MAX_BODY = 64 * 1024;
+  private static final MediaType MARKDOWN = MediaType.parse("text/markdown; charset=utf-8");
 
   private final Function<String, @Nullable IncidentManager> managers;
 
   /**
-   * Serves each caller the incidents of its tenant ({@link RequestTenant}) only: an incident of
+   * Serves each caller the incidents of its tenant ({@link ApiCall#tenant()}) only: an incident of
    * another tenant answers 404 like an unknown one.
    *
    * @param managers the incident engine of a tenant; null for a tenant without SLOs
@@ -56,98 +42,97 @@ public final class IncidentApi {
     this.managers = managers;
   }
 
-  /**
-   * The incident engine of the current request's tenant (the blocking executor keeps the context);
-   * a tenant without one has no incident {@code id}.
-   */
-  private IncidentManager incidents(String id) {
-    IncidentManager m = managers.apply(RequestTenant.current());
+  /** The incident engine of {@code tenant}; a tenant without one has no incident {@code id}. */
+  private IncidentManager incidents(String tenant, String id) {
+    IncidentManager m = managers.apply(tenant);
     if (m == null) throw new UnknownIncidentException(id);
     return m;
   }
 
-  public void bind(ServerBuilder sb) {
-    sb.route().get("/api/v1/incidents").build((ctx, req) -> blocking(ctx, () -> list(ctx)));
-    sb.route()
-        .get("/api/v1/incidents/{id}")
-        .build((ctx, req) -> blocking(ctx, () -> card(find(ctx.pathParam("id")))));
-    sb.route()
-        .get("/api/v1/incidents/{id}/postmortem")
-        .build(
-            (ctx, req) ->
-                blocking(
-                    ctx,
-                    () ->
-                        HttpResponse.of(
-                            HttpStatus.OK,
-                            MediaType.parse("text/markdown; charset=utf-8"),
-                            PostmortemWriter.markdown(find(ctx.pathParam("id"))))));
-    lifecycle(sb, "ack", (id, by, note) -> incidents(id).acknowledge(id, by));
-    lifecycle(sb, "mitigate", (id, by, note) -> incidents(id).mitigate(id, by, note));
-    lifecycle(sb, "resolve", (id, by, note) -> incidents(id).resolve(id, by, note));
-    sb.route()
-        .post("/api/v1/incidents/{id}/action-items/{itemId}")
-        .maxRequestLength(MAX_BODY)
-        .build(
-            (ctx, req) ->
-                withBody(
-                    ctx,
-                    req,
-                    body -> {
-                      JsonNode done = body.get("done");
-                      if (done == null || !done.isBoolean()) {
-                        throw new BadRequest("done", "required: true or false");
-                      }
-                      return card(
-                          incidents(ctx.pathParam("id"))
-                              .markActionItem(
-                                  ctx.pathParam("id"),
-                                  ctx.pathParam("itemId"),
-                                  done.asBoolean(),
-                                  text(body, "by", false)));
-                    }));
-    sb.route()
-        .post("/api/v1/incidents/{id}/action-items")
-        .maxRequestLength(MAX_BODY)
-        .build(
-            (ctx, req) ->
-                withBody(
-                    ctx,
-                    req,
-                    body -> {
-                      String text = text(body, "text", true);
-                      Incident i =
-                          incidents(ctx.pathParam("id"))
-                              .addActionItem(ctx.pathParam("id"), text, text(body, "owner", false));
-                      return json(HttpStatus.CREATED, cardNode(i));
-                    }));
+  /** Declares the incident routes. */
+  public void register(ApiRoutes routes) {
+    routes
+        .get("incidents", "/api/v1/incidents", Role.READ, this::list)
+        .get("incident", "/api/v1/incidents/{id}", Role.READ, c -> card(find(c)))
+        .get(
+            "incident_postmortem",
+            "/api/v1/incidents/{id}/postmortem",
+            Role.READ,
+            c -> ApiResult.text(MARKDOWN, PostmortemWriter.markdown(find(c))));
+    lifecycle(routes, "ack", (m, id, by, note) -> m.acknowledge(id, by));
+    lifecycle(routes, "mitigate", (m, id, by, note) -> m.mitigate(id, by, note));
+    lifecycle(routes, "resolve", (m, id, by, note) -> m.resolve(id, by, note));
+    routes.post(
+        "incident_action_item",
+        "/api/v1/incidents/{id}/action-items/{itemId}",
+        Role.WRITE,
+        c -> {
+          JsonNode body = c.jsonObject();
+          JsonNode done = body.get("done");
+          if (done == null || !done.isBoolean()) {
+            throw badRequest("done", "required: true or false");
+          }
+          String id = c.path("id");
+          IncidentManager m = incidents(c.tenant(), id);
+          return card(
+              change(
+                  () ->
+                      m.markActionItem(
+                          id, c.path("itemId"), done.asBoolean(), text(body, "by", false))));
+        });
+    routes.post(
+        "incident_action_items",
+        "/api/v1/incidents/{id}/action-items",
+        Role.WRITE,
+        c -> {
+          JsonNode body = c.jsonObject();
+          String text = text(body, "text", true);
+          String id = c.path("id");
+          IncidentManager m = incidents(c.tenant(), id);
+          Incident i = change(() -> m.addActionItem(id, text, text(body, "owner", false)));
+          return ApiResult.tree(201, cardNode(i));
+        });
   }
 
   /** A lifecycle move: incident id, who ({@code by}) and a note, both optional. */
   private interface Transition {
-    Incident apply(String id, @Nullable String by, @Nullable String note);
+    Incident apply(IncidentManager m, String id, @Nullable String by, @Nullable String note);
   }
 
   /** {@code POST /api/v1/incidents/{id}/ACTION} with optional {@code by} and {@code note}. */
-  private void lifecycle(ServerBuilder sb, String action, Transition transition) {
-    sb.route()
-        .post("/api/v1/incidents/{id}/" + action)
-        .maxRequestLength(MAX_BODY)
-        .build(
-            (ctx, req) ->
-                withBody(
-                    ctx,
-                    req,
-                    body ->
-                        card(
-                            transition.apply(
-                                ctx.pathParam("id"),
-                                text(body, "by", false),
-                                text(body, "note", false)))));
+  private void lifecycle(ApiRoutes routes, String action, Transition transition) {
+    routes.post(
+        "incident_" + action,
+        "/api/v1/incidents/{id}/" + action,
+        Role.WRITE,
+        c -> {
+          JsonNode body = c.jsonObject();
+          String id = c.path("id");
+          String by = text(body, "by", false);
+          String note = text(body, "note", false);
+          IncidentManager m = incidents(c.tenant(), id);
+          return card(change(() -> transition.apply(m, id, by, note)));
+        });
   }
 
-  private Incident find(String id) {
-    return incidents(id).store().get(id).orElseThrow(() -> new UnknownIncidentException(id));
+  /**
+   * A change of an incident; the engine refuses a request beyond its limits (action items, text
+   * length) with an {@link IllegalArgumentException} whose message is for the client: 400.
+   */
+  private static Incident change(Supplier<Incident> change) {
+    try {
+      return change.get();
+    } catch (IllegalArgumentException e) {
+      throw badRequest(null, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private Incident find(ApiCall c) {
+    String id = c.path("id");
+    return incidents(c.tenant(), id)
+        .store()
+        .get(id)
+        .orElseThrow(() -> new UnknownIncidentException(id));
   }
 
   /** Incidents listed by default, and at most (newest first). */
@@ -155,15 +140,16 @@ public final class IncidentApi {
 
   static final int MAX_LIST_LIMIT = 1_000;
 
-  private HttpResponse list(ServiceRequestContext ctx) {
+  private ApiResult list(ApiCall c) {
+    QueryParameters p = c.params();
     IncidentStatus wanted = null;
-    for (String name : ctx.queryParams().names()) {
+    for (String name : p.names()) {
       if (!name.equals("status") && !name.equals("severity") && !name.equals("limit")) {
-        throw new BadRequest(name, "unknown parameter; known: limit, severity, status");
+        throw badRequest(name, "unknown parameter; known: limit, severity, status");
       }
     }
     int limit = DEFAULT_LIST_LIMIT;
-    String limitText = ctx.queryParam("limit");
+    String limitText = p.string("limit");
     if (limitText != null && !limitText.isBlank()) {
       try {
         limit = Integer.parseInt(limitText.trim());
@@ -171,29 +157,29 @@ public final class IncidentApi {
         limit = -1;
       }
       if (limit < 1 || limit > MAX_LIST_LIMIT) {
-        throw new BadRequest("limit", "must be between 1 and " + MAX_LIST_LIMIT);
+        throw badRequest("limit", "must be between 1 and " + MAX_LIST_LIMIT);
       }
     }
     Severity severity = null;
-    String sev = ctx.queryParam("severity");
+    String sev = p.string("severity");
     if (sev != null && !sev.isBlank()) {
       try {
         severity = Severity.valueOf(sev.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new BadRequest("severity", "expected P0, P1, P2 or P3");
+        throw badRequest("severity", "expected P0, P1, P2 or P3");
       }
     }
-    String status = ctx.queryParam("status");
+    String status = p.string("status");
     if (status != null && !status.isBlank()) {
       try {
         wanted = IncidentStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new BadRequest("status", "expected open, acknowledged, mitigated or resolved");
+        throw badRequest("status", "expected open, acknowledged, mitigated or resolved");
       }
     }
     ObjectNode root = JSON.createObjectNode();
     ArrayNode list = root.putArray("incidents");
-    IncidentManager incidents = managers.apply(RequestTenant.current());
+    IncidentManager incidents = managers.apply(c.tenant());
     for (Incident i : incidents == null ? List.<Incident>of() : incidents.store().all()) {
       if (wanted != null && i.status() != wanted) continue;
       if (severity != null && i.severity() != severity) continue;
@@ -203,7 +189,7 @@ public final class IncidentApi {
       }
       list.add(summary(i));
     }
-    return json(HttpStatus.OK, root);
+    return ApiResult.tree(200, root);
   }
 
   /** The list entry: the fields every view needs. */
@@ -240,8 +226,8 @@ public final class IncidentApi {
     return n;
   }
 
-  private static HttpResponse card(Incident i) {
-    return json(HttpStatus.OK, cardNode(i));
+  private static ApiResult card(Incident i) {
+    return ApiResult.tree(200, cardNode(i));
   }
 
   static ObjectNode cardNode(Incident i) {
@@ -311,93 +297,16 @@ public final class IncidentApi {
   private static @Nullable String text(JsonNode body, String field, boolean required) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
-      if (required) throw new BadRequest(field, "required: a non-empty string");
+      if (required) throw badRequest(field, "required: a non-empty string");
       return null;
     }
-    if (!v.isTextual()) throw new BadRequest(field, "must be a string");
+    if (!v.isTextual()) throw badRequest(field, "must be a string");
     return v.asText();
   }
 
-  private HttpResponse withBody(
-      ServiceRequestContext ctx, HttpRequest req, Function<JsonNode, HttpResponse> action) {
-    CompletableFuture<HttpResponse> f =
-        req.aggregate()
-            .thenApplyAsync(
-                (AggregatedHttpRequest agg) ->
-                    handle(
-                        ctx,
-                        () -> {
-                          String text = agg.content(StandardCharsets.UTF_8);
-                          JsonNode body;
-                          if (text.isBlank()) {
-                            body = JSON.createObjectNode();
-                          } else {
-                            try {
-                              body = JSON.readTree(text);
-                            } catch (IOException e) {
-                              throw new BadRequest(null, "the body is not valid JSON");
-                            }
-                            if (!body.isObject()) {
-                              throw new BadRequest(null, "the body must be a JSON object");
-                            }
-                          }
-                          return action.apply(body);
-                        }),
-                ctx.blockingTaskExecutor());
-    return HttpResponse.of(f);
-  }
-
-  private static HttpResponse blocking(
-      ServiceRequestContext ctx, java.util.function.Supplier<HttpResponse> call) {
-    return HttpResponse.of(
-        CompletableFuture.supplyAsync(() -> handle(ctx, call), ctx.blockingTaskExecutor()));
-  }
-
-  private static HttpResponse handle(
-      ServiceRequestContext ctx, java.util.function.Supplier<HttpResponse> call) {
-    try {
-      return call.get();
-    } catch (UnknownIncidentException e) {
-      return error(HttpStatus.NOT_FOUND, null, e.getMessage());
-    } catch (IllegalTransitionException e) {
-      return error(HttpStatus.CONFLICT, null, e.getMessage());
-    } catch (BadRequest e) {
-      return error(HttpStatus.BAD_REQUEST, e.parameter, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      return error(HttpStatus.BAD_REQUEST, null, e.getMessage());
-    } catch (RuntimeException e) {
-      ApiResponse r = InternalErrors.of(ctx, logger, "incident API call", e);
-      return HttpResponse.of(
-          HttpStatus.valueOf(r.status()), MediaType.JSON_UTF_8, HttpData.wrap(r.json()));
-    }
-  }
-
-  private static HttpResponse error(HttpStatus status, @Nullable String parameter, String msg) {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode e = root.putObject("error");
-    e.put("status", status.code());
-    e.put("message", msg);
-    if (parameter != null) e.put("parameter", parameter);
-    return json(status, root);
-  }
-
-  private static HttpResponse json(HttpStatus status, JsonNode body) {
-    try {
-      return HttpResponse.of(
-          ResponseHeaders.of(status, "content-type", MediaType.JSON_UTF_8.toString()),
-          HttpData.wrap(JSON.writeValueAsBytes(body)));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** A bad request naming the offending field or parameter. */
-  private static final class BadRequest extends RuntimeException {
-    final @Nullable String parameter;
-
-    BadRequest(@Nullable String parameter, String message) {
-      super(parameter == null ? message : parameter + ": " + message);
-      this.parameter = parameter;
-    }
+  /** A 400 naming {@code parameter} (a query parameter or body field) in its message. */
+  private static ApiException badRequest(@Nullable String parameter, String message) {
+    return ApiException.badRequest(
+        parameter, parameter == null ? message : parameter + ": " + message);
   }
 }

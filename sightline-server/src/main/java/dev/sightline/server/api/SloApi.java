@@ -1,21 +1,15 @@
 package dev.sightline.server.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.QueryParams;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.sightline.otlp.receiver.RequestTenant;
-import dev.sightline.query.ApiResponse;
+import static dev.sightline.server.api.ApiJson.writeInstant;
+import static dev.sightline.server.api.ApiJson.writeNullable;
+import static dev.sightline.server.api.ApiJson.writeNumber;
+import static dev.sightline.server.api.SloJson.writeAlert;
+import static dev.sightline.server.api.SloJson.writeProblem;
+import static dev.sightline.server.api.SloJson.writeSlo;
+
 import dev.sightline.query.InvalidParameterException;
 import dev.sightline.query.QueryParameters;
-import dev.sightline.query.QueryService;
+import dev.sightline.server.auth.Role;
 import dev.sightline.slo.Objective;
 import dev.sightline.slo.Slo;
 import dev.sightline.slo.SloProblem;
@@ -24,14 +18,7 @@ import dev.sightline.slo.alerting.AlertState;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SpecRejectedException;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
-import dev.sightline.slo.evaluation.ObjectiveEvaluation;
 import dev.sightline.slo.evaluation.SliCalculator;
-import dev.sightline.slo.evaluation.SloEvaluation;
-import dev.sightline.slo.evaluation.WindowBurnRate;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,12 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SLO and alert API (docs/api.md): {@code GET /api/v1/slos}, {@code GET|PUT|DELETE
@@ -53,9 +36,7 @@ import org.slf4j.LoggerFactory;
  * strings; burn rates of windows without events are null.
  */
 public final class SloApi {
-  private static final Logger logger = LoggerFactory.getLogger(SloApi.class);
-  private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final long MAX_SPEC_BYTES = 1 << 20;
+  private static final int MAX_SPEC_BYTES = 1 << 20;
   private static final Duration DEFAULT_SERIES_RANGE = Duration.ofHours(6);
   private static final Duration DEFAULT_SERIES_STEP = Duration.ofMinutes(1);
   private static final Duration MAX_SERIES_STEP = Duration.ofDays(366);
@@ -65,7 +46,7 @@ public final class SloApi {
   private final Clock clock;
 
   /**
-   * Serves each caller the SLOs of its tenant ({@link RequestTenant}) only.
+   * Serves each caller the SLOs of its tenant ({@link ApiCall#tenant()}) only.
    *
    * @param monitors the monitor of a tenant; for a tenant without SLOs, an empty one
    * @param creating the monitor of a tenant, created when it has none (storing an SLO)
@@ -77,118 +58,45 @@ public final class SloApi {
     this.clock = clock;
   }
 
-  /** The monitor of the current request's tenant (the blocking executor keeps the context). */
-  private SloMonitor monitor() {
-    return monitors.apply(RequestTenant.current());
+  /** Declares the SLO and alert routes. */
+  public void register(ApiRoutes routes) {
+    routes
+        .get("slos", "/api/v1/slos", Role.READ, c -> list(monitors.apply(c.tenant())))
+        .get("slo", "/api/v1/slos/{name}", Role.READ, c -> one(c, c.path("name")))
+        .add(
+            ApiRoute.post("slo_create", "/api/v1/slos", Role.WRITE).maxBodyBytes(MAX_SPEC_BYTES),
+            c -> store(c, null))
+        .add(
+            ApiRoute.put("slo_put", "/api/v1/slos/{name}", Role.WRITE).maxBodyBytes(MAX_SPEC_BYTES),
+            c -> store(c, c.path("name")))
+        .delete(
+            "slo_delete",
+            "/api/v1/slos/{name}",
+            Role.WRITE,
+            c -> {
+              monitors.apply(c.tenant()).registry().delete(c.path("name"));
+              return ApiResult.noContent();
+            })
+        .get("alerts", "/api/v1/alerts", Role.READ, this::alerts);
   }
 
-  public void bind(ServerBuilder sb) {
-    sb.route().get("/api/v1/slos").build((ctx, req) -> run(ctx, this::list));
-    sb.route()
-        .get("/api/v1/slos/{name}")
-        .build((ctx, req) -> run(ctx, () -> one(ctx.pathParam("name"), params(ctx))));
-    sb.route()
-        .post("/api/v1/slos")
-        .maxRequestLength(MAX_SPEC_BYTES)
-        .build((ctx, req) -> withBody(ctx, req, null));
-    sb.route()
-        .put("/api/v1/slos/{name}")
-        .maxRequestLength(MAX_SPEC_BYTES)
-        .build((ctx, req) -> withBody(ctx, req, ctx.pathParam("name")));
-    sb.route()
-        .delete("/api/v1/slos/{name}")
-        .build(
-            (ctx, req) ->
-                run(
-                    ctx,
-                    () -> {
-                      monitor().registry().delete(ctx.pathParam("name"));
-                      return new ApiResponse(204, new byte[0]);
-                    }));
-    sb.route().get("/api/v1/alerts").build((ctx, req) -> run(ctx, () -> alerts(params(ctx))));
-  }
-
-  private HttpResponse withBody(
-      ServiceRequestContext ctx,
-      com.linecorp.armeria.common.HttpRequest req,
-      @Nullable String name) {
-    CompletableFuture<HttpResponse> f =
-        req.aggregate()
-            .thenApplyAsync(
-                (AggregatedHttpRequest agg) ->
-                    respond(
-                        ctx,
-                        () -> {
-                          String yaml = agg.content(StandardCharsets.UTF_8);
-                          if (yaml.isBlank()) {
-                            return QueryService.error(
-                                400, null, "the body must be OpenSLO YAML (kind: SLO)");
-                          }
-                          SloMonitor monitor = creating.apply(RequestTenant.of(ctx));
-                          Slo slo = monitor.registry().put(name, yaml);
-                          return render(
-                              name == null ? 201 : 200,
-                              g ->
-                                  writeSlo(g, monitor, slo, monitor.latest(slo.metadata().name())));
-                        }),
-                ctx.blockingTaskExecutor());
-    return HttpResponse.of(f);
-  }
-
-  private static QueryParameters params(ServiceRequestContext ctx) {
-    Map<String, String> params = new LinkedHashMap<>();
-    QueryParams qp = ctx.queryParams();
-    for (String n : qp.names()) params.put(n, qp.get(n));
-    return QueryParameters.of(params);
-  }
-
-  private HttpResponse run(ServiceRequestContext ctx, Supplier<ApiResponse> call) {
-    return HttpResponse.of(
-        CompletableFuture.supplyAsync(() -> respond(ctx, call), ctx.blockingTaskExecutor()));
-  }
-
-  private static HttpResponse respond(ServiceRequestContext ctx, Supplier<ApiResponse> call) {
-    ApiResponse r;
-    try {
-      r = call.get();
-    } catch (InvalidParameterException e) {
-      r = QueryService.error(400, e.parameter(), e.getMessage());
-    } catch (SpecRejectedException e) {
-      r = rejected(e);
-    } catch (RuntimeException e) {
-      r = InternalErrors.of(ctx, logger, "SLO API call", e);
+  /** {@code POST /api/v1/slos} ({@code name} null: 201) or {@code PUT /api/v1/slos/{name}}. */
+  private ApiResult store(ApiCall c, @Nullable String name) {
+    String yaml = c.text();
+    if (yaml.isBlank()) {
+      throw ApiException.badRequest(null, "the body must be OpenSLO YAML (kind: SLO)");
     }
-    if (r.status() == 204) return HttpResponse.of(HttpStatus.NO_CONTENT);
-    return HttpResponse.of(
-        ResponseHeaders.of(
-            HttpStatus.valueOf(r.status()), "content-type", MediaType.JSON_UTF_8.toString()),
-        HttpData.wrap(r.json()));
+    SloMonitor monitor = creating.apply(c.tenant());
+    Slo slo = monitor.registry().put(name, yaml);
+    return ApiResult.json(
+        name == null ? 201 : 200,
+        g -> writeSlo(g, monitor, slo, monitor.latest(slo.metadata().name())));
   }
 
-  private static ApiResponse rejected(SpecRejectedException e) {
-    return render(
-        e.status(),
-        g -> {
-          g.writeStartObject();
-          g.writeObjectFieldStart("error");
-          g.writeNumberField("status", e.status());
-          g.writeStringField("message", e.getMessage());
-          if (!e.problems().isEmpty()) {
-            g.writeArrayFieldStart("problems");
-            for (SloProblem p : e.problems()) writeProblem(g, p);
-            g.writeEndArray();
-          }
-          g.writeEndObject();
-          g.writeEndObject();
-        });
-  }
-
-  private ApiResponse list() {
-    SloMonitor monitor = monitor();
+  private static ApiResult list(SloMonitor monitor) {
     List<Slo> slos = monitor.registry().slos();
     List<SloProblem> problems = monitor.registry().problems();
-    return render(
-        200,
+    return ApiResult.ok(
         g -> {
           g.writeStartObject();
           g.writeArrayFieldStart("slos");
@@ -202,14 +110,15 @@ public final class SloApi {
         });
   }
 
-  private ApiResponse one(String name, QueryParameters p) {
+  private ApiResult one(ApiCall c, String name) {
+    QueryParameters p = c.params();
     for (String n : p.names()) {
       if (!Set.of("start", "end", "step", "windows").contains(n)) {
         throw new InvalidParameterException(
             n, "unknown parameter; known: end, start, step, windows");
       }
     }
-    SloMonitor monitor = monitor();
+    SloMonitor monitor = monitors.apply(c.tenant());
     Slo slo =
         monitor
             .registry()
@@ -254,8 +163,7 @@ public final class SloApi {
         }
       }
     }
-    return render(
-        200,
+    return ApiResult.ok(
         g -> {
           g.writeStartObject();
           g.writeFieldName("slo");
@@ -320,7 +228,8 @@ public final class SloApi {
     return all.stream().filter(chosen::contains).toList();
   }
 
-  private ApiResponse alerts(QueryParameters p) {
+  private ApiResult alerts(ApiCall c) {
+    QueryParameters p = c.params();
     for (String n : p.names()) {
       if (!n.equals("state") && !n.equals("slo")) {
         throw new InvalidParameterException(n, "unknown parameter; known: slo, state");
@@ -337,13 +246,12 @@ public final class SloApi {
     }
     String slo = p.string("slo");
     List<Alert> out = new ArrayList<>();
-    for (Alert a : monitor().engine().alerts()) {
+    for (Alert a : monitors.apply(c.tenant()).engine().alerts()) {
       if (wanted != null && a.state() != wanted) continue;
       if (slo != null && !a.slo().equals(slo)) continue;
       out.add(a);
     }
-    return render(
-        200,
+    return ApiResult.ok(
         g -> {
           g.writeStartObject();
           g.writeArrayFieldStart("alerts");
@@ -351,174 +259,5 @@ public final class SloApi {
           g.writeEndArray();
           g.writeEndObject();
         });
-  }
-
-  /** The alert JSON of {@code GET /api/v1/alerts}. */
-  public static void writeAlert(JsonGenerator g, Alert a) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("id", a.id());
-    g.writeStringField("fingerprint", a.fingerprint());
-    g.writeStringField("slo", a.slo());
-    writeNullable(g, "objective", a.objective());
-    g.writeStringField("service", a.service());
-    g.writeStringField("severity", a.responsibility().severity().name());
-    g.writeStringField("state", a.state().name().toLowerCase(java.util.Locale.ROOT));
-    g.writeStringField("rule", a.rule());
-    g.writeStringField("ruleSeverity", a.ruleSeverity());
-    g.writeStringField("since", a.since().toString());
-    writeInstant(g, "resolvedAt", a.resolvedAt());
-    writeNullable(g, "resolvedReason", a.resolvedReason());
-    g.writeStringField("updatedAt", a.updatedAt().toString());
-    writeRates(g, "burnRates", a.burnRates());
-    writeNumber(g, "budgetRemaining", a.budgetRemaining());
-    writeRates(g, "currentBurnRates", a.currentBurnRates());
-    writeNumber(g, "currentBudgetRemaining", a.currentBudgetRemaining());
-    writeNullable(
-        g,
-        "runbook",
-        a.responsibility().runbook() == null ? null : a.responsibility().runbook().toString());
-    writeNullable(g, "owner", a.responsibility().owner());
-    g.writeStringField("respondBy", a.respondBy().toString());
-    g.writeEndObject();
-  }
-
-  private static void writeSlo(
-      JsonGenerator g, SloMonitor monitor, Slo slo, java.util.Optional<SloEvaluation> latest)
-      throws IOException {
-    String name = slo.metadata().name();
-    g.writeStartObject();
-    g.writeStringField("name", name);
-    writeNullable(g, "displayName", slo.metadata().displayName());
-    writeNullable(g, "description", slo.description());
-    g.writeStringField("service", slo.service());
-    writeNullable(g, "source", monitor.registry().source(name).orElse(null));
-    g.writeStringField("timeWindow", Alert.windowLabel(slo.timeWindow().duration()));
-    g.writeStringField("severity", slo.responsibility().severity().name());
-    writeNullable(g, "owner", slo.responsibility().owner());
-    writeNullable(
-        g,
-        "runbook",
-        slo.responsibility().runbook() == null ? null : slo.responsibility().runbook().toString());
-    g.writeStringField("respondWithin", Alert.windowLabel(slo.responsibility().respondWithin()));
-    List<Alert> alerts = monitor.engine().firing();
-    if (latest.isPresent() && latest.get() instanceof SloEvaluation.Unsupported u) {
-      g.writeStringField("status", "unsupported");
-      g.writeStringField("reason", u.reason());
-    } else if (latest.isPresent()) {
-      g.writeStringField("status", "evaluated");
-      SloEvaluation.Evaluated ev = (SloEvaluation.Evaluated) latest.get();
-      g.writeStringField("evaluatedAt", ev.asOf().toString());
-      // how far back the scope's data reaches: rules are judged once it covers their requirement
-      if (ev.dataCoverage() != null) {
-        g.writeNumberField("dataCoverageSeconds", ev.dataCoverage().toSeconds());
-      } else {
-        g.writeNullField("dataCoverageSeconds");
-      }
-    } else {
-      g.writeStringField("status", "pending");
-    }
-    List<ObjectiveEvaluation> evals =
-        latest.isPresent() && latest.get() instanceof SloEvaluation.Evaluated e
-            ? e.objectives()
-            : List.of();
-    g.writeArrayFieldStart("objectives");
-    for (int i = 0; i < slo.objectives().size(); i++) {
-      Objective o = slo.objectives().get(i);
-      ObjectiveEvaluation e = i < evals.size() ? evals.get(i) : null;
-      String fingerprint = name + "/" + i;
-      Alert firing =
-          alerts.stream().filter(a -> a.fingerprint().equals(fingerprint)).findFirst().orElse(null);
-      g.writeStartObject();
-      writeNullable(g, "displayName", o.displayName());
-      g.writeNumberField("target", o.target());
-      if (e != null) {
-        WindowBurnRate sloWindow =
-            e.windows().stream()
-                .filter(w -> w.window().equals(slo.timeWindow().duration()))
-                .findFirst()
-                .orElse(null);
-        writeNumber(g, "sli", sloWindow == null ? Double.NaN : 1 - sloWindow.errorRatio());
-        if (sloWindow != null) {
-          g.writeNumberField("good", sloWindow.good());
-          g.writeNumberField("total", sloWindow.total());
-        }
-        writeNumber(g, "budgetRemaining", e.budgetRemaining());
-        g.writeObjectFieldStart("burnRates");
-        for (WindowBurnRate w : e.windows())
-          writeNumber(g, Alert.windowLabel(w.window()), w.burnRate());
-        g.writeEndObject();
-        g.writeArrayFieldStart("rules");
-        for (var r : e.rules()) {
-          g.writeStartObject();
-          g.writeStringField("name", r.rule().name());
-          g.writeStringField("severity", r.rule().severity());
-          g.writeStringField("longWindow", Alert.windowLabel(r.rule().longWindow()));
-          g.writeStringField("shortWindow", Alert.windowLabel(r.rule().shortWindow()));
-          g.writeNumberField("threshold", r.rule().threshold());
-          writeNumber(g, "longBurnRate", r.longBurnRate());
-          writeNumber(g, "shortBurnRate", r.shortBurnRate());
-          g.writeBooleanField("enoughTraffic", r.enoughTraffic());
-          g.writeStringField("requiredCoverage", Alert.windowLabel(r.rule().requiredCoverage()));
-          g.writeBooleanField("warmingUp", !r.covered());
-          g.writeBooleanField("fires", r.fires());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      g.writeStringField("alertState", firing != null ? "firing" : "inactive");
-      writeNullable(g, "alertId", firing != null ? firing.id() : null);
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeEndObject();
-  }
-
-  private static void writeProblem(JsonGenerator g, SloProblem p) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("file", p.file());
-    g.writeNumberField("line", p.line());
-    g.writeStringField("field", p.field());
-    g.writeStringField("message", p.message());
-    g.writeStringField("text", p.toString());
-    g.writeEndObject();
-  }
-
-  private static void writeRates(JsonGenerator g, String field, Map<String, Double> rates)
-      throws IOException {
-    g.writeObjectFieldStart(field);
-    for (Map.Entry<String, Double> e : rates.entrySet()) writeNumber(g, e.getKey(), e.getValue());
-    g.writeEndObject();
-  }
-
-  private static void writeNumber(JsonGenerator g, String field, double v) throws IOException {
-    if (Double.isFinite(v)) g.writeNumberField(field, v);
-    else g.writeNullField(field);
-  }
-
-  private static void writeNullable(JsonGenerator g, String field, @Nullable String v)
-      throws IOException {
-    if (v == null) g.writeNullField(field);
-    else g.writeStringField(field, v);
-  }
-
-  private static void writeInstant(JsonGenerator g, String field, @Nullable Instant v)
-      throws IOException {
-    writeNullable(g, field, v == null ? null : v.toString());
-  }
-
-  /** Writes the body of a JSON response. */
-  @FunctionalInterface
-  interface JsonBody {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  static ApiResponse render(int status, JsonBody body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new ApiResponse(status, out.toByteArray());
   }
 }

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>no or unknown token: 401 with {@code WWW-Authenticate: Bearer}; gRPC status UNAUTHENTICATED
- *   <li>a token without the role: 403; gRPC status PERMISSION_DENIED
+ *   <li>a token without the role: 403; gRPC status PERMISSION_DENIED. On the API listener the role
+ *       of an {@code /api/} request is its route's, checked by the API layer ({@link RoleCheck});
+ *       this decorator only authenticates those requests
  *   <li>a state-changing request (POST, PUT, PATCH, DELETE) authenticated by the cookie without the
  *       {@code X-Sightline-Client} header (which no cross-site form can send): 403
  * </ul>
@@ -52,8 +54,7 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
     NONE,
     ANY,
     INGEST,
-    READ,
-    WRITE
+    READ
   }
 
   private final TokenStore tokens;
@@ -124,7 +125,6 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
         switch (need) {
           case INGEST -> Role.INGEST;
           case READ -> Role.READ;
-          case WRITE -> Role.WRITE;
           default -> null;
         };
     if (role != null && !principal.has(role)) {
@@ -148,9 +148,8 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
       default:
         if (path.equals("/healthz")) return Need.NONE;
         if (path.equals("/api/v1/session")) return method == HttpMethod.POST ? Need.NONE : Need.ANY;
-        if (path.equals("/api") || path.startsWith("/api/")) {
-          return changesState(method) ? Need.WRITE : Need.READ;
-        }
+        // authenticated here; the role is the route's own, checked by the API layer (RoleCheck)
+        if (path.equals("/api") || path.startsWith("/api/")) return Need.ANY;
         if (path.equals("/metrics")) return htmlMetricsPage(headers) ? Need.NONE : Need.READ;
         return Need.NONE; // the UI's static files: they hold no data
     }

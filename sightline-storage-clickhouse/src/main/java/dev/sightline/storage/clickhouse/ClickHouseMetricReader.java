@@ -6,6 +6,7 @@ import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.MetricType;
 import dev.sightline.core.storage.CounterIncreasePoint;
 import dev.sightline.core.storage.CounterIncreaseQuery;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.MetricQuery;
 import dev.sightline.core.storage.MetricReader;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * the range (and the hour before it) ordered by series and time, and difference consecutive points
  * here: 18.16 has no window functions ({@code lag}), and one pass over a sorted stream is cheap.
  */
-final class ClickHouseMetricReader implements MetricReader {
+final class ClickHouseMetricReader implements MetricReader, CounterIncreaseReader {
   private final ClickHouseHttp http;
 
   ClickHouseMetricReader(ClickHouseHttp http) {

@@ -6,6 +6,7 @@ import dev.sightline.core.storage.DurationHistogram;
 import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.core.storage.SpanCountPoint;
 import dev.sightline.core.storage.SpanCountQuery;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.core.storage.SpanMetricsPoint;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.SpanMetricsReader;
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * CLIENT and PRODUCER spans starting within an hour of the range. Span counts scan {@code spans} of
  * the service in the range.
  */
-final class ClickHouseSpanMetricsReader implements SpanMetricsReader {
+final class ClickHouseSpanMetricsReader implements SpanMetricsReader, SpanCountReader {
   private static final String SUMS;
 
   static {

@@ -1,12 +1,16 @@
 package dev.sightline.storage.clickhouse;
 
 import dev.sightline.core.storage.CheckResult;
+import dev.sightline.core.storage.CounterIncreaseReader;
 import dev.sightline.core.storage.LogReader;
 import dev.sightline.core.storage.MetricReader;
+import dev.sightline.core.storage.ServiceVersionReader;
+import dev.sightline.core.storage.SpanCountReader;
 import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TelemetryWriter;
 import dev.sightline.core.storage.TraceReader;
+import java.util.Optional;
 
 /**
  * Storage on a ClickHouse server over its HTTP interface. Build with {@link #builder()}; the
@@ -74,9 +78,28 @@ public final class ClickHouseStorage implements StorageComponent {
     return metricReader;
   }
 
+  /** Offered: RED from a materialized view, the service map joined at query time. */
   @Override
-  public SpanMetricsReader spanMetricsReader() {
-    return spanMetricsReader;
+  public Optional<SpanMetricsReader> spanMetricsReader() {
+    return Optional.of(spanMetricsReader);
+  }
+
+  /** Offered: counted from {@code spans} at query time. */
+  @Override
+  public Optional<SpanCountReader> spanCountReader() {
+    return Optional.of(spanMetricsReader);
+  }
+
+  /** Offered: from the resource attribute arrays of {@code spans}. */
+  @Override
+  public Optional<ServiceVersionReader> serviceVersionReader() {
+    return Optional.of(traceReader);
+  }
+
+  /** Offered: cumulative points differenced per series. */
+  @Override
+  public Optional<CounterIncreaseReader> counterIncreaseReader() {
+    return Optional.of(metricReader);
   }
 
   /**

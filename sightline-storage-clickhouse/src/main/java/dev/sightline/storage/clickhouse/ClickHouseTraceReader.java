@@ -6,6 +6,7 @@ import dev.sightline.core.model.Span;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.storage.ServiceOperations;
 import dev.sightline.core.storage.ServiceVersion;
+import dev.sightline.core.storage.ServiceVersionReader;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceReader;
 import dev.sightline.core.storage.TraceSummary;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * service, start) turns into a few granules per service to read. Spans stored twice (retried
  * exports) are read once ({@code LIMIT 1 BY}).
  */
-final class ClickHouseTraceReader implements TraceReader {
+final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   /** How far around a search range the spans of a found trace are gathered for its summary. */
   static final long TRACE_WINDOW_SLACK_NANOS = 3_600_000_000_000L;
 

@@ -40,7 +40,22 @@ final class ClickHouseWriter implements TelemetryWriter {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
   /** One accepted batch: its rows as JSONEachRow text and the future to complete. */
-  private record Pending(String table, String rows, int items, CompletableFuture<Void> future) {}
+  private static final class Pending {
+    final String table;
+    final String rows;
+    final int items;
+    final CompletableFuture<Void> future;
+
+    /** Set (by the flusher thread only) once the batch left the queue's count. */
+    boolean finished;
+
+    Pending(String table, String rows, int items, CompletableFuture<Void> future) {
+      this.table = table;
+      this.rows = rows;
+      this.items = items;
+      this.future = future;
+    }
+  }
 
   /** Writes one item as a JSON object. */
   private interface RowWriter<T> {
@@ -165,13 +180,6 @@ final class ClickHouseWriter implements TelemetryWriter {
         LOG.error("ClickHouse writer failed unexpectedly", t);
         for (Pending p : group) fail(p, t);
       }
-      lock.lock();
-      try {
-        for (Pending p : group) queuedItems -= p.items();
-        queued.signalAll();
-      } finally {
-        lock.unlock();
-      }
     }
   }
 
@@ -186,10 +194,10 @@ final class ClickHouseWriter implements TelemetryWriter {
       List<Pending> group = new ArrayList<>();
       int items = 0;
       while (!queue.isEmpty()
-          && (group.isEmpty() || items + queue.peekFirst().items() <= maxBatchItems)) {
+          && (group.isEmpty() || items + queue.peekFirst().items <= maxBatchItems)) {
         Pending p = queue.pollFirst();
         group.add(p);
-        items += p.items();
+        items += p.items;
       }
       return group;
     } finally {
@@ -200,11 +208,11 @@ final class ClickHouseWriter implements TelemetryWriter {
   /** One INSERT per table for the whole group; on a final failure, each batch alone. */
   private void flush(List<Pending> group) {
     Map<String, List<Pending>> byTable = new LinkedHashMap<>();
-    for (Pending p : group) byTable.computeIfAbsent(p.table(), t -> new ArrayList<>()).add(p);
+    for (Pending p : group) byTable.computeIfAbsent(p.table, t -> new ArrayList<>()).add(p);
     for (Map.Entry<String, List<Pending>> e : byTable.entrySet()) {
       List<Pending> batches = e.getValue();
       StringBuilder rows = new StringBuilder();
-      for (Pending p : batches) rows.append(p.rows());
+      for (Pending p : batches) rows.append(p.rows);
       try {
         insertWithRetry(e.getKey(), rows.toString());
         for (Pending p : batches) complete(p);
@@ -216,7 +224,7 @@ final class ClickHouseWriter implements TelemetryWriter {
         }
         for (Pending p : batches) {
           try {
-            insertWithRetry(p.table(), p.rows());
+            insertWithRetry(p.table, p.rows);
             complete(p);
           } catch (ClickHouseException alone) {
             fail(p, alone);
@@ -254,11 +262,28 @@ final class ClickHouseWriter implements TelemetryWriter {
   }
 
   private void complete(Pending p) {
-    completions.execute(() -> p.future().complete(null));
+    if (release(p)) completions.execute(() -> p.future.complete(null));
   }
 
   private void fail(Pending p, Throwable t) {
-    completions.execute(() -> p.future().completeExceptionally(t));
+    if (release(p)) completions.execute(() -> p.future.completeExceptionally(t));
+  }
+
+  /**
+   * Takes a finished batch out of the queue's count before its future completes, so a caller that
+   * sees its write done never sees it still counted. False if it was released already.
+   */
+  private boolean release(Pending p) {
+    if (p.finished) return false;
+    p.finished = true;
+    lock.lock();
+    try {
+      queuedItems -= p.items;
+      queued.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    return true;
   }
 
   /** Stops accepting, inserts everything accepted, completes the futures. Idempotent. */

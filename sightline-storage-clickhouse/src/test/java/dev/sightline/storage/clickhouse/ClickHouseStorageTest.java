@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.StorageOverloadedException;
+import dev.sightline.testing.ITFaultScenarioStorage;
 import dev.sightline.testing.ITLogReader;
 import dev.sightline.testing.ITMetricReader;
 import dev.sightline.testing.ITSpanMetricsReader;
@@ -107,6 +108,21 @@ class ClickHouseStorageTest {
 
   @Nested
   class SpanMetricsReaderTest extends ITSpanMetricsReader {
+    String database = server.newDatabase();
+
+    @Override
+    protected StorageComponent newStorage() {
+      return open(database);
+    }
+
+    @Override
+    protected StorageComponent reopenStorage() {
+      return open(database);
+    }
+  }
+
+  @Nested
+  class FaultScenarioStorageTest extends ITFaultScenarioStorage {
     String database = server.newDatabase();
 
     @Override
