@@ -14,7 +14,7 @@ import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
-import dev.sightline.server.api.ApiException;
+import dev.sightline.server.api.ApiResult;
 import dev.sightline.server.api.ApiRoute;
 import dev.sightline.server.api.ApiRoutes;
 import dev.sightline.server.api.ConditionalGet;
@@ -60,6 +60,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,11 +88,15 @@ public final class SightlineServer implements AutoCloseable {
   private final Server otlpHttp;
   private final Server api;
   private final ScheduledExecutorService retention;
-  private final TenantSloStacks sloStacks;
+
+  /** Null when the backend lacks span metrics: then there are no SLOs, alerts nor incidents. */
+  private final @Nullable TenantSloStacks sloStacks;
+
   private final ApiRoutes apiRoutes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SightlineServer(ServerConfig config) {
+  private SightlineServer(
+      ServerConfig config, Function<SelfTelemetry, StorageBackends.Opened> openStorage) {
     this.config = config;
     ConfigLoader.checkExposure(config);
     SecurityConfig security = config.security();
@@ -105,7 +110,7 @@ public final class SightlineServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data dir " + config.dataDir(), e);
     }
     this.telemetry = new SelfTelemetry();
-    StorageBackends.Opened opened = StorageBackends.open(config, telemetry);
+    StorageBackends.Opened opened = openStorage.apply(telemetry);
     this.storage = opened.storage();
     this.storageDescription = opened.description();
     this.featuresOff = StorageBackends.featuresOff(storage);
@@ -140,10 +145,15 @@ public final class SightlineServer implements AutoCloseable {
     List<NotificationTarget> notifyTargets = new ArrayList<>();
     for (String t : config.notifyTargets()) notifyTargets.addAll(NotificationTargets.parse(t));
     URI external = externalUrl(config);
-    this.sloStacks =
-        new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, t));
-    if (slosEnabled) sloStacks.createFromFolders(config.dataDir(), config.sloDir());
-    notificationGauges(telemetry, sloStacks);
+    if (slosEnabled) {
+      TenantSloStacks stacks =
+          new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, t));
+      stacks.createFromFolders(config.dataDir(), config.sloDir());
+      notificationGauges(telemetry, stacks);
+      this.sloStacks = stacks;
+    } else {
+      this.sloStacks = null;
+    }
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
     // the session's GET keeps the conditional GET it had when that was a prefix decorator
     apiBuilder
@@ -161,28 +171,28 @@ public final class SightlineServer implements AutoCloseable {
         slosEnabled ? apiRoutes : ApiRoutes.create(RoleCheck.off(), new SelfTelemetry());
     new SloApi(
             tenant -> {
-              SloStack stack = sloStacks.get(tenant);
+              SloStack stack = slos().get(tenant);
               return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
             },
-            tenant -> sloStacks.getOrCreate(tenant).monitor(),
+            tenant -> slos().getOrCreate(tenant).monitor(),
             Clock.systemUTC())
         .register(sloRoutes);
     new IncidentApi(
             tenant -> {
-              SloStack stack = sloStacks.get(tenant);
+              SloStack stack = slos().get(tenant);
               return stack != null ? stack.incidents() : null;
             })
         .register(sloRoutes);
     if (!slosEnabled) {
-      String why =
-          "SLOs, alerts and incidents are off: "
-              + StorageCapability.SPAN_METRICS.missingIn(storage);
+      ApiResult off =
+          new ApiResult.Rendered(
+              QueryService.error(
+                  501,
+                  null,
+                  "SLOs, alerts and incidents are off: "
+                      + StorageCapability.SPAN_METRICS.missingIn(storage)));
       for (ApiRoute route : sloRoutes.routes()) {
-        apiRoutes.add(
-            route,
-            call -> {
-              throw new ApiException(501, null, why);
-            });
+        apiRoutes.add(route, call -> off);
       }
     }
     apiRoutes.bind(apiBuilder);
@@ -344,7 +354,13 @@ public final class SightlineServer implements AutoCloseable {
 
   /** Opens storage and starts every listener; returns when all are ready. */
   public static SightlineServer start(ServerConfig config) {
-    SightlineServer server = new SightlineServer(config);
+    return start(config, telemetry -> StorageBackends.open(config, telemetry));
+  }
+
+  /** {@link #start(ServerConfig)} on a backend opened by {@code openStorage} (tests). */
+  static SightlineServer start(
+      ServerConfig config, Function<SelfTelemetry, StorageBackends.Opened> openStorage) {
+    SightlineServer server = new SightlineServer(config, openStorage);
     try {
       server.otlpGrpc.start().join();
       server.otlpHttp.start().join();
@@ -360,7 +376,7 @@ public final class SightlineServer implements AutoCloseable {
             "Time to evaluate every SLO (of every tenant) once.",
             SelfTelemetry.LATENCY_BUCKETS);
     if (server.slosEnabled) {
-      server.sloStacks.start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
+      server.slos().start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
     }
     for (String off : server.featuresOff) logger.warn("storage: {}", off);
     SecurityConfig security = config.security();
@@ -472,29 +488,38 @@ public final class SightlineServer implements AutoCloseable {
 
   /** Incidents opened by the default tenant's firing alerts. */
   public IncidentManager incidents() {
-    return sloStacks.defaultTenant().incidents();
+    return slos().defaultTenant().incidents();
   }
 
   /** Delivers the default tenant's alert transitions to the notification targets. */
   public AlertDelivery alertDelivery() {
-    return sloStacks.defaultTenant().delivery();
+    return slos().defaultTenant().delivery();
   }
 
   /** The default tenant's SLO monitor: its registry of specs and its alerts. */
   public SloMonitor sloMonitor() {
-    return sloStacks.defaultTenant().monitor();
+    return slos().defaultTenant().monitor();
   }
 
   /** The SLO monitor of {@code tenant}, or null when that tenant has no SLOs. */
   public @Nullable SloMonitor sloMonitor(String tenant) {
-    SloStack stack = sloStacks.get(tenant);
+    SloStack stack = sloStacks == null ? null : sloStacks.get(tenant);
     return stack == null ? null : stack.monitor();
   }
 
   /** The incidents of {@code tenant}, or null when that tenant has no SLOs. */
   public @Nullable IncidentManager incidents(String tenant) {
-    SloStack stack = sloStacks.get(tenant);
+    SloStack stack = sloStacks == null ? null : sloStacks.get(tenant);
     return stack == null ? null : stack.incidents();
+  }
+
+  /** The SLO stacks; fails when SLOs are off (a backend without span metrics). */
+  private TenantSloStacks slos() {
+    if (sloStacks == null) {
+      throw new IllegalStateException(
+          "SLOs are off: " + StorageCapability.SPAN_METRICS.missingIn(storage));
+    }
+    return sloStacks;
   }
 
   @Override
@@ -505,7 +530,7 @@ public final class SightlineServer implements AutoCloseable {
     logger.info("shutting down: stopping SLO evaluation and alert delivery");
     retention.shutdownNow();
     // every tenant: evaluation stops, investigations finish, then queued notifications go out
-    sloStacks.close();
+    if (sloStacks != null) sloStacks.close();
     logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
     // (which wait for durability).
