@@ -400,6 +400,8 @@ public final class OverloadHarness {
     LongAdder acceptedInPhase = new LongAdder();
     Semaphore outstanding = new Semaphore(options.maxOutstanding());
     IngestLoadHarness.LongList latencies = new IngestLoadHarness.LongList();
+    Map<Kind, IngestLoadHarness.LongList> latencyByKind = new java.util.EnumMap<>(Kind.class);
+    for (Kind k : Kind.values()) latencyByKind.put(k, new IngestLoadHarness.LongList());
     CpuUsage cpu0 = CpuUsage.now(options.serverPid());
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(options.durationSeconds());
@@ -430,6 +432,7 @@ public final class OverloadHarness {
             inFlight.remove(f);
             if (a == null) a = new Answer(Kind.OTHER, "client: " + rootCause(e), 0, 0);
             latencies.add(System.nanoTime() - t0);
+            latencyByKind.get(a.kind()).add(System.nanoTime() - t0);
             byKind.get(a.kind()).increment();
             synchronized (byLabel) {
               byLabel.computeIfAbsent(a.label(), x -> new LongAdder()).increment();
@@ -493,6 +496,18 @@ public final class OverloadHarness {
     l.put("p99", round3(IngestLoadHarness.percentileMillis(lat, 99)));
     l.put("max", round3(IngestLoadHarness.percentileMillis(lat, 100)));
     m.put("answerLatencyMillis", l);
+    Map<String, Object> latencyKinds = new LinkedHashMap<>();
+    latencyByKind.forEach(
+        (kind, list) -> {
+          long[] sorted = list.toSortedArray();
+          if (sorted.length == 0) return;
+          Map<String, Object> k2 = new LinkedHashMap<>();
+          k2.put("p50", round3(IngestLoadHarness.percentileMillis(sorted, 50)));
+          k2.put("p99", round3(IngestLoadHarness.percentileMillis(sorted, 99)));
+          k2.put("max", round3(IngestLoadHarness.percentileMillis(sorted, 100)));
+          latencyKinds.put(kind.name().toLowerCase(Locale.ROOT), k2);
+        });
+    m.put("answerLatencyMillisByKind", latencyKinds);
     m.put("cores", cores(cpu1.coresSince(cpu0)));
     return m;
   }
@@ -628,11 +643,12 @@ public final class OverloadHarness {
         String.format(
             Locale.ROOT,
             "%naccepted %,d spans during the overload (%,.0f spans/s); retry delays %s; answer"
-                + " latency %s ms%n",
+                + " latency %s ms, by kind %s%n",
             (long) o.get("acceptedSpans"),
             (double) o.get("acceptedSpansPerSecond"),
             o.get("retryDelays"),
-            o.get("answerLatencyMillis")));
+            o.get("answerLatencyMillis"),
+            o.get("answerLatencyMillisByKind")));
     out.append(String.format(Locale.ROOT, "memory: %s%n", mem.get("summary")));
     out.append(
         String.format(
