@@ -100,8 +100,21 @@ final class GroupCommitWriter implements TelemetryWriter {
    */
   private final AtomicLong oldestSpanStart = new AtomicLong(Long.MAX_VALUE);
 
-  /** Items per second over recent commits, for the retry-after hint. */
+  /** Items per second over recent commits, for the retry-after hint and the wait bound. */
   private volatile double itemsPerSecond = 50_000;
+
+  /**
+   * The longest a newly queued item is expected to wait for its commit (queued items ÷ the recent
+   * rate): a write that would wait longer is refused like one that does not fit, even while the
+   * queue has room, so that under overload a client gets a retryable answer before its own timeout
+   * (OTel SDK exporters give up after 10 s) rather than an acknowledgement it no longer waits for
+   * and re-sends. The overload run (bench/README.md) saw acknowledged requests wait 15 s p50 behind
+   * a full queue without it.
+   */
+  static final double MAX_QUEUE_WAIT_SECONDS = 5;
+
+  /** Commits below this rate count as this rate: the wait bound never goes under 5,000 items. */
+  private static final double MIN_RATE = 1_000;
 
   GroupCommitWriter(
       DuckDBConnection connection,
@@ -171,9 +184,17 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
     int n = items.size();
     if (!reserve(n)) {
+      long queued = queuedItems.get();
       return CompletableFuture.failedFuture(
           new StorageOverloadedException(
-              "write queue full (" + queuedItems.get() + " of " + capacity + " items)",
+              queued + n > capacity
+                  ? "write queue full (" + queued + " of " + capacity + " items)"
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      "write queue holds %.1f s of work (%d items; at most %.0f s)",
+                      queued / Math.max(MIN_RATE, itemsPerSecond),
+                      queued,
+                      MAX_QUEUE_WAIT_SECONDS),
               retryAfter()));
     }
     Pending pending;
@@ -200,9 +221,21 @@ final class GroupCommitWriter implements TelemetryWriter {
   private boolean reserve(int n) {
     while (true) {
       long current = queuedItems.get();
-      if (current > 0 && current + n > capacity) return false;
+      if (!admits(current, n, capacity, itemsPerSecond)) return false;
       if (queuedItems.compareAndSet(current, current + n)) return true;
     }
+  }
+
+  /**
+   * Whether {@code n} more items may join {@code queued}: they fit the capacity and the queue's
+   * expected wait at {@code itemsPerSecond} stays within {@link #MAX_QUEUE_WAIT_SECONDS}. An empty
+   * queue admits any batch, so a batch larger than either bound is never refused forever.
+   */
+  static boolean admits(long queued, int n, long capacity, double itemsPerSecond) {
+    if (queued <= 0) return true;
+    long after = queued + n;
+    return after <= capacity
+        && after / Math.max(MIN_RATE, itemsPerSecond) <= MAX_QUEUE_WAIT_SECONDS;
   }
 
   private Duration retryAfter() {
