@@ -54,14 +54,15 @@ final class GroupCommitWriter implements TelemetryWriter {
       List<LogRows.Row> logs,
       List<MetricRows.Row> metrics,
       CompletableFuture<Void> future,
-      AtomicBoolean settled) {
+      AtomicBoolean settled,
+      long queuedAtNanos) {
     Pending(
         int items,
         List<SpanRows.Row> spans,
         List<LogRows.Row> logs,
         List<MetricRows.Row> metrics,
         CompletableFuture<Void> future) {
-      this(items, spans, logs, metrics, future, new AtomicBoolean());
+      this(items, spans, logs, metrics, future, new AtomicBoolean(), System.nanoTime());
     }
 
     /** True the first time only: each pending write is completed or failed exactly once. */
@@ -80,6 +81,9 @@ final class GroupCommitWriter implements TelemetryWriter {
   /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; used by the writer only. */
   private final @Nullable ServiceEdgePairer pairer;
 
+  /** {@link #MAX_QUEUE_AGE}; shorter in tests. */
+  volatile Duration maxQueueAge = MAX_QUEUE_AGE;
+
   /** Tests only: runs inside each group's transaction, before COMMIT, to make it fail. */
   volatile @Nullable Consumer<List<SpanRows.Row>> beforeCommit;
 
@@ -88,6 +92,7 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedItems = new AtomicLong();
+  private final AtomicLong expiredWrites = new AtomicLong();
   private final Thread thread;
   private final ExecutorService completer;
   private volatile boolean closed;
@@ -112,6 +117,17 @@ final class GroupCommitWriter implements TelemetryWriter {
    * a full queue without it.
    */
   static final double MAX_QUEUE_WAIT_SECONDS = 5;
+
+  /**
+   * The longest a write may wait in the queue before its commit starts. {@link
+   * #MAX_QUEUE_WAIT_SECONDS} refuses writes by an <i>estimate</i> of the wait; a commit that stalls
+   * (a checkpoint, a slower group) can still keep accepted writes waiting longer. A write queued
+   * longer than this is failed with {@link StorageOverloadedException} (retryable, never
+   * acknowledged, nothing stored) instead of being committed late: with a group's own commit time
+   * on top, the answer still reaches a client before an OTel exporter's 10 s timeout, so it retries
+   * on our hint rather than re-sending blind.
+   */
+  static final Duration MAX_QUEUE_AGE = Duration.ofSeconds(7);
 
   /** Commits below this rate count as this rate: the wait bound never goes under 5,000 items. */
   private static final double MIN_RATE = 1_000;
@@ -258,6 +274,8 @@ final class GroupCommitWriter implements TelemetryWriter {
             next = items < maxBatchItems ? queue.poll() : null) {
           if (next == STOP) {
             stopping = true;
+          } else if (expired(next, System.nanoTime())) {
+            failExpired(next);
           } else {
             group.add(next);
             items += next.items();
@@ -278,6 +296,27 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
     Throwable f = fatal != null ? fatal : new IllegalStateException("storage is closed");
     for (Pending p; (p = queue.poll()) != null; ) if (p != STOP) fail(p, f);
+  }
+
+  /** Whether {@code p} waited in the queue past {@link #maxQueueAge} at {@code nowNanos}. */
+  private boolean expired(Pending p, long nowNanos) {
+    return nowNanos - p.queuedAtNanos() > maxQueueAge.toNanos();
+  }
+
+  private void failExpired(Pending p) {
+    expiredWrites.incrementAndGet();
+    fail(
+        p,
+        new StorageOverloadedException(
+            "write waited more than "
+                + maxQueueAge.toSeconds()
+                + " s in the queue behind slower commits; not stored, retry",
+            retryAfter()));
+  }
+
+  /** Writes failed because they waited past {@link #maxQueueAge} (nothing of them stored). */
+  long expiredWrites() {
+    return expiredWrites.get();
   }
 
   private void commitGroup(List<Pending> group) {
