@@ -317,6 +317,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       SpanMetricsRows red = new SpanMetricsRows();
       TraceSummaryRows summaries = new TraceSummaryRows();
       AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
+      ServiceOperationRows operations = new ServiceOperationRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {
           for (SpanRows.Row r : p.spans()) {
@@ -324,6 +325,7 @@ final class GroupCommitWriter implements TelemetryWriter {
             red.add(r);
             summaries.add(r);
             index.add(r);
+            operations.add(r);
           }
         }
       }
@@ -334,6 +336,9 @@ final class GroupCommitWriter implements TelemetryWriter {
       }
       try (DuckDBAppender a = connection.createAppender("main", Schema.TRACE_SUMMARIES)) {
         summaries.appendTo(a);
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SERVICE_OPERATIONS)) {
+        operations.appendTo(a);
       }
       if (!index.isEmpty()) {
         try (DuckDBAppender a = connection.createAppender("main", Schema.ATTRIBUTE_INDEX)) {

@@ -17,6 +17,7 @@ final class Schema {
   static final String SERVICE_EDGES = "service_edges";
   static final String TRACE_SUMMARIES = "trace_summaries";
   static final String ATTRIBUTE_INDEX = "attribute_index";
+  static final String SERVICE_OPERATIONS = "service_operations";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -175,6 +176,25 @@ final class Schema {
         key VARCHAR NOT NULL,
         value VARCHAR NOT NULL,
         trace_id HUGEINT NOT NULL,
+        first_ns BIGINT NOT NULL,
+        last_ns BIGINT NOT NULL
+      )""";
+
+  /**
+   * The (service, operation, kind) triples per tenant and hour of span start ({@code hour}: hours
+   * since the epoch), with the earliest and latest start among the spans of the commit group that
+   * wrote the row ({@link ServiceOperationRows}); compacted to one row per key and hour. Apart from
+   * {@link #DDL} because whether it covers every stored span is decided at open ({@link
+   * ServiceOperations}, {@code sightline_meta} key {@code service_operations_since}).
+   */
+  static final String SERVICE_OPERATIONS_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS service_operations (
+        tenant VARCHAR NOT NULL,
+        hour BIGINT NOT NULL,
+        service VARCHAR NOT NULL,
+        operation VARCHAR NOT NULL,
+        kind TINYINT NOT NULL,
         first_ns BIGINT NOT NULL,
         last_ns BIGINT NOT NULL
       )""";
