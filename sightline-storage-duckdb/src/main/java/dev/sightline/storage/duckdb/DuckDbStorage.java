@@ -206,6 +206,7 @@ public final class DuckDbStorage implements StorageComponent {
       ServiceEdges.sync(database, b.serviceEdgesAtIngest);
       TraceSummaries.ensure(database);
       ServiceOperationHours.ensure(database);
+      LogTextIndex.ensure(database);
       AttributeIndex.ensure(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
@@ -357,6 +358,7 @@ public final class DuckDbStorage implements StorageComponent {
                   // before the spans go: traces that straddle the cutoff get parts from what stays
                   TraceSummaries.deleteBefore(c, cutoffUnixNano);
                   AttributeIndex.deleteBefore(c, cutoffUnixNano);
+                  LogTextIndex.deleteBefore(c, cutoffUnixNano);
                   long removed = 0;
                   for (String sql :
                       new String[] {

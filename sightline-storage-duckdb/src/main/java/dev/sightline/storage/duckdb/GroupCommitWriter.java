@@ -350,6 +350,19 @@ final class GroupCommitWriter implements TelemetryWriter {
       try (DuckDBAppender a = connection.createAppender("main", Schema.LOGS)) {
         for (Pending p : group) for (LogRows.Row r : p.logs()) LogRows.append(a, r);
       }
+      // the text index of the same logs, in the same transaction
+      LogTextBlocks blocks = new LogTextBlocks();
+      for (Pending p : group) {
+        for (LogRows.Row r : p.logs()) {
+          blocks.add(
+              r.log().tenant(),
+              new LogTextBlocks.Entry(
+                  r.log().eventTimeUnixNano(), r.textKeys(), r.textIndexable()));
+        }
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.LOG_BLOCKS)) {
+        blocks.appendTo(a);
+      }
     }
     if (metrics) {
       try (DuckDBAppender a = connection.createAppender("main", Schema.METRIC_POINTS)) {

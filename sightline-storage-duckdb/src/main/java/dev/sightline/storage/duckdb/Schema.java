@@ -18,6 +18,7 @@ final class Schema {
   static final String TRACE_SUMMARIES = "trace_summaries";
   static final String ATTRIBUTE_INDEX = "attribute_index";
   static final String SERVICE_OPERATIONS = "service_operations";
+  static final String LOG_BLOCKS = "log_blocks";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -197,5 +198,24 @@ final class Schema {
         kind TINYINT NOT NULL,
         first_ns BIGINT NOT NULL,
         last_ns BIGINT NOT NULL
+      )""";
+
+  /**
+   * The log text index ({@link LogTextBlocks}): per block of up to 4,096 logs of one tenant and
+   * commit group, its event-time range and a Bloom filter of its bodies' token keys, one row per
+   * page of the filter ({@code slot} = pages × 16 + page; -1 for a block that is always scanned,
+   * {@code bits} then empty). Apart from {@link #DDL} because whether it covers every stored log is
+   * decided at open ({@link LogTextIndex}).
+   */
+  static final String LOG_BLOCKS_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS log_blocks (
+        tenant VARCHAR NOT NULL,
+        block BIGINT NOT NULL,
+        min_ns BIGINT NOT NULL,
+        max_ns BIGINT NOT NULL,
+        logs INTEGER NOT NULL,
+        slot SMALLINT NOT NULL,
+        bits BIGINT[] NOT NULL
       )""";
 }
