@@ -128,6 +128,19 @@ public final class DuckDbStorage implements StorageComponent {
       logger.info("span metrics compaction skipped, retrying at the next pass: {}", e.toString());
     }
     if (!closed) {
+      // the hourly roll-up, the current hour included
+      long hour = SpanMetricsHourly.HOUR_NANOS;
+      try {
+        long merged =
+            compactSpanMetricsHourly(
+                from == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(from, hour) * hour,
+                Math.floorDiv(to, hour) * hour + hour);
+        if (merged > 0) logger.debug("hourly span metrics compacted: {} rows fewer", merged);
+      } catch (RuntimeException e) {
+        failed = true;
+        logger.info(
+            "hourly span metrics compaction skipped, retrying at the next pass: {}", e.toString());
+      }
       // service_operations by hour: the pass's range widened to whole hours, the current one
       // included (its rows from each commit are merged as they come)
       try {
@@ -207,6 +220,7 @@ public final class DuckDbStorage implements StorageComponent {
       TraceSummaries.ensure(database);
       ServiceOperationHours.ensure(database);
       LogTextIndex.ensure(database);
+      SpanMetricsHourly.ensure(database);
       AttributeIndex.ensure(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
@@ -370,6 +384,7 @@ public final class DuckDbStorage implements StorageComponent {
                   }
                   // derived rows go too, but the count is of telemetry rows only
                   update(c, "DELETE FROM span_metrics WHERE bucket_ns < ?", cutoffUnixNano);
+                  SpanMetricsHourly.deleteBefore(c, cutoffUnixNano);
                   update(c, "DELETE FROM service_edges WHERE bucket_ns < ?", cutoffUnixNano);
                   // after the spans went: the cutoff's hour is derived from what remains
                   ServiceOperationHours.deleteBefore(c, cutoffUnixNano);
@@ -406,6 +421,13 @@ public final class DuckDbStorage implements StorageComponent {
    */
   public long compactServiceEdges(long fromUnixNano, long toUnixNano) {
     return readers.run(c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
+  }
+
+  /**
+   * As {@link #compactSpanMetrics} for {@code span_metrics_hourly}: one row per series and hour.
+   */
+  long compactSpanMetricsHourly(long fromUnixNano, long toUnixNano) {
+    return readers.run(c -> SpanMetricsCompactor.compactHourly(c, fromUnixNano, toUnixNano));
   }
 
   /**

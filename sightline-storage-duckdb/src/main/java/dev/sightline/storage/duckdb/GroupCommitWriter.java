@@ -3,6 +3,7 @@ package dev.sightline.storage.duckdb;
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.core.storage.TelemetryWriter;
 import java.sql.SQLException;
@@ -314,7 +315,8 @@ final class GroupCommitWriter implements TelemetryWriter {
           }
         }
       }
-      SpanMetricsRows red = new SpanMetricsRows();
+      SpanMetricsRows red = new SpanMetricsRows(SpanMetricsReader.BUCKET_NANOS);
+      SpanMetricsRows redHourly = new SpanMetricsRows(SpanMetricsHourly.HOUR_NANOS);
       TraceSummaryRows summaries = new TraceSummaryRows();
       AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
       ServiceOperationRows operations = new ServiceOperationRows();
@@ -323,6 +325,7 @@ final class GroupCommitWriter implements TelemetryWriter {
           for (SpanRows.Row r : p.spans()) {
             SpanRows.append(a, r);
             red.add(r);
+            redHourly.add(r);
             summaries.add(r);
             index.add(r);
             operations.add(r);
@@ -333,6 +336,9 @@ final class GroupCommitWriter implements TelemetryWriter {
       // when the spans are
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS)) {
         red.appendTo(a);
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS_HOURLY)) {
+        redHourly.appendTo(a);
       }
       try (DuckDBAppender a = connection.createAppender("main", Schema.TRACE_SUMMARIES)) {
         summaries.appendTo(a);

@@ -19,6 +19,7 @@ final class Schema {
   static final String ATTRIBUTE_INDEX = "attribute_index";
   static final String SERVICE_OPERATIONS = "service_operations";
   static final String LOG_BLOCKS = "log_blocks";
+  static final String SPAN_METRICS_HOURLY = "span_metrics_hourly";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -217,5 +218,26 @@ final class Schema {
         logs INTEGER NOT NULL,
         slot SMALLINT NOT NULL,
         bits BIGINT[] NOT NULL
+      )""";
+
+  /**
+   * {@code span_metrics} rolled up by hour ({@code bucket_ns} the hour's start): written by the
+   * writer with the 10-second rows, compacted likewise ({@link SpanMetricsHourly}), so that RED
+   * over long ranges reads hours × series rows. Apart from {@link #DDL} because whether it matches
+   * {@code span_metrics} is decided at open.
+   */
+  static final String SPAN_METRICS_HOURLY_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS span_metrics_hourly (
+        tenant VARCHAR NOT NULL,
+        bucket_ns BIGINT NOT NULL,
+        service VARCHAR NOT NULL,
+        operation VARCHAR NOT NULL,
+        kind TINYINT NOT NULL,
+        status_code TINYINT NOT NULL,
+        requests BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        duration_sum_ns BIGINT NOT NULL,
+        durations BIGINT[] NOT NULL
       )""";
 }
