@@ -20,7 +20,7 @@ import org.duckdb.DuckDBAppender;
  */
 final class LogTextBlocks {
   /** Logs per block at most. */
-  static final int MAX_LOGS = 4096;
+  static final int MAX_LOGS = 2048;
 
   /** A gap in event time that starts a new block, so a late log does not widen a block's range. */
   static final long MAX_GAP_NANOS = 60_000_000_000L;
@@ -75,7 +75,7 @@ final class LogTextBlocks {
       indexable &= e.indexable();
     }
     if (!indexable) {
-      row(a, tenant, id, min, max, block.size(), UNINDEXED, new long[0]);
+      row(a, tenant, id, min, max, block.size(), UNINDEXED, new byte[0]);
       return;
     }
     long[] keys = new long[total];
@@ -93,7 +93,7 @@ final class LogTextBlocks {
     while (pages < 16 && (long) distinct * BITS_PER_KEY / pages > 8_192) pages <<= 1;
     int pageBits = 64;
     while (pageBits < 1 << 20 && pageBits < (long) distinct * BITS_PER_KEY / pages) pageBits <<= 1;
-    long[][] bits = new long[pages][pageBits / 64];
+    byte[][] bits = new byte[pages][pageBits / 8];
     for (int i = 0; i < distinct; i++) {
       long k = keys[i];
       set(bits[page(k, pages)], k, pageBits);
@@ -111,7 +111,7 @@ final class LogTextBlocks {
       long max,
       int logs,
       short slot,
-      long[] bits)
+      byte[] bits)
       throws SQLException {
     a.beginRow();
     a.append(tenant);
@@ -134,23 +134,23 @@ final class LogTextBlocks {
     return (short) (pages * 16 + page);
   }
 
-  private static void set(long[] page, long key, int pageBits) {
+  private static void set(byte[] page, long key, int pageBits) {
     int h1 = (int) key;
     int h2 = (int) (key >>> 32) | 1;
     for (int i = 0; i < PROBES; i++) {
       int bit = (h1 + i * h2) & (pageBits - 1);
-      page[bit >>> 6] |= 1L << (bit & 63);
+      page[bit >>> 3] |= (byte) (1 << (bit & 7));
     }
   }
 
   /** Whether a page (as stored) may hold the key. */
-  static boolean mayContain(long[] page, long key) {
-    int pageBits = page.length * 64;
+  static boolean mayContain(byte[] page, long key) {
+    int pageBits = page.length * 8;
     int h1 = (int) key;
     int h2 = (int) (key >>> 32) | 1;
     for (int i = 0; i < PROBES; i++) {
       int bit = (h1 + i * h2) & (pageBits - 1);
-      if ((page[bit >>> 6] & (1L << (bit & 63))) == 0) return false;
+      if ((page[bit >>> 3] & (1 << (bit & 7))) == 0) return false;
     }
     return true;
   }

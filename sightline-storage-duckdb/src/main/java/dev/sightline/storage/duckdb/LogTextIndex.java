@@ -1,6 +1,5 @@
 package dev.sightline.storage.duckdb;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +30,7 @@ final class LogTextIndex {
    * the format of keys and filters ({@link LogTextKeys}, {@link LogTextBlocks}): a new format gets
    * a new name, so older blocks are rebuilt.
    */
-  static final String SINCE_KEY = "log_blocks_v1_since";
+  static final String SINCE_KEY = "log_text_index_since";
 
   /** Above this many time ranges to read, the index saves little: the search scans instead. */
   static final int MAX_RANGES = 256;
@@ -51,7 +50,9 @@ final class LogTextIndex {
     Meta.inTransaction(
         c,
         () -> {
-          Meta.execute(c, "DELETE FROM " + Schema.LOG_BLOCKS);
+          // dropped, not emptied: an older format may have other columns
+          Meta.execute(c, "DROP TABLE " + Schema.LOG_BLOCKS);
+          Meta.execute(c, Schema.LOG_BLOCKS_DDL);
           Map<String, List<LogTextBlocks.Entry>> open = new HashMap<>();
           try (DuckDBConnection reader = c.duplicate();
               Statement s = reader.createStatement();
@@ -135,7 +136,7 @@ final class LogTextIndex {
           }
           int pages = slot / 16;
           int page = slot % 16;
-          long[] bits = longs(rs.getArray(5));
+          byte[] bits = rs.getBytes(5);
           Block b = blocks.computeIfAbsent(rs.getLong(1), id -> new Block(min, max, new int[1]));
           for (long k : keys) {
             if (LogTextBlocks.page(k, pages) == page && LogTextBlocks.mayContain(bits, k)) {
@@ -165,12 +166,5 @@ final class LogTextIndex {
       if (merged.size() > MAX_RANGES) return null;
     }
     return merged;
-  }
-
-  private static long[] longs(Array array) throws SQLException {
-    Object[] values = (Object[]) array.getArray();
-    long[] out = new long[values.length];
-    for (int i = 0; i < values.length; i++) out[i] = (Long) values[i];
-    return out;
   }
 }

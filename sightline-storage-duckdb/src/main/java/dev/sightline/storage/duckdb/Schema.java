@@ -202,7 +202,7 @@ final class Schema {
       )""";
 
   /**
-   * The log text index ({@link LogTextBlocks}): per block of up to 4,096 logs of one tenant and
+   * The log text index ({@link LogTextBlocks}): per block of up to 2,048 logs of one tenant and
    * commit group, its event-time range and a Bloom filter of its bodies' token keys, one row per
    * page of the filter ({@code slot} = pages × 16 + page; -1 for a block that is always scanned,
    * {@code bits} then empty). Apart from {@link #DDL} because whether it covers every stored log is
@@ -217,7 +217,7 @@ final class Schema {
         max_ns BIGINT NOT NULL,
         logs INTEGER NOT NULL,
         slot SMALLINT NOT NULL,
-        bits BIGINT[] NOT NULL
+        bits BLOB NOT NULL
       )""";
 
   /**
