@@ -316,7 +316,7 @@ public final class QueryService {
       // window shows its rate over those 6 minutes
       long rateEnd = Math.min(end, ceilTo(clock.millis() * 1_000_000L, BUCKET));
       Map<String, Long> firstBuckets =
-          reader == null ? Map.of() : firstBuckets(reader, tenant, kinds, start, end);
+          reader == null ? Map.of() : firstBuckets(reader, tenant, kinds, start, end, services);
       return render(
           200,
           g -> {
@@ -361,10 +361,15 @@ public final class QueryService {
    * read so that a long window costs hours, not buckets: the partial first hour bucket by bucket,
    * the whole hours by the hour (a store answers hour-aligned steps from an hourly roll-up), then
    * bucket by bucket within the first hour of each service not seen in the partial first hour, and
-   * the partial last hour for services seen only there.
+   * the partial last hour when a listed service was not seen before it.
    */
   private static Map<String, Long> firstBuckets(
-      SpanMetricsReader reader, String tenant, Set<SpanKind> kinds, long start, long end) {
+      SpanMetricsReader reader,
+      String tenant,
+      Set<SpanKind> kinds,
+      long start,
+      long end,
+      List<ServiceOperations> listed) {
     Map<String, Long> first = new LinkedHashMap<>();
     long headEnd = Math.min(end, ceilTo(start, HOUR));
     firstBucketsIn(reader, tenant, kinds, start, headEnd, BUCKET, Set.of(), first);
@@ -386,7 +391,9 @@ public final class QueryService {
         (hour, services) ->
             firstBucketsIn(
                 reader, tenant, kinds, hour, Math.min(end, hour + HOUR), BUCKET, services, first));
-    if (tailStart < end) {
+    boolean allFound = true;
+    for (ServiceOperations s : listed) allFound &= first.containsKey(s.service());
+    if (tailStart < end && !allFound) {
       Map<String, Long> tail = new LinkedHashMap<>();
       firstBucketsIn(reader, tenant, kinds, tailStart, end, BUCKET, Set.of(), tail);
       tail.forEach(first::putIfAbsent);
