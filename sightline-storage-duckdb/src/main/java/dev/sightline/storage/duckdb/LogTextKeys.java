@@ -28,6 +28,13 @@ final class LogTextKeys {
   /** Characters of a token kept in its key. */
   static final int PREFIX = 6;
 
+  /**
+   * Tokens shorter than this are not indexed ({@code in}, {@code ms}, {@code 35}: in nearly every
+   * block, so useless for ruling blocks out, and a third of the keys of a typical log line); a
+   * query token that short gives no key either.
+   */
+  static final int MIN_LENGTH = 3;
+
   private static final long[] NONE = new long[0];
 
   /** False when the body holds a code point whose lower case is ASCII but which is not ASCII. */
@@ -53,6 +60,7 @@ final class LogTextKeys {
         }
         i++;
       }
+      if (taken < MIN_LENGTH) continue;
       if (keys == null) keys = new long[8];
       else if (n == keys.length) keys = Arrays.copyOf(keys, n * 2);
       keys[n++] = hash(packed, taken);
@@ -88,7 +96,9 @@ final class LogTextKeys {
         i++;
       }
       boolean separatorAfter = i < length;
-      if (separatorBefore && (separatorAfter || tokenLength >= PREFIX)) {
+      if (separatorBefore
+          && tokenLength >= MIN_LENGTH
+          && (separatorAfter || tokenLength >= PREFIX)) {
         keys[n++] = hash(packed, taken);
       }
     }
