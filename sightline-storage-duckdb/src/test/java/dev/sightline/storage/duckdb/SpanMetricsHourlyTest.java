@@ -77,7 +77,8 @@ class SpanMetricsHourlyTest {
 
   /** The same question through the roll-up and through 10-second steps summed in Java. */
   private void assertSame(DuckDbStorage storage, long start, long end, long step) {
-    SpanMetricsReader reader = storage.spanMetricsReader();
+    // the concrete reader: independent of how the storage exposes its optional capabilities
+    SpanMetricsReader reader = new DuckDbSpanMetricsReader(storage.readers(), true);
     for (SpanMetricsQuery.GroupBy groupBy : SpanMetricsQuery.GroupBy.values()) {
       Map<String, String> viaHours = new TreeMap<>();
       for (SpanMetricsPoint p :
