@@ -3,6 +3,7 @@ package dev.sightline.storage.duckdb;
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.core.storage.TelemetryWriter;
 import java.sql.SQLException;
@@ -386,16 +387,20 @@ final class GroupCommitWriter implements TelemetryWriter {
           }
         }
       }
-      SpanMetricsRows red = new SpanMetricsRows();
+      SpanMetricsRows red = new SpanMetricsRows(SpanMetricsReader.BUCKET_NANOS);
+      SpanMetricsRows redHourly = new SpanMetricsRows(SpanMetricsHourly.HOUR_NANOS);
       TraceSummaryRows summaries = new TraceSummaryRows();
       AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
+      ServiceOperationRows operations = new ServiceOperationRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {
           for (SpanRows.Row r : p.spans()) {
             SpanRows.append(a, r);
             red.add(r);
+            redHourly.add(r);
             summaries.add(r);
             index.add(r);
+            operations.add(r);
           }
         }
       }
@@ -404,8 +409,14 @@ final class GroupCommitWriter implements TelemetryWriter {
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS)) {
         red.appendTo(a);
       }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS_HOURLY)) {
+        redHourly.appendTo(a);
+      }
       try (DuckDBAppender a = connection.createAppender("main", Schema.TRACE_SUMMARIES)) {
         summaries.appendTo(a);
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SERVICE_OPERATIONS)) {
+        operations.appendTo(a);
       }
       if (!index.isEmpty()) {
         try (DuckDBAppender a = connection.createAppender("main", Schema.ATTRIBUTE_INDEX)) {
@@ -416,6 +427,19 @@ final class GroupCommitWriter implements TelemetryWriter {
     if (logs) {
       try (DuckDBAppender a = connection.createAppender("main", Schema.LOGS)) {
         for (Pending p : group) for (LogRows.Row r : p.logs()) LogRows.append(a, r);
+      }
+      // the text index of the same logs, in the same transaction
+      LogTextBlocks blocks = new LogTextBlocks();
+      for (Pending p : group) {
+        for (LogRows.Row r : p.logs()) {
+          blocks.add(
+              r.log().tenant(),
+              new LogTextBlocks.Entry(
+                  r.log().eventTimeUnixNano(), r.textKeys(), r.textIndexable()));
+        }
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.LOG_BLOCKS)) {
+        blocks.appendTo(a);
       }
     }
     if (metrics) {
