@@ -128,7 +128,7 @@ final class GroupCommitWriter implements TelemetryWriter {
    * on top, the answer still reaches a client before an OTel exporter's 10 s timeout, so it retries
    * on our hint rather than re-sending blind.
    */
-  static final Duration MAX_QUEUE_AGE = Duration.ofSeconds(7);
+  static final Duration MAX_QUEUE_AGE = Duration.ofSeconds(6);
 
   /** Commits below this rate count as this rate: the wait bound never goes under 5,000 items. */
   private static final double MIN_RATE = 1_000;
