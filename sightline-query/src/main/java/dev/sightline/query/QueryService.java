@@ -68,10 +68,11 @@ public final class QueryService {
   private static final Set<SpanKind> ENTRY_KINDS = Set.of(SpanKind.SERVER, SpanKind.CONSUMER);
 
   private static final long BUCKET = SpanMetricsReader.BUCKET_NANOS;
-  private static final long MAX_RED_POINTS = 11_000;
 
-  /** Steps of the first pass that finds where each service's data starts in a window. */
-  private static final long FIRST_BUCKET_STEPS = 1_000;
+  /** Whole hours of a long window are read by the hour (stores keep an hourly roll-up). */
+  private static final long HOUR = 3_600_000_000_000L;
+
+  private static final long MAX_RED_POINTS = 11_000;
 
   /** Default steps for {@code /api/v1/red}: the smallest giving at most 300 points. */
   private static final long[] DEFAULT_STEPS_SECONDS = {
@@ -317,7 +318,7 @@ public final class QueryService {
       // window shows its rate over those 6 minutes
       long rateEnd = Math.min(end, ceilTo(clock.millis() * 1_000_000L, BUCKET));
       Map<String, Long> firstBuckets =
-          reader == null ? Map.of() : firstBuckets(reader, tenant, kinds, start, end, rateEnd);
+          reader == null ? Map.of() : firstBuckets(reader, tenant, kinds, start, end, services);
       return render(
           200,
           g -> {
@@ -356,10 +357,11 @@ public final class QueryService {
   }
 
   /**
-   * The start of the first 10-second bucket with matching spans of each service in [start, end). A
-   * pass over at most {@value #FIRST_BUCKET_STEPS} steps finds the first step with data; a service
-   * whose first step is recent enough that the step's width would change its rate by more than 1 %
-   * is then looked at bucket by bucket within that step.
+   * The start of the first 10-second bucket with matching spans of each service in [start, end),
+   * read so that a long window costs hours, not buckets: the partial first hour bucket by bucket,
+   * the whole hours by the hour (a store answers hour-aligned steps from an hourly roll-up), then
+   * bucket by bucket within the first hour of each service not seen in the partial first hour, and
+   * the partial last hour when a listed service was not seen before it.
    */
   private static Map<String, Long> firstBuckets(
       SpanMetricsReader reader,
@@ -367,41 +369,63 @@ public final class QueryService {
       Set<SpanKind> kinds,
       long start,
       long end,
-      long rateEnd) {
-    long step = Math.max(BUCKET, ceilTo((end - start) / FIRST_BUCKET_STEPS, BUCKET));
+      List<ServiceOperations> listed) {
     Map<String, Long> first = new LinkedHashMap<>();
-    for (SpanMetricsPoint p :
-        reader.query(
-            new SpanMetricsQuery(
-                tenant, null, null, kinds, start, end, step, SpanMetricsQuery.GroupBy.SERVICE))) {
-      if (p.requests() > 0) first.merge(p.service(), p.timeUnixNano(), Math::min);
+    long headEnd = Math.min(end, ceilTo(start, HOUR));
+    firstBucketsIn(reader, tenant, kinds, start, headEnd, BUCKET, Set.of(), first);
+    if (headEnd >= end) return first;
+    long tailStart = Math.max(headEnd, floorTo(end, HOUR));
+    Map<String, Long> firstHours = new LinkedHashMap<>();
+    if (headEnd < tailStart) {
+      firstBucketsIn(reader, tenant, kinds, headEnd, tailStart, HOUR, Set.of(), firstHours);
     }
-    if (step == BUCKET) return first;
-    // the services whose first step is recent: one bucket-by-bucket query over the steps that
-    // hold their first data (a fresh store has every service there; one query, not one each)
-    long from = Long.MAX_VALUE;
-    long to = Long.MIN_VALUE;
-    for (long f : first.values()) {
-      if (rateEnd - f > 100 * step) continue;
-      from = Math.min(from, f);
-      to = Math.max(to, Math.min(end, f + step));
-    }
-    if (from >= to) return first;
-    Map<String, Long> precise = new LinkedHashMap<>();
-    for (SpanMetricsPoint p :
-        reader.query(
-            new SpanMetricsQuery(
-                tenant, null, null, kinds, from, to, BUCKET, SpanMetricsQuery.GroupBy.SERVICE))) {
-      if (p.requests() > 0) precise.merge(p.service(), p.timeUnixNano(), Math::min);
-    }
-    for (Map.Entry<String, Long> e : first.entrySet()) {
-      Long f = precise.get(e.getKey());
-      // the coarse pass found the step holding the first data, so the first bucket is in it
-      if (f != null && rateEnd - e.getValue() <= 100 * step && f < e.getValue() + step) {
-        e.setValue(f);
-      }
+    // bucket by bucket within each first hour, for the services first seen in it
+    Map<Long, Set<String>> byHour = new java.util.TreeMap<>();
+    firstHours.forEach(
+        (service, hour) -> {
+          if (!first.containsKey(service)) {
+            byHour.computeIfAbsent(hour, h -> new java.util.TreeSet<>()).add(service);
+          }
+        });
+    byHour.forEach(
+        (hour, services) ->
+            firstBucketsIn(
+                reader, tenant, kinds, hour, Math.min(end, hour + HOUR), BUCKET, services, first));
+    boolean allFound = true;
+    for (ServiceOperations s : listed) allFound &= first.containsKey(s.service());
+    if (tailStart < end && !allFound) {
+      Map<String, Long> tail = new LinkedHashMap<>();
+      firstBucketsIn(reader, tenant, kinds, tailStart, end, BUCKET, Set.of(), tail);
+      tail.forEach(first::putIfAbsent);
     }
     return first;
+  }
+
+  /** Adds the first step with requests of each service in [from, to) to {@code first}. */
+  private static void firstBucketsIn(
+      SpanMetricsReader reader,
+      String tenant,
+      Set<SpanKind> kinds,
+      long from,
+      long to,
+      long step,
+      Set<String> services,
+      Map<String, Long> first) {
+    if (from >= to) return;
+    for (SpanMetricsPoint p :
+        reader.query(
+            new SpanMetricsQuery(
+                tenant,
+                null,
+                null,
+                kinds,
+                from,
+                to,
+                step,
+                SpanMetricsQuery.GroupBy.SERVICE,
+                services))) {
+      if (p.requests() > 0) first.merge(p.service(), p.timeUnixNano(), Math::min);
+    }
   }
 
   /**

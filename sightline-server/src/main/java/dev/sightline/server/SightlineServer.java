@@ -41,6 +41,7 @@ import dev.sightline.slo.alerting.SloRegistry;
 import dev.sightline.slo.evaluation.BurnRateEvaluator;
 import dev.sightline.slo.evaluation.SliCalculator;
 import dev.sightline.slo.notify.AlertDelivery;
+import dev.sightline.slo.notify.DeliveryPool;
 import dev.sightline.slo.notify.DeliveryStats;
 import dev.sightline.slo.notify.NotificationTarget;
 import dev.sightline.slo.notify.NotificationTargets;
@@ -93,6 +94,7 @@ public final class SightlineServer implements AutoCloseable {
   private final @Nullable TenantSloStacks sloStacks;
 
   private final ApiRoutes apiRoutes;
+  private final DeliveryPool deliveryPool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SightlineServer(
@@ -145,11 +147,14 @@ public final class SightlineServer implements AutoCloseable {
     List<NotificationTarget> notifyTargets = new ArrayList<>();
     for (String t : config.notifyTargets()) notifyTargets.addAll(NotificationTargets.parse(t));
     URI external = externalUrl(config);
+    // every tenant's notifications go out on one small pool: threads never grow with targets
+    this.deliveryPool = DeliveryPool.ofThreads(DeliveryPool.DEFAULT_THREADS);
+    DeliveryPool pool = deliveryPool;
     if (slosEnabled) {
       TenantSloStacks stacks =
-          new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, t));
+          new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, pool, t));
       stacks.createFromFolders(config.dataDir(), config.sloDir());
-      notificationGauges(telemetry, stacks);
+      notificationGauges(telemetry, stacks, deliveryPool);
       this.sloStacks = stacks;
     } else {
       this.sloStacks = null;
@@ -246,6 +251,7 @@ public final class SightlineServer implements AutoCloseable {
       StorageComponent storage,
       List<NotificationTarget> notifyTargets,
       URI external,
+      DeliveryPool deliveryPool,
       String tenant) {
     boolean isDefault = tenant.equals(Tenants.DEFAULT);
     Path dir = TenantSloStacks.tenantDir(config.dataDir(), tenant);
@@ -283,7 +289,7 @@ public final class SightlineServer implements AutoCloseable {
             .retention(config.incidentRetention())
             .build();
     // the server-wide --notify targets get every tenant's alerts, each labelled with its tenant
-    AlertDelivery delivery = AlertDelivery.create(notifyTargets, external);
+    AlertDelivery delivery = AlertDelivery.create(notifyTargets, external, deliveryPool);
     if (!isDefault) delivery.tenant(tenant);
     delivery.enricher(new IncidentCard(incidents, delivery.externalUrl()));
     // the first notification of an alert waits (on its own thread) for the investigation
@@ -322,27 +328,41 @@ public final class SightlineServer implements AutoCloseable {
                 + config.http().port());
   }
 
-  private static void notificationGauges(SelfTelemetry telemetry, TenantSloStacks stacks) {
+  private static void notificationGauges(
+      SelfTelemetry telemetry, TenantSloStacks stacks, DeliveryPool pool) {
+    // the pool's counters cover every target it served, released ones too: they only grow
     telemetry.gauge(
         "sightline_notifications_sent",
-        "Alert notification requests delivered, over all targets.",
-        () -> stats(stacks).mapToLong(DeliveryStats::sent).sum());
+        "Alert notifications delivered, over all targets.",
+        pool::sent);
     telemetry.gauge(
         "sightline_notifications_failed_attempts",
         "Failed notification delivery attempts (retried), over all targets.",
-        () -> stats(stacks).mapToLong(DeliveryStats::failedAttempts).sum());
+        pool::failedAttempts);
     telemetry.gauge(
         "sightline_notifications_given_up",
         "Notifications given up after retrying for the maximum age, or rejected.",
-        () -> stats(stacks).mapToLong(DeliveryStats::givenUp).sum());
+        pool::givenUp);
     telemetry.gauge(
         "sightline_notifications_dropped",
-        "Notifications dropped because a target's queue was full.",
-        () -> stats(stacks).mapToLong(DeliveryStats::dropped).sum());
-  }
-
-  private static java.util.stream.Stream<DeliveryStats> stats(TenantSloStacks stacks) {
-    return stacks.all().stream().flatMap(s -> s.delivery().stats().stream());
+        "Notifications dropped: the oldest of a full target queue, or still queued at a close.",
+        pool::dropped);
+    telemetry.gauge(
+        "sightline_notifications_queued",
+        "Notifications waiting in target queues, over all tenants.",
+        () ->
+            stacks.all().stream()
+                .flatMap(s -> s.delivery().stats().stream())
+                .mapToLong(DeliveryStats::queued)
+                .sum());
+    telemetry.gauge(
+        "sightline_notification_targets",
+        "Notification targets with a queue (in use, or released and still draining).",
+        pool::targets);
+    telemetry.gauge(
+        "sightline_notification_delivery_threads",
+        "Threads delivering notifications (a fixed pool shared by every tenant and target).",
+        pool::threads);
   }
 
   private static String externalHost(String listenHost) {
@@ -531,6 +551,7 @@ public final class SightlineServer implements AutoCloseable {
     retention.shutdownNow();
     // every tenant: evaluation stops, investigations finish, then queued notifications go out
     if (sloStacks != null) sloStacks.close();
+    deliveryPool.close();
     logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests
     // (which wait for durability).

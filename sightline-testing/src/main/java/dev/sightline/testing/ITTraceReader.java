@@ -969,6 +969,50 @@ public abstract class ITTraceReader extends ITStorage {
   }
 
   @Test
+  void services_rangesCuttingHours_areExact() {
+    // spans one nanosecond either side of hour boundaries, and ranges that cut hours: a store that
+    // keeps coarser (per hour) structures must still answer exactly
+    long hour = 60 * MINUTE;
+    long h = (NOW_NANOS / hour - 4) * hour; // on an hour, four to five hours ago
+    long[] starts = {h - 1, h, h + 20 * MINUTE, h + hour - 1, h + hour, h + 2 * hour + 5 * MINUTE};
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < starts.length; i++) {
+      spans.add(
+          span(
+                  TENANT,
+                  TestObjects.traceId(950 + i),
+                  "e1000000000000" + (10 + i),
+                  "",
+                  "hours",
+                  "s" + i,
+                  starts[i],
+                  MILLI)
+              .toBuilder()
+              .kind(SpanKind.SERVER)
+              .build());
+    }
+    // out of order, in two batches
+    accept(List.of(spans.get(5), spans.get(2), spans.get(0)));
+    accept(List.of(spans.get(4), spans.get(1), spans.get(3)));
+
+    java.util.function.BiFunction<Long, Long, List<String>> names =
+        (from, to) ->
+            storage().traceReader().services(TENANT, from, to).stream()
+                .filter(s -> s.service().equals("hours"))
+                .flatMap(s -> s.operations().stream())
+                .map(Operation::name)
+                .toList();
+    assertThat(names.apply(h, h + hour)).containsExactly("s1", "s2", "s3");
+    assertThat(names.apply(h - 1, h + hour + 1)).containsExactly("s0", "s1", "s2", "s3", "s4");
+    assertThat(names.apply(h + 1, h + 3 * hour)).containsExactly("s2", "s3", "s4", "s5");
+    assertThat(names.apply(h + 21 * MINUTE, h + 2 * hour + 5 * MINUTE)).containsExactly("s3", "s4");
+    assertThat(names.apply(h + 21 * MINUTE, h + 2 * hour + 5 * MINUTE + 1))
+        .containsExactly("s3", "s4", "s5");
+    assertThat(names.apply(h + 10 * MINUTE, h + 30 * MINUTE)).containsExactly("s2");
+    assertThat(names.apply(h + 21 * MINUTE, h + hour - 1)).isEmpty();
+  }
+
+  @Test
   void search_generatedTraces_countsMatchGenerator() {
     TelemetryGenerator generator =
         TelemetryGenerator.builder()

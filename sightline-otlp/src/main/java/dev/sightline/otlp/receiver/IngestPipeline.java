@@ -49,6 +49,7 @@ final class IngestPipeline {
   private final IngestMetrics metrics;
   private final long maxInFlightBytes;
   private final Duration retryAfter;
+  private final long maxDecodeWaitNanos;
   private final AtomicLong inFlightBytes = new AtomicLong();
   private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
   private final LongAdder suppressedErrors = new LongAdder();
@@ -58,8 +59,10 @@ final class IngestPipeline {
       Executor decodeExecutor,
       IngestMetrics metrics,
       long maxInFlightBytes,
-      Duration retryAfter) {
+      Duration retryAfter,
+      Duration maxDecodeWait) {
     this.writer = writer;
+    this.maxDecodeWaitNanos = maxDecodeWait.toNanos();
     this.decodeExecutor = decodeExecutor;
     this.metrics = metrics;
     this.maxInFlightBytes = maxInFlightBytes;
@@ -111,11 +114,24 @@ final class IngestPipeline {
       String tenant,
       long reserved) {
     long[] held = {reserved};
+    long queuedAt = System.nanoTime();
     CompletableFuture<IngestOutcome> result;
     try {
       result =
           CompletableFuture.supplyAsync(
                   () -> {
+                    if (System.nanoTime() - queuedAt > maxDecodeWaitNanos) {
+                      // not decoded, nothing stored: a retryable answer while the client waits
+                      return CompletableFuture.<IngestOutcome>completedFuture(
+                          new IngestOutcome.Unavailable(
+                              "waited more than "
+                                  + maxDecodeWaitNanos / 1_000_000
+                                  + " ms for a decode thread (the receiver is overloaded); retry"
+                                  + " after "
+                                  + retryAfter.toSeconds()
+                                  + "s",
+                              retryAfter));
+                    }
                     byte[] bytes;
                     try {
                       bytes = body.read();

@@ -26,9 +26,16 @@ import org.jspecify.annotations.Nullable;
  * loop). {@link #close()} after the servers have stopped.
  */
 public final class OtlpReceivers implements AutoCloseable {
+  /**
+   * Default of {@link Builder#maxDecodeWait}: with the storage queue's own bound (7 s of age) and a
+   * commit on top, an acknowledgement still leaves before an OTel exporter's 10 s timeout.
+   */
+  public static final Duration DEFAULT_MAX_DECODE_WAIT = Duration.ofSeconds(2);
+
   private final List<SignalCodec<?, ?>> codecs = SignalCodecs.all();
   private final long maxRequestBytes;
   private final Duration retryAfter;
+  private final Duration maxDecodeWait;
   private final ExecutorService decodeExecutor;
   private final IngestMetrics metrics;
   private final IngestPipeline pipeline;
@@ -36,6 +43,7 @@ public final class OtlpReceivers implements AutoCloseable {
   private OtlpReceivers(Builder b) {
     this.maxRequestBytes = b.maxRequestBytes;
     this.retryAfter = b.retryAfter;
+    this.maxDecodeWait = b.maxDecodeWait;
     AtomicInteger threadNumber = new AtomicInteger();
     this.decodeExecutor =
         Executors.newFixedThreadPool(
@@ -47,7 +55,8 @@ public final class OtlpReceivers implements AutoCloseable {
             });
     this.metrics = new IngestMetrics(b.telemetry);
     this.pipeline =
-        new IngestPipeline(b.writer, decodeExecutor, metrics, b.maxInFlightBytes, b.retryAfter);
+        new IngestPipeline(
+            b.writer, decodeExecutor, metrics, b.maxInFlightBytes, b.retryAfter, b.maxDecodeWait);
     TelemetryWriter writer = b.writer;
     b.telemetry.gauge(
         "sightline_receiver_inflight_bytes",
@@ -99,7 +108,8 @@ public final class OtlpReceivers implements AutoCloseable {
             decodeExecutor,
             new IngestMetrics(new SelfTelemetry()),
             Long.MAX_VALUE,
-            retryAfter);
+            retryAfter,
+            maxDecodeWait);
     for (SignalCodec<?, ?> codec : codecs) {
       sb.route()
           .post("/bench/discard" + codec.httpPath())
@@ -153,6 +163,7 @@ public final class OtlpReceivers implements AutoCloseable {
     private long maxRequestBytes = 16L << 20;
     private long maxInFlightBytes = 128L << 20;
     private Duration retryAfter = Duration.ofSeconds(2);
+    private Duration maxDecodeWait = DEFAULT_MAX_DECODE_WAIT;
     private int decodeThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
@@ -186,6 +197,22 @@ public final class OtlpReceivers implements AutoCloseable {
     }
 
     /** The retry hint sent with retryable answers (default 2 s). */
+    /**
+     * The longest a request may wait for a decode thread (default {@link
+     * #DEFAULT_MAX_DECODE_WAIT}). A request that waited longer is answered with a retryable status
+     * (HTTP 503 + Retry-After, gRPC UNAVAILABLE) without being decoded: under overload the
+     * in-flight byte budget alone lets hundreds of requests queue for seconds, and an answer that
+     * arrives after the client's export timeout (10 s in the OTel SDKs) is one it no longer reads.
+     */
+    public Builder maxDecodeWait(Duration maxDecodeWait) {
+      Objects.requireNonNull(maxDecodeWait, "maxDecodeWait");
+      if (maxDecodeWait.isNegative()) {
+        throw new IllegalArgumentException("maxDecodeWait must not be negative");
+      }
+      this.maxDecodeWait = maxDecodeWait;
+      return this;
+    }
+
     public Builder retryAfter(Duration retryAfter) {
       Objects.requireNonNull(retryAfter, "retryAfter");
       if (retryAfter.isNegative()) {

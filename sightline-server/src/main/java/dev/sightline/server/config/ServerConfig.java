@@ -35,6 +35,26 @@ public record ServerConfig(
     Duration incidentRetention,
     SecurityConfig security) {
 
+  /** The largest default of {@code --write-queue-items}. */
+  public static final int MAX_DEFAULT_WRITE_QUEUE_ITEMS = 200_000;
+
+  /**
+   * Heap an item waiting for storage holds, about (span with 10 attributes, decoded and mapped).
+   */
+  static final long QUEUED_ITEM_BYTES = 2_560;
+
+  /**
+   * The default {@code --write-queue-items} for a heap of {@code maxHeapBytes}: 200,000, or fewer
+   * so that a full queue holds at most a quarter of the heap (10,000 at least). The overload run
+   * (issue 13, bench/README.md) filled the 200,000-item queue on a 1 GB heap: the heap reached its
+   * maximum with seven full GCs, and a queued span waited 25 s — longer than an OTLP exporter's
+   * default 10 s timeout.
+   */
+  public static int defaultWriteQueueItems(long maxHeapBytes) {
+    long items = maxHeapBytes / 4 / QUEUED_ITEM_BYTES;
+    return (int) Math.max(10_000, Math.min(MAX_DEFAULT_WRITE_QUEUE_ITEMS, items));
+  }
+
   public ServerConfig {
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(dataDir, "dataDir");

@@ -29,6 +29,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDefaultWriteQueueFitsInAQuarterOfTheHeap() {
+    // the overload run filled a 200,000-item queue on a 1 GB heap up to the heap's maximum
+    assertThat(ServerConfig.defaultWriteQueueItems(8L << 30)).isEqualTo(200_000);
+    assertThat(ServerConfig.defaultWriteQueueItems(1L << 30)).isEqualTo(104_857);
+    assertThat(ServerConfig.defaultWriteQueueItems(384L << 20)).isEqualTo(39_321);
+    assertThat(ServerConfig.defaultWriteQueueItems(16L << 20)).isEqualTo(10_000);
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).writeQueueItems())
+        .isEqualTo(ServerConfig.defaultWriteQueueItems(Runtime.getRuntime().maxMemory()));
+    // given explicitly, it is taken as it is
+    assertThat(ConfigLoader.load(Map.of("write-queue-items", "500000"), Map.of()).writeQueueItems())
+        .isEqualTo(500_000);
+  }
+
+  @Test
   void withAnAuthFileTheDefaultListenersServeEveryInterface() {
     ServerConfig c =
         ConfigLoader.load(

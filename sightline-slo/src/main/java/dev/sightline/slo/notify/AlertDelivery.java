@@ -21,20 +21,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers alert transitions to notification targets: the server-wide targets ({@code --notify})
  * for every SLO, plus the {@code AlertNotificationTarget}s of an SLO's alert policies for that SLO.
- * Each distinct target has one {@link NotificationDispatcher} (its own queue and thread), so a slow
- * target never delays another nor the evaluation. After each evaluation the firing alerts are
- * handed to {@link NotificationDispatcher#refresh} (Alertmanager needs them re-sent).
+ * Each distinct target has one {@link NotificationDispatcher} (its own bounded queue, delivered on
+ * the shared {@link DeliveryPool}: no thread per target or tenant), so a slow target never delays
+ * the evaluation; a dispatcher whose target no SLO uses any more is released. After each evaluation
+ * the firing alerts are handed to {@link NotificationDispatcher#refresh} (Alertmanager needs them
+ * re-sent).
  *
  * <p>An {@link Enricher} may add annotations and a link to each notification (the incident card).
  * The first notification of a {@code FIRED} alert waits until the enricher is {@link Enricher#ready
@@ -72,6 +71,8 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   private final List<NotificationTarget> global;
   private final @Nullable URI externalUrl;
   private final Function<NotificationTarget, NotificationDispatcher> dispatcherFactory;
+  private final DeliveryPool pool;
+  private final boolean ownPool;
   private final Map<NotificationTarget, NotificationDispatcher> dispatchers =
       new ConcurrentHashMap<>();
   private final Map<String, Set<NotificationTarget>> targetsOfSlo = new ConcurrentHashMap<>();
@@ -81,25 +82,40 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   private volatile Duration readyWait = DEFAULT_READY_WAIT;
   private volatile @Nullable String tenant;
   private final Map<String, FirstNotification> waiting = new ConcurrentHashMap<>();
-  private @Nullable ScheduledExecutorService waiter; // guarded by this
-  private boolean closed; // guarded by this
+  private volatile boolean closed;
 
   private AlertDelivery(
       List<NotificationTarget> global,
       @Nullable URI externalUrl,
-      Function<NotificationTarget, NotificationDispatcher> dispatcherFactory) {
+      @Nullable Function<NotificationTarget, NotificationDispatcher> dispatcherFactory,
+      @Nullable DeliveryPool pool) {
     this.global = List.copyOf(global);
     this.externalUrl = externalUrl;
-    this.dispatcherFactory = dispatcherFactory;
+    this.ownPool = pool == null;
+    this.pool = pool != null ? pool : DeliveryPool.ofThreads(DeliveryPool.DEFAULT_THREADS);
+    DeliveryPool p = this.pool;
+    this.dispatcherFactory =
+        dispatcherFactory != null
+            ? dispatcherFactory
+            : t -> NotificationDispatcher.builder().target(t).pool(p).build();
   }
 
   /**
    * Delivery to {@code global} targets (plus per-SLO ones), linking to {@code externalUrl} (the
-   * Sightline API's base URL) unless an enricher gives a link.
+   * Sightline API's base URL) unless an enricher gives a link; on a pool of its own ({@link
+   * DeliveryPool#DEFAULT_THREADS} threads), stopped by {@link #close}.
    */
   public static AlertDelivery create(List<NotificationTarget> global, @Nullable URI externalUrl) {
-    return new AlertDelivery(
-        global, externalUrl, t -> NotificationDispatcher.builder().target(t).build());
+    return new AlertDelivery(global, externalUrl, null, null);
+  }
+
+  /**
+   * Same, delivering on {@code pool}, which the caller shares (every tenant of a server) and closes
+   * after this.
+   */
+  public static AlertDelivery create(
+      List<NotificationTarget> global, @Nullable URI externalUrl, DeliveryPool pool) {
+    return new AlertDelivery(global, externalUrl, null, requireNonNull(pool, "pool"));
   }
 
   /** Same with a custom dispatcher per target (tests, tuning). */
@@ -107,7 +123,8 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
       List<NotificationTarget> global,
       @Nullable URI externalUrl,
       Function<NotificationTarget, NotificationDispatcher> dispatcherFactory) {
-    return new AlertDelivery(global, externalUrl, dispatcherFactory);
+    return new AlertDelivery(
+        global, externalUrl, requireNonNull(dispatcherFactory, "dispatcherFactory"), null);
   }
 
   /** The base URL links point to; null when none is configured. */
@@ -172,38 +189,23 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
       return false;
     }
     if (ready.isDone()) return false;
-    ScheduledExecutorService w = waiter();
-    if (w == null) return false;
+    if (closed) return false;
     FirstNotification first = new FirstNotification(a, targets);
     waiting.put(a.id(), first);
     try {
-      ScheduledFuture<?> timeout =
-          w.schedule(first::timedOut, readyWait.toNanos(), TimeUnit.NANOSECONDS);
+      // on the shared pool (no thread of its own per tenant)
+      ScheduledFuture<?> timeout = pool.schedule(first::timedOut, readyWait.toNanos());
       ready.whenCompleteAsync(
           (v, err) -> {
             timeout.cancel(false);
             first.ready();
           },
-          w);
+          pool.workers());
     } catch (RejectedExecutionException closing) {
       // closing meanwhile: close() sends what waits, or it goes out now
       if (waiting.remove(a.id(), first)) return false;
     }
     return true;
-  }
-
-  private synchronized @Nullable ScheduledExecutorService waiter() {
-    if (closed) return null;
-    if (waiter == null) {
-      waiter =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "sightline-notify-wait");
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    return waiter;
   }
 
   /** The first notification of a firing alert, waiting for the enricher. */
@@ -236,12 +238,13 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
 
     /** The wait ran out: the first notification goes as it is, the update follows. */
     synchronized void timedOut() {
-      if (!sent) sendFirst();
+      if (!sent && !closed) sendFirst();
     }
 
     /** The enricher is ready: the first notification, or else the update. */
     synchronized void ready() {
       waiting.remove(fired.id(), this);
+      if (closed) return; // close() sent what waited
       if (!sent) {
         sendFirst();
       } else if (!resolved) {
@@ -289,10 +292,10 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   }
 
   /**
-   * Closes the dispatcher (and its delivery thread) of every target no SLO in force uses any more,
-   * so that removing or editing SLOs never accumulates threads. Closing runs off the evaluation
-   * thread: it gives what is queued (the resolution of a removed SLO's alert, say) the dispatcher's
-   * drain timeout, then drops the rest, counted, as at shutdown.
+   * Releases the dispatcher (its queue) of every target no SLO in force uses any more, so that
+   * removing or editing SLOs never accumulates queues. Releasing never blocks the evaluation
+   * thread: what is queued (the resolution of a removed SLO's alert, say) gets the dispatcher's
+   * drain timeout on the pool, then the rest is dropped, counted, as at shutdown.
    */
   private void releaseUnused() {
     Set<NotificationTarget> inUse = new LinkedHashSet<>(global);
@@ -301,7 +304,7 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
       if (inUse.contains(t)) continue;
       NotificationDispatcher d = dispatchers.get(t);
       if (d != null && dispatchers.remove(t, d)) {
-        java.util.concurrent.CompletableFuture.runAsync(d::close);
+        d.release();
       }
     }
   }
@@ -409,14 +412,12 @@ public final class AlertDelivery implements AlertListener, AutoCloseable {
   /** Sends the first notifications still waiting, then drains and stops every target. */
   @Override
   public void close() {
-    ScheduledExecutorService w;
-    synchronized (this) {
-      closed = true;
-      w = waiter;
-    }
-    if (w != null) w.shutdownNow();
+    if (closed) return;
+    closed = true;
     for (FirstNotification f : waiting.values()) f.flush();
     waiting.clear();
+    for (NotificationDispatcher d : dispatchers.values()) d.release();
     for (NotificationDispatcher d : dispatchers.values()) d.close();
+    if (ownPool) pool.close();
   }
 }

@@ -2,39 +2,34 @@ package dev.sightline.slo.notify;
 
 import static java.util.Objects.requireNonNull;
 
-import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers alert notifications to targets off the caller's thread, with retries.
  *
  * <p>{@link #dispatch} and {@link #refresh} never block and never throw: each target has a bounded
- * queue; when it is full, the oldest waiting notification is dropped and counted. Each target has
- * its own delivery thread, so a hanging target delays only itself. A thread sends a batch (at most
- * {@link Builder#maxBatchSize} notifications, at most one per fingerprint) and retries it until it
- * is delivered before taking the next, so notifications reach a target in the order they were
- * dispatched: a RESOLVED never overtakes its FIRING.
+ * queue; when it is full, the oldest waiting notification is dropped, counted and logged. Delivery
+ * runs on a {@link DeliveryPool}: a fixed number of threads shared by every target of every
+ * dispatcher built with the same pool ({@link Builder#pool}), each target a serial queue on it, so
+ * the number of threads never grows with the number of targets or tenants. A target sends a batch
+ * (at most {@link Builder#maxBatchSize} notifications, at most one per fingerprint) and retries it
+ * until it is delivered before taking the next, so notifications reach a target in the order they
+ * were dispatched: a RESOLVED never overtakes its FIRING. A retry waits as a scheduled task, not on
+ * a thread; a hanging target holds a pool thread for at most the request timeout per attempt.
  *
  * <p>Retried: no response (connection error, timeout), 5xx, 408 and 429, after an exponential
  * backoff with jitter ({@link Builder#initialBackoff} doubling to {@link Builder#maxBackoff}, at
  * least the server's {@code Retry-After}), until the batch's oldest notification is older than
  * {@link Builder#maxAge}; then it is given up. Other statuses are given up at once. Counters per
- * target: {@link #stats()}.
+ * target: {@link #stats()}; over every target the pool ever served: {@link DeliveryPool#sent()} ….
  */
 public final class NotificationDispatcher implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(NotificationDispatcher.class.getName());
-
   /** The default {@link Builder#queueCapacity}. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
 
@@ -44,15 +39,18 @@ public final class NotificationDispatcher implements AutoCloseable {
   private final List<TargetQueue> queues;
   private final Clock clock;
   private final Duration drainTimeout;
+  private final DeliveryPool pool;
+  private final boolean ownPool;
   private volatile boolean closed;
 
   private NotificationDispatcher(Builder b, List<Notifier> notifiers) {
     this.clock = b.clock;
     this.drainTimeout = b.drainTimeout;
+    this.ownPool = b.pool == null;
+    this.pool = b.pool != null ? b.pool : DeliveryPool.ofThreads(1);
     List<TargetQueue> qs = new ArrayList<>(notifiers.size());
-    for (Notifier n : notifiers) qs.add(new TargetQueue(n, b));
+    for (Notifier n : notifiers) qs.add(new TargetQueue(n, b, pool));
     this.queues = List.copyOf(qs);
-    for (TargetQueue q : queues) q.thread.start();
   }
 
   public static Builder builder() {
@@ -109,216 +107,32 @@ public final class NotificationDispatcher implements AutoCloseable {
   }
 
   /**
-   * Stops accepting notifications and delivers what is queued for at most {@link
-   * Builder#drainTimeout}; then abandons the rest (counted) and stops the threads.
+   * Stops accepting notifications and, without waiting, lets each target deliver what is queued for
+   * at most {@link Builder#drainTimeout}; then the rest is abandoned (counted) and the targets
+   * leave the pool. What {@link AlertDelivery} does with a target no SLO uses any more.
    */
-  @Override
-  public void close() {
+  public void release() {
     if (closed) return;
     closed = true;
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     for (TargetQueue q : queues) q.close(deadline);
-    boolean interrupted = false;
-    for (TargetQueue q : queues) {
-      try {
-        long waitMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-        q.thread.join(waitMillis);
-        if (q.thread.isAlive()) {
-          q.thread.interrupt(); // stuck in a request: abandon it
-          q.thread.join(1000);
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-        q.thread.interrupt();
-      }
-      q.dropRemaining();
-    }
-    if (interrupted) Thread.currentThread().interrupt();
   }
 
-  /** A queued notification and when it was dispatched ({@link System#nanoTime()}). */
-  private record Pending(AlertNotification notification, long dispatchedNanos) {}
-
-  /** One target: its queue, delivery thread and counters. */
-  private static final class TargetQueue {
-    final Notifier notifier;
-    final Thread thread;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final int capacity;
-    private final int maxBatchSize;
-    private final long initialBackoffNanos;
-    private final long maxBackoffNanos;
-    private final long maxAgeNanos;
-    private final @Nullable Duration resendInterval;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failedAttempts = new AtomicLong();
-    private final AtomicLong givenUp = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private @Nullable Instant lastRefresh; // guarded by this
-    private boolean closing; // guarded by this
-    private long drainDeadline; // guarded by this
-    private boolean failing; // delivery thread only: log transitions, not every attempt
-
-    TargetQueue(Notifier notifier, Builder b) {
-      this.notifier = notifier;
-      this.capacity = b.queueCapacity;
-      this.maxBatchSize = b.maxBatchSize;
-      this.initialBackoffNanos = b.initialBackoff.toNanos();
-      this.maxBackoffNanos = b.maxBackoff.toNanos();
-      this.maxAgeNanos = b.maxAge.toNanos();
-      this.resendInterval = notifier.resendInterval();
-      this.thread = new Thread(this::run, "sightline-notify " + notifier.target());
-      thread.setDaemon(true);
+  /**
+   * Stops accepting notifications and delivers what is queued for at most {@link
+   * Builder#drainTimeout}; then abandons the rest (counted). Returns when every target is done (a
+   * request still hanging at the deadline is interrupted; at most a second more is waited for it).
+   */
+  @Override
+  public void close() {
+    release();
+    long deadline = System.nanoTime() + drainTimeout.toNanos() + 1_000_000_000L;
+    try {
+      for (TargetQueue q : queues) q.awaitTermination(Math.max(0, deadline - System.nanoTime()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-
-    synchronized void offer(List<AlertNotification> notifications, long now) {
-      if (closing) {
-        dropped.addAndGet(notifications.size());
-        return;
-      }
-      for (AlertNotification n : notifications) {
-        if (queue.size() >= capacity) {
-          queue.pollFirst();
-          dropped.incrementAndGet();
-        }
-        queue.addLast(new Pending(n, now));
-      }
-      notifyAll();
-    }
-
-    synchronized boolean refreshDue(Instant now) {
-      if (resendInterval == null || closing) return false;
-      if (lastRefresh != null && now.isBefore(lastRefresh.plus(resendInterval))) return false;
-      lastRefresh = now;
-      return true;
-    }
-
-    synchronized void close(long deadline) {
-      closing = true;
-      drainDeadline = deadline;
-      notifyAll();
-    }
-
-    synchronized void dropRemaining() {
-      dropped.addAndGet(queue.size());
-      queue.clear();
-    }
-
-    synchronized DeliveryStats stats() {
-      return new DeliveryStats(
-          notifier.target(),
-          sent.get(),
-          failedAttempts.get(),
-          givenUp.get(),
-          dropped.get(),
-          queue.size());
-    }
-
-    private void run() {
-      try {
-        List<Pending> batch;
-        while ((batch = nextBatch()) != null) deliver(batch);
-      } catch (InterruptedException e) {
-        // close() gave up waiting; it counts what is left
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "notification delivery to " + notifier.target() + " stopped", e);
-      }
-    }
-
-    /** The next batch, or null once closing with nothing left or past the drain deadline. */
-    private synchronized @Nullable List<Pending> nextBatch() throws InterruptedException {
-      while (queue.isEmpty() && !closing) wait();
-      if (queue.isEmpty() || (closing && System.nanoTime() - drainDeadline >= 0)) return null;
-      List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatchSize));
-      Set<String> fingerprints = new HashSet<>();
-      while (!queue.isEmpty() && batch.size() < maxBatchSize) {
-        if (!fingerprints.add(queue.peekFirst().notification().fingerprint())) break;
-        batch.add(queue.pollFirst());
-      }
-      return batch;
-    }
-
-    private void deliver(List<Pending> batch) throws InterruptedException {
-      try {
-        attempt(batch);
-      } catch (InterruptedException e) {
-        givenUp.addAndGet(batch.size());
-        throw e;
-      }
-    }
-
-    /** Sends {@code batch} until it is delivered, rejected or too old. */
-    private void attempt(List<Pending> batch) throws InterruptedException {
-      List<AlertNotification> notifications = new ArrayList<>(batch.size());
-      for (Pending p : batch) notifications.add(p.notification());
-      long oldest = batch.get(0).dispatchedNanos();
-      long backoff = initialBackoffNanos;
-      while (true) {
-        DeliveryResult result = notifier.send(notifications);
-        if (Thread.interrupted()) throw new InterruptedException();
-        if (result.delivered()) {
-          sent.addAndGet(batch.size());
-          if (failing) {
-            failing = false;
-            LOG.log(Level.INFO, "notifications to {0} delivered again", notifier.target());
-          }
-          return;
-        }
-        failedAttempts.incrementAndGet();
-        if (result.outcome() == DeliveryResult.Outcome.REJECTED) {
-          givenUp.addAndGet(batch.size());
-          LOG.log(
-              Level.WARNING,
-              "{0} rejected {1} notification(s), not retried: {2}",
-              notifier.target(),
-              batch.size(),
-              result.detail());
-          return;
-        }
-        if (!failing) {
-          failing = true;
-          LOG.log(
-              Level.WARNING,
-              "notifications to {0} failed, retrying with backoff: {1}",
-              notifier.target(),
-              result.detail());
-        }
-        long now = System.nanoTime();
-        long ageLeft = maxAgeNanos - (now - oldest);
-        long delay = jittered(backoff);
-        if (result.retryAfter() != null) {
-          delay = Math.max(delay, Math.min(result.retryAfter().toNanos(), maxBackoffNanos));
-        }
-        synchronized (this) {
-          if (ageLeft <= 0 || (closing && drainDeadline - now <= 0)) {
-            givenUp.addAndGet(batch.size());
-            LOG.log(
-                Level.WARNING,
-                "gave up {0} notification(s) to {1} ({2}): {3}",
-                batch.size(),
-                notifier.target(),
-                ageLeft <= 0 ? "older than the maximum age" : "closing",
-                result.detail());
-            return;
-          }
-          // the last retry happens at the maximum age; close() shortens the wait to its deadline
-          long until = now + Math.min(delay, ageLeft);
-          while (true) {
-            if (closing) until = Math.min(until, drainDeadline);
-            long left = until - System.nanoTime();
-            if (left <= 0) break;
-            wait(Math.max(1, left / 1_000_000));
-          }
-        }
-        backoff = Math.min(maxBackoffNanos, backoff * 2);
-      }
-    }
-
-    /** Equal jitter: half the backoff plus a random part of the other half. */
-    private static long jittered(long backoff) {
-      long half = backoff / 2;
-      return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
-    }
+    if (ownPool) pool.close();
   }
 
   /** Builds a {@link NotificationDispatcher}; give at least one target or notifier. */
@@ -327,15 +141,25 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final List<Notifier> notifiers = new ArrayList<>();
     private @Nullable HttpClient httpClient;
     private Duration requestTimeout = HttpNotifier.DEFAULT_TIMEOUT;
-    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
-    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-    private Duration initialBackoff = Duration.ofSeconds(1);
-    private Duration maxBackoff = Duration.ofMinutes(5);
-    private Duration maxAge = Duration.ofHours(1);
-    private Duration drainTimeout = Duration.ofSeconds(10);
-    private Clock clock = Clock.systemUTC();
+    int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    Duration initialBackoff = Duration.ofSeconds(1);
+    Duration maxBackoff = Duration.ofMinutes(5);
+    Duration maxAge = Duration.ofHours(1);
+    Duration drainTimeout = Duration.ofSeconds(10);
+    Clock clock = Clock.systemUTC();
+    @Nullable DeliveryPool pool;
 
     private Builder() {}
+
+    /**
+     * The delivery threads, shared with other dispatchers; unless set, the dispatcher has a pool of
+     * one thread of its own, stopped by {@link NotificationDispatcher#close}.
+     */
+    public Builder pool(DeliveryPool pool) {
+      this.pool = requireNonNull(pool, "pool");
+      return this;
+    }
 
     /** Adds a target, sent with {@link #httpClient} and {@link #requestTimeout}. */
     public Builder target(NotificationTarget target) {
@@ -415,7 +239,7 @@ public final class NotificationDispatcher implements AutoCloseable {
       return this;
     }
 
-    /** Starts one delivery thread per target. */
+    /** The dispatcher; its targets deliver on {@link #pool} (no thread of their own). */
     public NotificationDispatcher build() {
       if (targets.isEmpty() && notifiers.isEmpty()) {
         throw new IllegalStateException("at least one target or notifier must be added");

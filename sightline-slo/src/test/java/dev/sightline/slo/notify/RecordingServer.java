@@ -22,6 +22,10 @@ import java.util.function.IntSupplier;
 final class RecordingServer implements AutoCloseable {
   final List<String> bodies = new CopyOnWriteArrayList<>();
   final List<Integer> answered = new CopyOnWriteArrayList<>();
+
+  /** The path of each request, parallel to {@link #bodies}. */
+  final List<String> paths = new CopyOnWriteArrayList<>();
+
   private final HttpServer server;
   private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -36,7 +40,10 @@ final class RecordingServer implements AutoCloseable {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
           }
           int code = status.getAsInt();
-          bodies.add(body);
+          synchronized (this) {
+            paths.add(exchange.getRequestURI().getPath());
+            bodies.add(body);
+          }
           answered.add(code);
           if (code == 0) {
             try {

@@ -137,11 +137,33 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
             .append(slot)
             .append(" AS slot, ")
             .append(SUMS)
-            .append(" FROM span_metrics WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?");
+            .append(" FROM ");
     List<Object> params = new ArrayList<>();
-    params.add(q.tenant());
-    params.add(q.startUnixNano());
-    params.add(q.endUnixNano());
+    long hour = SpanMetricsHourly.HOUR_NANOS;
+    long start = q.startUnixNano();
+    long end = q.endUnixNano();
+    // whole hours inside the range from the hourly roll-up when every hour falls in one slot (a
+    // total, or hour-multiple steps from an hour); the 10-second rows for the rest
+    boolean hourly =
+        (q.stepNanos() == 0 || (q.stepNanos() % hour == 0 && Math.floorMod(start, hour) == 0))
+            && start > Long.MIN_VALUE + hour
+            && end < Long.MAX_VALUE - hour;
+    long firstHour = hourly ? Math.floorDiv(start, hour) * hour : 0;
+    if (hourly && firstHour < start) firstHour += hour;
+    long endHour = hourly ? Math.floorDiv(end, hour) * hour : 0;
+    if (hourly && firstHour < endHour) {
+      sql.append(
+          "(SELECT * FROM span_metrics WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+              + " UNION ALL SELECT * FROM span_metrics_hourly"
+              + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+              + " UNION ALL SELECT * FROM span_metrics"
+              + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?) AS m WHERE true");
+      params.addAll(List.of(q.tenant(), start, firstHour, q.tenant(), firstHour, endHour));
+      params.addAll(List.of(q.tenant(), endHour, end));
+    } else {
+      sql.append("span_metrics WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?");
+      params.addAll(List.of(q.tenant(), start, end));
+    }
     if (q.service() != null) {
       sql.append(" AND service = ?");
       params.add(q.service());

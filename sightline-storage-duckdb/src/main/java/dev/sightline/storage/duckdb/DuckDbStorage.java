@@ -131,6 +131,34 @@ public final class DuckDbStorage implements StorageComponent {
       failed = true;
       logger.info("span metrics compaction skipped, retrying at the next pass: {}", e.toString());
     }
+    if (!closed) {
+      // the hourly roll-up, the current hour included
+      long hour = SpanMetricsHourly.HOUR_NANOS;
+      try {
+        long merged =
+            compactSpanMetricsHourly(
+                from == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(from, hour) * hour,
+                Math.floorDiv(to, hour) * hour + hour);
+        if (merged > 0) logger.debug("hourly span metrics compacted: {} rows fewer", merged);
+      } catch (RuntimeException e) {
+        failed = true;
+        logger.info(
+            "hourly span metrics compaction skipped, retrying at the next pass: {}", e.toString());
+      }
+      // service_operations by hour: the pass's range widened to whole hours, the current one
+      // included (its rows from each commit are merged as they come)
+      try {
+        long merged =
+            compactServiceOperations(
+                from == Long.MIN_VALUE ? Long.MIN_VALUE : ServiceOperationHours.hourOf(from),
+                ServiceOperationHours.hourOf(to) + 1);
+        if (merged > 0) logger.debug("service operations compacted: {} rows fewer", merged);
+      } catch (RuntimeException e) {
+        failed = true;
+        logger.info(
+            "service operations compaction skipped, retrying at the next pass: {}", e.toString());
+      }
+    }
     if (pairer != null && !closed) {
       long edgesFrom =
           Math.min(
@@ -194,6 +222,9 @@ public final class DuckDbStorage implements StorageComponent {
       createSchema(database);
       ServiceEdges.sync(database, b.serviceEdgesAtIngest);
       TraceSummaries.ensure(database);
+      ServiceOperationHours.ensure(database);
+      LogTextIndex.ensure(database);
+      SpanMetricsHourly.ensure(database);
       AttributeIndex.ensure(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
@@ -361,6 +392,7 @@ public final class DuckDbStorage implements StorageComponent {
                   // before the spans go: traces that straddle the cutoff get parts from what stays
                   TraceSummaries.deleteBefore(c, cutoffUnixNano);
                   AttributeIndex.deleteBefore(c, cutoffUnixNano);
+                  LogTextIndex.deleteBefore(c, cutoffUnixNano);
                   long removed = 0;
                   for (String sql :
                       new String[] {
@@ -372,7 +404,10 @@ public final class DuckDbStorage implements StorageComponent {
                   }
                   // derived rows go too, but the count is of telemetry rows only
                   update(c, "DELETE FROM span_metrics WHERE bucket_ns < ?", cutoffUnixNano);
+                  SpanMetricsHourly.deleteBefore(c, cutoffUnixNano);
                   update(c, "DELETE FROM service_edges WHERE bucket_ns < ?", cutoffUnixNano);
+                  // after the spans went: the cutoff's hour is derived from what remains
+                  ServiceOperationHours.deleteBefore(c, cutoffUnixNano);
                   return removed;
                 }));
   }
@@ -406,6 +441,23 @@ public final class DuckDbStorage implements StorageComponent {
    */
   public long compactServiceEdges(long fromUnixNano, long toUnixNano) {
     return readers.run(c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
+  }
+
+  /**
+   * As {@link #compactSpanMetrics} for {@code span_metrics_hourly}: one row per series and hour.
+   */
+  long compactSpanMetricsHourly(long fromUnixNano, long toUnixNano) {
+    return readers.run(c -> SpanMetricsCompactor.compactHourly(c, fromUnixNano, toUnixNano));
+  }
+
+  /**
+   * As {@link #compactSpanMetrics} for {@code service_operations}, by hours since the epoch:
+   * [fromHour, toHour). The maintenance thread runs it with the others.
+   *
+   * @return how many rows fewer {@code service_operations} holds
+   */
+  long compactServiceOperations(long fromHour, long toHour) {
+    return readers.run(c -> ServiceOperationHours.compact(c, fromHour, toHour));
   }
 
   @Override

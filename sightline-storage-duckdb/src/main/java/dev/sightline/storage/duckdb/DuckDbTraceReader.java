@@ -380,41 +380,53 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
   }
 
   /**
-   * From the RED buckets ({@code span_metrics}, one row per 10-second bucket and series) for the
-   * whole buckets inside the range, and from {@code spans} only for the partial buckets at its
-   * edges, so the answer is exact for any range while its cost grows with the buckets of the range
-   * rather than with the spans in it (a 24-hour overview read every span before).
+   * From {@code service_operations} (a row per key and hour with the earliest and latest span
+   * start, see {@link ServiceOperationHours}): exact for any range that does not lie inside one
+   * hour, at a cost that follows the hours of the range × the keys. A range inside one hour and not
+   * starting on it is answered from the RED buckets ({@code span_metrics}) for its whole 10-second
+   * buckets and from {@code spans} for the partial buckets at its edges.
    */
   @Override
   public List<ServiceOperations> services(String tenant, long startUnixNano, long endUnixNano) {
-    long bucket = dev.sightline.core.storage.SpanMetricsReader.BUCKET_NANOS;
-    long firstWhole = saturatedAdd(startUnixNano, Math.floorMod(-startUnixNano, bucket));
-    long endWhole = endUnixNano - Math.floorMod(endUnixNano, bucket);
-    List<Object> params = new ArrayList<>();
-    StringBuilder sql = new StringBuilder();
-    if (firstWhole < endWhole) {
-      sql.append(
-          "SELECT DISTINCT service, operation, kind FROM span_metrics"
-              + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
-              // one plain range per edge, so zone maps prune each scan to its few seconds
-              + " UNION SELECT DISTINCT service, name, kind FROM spans"
-              + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?"
-              + " UNION SELECT DISTINCT service, name, kind FROM spans"
-              + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?");
-      params.addAll(List.of(tenant, firstWhole, endWhole));
-      params.addAll(List.of(tenant, startUnixNano, firstWhole, tenant, endWhole, endUnixNano));
-    } else {
-      sql.append(
-          "SELECT DISTINCT service, name, kind FROM spans"
-              + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?");
-      params.addAll(List.of(tenant, startUnixNano, endUnixNano));
-    }
     record Row(String service, String name, String kind) {}
     List<Row> rows =
         connections.run(
             c -> {
               List<Row> out = new ArrayList<>();
-              try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+              List<ServiceOperationHours.Triple> byHour =
+                  ServiceOperationHours.read(c, tenant, startUnixNano, endUnixNano);
+              if (byHour != null) {
+                for (var t : byHour) {
+                  out.add(
+                      new Row(t.service(), t.operation(), SpanKind.fromNumber(t.kind()).name()));
+                }
+                return out;
+              }
+              // inside one hour: whole 10 s buckets from the RED rows, one plain range per
+              // partial bucket at the edges from the spans, so zone maps prune each scan
+              long bucket = dev.sightline.core.storage.SpanMetricsReader.BUCKET_NANOS;
+              long firstWhole = saturatedAdd(startUnixNano, Math.floorMod(-startUnixNano, bucket));
+              long endWhole = endUnixNano - Math.floorMod(endUnixNano, bucket);
+              List<Object> params = new ArrayList<>();
+              String sql;
+              if (firstWhole < endWhole) {
+                sql =
+                    "SELECT DISTINCT service, operation, kind FROM span_metrics"
+                        + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+                        + " UNION SELECT DISTINCT service, name, kind FROM spans"
+                        + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?"
+                        + " UNION SELECT DISTINCT service, name, kind FROM spans"
+                        + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?";
+                params.addAll(List.of(tenant, firstWhole, endWhole));
+                params.addAll(
+                    List.of(tenant, startUnixNano, firstWhole, tenant, endWhole, endUnixNano));
+              } else {
+                sql =
+                    "SELECT DISTINCT service, name, kind FROM spans"
+                        + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?";
+                params.addAll(List.of(tenant, startUnixNano, endUnixNano));
+              }
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {

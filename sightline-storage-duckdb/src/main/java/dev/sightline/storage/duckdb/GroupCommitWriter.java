@@ -3,6 +3,7 @@ package dev.sightline.storage.duckdb;
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.core.storage.TelemetryWriter;
 import java.sql.SQLException;
@@ -54,14 +55,15 @@ final class GroupCommitWriter implements TelemetryWriter {
       List<LogRows.Row> logs,
       List<MetricRows.Row> metrics,
       CompletableFuture<Void> future,
-      AtomicBoolean settled) {
+      AtomicBoolean settled,
+      long queuedAtNanos) {
     Pending(
         int items,
         List<SpanRows.Row> spans,
         List<LogRows.Row> logs,
         List<MetricRows.Row> metrics,
         CompletableFuture<Void> future) {
-      this(items, spans, logs, metrics, future, new AtomicBoolean());
+      this(items, spans, logs, metrics, future, new AtomicBoolean(), System.nanoTime());
     }
 
     /** True the first time only: each pending write is completed or failed exactly once. */
@@ -80,6 +82,9 @@ final class GroupCommitWriter implements TelemetryWriter {
   /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; used by the writer only. */
   private final @Nullable ServiceEdgePairer pairer;
 
+  /** {@link #MAX_QUEUE_AGE}; shorter in tests. */
+  volatile Duration maxQueueAge = MAX_QUEUE_AGE;
+
   /** Tests only: runs inside each group's transaction, before COMMIT, to make it fail. */
   volatile @Nullable Consumer<List<SpanRows.Row>> beforeCommit;
 
@@ -88,6 +93,7 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queuedItems = new AtomicLong();
+  private final AtomicLong expiredWrites = new AtomicLong();
   private final Thread thread;
   private final ExecutorService completer;
   private volatile boolean closed;
@@ -100,8 +106,32 @@ final class GroupCommitWriter implements TelemetryWriter {
    */
   private final AtomicLong oldestSpanStart = new AtomicLong(Long.MAX_VALUE);
 
-  /** Items per second over recent commits, for the retry-after hint. */
+  /** Items per second over recent commits, for the retry-after hint and the wait bound. */
   private volatile double itemsPerSecond = 50_000;
+
+  /**
+   * The longest a newly queued item is expected to wait for its commit (queued items ÷ the recent
+   * rate): a write that would wait longer is refused like one that does not fit, even while the
+   * queue has room, so that under overload a client gets a retryable answer before its own timeout
+   * (OTel SDK exporters give up after 10 s) rather than an acknowledgement it no longer waits for
+   * and re-sends. The overload run (bench/README.md) saw acknowledged requests wait 15 s p50 behind
+   * a full queue without it.
+   */
+  static final double MAX_QUEUE_WAIT_SECONDS = 5;
+
+  /**
+   * The longest a write may wait in the queue before its commit starts. {@link
+   * #MAX_QUEUE_WAIT_SECONDS} refuses writes by an <i>estimate</i> of the wait; a commit that stalls
+   * (a checkpoint, a slower group) can still keep accepted writes waiting longer. A write queued
+   * longer than this is failed with {@link StorageOverloadedException} (retryable, never
+   * acknowledged, nothing stored) instead of being committed late: with a group's own commit time
+   * on top, the answer still reaches a client before an OTel exporter's 10 s timeout, so it retries
+   * on our hint rather than re-sending blind.
+   */
+  static final Duration MAX_QUEUE_AGE = Duration.ofSeconds(6);
+
+  /** Commits below this rate count as this rate: the wait bound never goes under 5,000 items. */
+  private static final double MIN_RATE = 1_000;
 
   GroupCommitWriter(
       DuckDBConnection connection,
@@ -171,9 +201,17 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
     int n = items.size();
     if (!reserve(n)) {
+      long queued = queuedItems.get();
       return CompletableFuture.failedFuture(
           new StorageOverloadedException(
-              "write queue full (" + queuedItems.get() + " of " + capacity + " items)",
+              queued + n > capacity
+                  ? "write queue full (" + queued + " of " + capacity + " items)"
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      "write queue holds %.1f s of work (%d items; at most %.0f s)",
+                      queued / Math.max(MIN_RATE, itemsPerSecond),
+                      queued,
+                      MAX_QUEUE_WAIT_SECONDS),
               retryAfter()));
     }
     Pending pending;
@@ -200,9 +238,21 @@ final class GroupCommitWriter implements TelemetryWriter {
   private boolean reserve(int n) {
     while (true) {
       long current = queuedItems.get();
-      if (current > 0 && current + n > capacity) return false;
+      if (!admits(current, n, capacity, itemsPerSecond)) return false;
       if (queuedItems.compareAndSet(current, current + n)) return true;
     }
+  }
+
+  /**
+   * Whether {@code n} more items may join {@code queued}: they fit the capacity and the queue's
+   * expected wait at {@code itemsPerSecond} stays within {@link #MAX_QUEUE_WAIT_SECONDS}. An empty
+   * queue admits any batch, so a batch larger than either bound is never refused forever.
+   */
+  static boolean admits(long queued, int n, long capacity, double itemsPerSecond) {
+    if (queued <= 0) return true;
+    long after = queued + n;
+    return after <= capacity
+        && after / Math.max(MIN_RATE, itemsPerSecond) <= MAX_QUEUE_WAIT_SECONDS;
   }
 
   private Duration retryAfter() {
@@ -225,6 +275,8 @@ final class GroupCommitWriter implements TelemetryWriter {
             next = items < maxBatchItems ? queue.poll() : null) {
           if (next == STOP) {
             stopping = true;
+          } else if (expired(next, System.nanoTime())) {
+            failExpired(next);
           } else {
             group.add(next);
             items += next.items();
@@ -245,6 +297,27 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
     Throwable f = fatal != null ? fatal : new IllegalStateException("storage is closed");
     for (Pending p; (p = queue.poll()) != null; ) if (p != STOP) fail(p, f);
+  }
+
+  /** Whether {@code p} waited in the queue past {@link #maxQueueAge} at {@code nowNanos}. */
+  private boolean expired(Pending p, long nowNanos) {
+    return nowNanos - p.queuedAtNanos() > maxQueueAge.toNanos();
+  }
+
+  private void failExpired(Pending p) {
+    expiredWrites.incrementAndGet();
+    fail(
+        p,
+        new StorageOverloadedException(
+            "write waited more than "
+                + maxQueueAge.toSeconds()
+                + " s in the queue behind slower commits; not stored, retry",
+            retryAfter()));
+  }
+
+  /** Writes failed because they waited past {@link #maxQueueAge} (nothing of them stored). */
+  long expiredWrites() {
+    return expiredWrites.get();
   }
 
   private void commitGroup(List<Pending> group) {
@@ -314,16 +387,20 @@ final class GroupCommitWriter implements TelemetryWriter {
           }
         }
       }
-      SpanMetricsRows red = new SpanMetricsRows();
+      SpanMetricsRows red = new SpanMetricsRows(SpanMetricsReader.BUCKET_NANOS);
+      SpanMetricsRows redHourly = new SpanMetricsRows(SpanMetricsHourly.HOUR_NANOS);
       TraceSummaryRows summaries = new TraceSummaryRows();
       AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
+      ServiceOperationRows operations = new ServiceOperationRows();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {
           for (SpanRows.Row r : p.spans()) {
             SpanRows.append(a, r);
             red.add(r);
+            redHourly.add(r);
             summaries.add(r);
             index.add(r);
+            operations.add(r);
           }
         }
       }
@@ -332,8 +409,14 @@ final class GroupCommitWriter implements TelemetryWriter {
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS)) {
         red.appendTo(a);
       }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_METRICS_HOURLY)) {
+        redHourly.appendTo(a);
+      }
       try (DuckDBAppender a = connection.createAppender("main", Schema.TRACE_SUMMARIES)) {
         summaries.appendTo(a);
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SERVICE_OPERATIONS)) {
+        operations.appendTo(a);
       }
       if (!index.isEmpty()) {
         try (DuckDBAppender a = connection.createAppender("main", Schema.ATTRIBUTE_INDEX)) {
@@ -344,6 +427,19 @@ final class GroupCommitWriter implements TelemetryWriter {
     if (logs) {
       try (DuckDBAppender a = connection.createAppender("main", Schema.LOGS)) {
         for (Pending p : group) for (LogRows.Row r : p.logs()) LogRows.append(a, r);
+      }
+      // the text index of the same logs, in the same transaction
+      LogTextBlocks blocks = new LogTextBlocks();
+      for (Pending p : group) {
+        for (LogRows.Row r : p.logs()) {
+          blocks.add(
+              r.log().tenant(),
+              new LogTextBlocks.Entry(
+                  r.log().eventTimeUnixNano(), r.textKeys(), r.textIndexable()));
+        }
+      }
+      try (DuckDBAppender a = connection.createAppender("main", Schema.LOG_BLOCKS)) {
+        blocks.appendTo(a);
       }
     }
     if (metrics) {

@@ -35,7 +35,9 @@ final class LogRows {
       @Nullable String body,
       String attributes,
       String resource,
-      String scope) {}
+      String scope,
+      long[] textKeys,
+      boolean textIndexable) {}
 
   static List<Row> encode(List<LogRecord> logs) {
     Map<Resource, String> resources = new IdentityHashMap<>();
@@ -50,6 +52,7 @@ final class LogRows {
       if (hasSpanId && !HexIds.isHex(l.spanId(), 16)) {
         throw new IllegalArgumentException("invalid span id: '" + l.spanId() + "'");
       }
+      String bodyText = l.body().asString();
       rows.add(
           new Row(
               l,
@@ -58,11 +61,13 @@ final class LogRows {
               hasTraceId ? HexIds.traceIdLow(l.traceId()) : 0,
               hasSpanId,
               hasSpanId ? HexIds.spanId(l.spanId()) : 0,
-              l.body().asString(),
+              bodyText,
               l.body() instanceof AnyValue.StringValue ? null : TypedJson.value(l.body()),
               TypedJson.attributes(l.attributes()),
               resources.computeIfAbsent(l.resource(), Components::resource),
-              scopes.computeIfAbsent(l.scope(), Components::scope)));
+              scopes.computeIfAbsent(l.scope(), Components::scope),
+              LogTextKeys.ofBody(bodyText),
+              LogTextKeys.indexable(bodyText)));
     }
     return rows;
   }

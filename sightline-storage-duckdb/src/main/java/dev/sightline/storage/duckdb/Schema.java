@@ -17,6 +17,9 @@ final class Schema {
   static final String SERVICE_EDGES = "service_edges";
   static final String TRACE_SUMMARIES = "trace_summaries";
   static final String ATTRIBUTE_INDEX = "attribute_index";
+  static final String SERVICE_OPERATIONS = "service_operations";
+  static final String LOG_BLOCKS = "log_blocks";
+  static final String SPAN_METRICS_HOURLY = "span_metrics_hourly";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
   static final int VERSION = 1;
@@ -177,5 +180,64 @@ final class Schema {
         trace_id HUGEINT NOT NULL,
         first_ns BIGINT NOT NULL,
         last_ns BIGINT NOT NULL
+      )""";
+
+  /**
+   * The (service, operation, kind) triples per tenant and hour of span start ({@code hour}: hours
+   * since the epoch), with the earliest and latest start among the spans of the commit group that
+   * wrote the row ({@link ServiceOperationRows}); compacted to one row per key and hour. Apart from
+   * {@link #DDL} because whether it covers every stored span is decided at open ({@link
+   * ServiceOperations}, {@code sightline_meta} key {@code service_operations_since}).
+   */
+  static final String SERVICE_OPERATIONS_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS service_operations (
+        tenant VARCHAR NOT NULL,
+        hour BIGINT NOT NULL,
+        service VARCHAR NOT NULL,
+        operation VARCHAR NOT NULL,
+        kind TINYINT NOT NULL,
+        first_ns BIGINT NOT NULL,
+        last_ns BIGINT NOT NULL
+      )""";
+
+  /**
+   * The log text index ({@link LogTextBlocks}): per block of up to 2,048 logs of one tenant and
+   * commit group, its event-time range and a Bloom filter of its bodies' token keys, one row per
+   * page of the filter ({@code slot} = pages × 16 + page; -1 for a block that is always scanned,
+   * {@code bits} then empty). Apart from {@link #DDL} because whether it covers every stored log is
+   * decided at open ({@link LogTextIndex}).
+   */
+  static final String LOG_BLOCKS_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS log_blocks (
+        tenant VARCHAR NOT NULL,
+        block BIGINT NOT NULL,
+        min_ns BIGINT NOT NULL,
+        max_ns BIGINT NOT NULL,
+        logs INTEGER NOT NULL,
+        slot SMALLINT NOT NULL,
+        bits BLOB NOT NULL
+      )""";
+
+  /**
+   * {@code span_metrics} rolled up by hour ({@code bucket_ns} the hour's start): written by the
+   * writer with the 10-second rows, compacted likewise ({@link SpanMetricsHourly}), so that RED
+   * over long ranges reads hours × series rows. Apart from {@link #DDL} because whether it matches
+   * {@code span_metrics} is decided at open.
+   */
+  static final String SPAN_METRICS_HOURLY_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS span_metrics_hourly (
+        tenant VARCHAR NOT NULL,
+        bucket_ns BIGINT NOT NULL,
+        service VARCHAR NOT NULL,
+        operation VARCHAR NOT NULL,
+        kind TINYINT NOT NULL,
+        status_code TINYINT NOT NULL,
+        requests BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        duration_sum_ns BIGINT NOT NULL,
+        durations BIGINT[] NOT NULL
       )""";
 }

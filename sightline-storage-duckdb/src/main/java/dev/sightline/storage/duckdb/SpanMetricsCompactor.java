@@ -71,7 +71,18 @@ final class SpanMetricsCompactor {
           List.of("tenant", "bucket_ns", "client", "server", "caller_kind"),
           List.of("calls", "errors", "duration_sum_ns"));
 
+  private static final Table SPAN_METRICS_HOURLY =
+      new Table(
+          Schema.SPAN_METRICS_HOURLY,
+          List.of("tenant", "bucket_ns", "service", "operation", "kind", "status_code"),
+          List.of("requests", "errors", "duration_sum_ns"));
+
   private SpanMetricsCompactor() {}
+
+  /** As {@link #compact} for {@code span_metrics_hourly}: one row per series and hour. */
+  static long compactHourly(Connection c, long fromUnixNano, long toUnixNano) throws SQLException {
+    return compact(c, SPAN_METRICS_HOURLY, fromUnixNano, toUnixNano);
+  }
 
   /**
    * Merges the rows of every series with more than one row in the buckets starting in [from, to).

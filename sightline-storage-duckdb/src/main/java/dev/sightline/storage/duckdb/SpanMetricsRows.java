@@ -3,7 +3,6 @@ package dev.sightline.storage.duckdb;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.DurationHistogram;
-import dev.sightline.core.storage.SpanMetricsReader;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +15,13 @@ import org.duckdb.DuckDBAppender;
  */
 final class SpanMetricsRows {
   private final Map<Key, Counts> rows = new HashMap<>();
+
+  /** The bucket width: 10 s for {@code span_metrics}, an hour for {@code span_metrics_hourly}. */
+  private final long bucketNanos;
+
+  SpanMetricsRows(long bucketNanos) {
+    this.bucketNanos = bucketNanos;
+  }
 
   private record Key(
       String tenant, long bucket, String service, String operation, byte kind, byte status) {}
@@ -34,7 +40,7 @@ final class SpanMetricsRows {
     Key key =
         new Key(
             s.tenant(),
-            Math.floorDiv(start, SpanMetricsReader.BUCKET_NANOS) * SpanMetricsReader.BUCKET_NANOS,
+            Math.floorDiv(start, bucketNanos) * bucketNanos,
             r.resource().service(),
             s.name(),
             (byte) s.kind().ordinal(),

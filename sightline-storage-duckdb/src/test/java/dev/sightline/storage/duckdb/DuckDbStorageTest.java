@@ -16,10 +16,13 @@ import dev.sightline.testing.ReducedStorage;
 import dev.sightline.testing.TelemetryGenerator;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -259,6 +262,21 @@ class DuckDbStorageTest {
   }
 
   @Test
+  void queueAdmitsWhatFitsTheCapacityAndFiveSecondsOfWork() {
+    // capacity
+    assertThat(GroupCommitWriter.admits(99_000, 1_000, 100_000, 1e9)).isTrue();
+    assertThat(GroupCommitWriter.admits(99_001, 1_000, 100_000, 1e9)).isFalse();
+    // time: at 10,000 items/s the queue takes 5 s of work (50,000 items), not more
+    assertThat(GroupCommitWriter.admits(49_000, 1_000, 200_000, 10_000)).isTrue();
+    assertThat(GroupCommitWriter.admits(49_001, 1_000, 200_000, 10_000)).isFalse();
+    // a stalled writer still admits 5,000 items (rates under 1,000/s count as 1,000/s)
+    assertThat(GroupCommitWriter.admits(4_000, 1_000, 200_000, 1)).isTrue();
+    assertThat(GroupCommitWriter.admits(4_001, 1_000, 200_000, 1)).isFalse();
+    // an empty queue admits any batch: one larger than both bounds is not refused forever
+    assertThat(GroupCommitWriter.admits(0, 1_000_000, 100_000, 1)).isTrue();
+  }
+
+  @Test
   void fullQueue_failsAtOnceWithRetryAfter_neverBlocks(@TempDir Path dir) throws Exception {
     try (DuckDbStorage storage =
         DuckDbStorage.builder().dataDir(dir).queueCapacity(100).maxBatchItems(100).build()) {
@@ -285,6 +303,53 @@ class DuckDbStorageTest {
       assertThat(rejected.retryAfter()).isPositive();
       for (CompletableFuture<Void> write : accepted) write.get(30, TimeUnit.SECONDS);
       assertThat(storage.writer().queuedItems()).isZero();
+    }
+  }
+
+  @Test
+  void writeQueuedPastMaxAge_failsRetryably_andNothingOfItIsStored(@TempDir Path dir)
+      throws Exception {
+    try (DuckDbStorage storage = open(dir)) {
+      TelemetryGenerator generator = TelemetryGenerator.builder().spansPerTrace(5).build();
+      List<Span> first = generator.nextTrace();
+      List<Span> late = generator.nextTrace();
+      GroupCommitWriter writer = storage.groupCommitWriter();
+      CountDownLatch inCommit = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      writer.beforeCommit =
+          rows -> {
+            if (inCommit.getCount() == 0) return;
+            inCommit.countDown();
+            try {
+              release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          };
+      CompletableFuture<Void> stalled = storage.writer().writeSpans(first);
+      assertThat(inCommit.await(30, TimeUnit.SECONDS)).isTrue();
+      // the commit in progress stalls; a write queued behind it ages past the bound (zero here)
+      writer.maxQueueAge = Duration.ZERO;
+      CompletableFuture<Void> queued = storage.writer().writeSpans(late);
+      release.countDown();
+
+      stalled.get(30, TimeUnit.SECONDS);
+      assertThat(queued)
+          .failsWithin(Duration.ofSeconds(30))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(StorageOverloadedException.class)
+          .withMessageContaining("not stored, retry");
+      assertThat(writer.expiredWrites()).isEqualTo(1);
+      assertThat(storage.writer().queuedItems()).isZero();
+      String tenant = late.get(0).tenant();
+      assertThat(storage.traceReader().getTrace(tenant, late.get(0).traceId())).isEmpty();
+      assertThat(storage.traceReader().getTrace(tenant, first.get(0).traceId())).hasSize(5);
+
+      // the client's retry is stored
+      writer.maxQueueAge = GroupCommitWriter.MAX_QUEUE_AGE;
+      storage.writer().writeSpans(late).get(30, TimeUnit.SECONDS);
+      assertThat(storage.traceReader().getTrace(tenant, late.get(0).traceId())).hasSize(5);
     }
   }
 
