@@ -1,9 +1,12 @@
 package dev.sightline.bench;
 
 import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.StorageOverloadedException;
+import dev.sightline.storage.clickhouse.ClickHouseStorage;
 import dev.sightline.storage.duckdb.DuckDbStorage;
 import dev.sightline.testing.TelemetryGenerator;
+import dev.sightline.testing.clickhouse.ClickHouseServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,29 +22,55 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Storage-layer benchmark of the DuckDB backend (no network, no OTLP decoding): producer threads
- * write batches of generated spans (15 per trace, about ten attributes each) as fast as the storage
- * acknowledges them, then trace-by-id lookups are timed while writes continue and when idle.
+ * Storage-layer benchmark of the DuckDB backend, or of the ClickHouse one (no OTLP decoding):
+ * producer threads write batches of generated spans (15 per trace, about ten attributes each) as
+ * fast as the storage acknowledges them, then trace-by-id lookups are timed while writes continue
+ * and when idle.
  *
  * <pre>
  * java -cp ... dev.sightline.bench.StorageWriteBenchmark [totalSpans] [dataDir] [producers] [batchSpans]
  * </pre>
  *
- * Spans are generated up front (a pool of 60,000, re-used with fresh trace ids) so generation does
- * not compete with the storage for CPU while measuring.
+ * With {@code dataDir} {@code clickhouse} the spans go to a {@code clickhouse-server} started for
+ * the run in a temporary folder (database {@code bench}); with {@code clickhouse=http://HOST:8123}
+ * to that server's database {@code bench} (which should not exist yet).
+ *
+ * <p>Spans are generated up front (a pool of 60,000, re-used with fresh trace ids) so generation
+ * does not compete with the storage for CPU while measuring.
  */
 public final class StorageWriteBenchmark {
   private static final int IN_FLIGHT = 16;
+
+  /**
+   * When the last write was acknowledged: the sustained rate ends there, not when the monitoring
+   * loop (which also times lookups while writing) notices that the producers are done.
+   */
+  private static final AtomicLong LAST_ACK_NANOS = new AtomicLong();
 
   private StorageWriteBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     long total = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
-    Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("sightline-bench");
+    String target = args.length > 1 ? args[1] : "";
+    if (target.startsWith("clickhouse")) {
+      runClickHouse(args, target);
+      return;
+    }
+    Path dir = target.isEmpty() ? Files.createTempDirectory("sightline-bench") : Path.of(target);
     int producers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     int batchSpans = args.length > 3 ? Integer.parseInt(args[3]) : 512;
     deleteRecursively(dir);
 
+    List<List<Span>> pool = pool(total, producers, batchSpans, dir.toString());
+
+    try (DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir).build()) {
+      run(storage, pool, total, producers, batchSpans);
+    }
+    System.out.printf(Locale.ROOT, "database size: %,d MB%n", size(dir) / 1_000_000);
+  }
+
+  /** Generated traces to write (15 spans each, fresh trace ids per write), described on stdout. */
+  private static List<List<Span>> pool(long total, int producers, int batchSpans, String target) {
     long start = System.currentTimeMillis() * 1_000_000L - TimeUnit.HOURS.toNanos(1);
     TelemetryGenerator generator =
         TelemetryGenerator.builder().seed(1).startTimeUnixNano(start).spansPerTrace(15).build();
@@ -59,9 +88,35 @@ public final class StorageWriteBenchmark {
         total,
         producers,
         batchSpans,
-        dir);
+        target);
+    return pool;
+  }
 
-    try (DuckDbStorage storage = DuckDbStorage.builder().dataDir(dir).build()) {
+  /**
+   * The same run against ClickHouse: a server started here, or the one at {@code clickhouse=URL}.
+   */
+  private static void runClickHouse(String[] args, String target) throws Exception {
+    long total = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
+    int producers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int batchSpans = args.length > 3 ? Integer.parseInt(args[3]) : 512;
+    List<List<Span>> pool = pool(total, producers, batchSpans, target);
+    ClickHouseServer server = target.contains("=") ? null : ClickHouseServer.start();
+    try {
+      String url = server == null ? target.substring(target.indexOf('=') + 1) : server.url();
+      try (ClickHouseStorage storage =
+          ClickHouseStorage.builder().url(url).database("bench").build()) {
+        System.out.println("ClickHouse " + storage.serverVersion() + " at " + url);
+        run(storage, pool, total, producers, batchSpans);
+      }
+    } finally {
+      if (server != null) server.close();
+    }
+  }
+
+  private static void run(
+      StorageComponent storage, List<List<Span>> pool, long total, int producers, int batchSpans)
+      throws Exception {
+    {
       AtomicLong written = new AtomicLong();
       AtomicLong rejected = new AtomicLong();
       AtomicLong nextTrace = new AtomicLong();
@@ -101,7 +156,7 @@ public final class StorageWriteBenchmark {
         }
       }
       for (Thread t : threads) t.join();
-      double seconds = (System.nanoTime() - t0) / 1e9;
+      double seconds = (LAST_ACK_NANOS.get() - t0) / 1e9;
       System.out.printf(
           Locale.ROOT,
           "stored %,d spans in %.1f s: %,.0f spans/s sustained; %,d batches rejected (overload)%n",
@@ -111,11 +166,10 @@ public final class StorageWriteBenchmark {
           rejected.get());
       report("getTrace idle", lookups(storage, sampleIds, 500));
     }
-    System.out.printf(Locale.ROOT, "database size: %,d MB%n", size(dir) / 1_000_000);
   }
 
   private static void produce(
-      DuckDbStorage storage,
+      StorageComponent storage,
       List<List<Span>> pool,
       long total,
       int batchSpans,
@@ -150,6 +204,7 @@ public final class StorageWriteBenchmark {
               (ok, error) -> {
                 if (error == null) {
                   written.addAndGet(size);
+                  LAST_ACK_NANOS.accumulateAndGet(System.nanoTime(), Math::max);
                   synchronized (sampleIds) {
                     sampleIds.add(sampleId);
                   }
@@ -176,7 +231,7 @@ public final class StorageWriteBenchmark {
     }
   }
 
-  private static double[] lookups(DuckDbStorage storage, List<String> sampleIds, int n) {
+  private static double[] lookups(StorageComponent storage, List<String> sampleIds, int n) {
     List<String> ids;
     synchronized (sampleIds) {
       ids = new ArrayList<>(sampleIds);

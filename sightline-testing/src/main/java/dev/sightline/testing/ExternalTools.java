@@ -13,17 +13,18 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real servers, tools and commands from the machine that tests talk to or run (Alertmanager,
- * promtool, Chromium and its chromedriver from Debian's packages; git and Maven). Missing ones
- * never fail a developer's run silently nor get installed behind their back: outside CI the test is
- * skipped with the command to run; under {@code CI=true} the test servers are installed by {@code
- * scripts/install-test-servers} (its output shown) and a test fails if what it needs is still
- * missing. {@link #decide} is that choice as a pure function.
+ * promtool, Chromium and its chromedriver, ClickHouse and ZooKeeper from Debian's packages; git and
+ * Maven). Missing ones never fail a developer's run silently nor get installed behind their back:
+ * outside CI the test is skipped with the command to run; under {@code CI=true} the test servers
+ * are installed by {@code scripts/install-test-servers} (its output shown) and a test fails if what
+ * it needs is still missing. {@link #decide} is that choice as a pure function.
  */
 public final class ExternalTools {
   /** What the tests need to install the Debian packages, as a developer reads it in a skip. */
   public static final String INSTALL_COMMAND =
       "scripts/install-test-servers (needs root or sudo; installs prometheus-alertmanager,"
-          + " prometheus, chromium and chromium-driver from Debian's packages)";
+          + " prometheus, chromium, chromium-driver, clickhouse-server and zookeeper from Debian's"
+          + " packages)";
 
   private static final String SCRIPT = "scripts/install-test-servers";
 

@@ -38,7 +38,8 @@ class ExternalToolsTest {
         .startsWith("promtool is not installed")
         .contains(
             "scripts/install-test-servers (needs root or sudo; installs prometheus-alertmanager,"
-                + " prometheus, chromium and chromium-driver from Debian's packages)")
+                + " prometheus, chromium, chromium-driver, clickhouse-server and zookeeper from"
+                + " Debian's packages)")
         .contains("CI=true");
   }
 

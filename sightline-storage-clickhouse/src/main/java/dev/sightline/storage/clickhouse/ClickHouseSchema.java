@@ -1,0 +1,244 @@
+package dev.sightline.storage.clickhouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sightline.core.storage.DurationHistogram;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The tables, created idempotently ({@code CREATE ... IF NOT EXISTS}) at start, and the {@code
+ * schema_migrations} table recording which schema version they are. Several Sightline servers may
+ * start at once against one database: every statement is idempotent, and two of them recording the
+ * same version is harmless (the version read is the maximum).
+ *
+ * <p>One DDL text serves every server version; features that 18.16 lacks are switched on by the
+ * detected version ({@link ServerVersion#modern()}): {@code LowCardinality} for the repetitive
+ * strings, {@code Delta}+{@code ZSTD} codecs on times, and bloom-filter skip indexes on trace ids.
+ * See the module README for the layout and why.
+ */
+final class ClickHouseSchema {
+  /** The version of the layout below; bumped with a migration step when it changes. */
+  static final int VERSION = 1;
+
+  /** Tables partitioned by UTC day, with the column holding each row's event time. */
+  static final List<TimedTable> TIMED_TABLES =
+      List.of(
+          new TimedTable("spans", "start_ns"),
+          new TimedTable("trace_index", "last_ns"),
+          new TimedTable("span_metrics", "bucket_ns"),
+          new TimedTable("logs", "event_ns"),
+          new TimedTable("metric_points", "time_ns"));
+
+  /** A table and its event-time column, for retention. */
+  record TimedTable(String name, String timeColumn) {}
+
+  /** The server's {@code version()}, parsed. */
+  record ServerVersion(int major, int minor, String text) {
+    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+).*");
+
+    static ServerVersion parse(String text) {
+      Matcher m = VERSION.matcher(text);
+      if (!m.matches()) throw new IllegalStateException("unknown ClickHouse version " + text);
+      return new ServerVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), text);
+    }
+
+    /**
+     * 20.3 (the first long-term-support release with all of them on by default) or newer: {@code
+     * LowCardinality}, codecs and {@code bloom_filter} skip indexes without experimental settings.
+     */
+    boolean modern() {
+      return major > 20 || (major == 20 && minor >= 3);
+    }
+  }
+
+  private final ClickHouseHttp http;
+  private final ServerVersion version;
+
+  private ClickHouseSchema(ClickHouseHttp http, ServerVersion version) {
+    this.http = http;
+    this.version = version;
+  }
+
+  /** Detects the server version, then creates the database and every table that is missing. */
+  static ClickHouseSchema apply(ClickHouseHttp http, String database) {
+    ServerVersion version =
+        ServerVersion.parse(
+            http.withoutDatabase().query("SELECT version() AS v").get(0).get("v").asText());
+    http.withoutDatabase().execute("CREATE DATABASE IF NOT EXISTS " + Sql.identifier(database));
+    ClickHouseSchema schema = new ClickHouseSchema(http, version);
+    schema.migrate();
+    return schema;
+  }
+
+  ServerVersion version() {
+    return version;
+  }
+
+  private void migrate() {
+    http.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, applied_at DateTime,"
+            + " server_version String) ENGINE = MergeTree ORDER BY version");
+    int current = currentVersion();
+    if (current > VERSION) {
+      throw new IllegalStateException(
+          "the ClickHouse schema is at version "
+              + current
+              + ", newer than this Sightline's "
+              + VERSION
+              + ": upgrade Sightline");
+    }
+    for (String ddl : statements()) http.execute(ddl);
+    if (current < VERSION) {
+      http.execute(
+          "INSERT INTO schema_migrations (version, applied_at, server_version) VALUES ("
+              + VERSION
+              + ", now(), "
+              + Sql.literal(version.text())
+              + ")");
+    }
+  }
+
+  int currentVersion() {
+    List<JsonNode> rows = http.query("SELECT max(version) AS v FROM schema_migrations");
+    return rows.isEmpty() ? 0 : rows.get(0).get("v").asInt();
+  }
+
+  /** The DDL of every table and view, in creation order. */
+  List<String> statements() {
+    String lc = version.modern() ? "LowCardinality(String)" : "String";
+    String timeCodec = version.modern() ? " CODEC(Delta, ZSTD(1))" : "";
+    List<String> ddl = new ArrayList<>();
+    ddl.add(
+        "CREATE TABLE IF NOT EXISTS spans ("
+            + "day Date, tenant "
+            + lc
+            + ", service "
+            + lc
+            + ", start_ns UInt64"
+            + timeCodec
+            + ", trace_id String, span_id String, parent_span_id String, trace_state String,"
+            + " flags UInt32, name "
+            + lc
+            + ", kind UInt8, end_ns UInt64"
+            + timeCodec
+            + ", duration_ns Int64, status_code UInt8, status_message String, "
+            + attributeColumns("attr")
+            + ", dropped_attributes UInt32, events String, dropped_events UInt32, links String,"
+            + " dropped_links UInt32, "
+            + attributeColumns("res")
+            + ", res_dropped UInt32, res_schema_url String, scope String"
+            + skipIndex("trace_id")
+            // smaller granules than the default 8192: a trace by id reads a granule per service
+            + ") ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, start_ns)"
+            + " SETTINGS index_granularity = 1024");
+    ddl.add(
+        "CREATE TABLE IF NOT EXISTS trace_index (day Date, tenant "
+            + lc
+            + ", trace_id String, first_ns UInt64, last_ns UInt64, services Array(String))"
+            + " ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id)");
+    // No alias may repeat a source column's name: 18.16 rejects such a view
+    ddl.add(
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS SELECT day,"
+            + " tenant, trace_id, min(start_ns) AS first_ns, max(start_ns) AS last_ns,"
+            + " groupUniqArray(service) AS services FROM spans"
+            + " GROUP BY day, tenant, trace_id");
+    ddl.add(
+        "CREATE TABLE IF NOT EXISTS span_metrics (day Date, tenant "
+            + lc
+            + ", service "
+            + lc
+            + ", operation "
+            + lc
+            + ", kind UInt8, status_code UInt8, bucket_ns UInt64, requests UInt64, errors UInt64,"
+            + " duration_sum_ns Int64"
+            + histogramColumns(" UInt64")
+            + ") ENGINE = SummingMergeTree((requests, errors, duration_sum_ns"
+            + histogramColumns("")
+            + ")) PARTITION BY day"
+            + " ORDER BY (tenant, service, operation, kind, status_code, bucket_ns)");
+    ddl.add(
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS span_metrics_mv TO span_metrics AS SELECT day,"
+            + " tenant, service, name AS operation, kind, status_code,"
+            + " intDiv(start_ns, 10000000000) * 10000000000 AS bucket_ns, count() AS requests,"
+            + " countIf(status_code = 2) AS errors, sum(duration_ns) AS duration_sum_ns"
+            + histogramCounts()
+            + " FROM spans GROUP BY day, tenant, service, operation, kind, status_code,"
+            + " bucket_ns");
+    ddl.add(
+        "CREATE TABLE IF NOT EXISTS logs (day Date, tenant "
+            + lc
+            + ", service "
+            + lc
+            + ", event_ns UInt64"
+            + timeCodec
+            + ", time_ns UInt64, observed_ns UInt64, severity_number Int32, severity_text "
+            + lc
+            + ", body_text String, body String, attributes String, dropped_attributes UInt32,"
+            + " flags UInt32, trace_id String, span_id String, event_name String, resource String,"
+            + " scope String"
+            + skipIndex("trace_id")
+            + ") ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, event_ns)");
+    ddl.add(
+        "CREATE TABLE IF NOT EXISTS metric_points (day Date, tenant "
+            + lc
+            + ", name "
+            + lc
+            + ", service "
+            + lc
+            + ", attributes String, "
+            + attributeColumns("attr")
+            + ", time_ns UInt64"
+            + timeCodec
+            + ", start_ns UInt64, description String, unit String, type UInt8,"
+            + " temporality UInt8, monotonic UInt8, flags UInt32, value_is_long UInt8,"
+            + " value_double String, value_long Int64, value String, exemplars String,"
+            + " resource String, scope String"
+            + ") ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, name, service, time_ns)");
+    return ddl;
+  }
+
+  private static String attributeColumns(String prefix) {
+    return prefix
+        + "_keys Array(String), "
+        + prefix
+        + "_values Array(String), "
+        + prefix
+        + "_types String, "
+        + prefix
+        + "_nested String";
+  }
+
+  private String skipIndex(String column) {
+    return version.modern()
+        ? ", INDEX idx_" + column + " " + column + " TYPE bloom_filter(0.01) GRANULARITY 1"
+        : "";
+  }
+
+  /** {@code , d0 <type>, d1 <type>, ...}: one column per {@link DurationHistogram} bucket. */
+  static String histogramColumns(String type) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < DurationHistogram.BUCKETS; i++) sb.append(", d").append(i).append(type);
+    return sb.toString();
+  }
+
+  /**
+   * {@code , countIf(<bucket of duration_ns> = i) AS di, ...}: the bucket is the number of finite
+   * bounds below the duration, exactly {@link DurationHistogram#bucketOf}.
+   */
+  private static String histogramCounts() {
+    StringBuilder bounds = new StringBuilder("[");
+    for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
+      if (i > 0) bounds.append(", ");
+      bounds.append("toInt64(").append(DurationHistogram.upperBoundNanos(i)).append(')');
+    }
+    bounds.append(']');
+    String bucket = "arrayCount(b -> b < duration_ns, " + bounds + ")";
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < DurationHistogram.BUCKETS; i++) {
+      sb.append(", countIf(").append(bucket).append(" = ").append(i).append(") AS d").append(i);
+    }
+    return sb.toString();
+  }
+}

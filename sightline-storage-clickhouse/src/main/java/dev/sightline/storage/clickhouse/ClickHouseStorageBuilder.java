@@ -1,0 +1,115 @@
+package dev.sightline.storage.clickhouse;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/** Builds a {@link ClickHouseStorage}; each setter validates its argument at once. */
+public final class ClickHouseStorageBuilder {
+  private @Nullable URI url;
+  private String database = "sightline";
+  private @Nullable String user;
+  private @Nullable String password;
+  private int queueCapacity = 100_000;
+  private int maxBatchItems = 10_000;
+  private int maxAttempts = 5;
+  private Duration initialBackoff = Duration.ofMillis(100);
+  private Duration requestTimeout = Duration.ofSeconds(60);
+
+  ClickHouseStorageBuilder() {}
+
+  /** The HTTP interface, e.g. {@code http://clickhouse:8123}. Required. */
+  public ClickHouseStorageBuilder url(String url) {
+    Objects.requireNonNull(url, "url");
+    URI uri = URI.create(url);
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("url must be http:// or https://, was " + url);
+    }
+    if (uri.getHost() == null) throw new IllegalArgumentException("url has no host: " + url);
+    this.url = uri;
+    return this;
+  }
+
+  /**
+   * The database, created if missing; letters, digits and underscores. Default {@code sightline}.
+   */
+  public ClickHouseStorageBuilder database(String database) {
+    Objects.requireNonNull(database, "database");
+    Sql.identifier(database); // validates
+    this.database = database;
+    return this;
+  }
+
+  /** The user (HTTP basic authentication); unset: the server's {@code default} user. */
+  public ClickHouseStorageBuilder user(String user) {
+    this.user = Objects.requireNonNull(user, "user");
+    return this;
+  }
+
+  public ClickHouseStorageBuilder password(String password) {
+    this.password = Objects.requireNonNull(password, "password");
+    return this;
+  }
+
+  /** Items accepted but not yet acknowledged by ClickHouse; beyond it writes are refused. */
+  public ClickHouseStorageBuilder queueCapacity(int queueCapacity) {
+    if (queueCapacity <= 0) throw new IllegalArgumentException("queueCapacity must be positive");
+    this.queueCapacity = queueCapacity;
+    return this;
+  }
+
+  /** Items coalesced into one INSERT per table (a bigger batch stays whole). */
+  public ClickHouseStorageBuilder maxBatchItems(int maxBatchItems) {
+    if (maxBatchItems <= 0) throw new IllegalArgumentException("maxBatchItems must be positive");
+    this.maxBatchItems = maxBatchItems;
+    return this;
+  }
+
+  /** Tries of one INSERT on retryable errors before its writes fail. Default 5. */
+  public ClickHouseStorageBuilder maxAttempts(int maxAttempts) {
+    if (maxAttempts <= 0) throw new IllegalArgumentException("maxAttempts must be positive");
+    this.maxAttempts = maxAttempts;
+    return this;
+  }
+
+  /** The wait before the first retry, doubled at each (up to 2 s). Default 100 ms. */
+  public ClickHouseStorageBuilder initialBackoff(Duration initialBackoff) {
+    Objects.requireNonNull(initialBackoff, "initialBackoff");
+    if (initialBackoff.isNegative()) {
+      throw new IllegalArgumentException("initialBackoff must be non-negative");
+    }
+    this.initialBackoff = initialBackoff;
+    return this;
+  }
+
+  /** How long one HTTP request may take. Default 60 s. */
+  public ClickHouseStorageBuilder requestTimeout(Duration requestTimeout) {
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive");
+    }
+    this.requestTimeout = requestTimeout;
+    return this;
+  }
+
+  /**
+   * Connects, detects the server version and creates the database and tables that are missing.
+   *
+   * @throws IllegalStateException when no url was given or ClickHouse cannot be reached
+   */
+  public ClickHouseStorage build() {
+    if (url == null) throw new IllegalStateException("url is required");
+    ClickHouseHttp http = ClickHouseHttp.create(url, database, user, password, requestTimeout);
+    ClickHouseSchema schema;
+    try {
+      schema = ClickHouseSchema.apply(http, database);
+    } catch (ClickHouseException e) {
+      throw new IllegalStateException(
+          "cannot open ClickHouse storage at " + url + ": " + e.getMessage(), e);
+    }
+    ClickHouseWriter writer =
+        new ClickHouseWriter(http, queueCapacity, maxBatchItems, maxAttempts, initialBackoff);
+    return new ClickHouseStorage(http, schema, writer, database);
+  }
+}

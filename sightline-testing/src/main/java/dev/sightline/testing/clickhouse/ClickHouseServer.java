@@ -1,0 +1,352 @@
+package dev.sightline.testing.clickhouse;
+
+import dev.sightline.testing.ExternalTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real {@code clickhouse-server} (Debian's package, 18.16 here) started for tests: its own
+ * temporary folder (data, tmp, logs, config), free loopback HTTP and TCP ports, listening on
+ * 127.0.0.1 only. {@link #start()} waits until {@code GET /ping} answers; {@link #close()} stops
+ * the process and deletes the folder.
+ *
+ * <p>One server per test class is the intended use, with a fresh database per test ({@link
+ * #newDatabase()}): a server starts in about a second, a database in milliseconds. {@link
+ * #startCluster} starts several nodes that know each other through a {@code remote_servers} section
+ * (one shard per node), for cluster tests.
+ *
+ * <p>Running as root: 18.16 starts as root without complaint when every path it writes is in a
+ * folder it can write (no {@code runuser} needed); the Debian service's own config under {@code
+ * /etc/clickhouse-server} is not used.
+ *
+ * <p>A missing binary skips the test outside CI and is installed (or fails the test) under {@code
+ * CI=true}, through {@link ExternalTools}.
+ */
+public final class ClickHouseServer implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  private final Path binary;
+  private final Path dir;
+  private final int httpPort;
+  private final int tcpPort;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private @Nullable Process process;
+
+  private ClickHouseServer(Path binary, Path dir, int httpPort, int tcpPort) {
+    this.binary = binary;
+    this.dir = dir;
+    this.httpPort = httpPort;
+    this.tcpPort = tcpPort;
+  }
+
+  /** Starts one node in a new temporary folder. */
+  public static ClickHouseServer start() {
+    Path binary = ExternalTools.require("clickhouse-server");
+    ClickHouseServer server = create(binary, freePort(), freePort(), null);
+    server.startProcess();
+    return server;
+  }
+
+  /**
+   * Starts {@code nodes} servers that form the cluster {@code clusterName}: every node's config
+   * lists all of them in {@code remote_servers}, one shard of one replica per node, so a {@code
+   * Distributed} table on any node spans all. Closing each node is the caller's job.
+   */
+  public static List<ClickHouseServer> startCluster(String clusterName, int nodes) {
+    if (!clusterName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("clusterName must be an identifier: " + clusterName);
+    }
+    if (nodes < 1) throw new IllegalArgumentException("nodes must be positive");
+    Path binary = ExternalTools.require("clickhouse-server");
+    int[] http = new int[nodes];
+    int[] tcp = new int[nodes];
+    StringBuilder shards = new StringBuilder();
+    for (int i = 0; i < nodes; i++) {
+      http[i] = freePort();
+      tcp[i] = freePort();
+      shards
+          .append("<shard><replica><host>127.0.0.1</host><port>")
+          .append(tcp[i])
+          .append("</port></replica></shard>");
+    }
+    String remoteServers =
+        "<remote_servers><"
+            + clusterName
+            + ">"
+            + shards
+            + "</"
+            + clusterName
+            + "></remote_servers>";
+    List<ClickHouseServer> started = new ArrayList<>();
+    try {
+      for (int i = 0; i < nodes; i++) {
+        ClickHouseServer node = create(binary, http[i], tcp[i], remoteServers);
+        started.add(node);
+        node.startProcess();
+      }
+    } catch (RuntimeException e) {
+      started.forEach(ClickHouseServer::close);
+      throw e;
+    }
+    return started;
+  }
+
+  private static ClickHouseServer create(
+      Path binary, int httpPort, int tcpPort, @Nullable String remoteServers) {
+    try {
+      Path dir = Files.createTempDirectory("clickhouse-test-");
+      for (String sub : List.of("data", "tmp", "log", "user_files", "format_schemas")) {
+        Files.createDirectories(dir.resolve(sub));
+      }
+      Files.writeString(dir.resolve("config.xml"), config(dir, httpPort, tcpPort, remoteServers));
+      Files.writeString(dir.resolve("users.xml"), USERS);
+      return new ClickHouseServer(binary, dir, httpPort, tcpPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare a clickhouse-server folder", e);
+    }
+  }
+
+  static String config(Path dir, int httpPort, int tcpPort, @Nullable String remoteServers) {
+    return """
+        <?xml version="1.0"?>
+        <yandex>
+          <logger>
+            <level>warning</level>
+            <log>%1$s/log/server.log</log>
+            <errorlog>%1$s/log/error.log</errorlog>
+            <console>0</console>
+          </logger>
+          <listen_host>127.0.0.1</listen_host>
+          <http_port>%2$d</http_port>
+          <tcp_port>%3$d</tcp_port>
+          <path>%1$s/data/</path>
+          <tmp_path>%1$s/tmp/</tmp_path>
+          <user_files_path>%1$s/user_files/</user_files_path>
+          <format_schema_path>%1$s/format_schemas/</format_schema_path>
+          <users_config>users.xml</users_config>
+          <default_profile>default</default_profile>
+          <default_database>default</default_database>
+          <mark_cache_size>67108864</mark_cache_size>
+          <uncompressed_cache_size>67108864</uncompressed_cache_size>
+          <max_concurrent_queries>100</max_concurrent_queries>
+          %4$s
+        </yandex>
+        """
+        .formatted(dir, httpPort, tcpPort, remoteServers == null ? "" : remoteServers);
+  }
+
+  private static final String USERS =
+      """
+      <?xml version="1.0"?>
+      <yandex>
+        <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+        <users>
+          <default>
+            <password></password>
+            <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+          </default>
+        </users>
+        <quotas><default></default></quotas>
+      </yandex>
+      """;
+
+  /** The HTTP interface, e.g. {@code http://127.0.0.1:34567}. */
+  public String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The native protocol port (what {@code remote_servers} and {@code clickhouse-client} use). */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  /** The server's folder (data, logs, config). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Creates a new empty database {@code test_N} and returns its name. */
+  public String newDatabase() {
+    String name = "test_" + DATABASES.incrementAndGet();
+    execute("CREATE DATABASE IF NOT EXISTS " + name);
+    return name;
+  }
+
+  /** Runs one statement over HTTP, failing on any answer but 200; returns the body. */
+  public String execute(String sql) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url() + "/"))
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(HttpRequest.BodyPublishers.ofString(sql))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "clickhouse answered " + response.statusCode() + " to " + sql + ": " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("clickhouse at " + url() + " unreachable", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Stops the process (data kept), as a crash or an operator would; {@link #restart} resumes. */
+  public synchronized void stop() {
+    Process p = process;
+    process = null;
+    if (p == null) return;
+    p.destroy();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Kills the process at once (SIGKILL, data kept), as a crash would; {@link #restart} resumes.
+   * Faster than {@link #stop()}, whose graceful shutdown waits for open client connections.
+   */
+  public synchronized void kill() {
+    Process p = process;
+    process = null;
+    if (p == null) return;
+    p.destroyForcibly();
+    try {
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the process again on the same folder and ports, after {@link #stop()}. */
+  public synchronized void restart() {
+    if (process != null) throw new IllegalStateException("the server is running");
+    startProcess();
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  private synchronized void startProcess() {
+    try {
+      process =
+          new ProcessBuilder(binary.toString(), "--config-file=" + dir.resolve("config.xml"))
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("log/stdout.log").toFile())
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + binary, e);
+    }
+    awaitPing();
+  }
+
+  /** Polls {@code /ping} until it answers {@code Ok.}; fails with the log's tail if it exits. */
+  private void awaitPing() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    HttpRequest ping =
+        HttpRequest.newBuilder(URI.create(url() + "/ping")).timeout(Duration.ofSeconds(2)).build();
+    while (true) {
+      Process p = process;
+      if (p == null || !p.isAlive()) {
+        throw new IllegalStateException("clickhouse-server exited at start: " + logTail());
+      }
+      try {
+        HttpResponse<String> r = http.send(ping, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().startsWith("Ok.")) return;
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
+      }
+      if (System.nanoTime() > deadline) {
+        stop();
+        throw new IllegalStateException(
+            "clickhouse-server did not answer /ping within " + START_TIMEOUT + ": " + logTail());
+      }
+      try {
+        p.waitFor(50, TimeUnit.MILLISECONDS); // returns at once if it exits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
+      }
+    }
+  }
+
+  private String logTail() {
+    StringBuilder sb = new StringBuilder();
+    for (String file : List.of("log/stdout.log", "log/error.log")) {
+      Path f = dir.resolve(file);
+      try {
+        if (!Files.exists(f)) continue;
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        sb.append('\n').append(file).append(":\n");
+        lines
+            .subList(Math.max(0, lines.size() - 20), lines.size())
+            .forEach(l -> sb.append(l).append('\n'));
+      } catch (IOException e) {
+        sb.append("(cannot read ").append(f).append(")");
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Kills the server and deletes its folder. Idempotent. A kill, not a graceful {@link #stop()}:
+   * the data is deleted anyway, and a graceful shutdown waits for open client connections.
+   */
+  @Override
+  public void close() {
+    kill();
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+}
