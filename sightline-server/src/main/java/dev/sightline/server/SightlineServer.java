@@ -8,11 +8,13 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.sightline.core.model.Tenants;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
 import dev.sightline.core.selftelemetry.SpanRedMetrics;
+import dev.sightline.core.storage.StorageCapability;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.incident.FileIncidentStore;
 import dev.sightline.incident.IncidentManager;
 import dev.sightline.otlp.receiver.OtlpReceivers;
 import dev.sightline.query.QueryService;
+import dev.sightline.server.api.ApiResult;
 import dev.sightline.server.api.ApiRoute;
 import dev.sightline.server.api.ApiRoutes;
 import dev.sightline.server.api.ConditionalGet;
@@ -32,6 +34,7 @@ import dev.sightline.server.config.ConfigLoader;
 import dev.sightline.server.config.ListenAddress;
 import dev.sightline.server.config.SecurityConfig;
 import dev.sightline.server.config.ServerConfig;
+import dev.sightline.server.storage.StorageBackends;
 import dev.sightline.slo.SloProblem;
 import dev.sightline.slo.alerting.SloMonitor;
 import dev.sightline.slo.alerting.SloRegistry;
@@ -43,8 +46,6 @@ import dev.sightline.slo.notify.DeliveryStats;
 import dev.sightline.slo.notify.NotificationTarget;
 import dev.sightline.slo.notify.NotificationTargets;
 import dev.sightline.slo.notify.NotificationUrlPolicy;
-import dev.sightline.storage.duckdb.DuckDbStorage;
-import dev.sightline.storage.duckdb.DuckDbStorageBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,9 @@ public final class SightlineServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final StorageComponent storage;
+  private final String storageDescription;
+  private final List<String> featuresOff;
+  private final boolean slosEnabled;
   private final SelfTelemetry telemetry;
   private final OtlpReceivers receivers;
   private final EventLoopGroup eventLoops;
@@ -84,12 +89,16 @@ public final class SightlineServer implements AutoCloseable {
   private final Server otlpHttp;
   private final Server api;
   private final ScheduledExecutorService retention;
-  private final TenantSloStacks sloStacks;
+
+  /** Null when the backend lacks span metrics: then there are no SLOs, alerts nor incidents. */
+  private final @Nullable TenantSloStacks sloStacks;
+
   private final ApiRoutes apiRoutes;
   private final DeliveryPool deliveryPool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SightlineServer(ServerConfig config) {
+  private SightlineServer(
+      ServerConfig config, Function<SelfTelemetry, StorageBackends.Opened> openStorage) {
     this.config = config;
     ConfigLoader.checkExposure(config);
     SecurityConfig security = config.security();
@@ -103,33 +112,12 @@ public final class SightlineServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data dir " + config.dataDir(), e);
     }
     this.telemetry = new SelfTelemetry();
-    DuckDbStorageBuilder storageBuilder =
-        DuckDbStorage.builder()
-            .dataDir(config.dataDir())
-            .queueCapacity(config.writeQueueItems())
-            .memoryLimit(config.storageMemoryLimit());
-    if (config.storageThreads() > 0) storageBuilder.threads(config.storageThreads());
-    storageBuilder.indexedAttributes(config.indexedAttributes());
-    DuckDbStorage duckDb = storageBuilder.build();
-    this.storage = duckDb;
-    // in-memory pairing of service-graph edges: entries held, and evicted before being paired
-    telemetry.gauge(
-        "sightline_service_edge_pairing_callers",
-        "CLIENT/PRODUCER spans held for service-graph children that arrive later.",
-        () -> duckDb.edgePairingStats().recentCallers());
-    telemetry.gauge(
-        "sightline_service_edge_pairing_waiting_children",
-        "Spans held waiting for their parent span to pair a service-graph edge.",
-        () -> duckDb.edgePairingStats().waitingChildren());
-    telemetry.gauge(
-        "sightline_service_edge_pairing_evicted_callers",
-        "CLIENT/PRODUCER spans dropped from the edge pairing (window or cap) since start.",
-        () -> duckDb.edgePairingStats().evictedCallers());
-    telemetry.gauge(
-        "sightline_service_edge_pairing_evicted_waiting_children",
-        "Spans dropped from the edge pairing before their parent arrived, since start: an upper"
-            + " bound of the service-graph calls not counted.",
-        () -> duckDb.edgePairingStats().evictedWaitingChildren());
+    StorageBackends.Opened opened = openStorage.apply(telemetry);
+    this.storage = opened.storage();
+    this.storageDescription = opened.description();
+    this.featuresOff = StorageBackends.featuresOff(storage);
+    // SLO evaluation reads RED: without span metrics there are no SLOs, alerts nor incidents
+    this.slosEnabled = StorageCapability.SPAN_METRICS.isOfferedBy(storage);
     this.receivers =
         OtlpReceivers.builder()
             // span RED counters at /metrics, counted once a batch is durable
@@ -162,10 +150,15 @@ public final class SightlineServer implements AutoCloseable {
     // every tenant's notifications go out on one small pool: threads never grow with targets
     this.deliveryPool = DeliveryPool.ofThreads(DeliveryPool.DEFAULT_THREADS);
     DeliveryPool pool = deliveryPool;
-    this.sloStacks =
-        new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, pool, t));
-    sloStacks.createFromFolders(config.dataDir(), config.sloDir());
-    notificationGauges(telemetry, sloStacks, deliveryPool);
+    if (slosEnabled) {
+      TenantSloStacks stacks =
+          new TenantSloStacks(t -> sloStack(config, storage, notifyTargets, external, pool, t));
+      stacks.createFromFolders(config.dataDir(), config.sloDir());
+      notificationGauges(telemetry, stacks, deliveryPool);
+      this.sloStacks = stacks;
+    } else {
+      this.sloStacks = null;
+    }
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
     // the session's GET keeps the conditional GET it had when that was a prefix decorator
     apiBuilder
@@ -178,20 +171,35 @@ public final class SightlineServer implements AutoCloseable {
     this.apiRoutes =
         ApiRoutes.create(tokens != null ? RoleCheck.tokens(telemetry) : RoleCheck.off(), telemetry);
     new QueryApi(QueryService.builder().storage(storage).build()).register(apiRoutes);
+    // without span metrics the SLO and incident routes exist and answer 501 naming the capability
+    ApiRoutes sloRoutes =
+        slosEnabled ? apiRoutes : ApiRoutes.create(RoleCheck.off(), new SelfTelemetry());
     new SloApi(
             tenant -> {
-              SloStack stack = sloStacks.get(tenant);
+              SloStack stack = slos().get(tenant);
               return stack != null ? stack.monitor() : emptyMonitor(storage, tenant);
             },
-            tenant -> sloStacks.getOrCreate(tenant).monitor(),
+            tenant -> slos().getOrCreate(tenant).monitor(),
             Clock.systemUTC())
-        .register(apiRoutes);
+        .register(sloRoutes);
     new IncidentApi(
             tenant -> {
-              SloStack stack = sloStacks.get(tenant);
+              SloStack stack = slos().get(tenant);
               return stack != null ? stack.incidents() : null;
             })
-        .register(apiRoutes);
+        .register(sloRoutes);
+    if (!slosEnabled) {
+      ApiResult off =
+          new ApiResult.Rendered(
+              QueryService.error(
+                  501,
+                  null,
+                  "SLOs, alerts and incidents are off: "
+                      + StorageCapability.SPAN_METRICS.missingIn(storage)));
+      for (ApiRoute route : sloRoutes.routes()) {
+        apiRoutes.add(route, call -> off);
+      }
+    }
     apiRoutes.bind(apiBuilder);
     QueryApi.bindHealthAndMetrics(apiBuilder, storage, telemetry);
     // last: the UI answers every path the API above does not (client-side routes)
@@ -366,7 +374,13 @@ public final class SightlineServer implements AutoCloseable {
 
   /** Opens storage and starts every listener; returns when all are ready. */
   public static SightlineServer start(ServerConfig config) {
-    SightlineServer server = new SightlineServer(config);
+    return start(config, telemetry -> StorageBackends.open(config, telemetry));
+  }
+
+  /** {@link #start(ServerConfig)} on a backend opened by {@code openStorage} (tests). */
+  static SightlineServer start(
+      ServerConfig config, Function<SelfTelemetry, StorageBackends.Opened> openStorage) {
+    SightlineServer server = new SightlineServer(config, openStorage);
     try {
       server.otlpGrpc.start().join();
       server.otlpHttp.start().join();
@@ -381,13 +395,18 @@ public final class SightlineServer implements AutoCloseable {
             "sightline_slo_evaluation_duration_seconds",
             "Time to evaluate every SLO (of every tenant) once.",
             SelfTelemetry.LATENCY_BUCKETS);
-    server.sloStacks.start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
+    if (server.slosEnabled) {
+      server.slos().start(config.sloEvalInterval(), nanos -> round.labels().observeNanos(nanos));
+    }
+    for (String off : server.featuresOff) logger.warn("storage: {}", off);
     SecurityConfig security = config.security();
     logger.info(
-        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, data {}; {}, {}",
+        "Sightline ready: OTLP/gRPC {}, OTLP/HTTP {}, API and web UI {}, storage {}, data {}; {},"
+            + " {}",
         server.otlpGrpcPort(),
         server.otlpHttpPort(),
         server.httpPort(),
+        server.storageDescription,
         config.dataDir().toAbsolutePath().normalize(),
         security.authEnabled()
             ? "authentication on (tokens of " + security.authFile() + ")"
@@ -476,35 +495,51 @@ public final class SightlineServer implements AutoCloseable {
     return storage;
   }
 
+  /**
+   * The backend as the start-up log names it, e.g. {@code ClickHouse 18.16.1 at URL, database D}.
+   */
+  public String storageDescription() {
+    return storageDescription;
+  }
+
   public SelfTelemetry telemetry() {
     return telemetry;
   }
 
   /** Incidents opened by the default tenant's firing alerts. */
   public IncidentManager incidents() {
-    return sloStacks.defaultTenant().incidents();
+    return slos().defaultTenant().incidents();
   }
 
   /** Delivers the default tenant's alert transitions to the notification targets. */
   public AlertDelivery alertDelivery() {
-    return sloStacks.defaultTenant().delivery();
+    return slos().defaultTenant().delivery();
   }
 
   /** The default tenant's SLO monitor: its registry of specs and its alerts. */
   public SloMonitor sloMonitor() {
-    return sloStacks.defaultTenant().monitor();
+    return slos().defaultTenant().monitor();
   }
 
   /** The SLO monitor of {@code tenant}, or null when that tenant has no SLOs. */
   public @Nullable SloMonitor sloMonitor(String tenant) {
-    SloStack stack = sloStacks.get(tenant);
+    SloStack stack = sloStacks == null ? null : sloStacks.get(tenant);
     return stack == null ? null : stack.monitor();
   }
 
   /** The incidents of {@code tenant}, or null when that tenant has no SLOs. */
   public @Nullable IncidentManager incidents(String tenant) {
-    SloStack stack = sloStacks.get(tenant);
+    SloStack stack = sloStacks == null ? null : sloStacks.get(tenant);
     return stack == null ? null : stack.incidents();
+  }
+
+  /** The SLO stacks; fails when SLOs are off (a backend without span metrics). */
+  private TenantSloStacks slos() {
+    if (sloStacks == null) {
+      throw new IllegalStateException(
+          "SLOs are off: " + StorageCapability.SPAN_METRICS.missingIn(storage));
+    }
+    return sloStacks;
   }
 
   @Override
@@ -515,7 +550,7 @@ public final class SightlineServer implements AutoCloseable {
     logger.info("shutting down: stopping SLO evaluation and alert delivery");
     retention.shutdownNow();
     // every tenant: evaluation stops, investigations finish, then queued notifications go out
-    sloStacks.close();
+    if (sloStacks != null) sloStacks.close();
     deliveryPool.close();
     logger.info("shutting down: stopping listeners, finishing in-flight requests");
     // Stop all listeners at once: each stops accepting, then finishes its in-flight requests

@@ -73,6 +73,8 @@ class MainHelpTest {
     List<Integer> columns = new ArrayList<>();
     for (String line : flags.split("\n")) {
       assertThat(line.length()).as(line).isLessThanOrEqualTo(100);
+      // a backend's heading, after a blank line
+      if (line.isEmpty() || line.startsWith("Options of --storage ")) continue;
       Matcher m = FLAG_ROW.matcher(line);
       if (m.matches()) {
         columns.add(m.start(3));

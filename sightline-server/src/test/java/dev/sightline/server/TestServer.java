@@ -36,6 +36,21 @@ final class TestServer implements AutoCloseable {
     return new TestServer(SightlineServer.start(config));
   }
 
+  /**
+   * A server on the backend {@code openStorage} opens (e.g. a real one with capabilities hidden).
+   */
+  static TestServer start(
+      Path dataDir,
+      java.util.function.Function<
+              dev.sightline.core.selftelemetry.SelfTelemetry,
+              dev.sightline.server.storage.StorageBackends.Opened>
+          openStorage) {
+    ServerConfig config =
+        ConfigLoader.load(Map.of("data-dir", dataDir.toString(), "retention", "0"), Map.of())
+            .withEphemeralLoopbackPorts();
+    return new TestServer(SightlineServer.start(config, openStorage));
+  }
+
   String otlpHttp() {
     return "http://127.0.0.1:" + server.otlpHttpPort();
   }

@@ -34,7 +34,18 @@ public final class ConfigLoader {
    * text, the accepted flags, file keys and variables are all generated from {@link #OPTIONS}.
    */
   public record Option(
-      String name, @Nullable String valueName, String defaultValue, String description) {
+      String name,
+      @Nullable String valueName,
+      String defaultValue,
+      String description,
+      @Nullable StorageKind backend) {
+
+    /** An option of the server, whatever the storage backend. */
+    public Option(
+        String name, @Nullable String valueName, String defaultValue, String description) {
+      this(name, valueName, defaultValue, description, null);
+    }
+
     public String envVar() {
       return "SIGHTLINE_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
     }
@@ -46,164 +57,151 @@ public final class ConfigLoader {
   }
 
   public static final List<Option> OPTIONS =
-      List.of(
-          new Option("data-dir", "DIR", "./data", "folder holding all stored telemetry"),
-          new Option(
-              "otlp-grpc",
-              "HOST:PORT",
-              "127.0.0.1:4317",
-              "OTLP/gRPC listen address (default host 0.0.0.0 with --auth-file)"),
-          new Option(
-              "otlp-http",
-              "HOST:PORT",
-              "127.0.0.1:4318",
-              "OTLP/HTTP listen address (default host 0.0.0.0 with --auth-file)"),
-          new Option(
-              "http",
-              "HOST:PORT",
-              "127.0.0.1:8420",
-              "query API, web UI, /healthz and /metrics listen address (default host 0.0.0.0"
-                  + " with --auth-file)"),
-          new Option(
-              "auth-file",
-              "FILE",
-              "",
-              "token file (create it with: sightline token create): every request then needs a"
-                  + " bearer token or a UI session, except /healthz and the UI's static files;"
-                  + " re-read when it changes. Without it authentication is off"),
-          new Option(
-              "insecure-no-auth",
-              null,
-              "false",
-              "allow listening on a non-loopback address without --auth-file (anyone who can"
-                  + " reach the ports can read and write all data)"),
-          new Option(
-              "tenant-header",
-              "NAME",
-              "",
-              "only behind a gateway that authenticates callers and sets this header (such as"
-                  + " X-Scope-OrgID): its value is the request's tenant, required except on /healthz"
-                  + " and the UI's static files; not with --auth-file"),
-          new Option(
-              "tls-cert",
-              "FILE",
-              "",
-              "PEM certificate chain: every listener serves TLS (HTTPS, gRPC over TLS);"
-                  + " needs --tls-key"),
-          new Option("tls-key", "FILE", "", "PEM private key (PKCS#8) of --tls-cert"),
-          new Option(
-              "retention",
-              "DURATION",
-              "7d",
-              "delete telemetry older than this (event time); 0 keeps all"),
-          new Option(
-              "max-request-bytes",
-              "SIZE",
-              "16MiB",
-              "largest OTLP request body accepted, compressed and decompressed"),
-          new Option(
-              "max-inflight-bytes",
-              "SIZE",
-              "128MiB",
-              "decompressed request bytes being decoded or stored at once before answering 429"),
-          new Option(
-              "write-queue-items",
-              "N",
-              "200000",
-              "items waiting for storage before answering 503 (retryable); by default fewer on a"
-                  + " heap under ~2 GB (a quarter of the heap at ~2.5 KB an item)"),
-          new Option(
-              "storage-memory-limit",
-              "SIZE",
-              "4GB",
-              "memory the embedded database may use for caching and queries (DuckDB memory_limit)"),
-          new Option(
-              "storage-threads",
-              "N",
-              "0",
-              "worker threads of the embedded database; 0 = one per core"),
-          new Option(
-              "indexed-attributes",
-              "KEYS",
-              // ", " so that the help text can wrap the list
-              String.join(
-                  ", ",
-                  dev.sightline.storage.duckdb.DuckDbStorageBuilder.DEFAULT_INDEXED_ATTRIBUTES),
-              "attribute keys indexed by value, comma-separated (at most 32; empty: none): a trace"
-                  + " search by one of them reads the traces holding the value instead of every"
-                  + " span of the range; a changed list is rebuilt from stored spans at start"),
-          new Option(
-              "bench-discard-endpoint",
-              null,
-              "false",
-              "also serve POST /bench/discard/v1/{traces,metrics,logs} on the OTLP/HTTP port:"
-                  + " decode and validate, then discard (benchmark baseline)"),
-          new Option(
-              "slo-dir",
-              "DIR",
-              "",
-              "folder of OpenSLO v1 YAML specs, re-read when a file changes (specs can also be"
-                  + " sent to POST /api/v1/slos)"),
-          new Option(
-              "slo-eval-interval", "DURATION", "30s", "time between SLO burn-rate evaluations"),
-          new Option(
-              "notify",
-              "TARGETS",
-              "",
-              "where alerts go, comma-separated: webhook:URL (Alertmanager webhook payload),"
-                  + " alertmanager:URL (Alertmanager API v2), slack:URL (Slack incoming webhook)"),
-          new Option(
-              "notify-allowed-hosts",
-              "HOSTS",
-              "",
-              "hosts (or *.domain) that notification URLs written inline in SLO specs sent"
-                  + " through the API may name; others are refused: such specs refer to"
-                  + " AlertNotificationTargets of --slo-dir by name"),
-          new Option(
-              "external-url",
-              "URL",
-              "",
-              "the URL users reach the API at, for links in notifications"
-                  + " (when unset: http://HOST:PORT of --http)"),
-          new Option(
-              "incident-window-before",
-              "DURATION",
-              "10m",
-              "an incident's evidence window starts this long before the burn started"),
-          new Option(
-              "incident-window-after",
-              "DURATION",
-              "10m",
-              "an incident's evidence is gathered again this long after the alert, covering it"),
-          new Option(
-              "incident-baseline",
-              "DURATION",
-              "1h",
-              "length of the healthy period incidents compare with"),
-          new Option(
-              "verify-period",
-              "DURATION",
-              "15m",
-              "how long the SLI must meet its objective after a change for a fix to count as"
-                  + " verified"),
-          new Option(
-              "incident-notify-wait",
-              "DURATION",
-              "20s",
-              "how long an alert's first notification waits for its incident's investigation"
-                  + " (then it is sent, and an update follows with the root cause); 0 waits not"),
-          new Option(
-              "incident-retention",
-              "DURATION",
-              "90d",
-              "delete resolved incidents this long after their last update (at most 10,000 are"
-                  + " kept); 0 keeps them"));
+      concat(
+          List.of(
+              new Option(
+                  "data-dir",
+                  "DIR",
+                  "./data",
+                  "folder of SLO specs, alert state and incidents, and of the telemetry with"
+                      + " --storage duckdb"),
+              new Option(
+                  "otlp-grpc",
+                  "HOST:PORT",
+                  "127.0.0.1:4317",
+                  "OTLP/gRPC listen address (default host 0.0.0.0 with --auth-file)"),
+              new Option(
+                  "otlp-http",
+                  "HOST:PORT",
+                  "127.0.0.1:4318",
+                  "OTLP/HTTP listen address (default host 0.0.0.0 with --auth-file)"),
+              new Option(
+                  "http",
+                  "HOST:PORT",
+                  "127.0.0.1:8420",
+                  "query API, web UI, /healthz and /metrics listen address (default host 0.0.0.0"
+                      + " with --auth-file)"),
+              new Option(
+                  "auth-file",
+                  "FILE",
+                  "",
+                  "token file (create it with: sightline token create): every request then needs a"
+                      + " bearer token or a UI session, except /healthz and the UI's static files;"
+                      + " re-read when it changes. Without it authentication is off"),
+              new Option(
+                  "insecure-no-auth",
+                  null,
+                  "false",
+                  "allow listening on a non-loopback address without --auth-file (anyone who can"
+                      + " reach the ports can read and write all data)"),
+              new Option(
+                  "tenant-header",
+                  "NAME",
+                  "",
+                  "only behind a gateway that authenticates callers and sets this header (such as"
+                      + " X-Scope-OrgID): its value is the request's tenant, required except on /healthz"
+                      + " and the UI's static files; not with --auth-file"),
+              new Option(
+                  "tls-cert",
+                  "FILE",
+                  "",
+                  "PEM certificate chain: every listener serves TLS (HTTPS, gRPC over TLS);"
+                      + " needs --tls-key"),
+              new Option("tls-key", "FILE", "", "PEM private key (PKCS#8) of --tls-cert"),
+              new Option(
+                  "retention",
+                  "DURATION",
+                  "7d",
+                  "delete telemetry older than this (event time); 0 keeps all"),
+              new Option(
+                  "max-request-bytes",
+                  "SIZE",
+                  "16MiB",
+                  "largest OTLP request body accepted, compressed and decompressed"),
+              new Option(
+                  "max-inflight-bytes",
+                  "SIZE",
+                  "128MiB",
+                  "decompressed request bytes being decoded or stored at once before answering 429"),
+              new Option(
+                  "write-queue-items",
+                  "N",
+                  "200000",
+                  "items waiting for storage before answering 503 (retryable); by default fewer on a"
+                      + " heap under ~2 GB (a quarter of the heap at ~2.5 KB an item)"),
+              new Option(
+                  "bench-discard-endpoint",
+                  null,
+                  "false",
+                  "also serve POST /bench/discard/v1/{traces,metrics,logs} on the OTLP/HTTP port:"
+                      + " decode and validate, then discard (benchmark baseline)"),
+              new Option(
+                  "slo-dir",
+                  "DIR",
+                  "",
+                  "folder of OpenSLO v1 YAML specs, re-read when a file changes (specs can also be"
+                      + " sent to POST /api/v1/slos)"),
+              new Option(
+                  "slo-eval-interval", "DURATION", "30s", "time between SLO burn-rate evaluations"),
+              new Option(
+                  "notify",
+                  "TARGETS",
+                  "",
+                  "where alerts go, comma-separated: webhook:URL (Alertmanager webhook payload),"
+                      + " alertmanager:URL (Alertmanager API v2), slack:URL (Slack incoming webhook)"),
+              new Option(
+                  "notify-allowed-hosts",
+                  "HOSTS",
+                  "",
+                  "hosts (or *.domain) that notification URLs written inline in SLO specs sent"
+                      + " through the API may name; others are refused: such specs refer to"
+                      + " AlertNotificationTargets of --slo-dir by name"),
+              new Option(
+                  "external-url",
+                  "URL",
+                  "",
+                  "the URL users reach the API at, for links in notifications"
+                      + " (when unset: http://HOST:PORT of --http)"),
+              new Option(
+                  "incident-window-before",
+                  "DURATION",
+                  "10m",
+                  "an incident's evidence window starts this long before the burn started"),
+              new Option(
+                  "incident-window-after",
+                  "DURATION",
+                  "10m",
+                  "an incident's evidence is gathered again this long after the alert, covering it"),
+              new Option(
+                  "incident-baseline",
+                  "DURATION",
+                  "1h",
+                  "length of the healthy period incidents compare with"),
+              new Option(
+                  "verify-period",
+                  "DURATION",
+                  "15m",
+                  "how long the SLI must meet its objective after a change for a fix to count as"
+                      + " verified"),
+              new Option(
+                  "incident-notify-wait",
+                  "DURATION",
+                  "20s",
+                  "how long an alert's first notification waits for its incident's investigation"
+                      + " (then it is sent, and an update follows with the root cause); 0 waits not"),
+              new Option(
+                  "incident-retention",
+                  "DURATION",
+                  "90d",
+                  "delete resolved incidents this long after their last update (at most 10,000 are"
+                      + " kept); 0 keeps them")),
+          StorageOptions.OPTIONS);
 
-  /** Width the help text is wrapped at. */
-  static final int HELP_WIDTH = 100;
-
-  /** Longest first cell of a help row that shares its line with the description. */
-  static final int HELP_HEAD_MAX = 34;
+  private static List<Option> concat(List<Option> a, List<Option> b) {
+    List<Option> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
 
   private ConfigLoader() {}
 
@@ -237,6 +235,7 @@ public final class ConfigLoader {
         sources.put(o.name(), "$" + o.envVar());
       }
     }
+    StorageOptions.checkFlags(flags);
     for (Map.Entry<String, String> e : flags.entrySet()) {
       if (e.getKey().equals("config")) continue;
       if (option(e.getKey()) == null)
@@ -272,9 +271,7 @@ public final class ConfigLoader {
         sources.get("write-queue-items").equals("default")
             ? ServerConfig.defaultWriteQueueItems(Runtime.getRuntime().maxMemory())
             : r.get("write-queue-items", v -> Math.toIntExact(parsePositiveLong(v))),
-        r.get("storage-memory-limit", ConfigLoader::parseMemoryLimit),
-        r.get("storage-threads", v -> Math.toIntExact(parseNonNegativeLong(v))),
-        r.get("indexed-attributes", ConfigLoader::parseList),
+        StorageOptions.resolve(r),
         r.get("bench-discard-endpoint", ConfigLoader::parseBoolean),
         r.get("slo-dir", v -> v.isBlank() ? null : Path.of(v.trim())),
         r.get("slo-eval-interval", ConfigLoader::parseDuration),
@@ -341,68 +338,15 @@ public final class ConfigLoader {
 
   /**
    * The help text listing every option with its variable and default ("none" when it has none),
-   * descriptions in one column, wrapped at {@link #HELP_WIDTH}.
+   * descriptions in one column: general options, then each storage backend's under a heading.
    */
   public static String help() {
-    List<String[]> rows = new ArrayList<>();
-    for (Option o : OPTIONS) {
-      String def = o.defaultValue().isEmpty() ? "none" : o.defaultValue();
-      rows.add(
-          new String[] {
-            o.flag(), o.description(), "(env " + o.envVar() + ", default " + def + ")"
-          });
-    }
-    rows.add(
-        new String[] {
-          "--config FILE",
-          "YAML file whose keys are these flags' names (data-dir: /var/lib/sightline)",
-          "(env SIGHTLINE_CONFIG, default none)"
-        });
-    return columns(rows);
+    return HelpText.options(OPTIONS);
   }
 
-  /**
-   * Two-column help: each row's first cell, then its other cells as paragraphs wrapped at {@link
-   * #HELP_WIDTH}, all starting in the same column. A first cell longer than {@link #HELP_HEAD_MAX}
-   * gets a line of its own.
-   */
+  /** Two-column help rows ({@link HelpText#columns}). */
   public static String columns(List<String[]> rows) {
-    int width = 0;
-    for (String[] row : rows) {
-      if (row[0].length() <= HELP_HEAD_MAX) width = Math.max(width, row[0].length());
-    }
-    int indent = 2 + width + 2;
-    StringBuilder sb = new StringBuilder();
-    for (String[] row : rows) {
-      List<String> lines = new ArrayList<>();
-      for (int i = 1; i < row.length; i++) lines.addAll(wrap(row[i], HELP_WIDTH - indent));
-      String head = row[0];
-      if (head.length() > width) {
-        sb.append("  ").append(head).append('\n');
-        head = "";
-      }
-      for (String line : lines) {
-        sb.append("  ").append(head).append(" ".repeat(width - head.length() + 2));
-        sb.append(line).append('\n');
-        head = "";
-      }
-    }
-    return sb.toString();
-  }
-
-  private static List<String> wrap(String text, int width) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    for (String word : text.split(" ")) {
-      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-        lines.add(line.toString());
-        line.setLength(0);
-      }
-      if (line.length() > 0) line.append(' ');
-      line.append(word);
-    }
-    if (line.length() > 0) lines.add(line.toString());
-    return lines;
+    return HelpText.columns(rows);
   }
 
   private static @Nullable Option option(String name) {
@@ -445,15 +389,37 @@ public final class ConfigLoader {
     return out;
   }
 
-  private record Resolver(Map<String, String> values, Map<String, String> sources) {
+  /** Option values with where each came from: a flag, a variable, the file or the default. */
+  record Resolver(Map<String, String> values, Map<String, String> sources) {
     <T> T get(String name, Function<String, @Nullable T> parse) {
       String v = values.get(name);
       try {
         return parse.apply(v);
       } catch (RuntimeException e) {
+        String shown = StorageOptions.SECRETS.contains(name) ? "****" : v;
         throw new IllegalArgumentException(
-            "invalid " + name + " '" + v + "' (from " + sources.get(name) + "): " + e.getMessage());
+            "invalid "
+                + name
+                + " '"
+                + shown
+                + "' (from "
+                + sources.get(name)
+                + "): "
+                + e.getMessage());
       }
+    }
+
+    String value(String name) {
+      return values.get(name);
+    }
+
+    /** {@code --name}, {@code $SIGHTLINE_NAME}, the config file's path, or {@code default}. */
+    String source(String name) {
+      return sources.get(name);
+    }
+
+    boolean isDefault(String name) {
+      return sources.get(name).equals("default");
     }
   }
 
@@ -526,29 +492,14 @@ public final class ConfigLoader {
     }
   }
 
-  /** A DuckDB memory limit such as {@code 4GB}, {@code 512MB} or {@code 2GiB}. */
-  private static String parseMemoryLimit(String value) {
-    String v = value.trim();
-    if (!v.matches("(?i)[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")) {
-      throw new IllegalArgumentException("expected a size such as 4GB, 512MB or 2GiB");
-    }
-    return v;
-  }
-
   private static @Nullable Path parsePath(String value) {
     return value.isBlank() ? null : Path.of(value.trim());
   }
 
-  private static List<String> parseList(String value) {
+  static List<String> parseList(String value) {
     List<String> out = new java.util.ArrayList<>();
     for (String part : value.split(",")) if (!part.isBlank()) out.add(part.trim());
     return out;
-  }
-
-  private static long parseNonNegativeLong(String value) {
-    long n = Long.parseLong(value.trim());
-    if (n < 0) throw new IllegalArgumentException("must not be negative");
-    return n;
   }
 
   private static long parsePositiveLong(String value) {

@@ -20,9 +20,7 @@ public record ServerConfig(
     long maxRequestBytes,
     long maxInFlightBytes,
     int writeQueueItems,
-    String storageMemoryLimit,
-    int storageThreads,
-    List<String> indexedAttributes,
+    StorageConfig storage,
     boolean benchDiscardEndpoint,
     @Nullable Path sloDir,
     Duration sloEvalInterval,
@@ -78,14 +76,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("slo-eval-interval must be at least 1s");
     notifyTargets = List.copyOf(notifyTargets);
     notifyAllowedHosts = List.copyOf(notifyAllowedHosts);
-    indexedAttributes = List.copyOf(indexedAttributes);
-    if (indexedAttributes.size()
-        > dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES) {
-      throw new IllegalArgumentException(
-          "indexed-attributes: at most "
-              + dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES
-              + " keys");
-    }
+    Objects.requireNonNull(storage, "storage");
     for (Duration d :
         List.of(incidentWindowBefore, incidentWindowAfter, incidentBaseline, verifyPeriod)) {
       if (d.isZero() || d.isNegative())
@@ -113,9 +104,7 @@ public record ServerConfig(
         maxRequestBytes,
         maxInFlightBytes,
         writeQueueItems,
-        storageMemoryLimit,
-        storageThreads,
-        indexedAttributes,
+        storage,
         benchDiscardEndpoint,
         sloDir,
         sloEvalInterval,

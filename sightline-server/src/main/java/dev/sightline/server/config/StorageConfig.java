@@ -1,0 +1,76 @@
+package dev.sightline.server.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where telemetry is stored ({@code --storage}) and that backend's own settings. The data folder
+ * ({@link ServerConfig#dataDir()}) is not part of it: it holds SLO specs, alert state and incidents
+ * with every backend.
+ */
+public sealed interface StorageConfig {
+
+  /** The backend's name as {@code --storage} takes it. */
+  StorageKind kind();
+
+  /**
+   * The embedded DuckDB database in the data folder (the default).
+   *
+   * @param memoryLimit DuckDB {@code memory_limit}, such as {@code 4GB}
+   * @param threads worker threads; 0: one per core
+   * @param indexedAttributes attribute keys indexed by value
+   */
+  record DuckDb(String memoryLimit, int threads, List<String> indexedAttributes)
+      implements StorageConfig {
+    public DuckDb {
+      Objects.requireNonNull(memoryLimit, "memoryLimit");
+      if (threads < 0) throw new IllegalArgumentException("storage-threads must not be negative");
+      indexedAttributes = List.copyOf(indexedAttributes);
+      if (indexedAttributes.size()
+          > dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES) {
+        throw new IllegalArgumentException(
+            "indexed-attributes: at most "
+                + dev.sightline.storage.duckdb.DuckDbStorageBuilder.MAX_INDEXED_ATTRIBUTES
+                + " keys");
+      }
+    }
+
+    @Override
+    public StorageKind kind() {
+      return StorageKind.DUCKDB;
+    }
+  }
+
+  /**
+   * A ClickHouse server, spoken to over its HTTP interface.
+   *
+   * @param url {@code http://HOST:8123} or {@code https://…}, without user information
+   * @param database letters, digits and underscores
+   * @param user HTTP basic user; null: the server's {@code default} user
+   * @param password null: none; never printed ({@link #toString()} masks it)
+   */
+  record ClickHouse(URI url, String database, @Nullable String user, @Nullable String password)
+      implements StorageConfig {
+    public ClickHouse {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(database, "database");
+    }
+
+    @Override
+    public StorageKind kind() {
+      return StorageKind.CLICKHOUSE;
+    }
+
+    /** The URL, database and user, for logs: never the password. */
+    public String describe() {
+      return url + ", database " + database + (user == null ? "" : ", user " + user);
+    }
+
+    @Override
+    public String toString() {
+      return "ClickHouse[" + describe() + (password == null ? "" : ", password ****") + "]";
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package dev.sightline.server.config;
+
+import dev.sightline.server.config.ConfigLoader.Option;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The storage options of {@link ConfigLoader#OPTIONS}: {@code --storage}, which picks the backend,
+ * and each backend's own options (their {@link Option#backend()}). An option of one backend given
+ * while another is chosen is an error, not silently ignored: a setting the operator believes in
+ * would otherwise do nothing.
+ */
+final class StorageOptions {
+  /** Options whose value is never printed: not in errors, not in logs. */
+  static final Set<String> SECRETS = Set.of("clickhouse-password");
+
+  static final List<Option> OPTIONS =
+      List.of(
+          new Option(
+              "storage",
+              "duckdb|clickhouse",
+              "duckdb",
+              "where telemetry is stored: the embedded DuckDB database in --data-dir, or a"
+                  + " ClickHouse server (--clickhouse-url) that several Sightline servers can share;"
+                  + " the options below belong to one of them"),
+          new Option(
+              "storage-memory-limit",
+              "SIZE",
+              "4GB",
+              "memory the embedded database may use for caching and queries (DuckDB memory_limit)",
+              StorageKind.DUCKDB),
+          new Option(
+              "storage-threads",
+              "N",
+              "0",
+              "worker threads of the embedded database; 0 = one per core",
+              StorageKind.DUCKDB),
+          new Option(
+              "indexed-attributes",
+              "KEYS",
+              // ", " so that the help text can wrap the list
+              String.join(
+                  ", ",
+                  dev.sightline.storage.duckdb.DuckDbStorageBuilder.DEFAULT_INDEXED_ATTRIBUTES),
+              "attribute keys indexed by value, comma-separated (at most 32; empty: none): a trace"
+                  + " search by one of them reads the traces holding the value instead of every"
+                  + " span of the range; a changed list is rebuilt from stored spans at start",
+              StorageKind.DUCKDB),
+          new Option(
+              "clickhouse-url",
+              "URL",
+              "",
+              "ClickHouse's HTTP interface, http://HOST:8123 or https://HOST:8443 (required)",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-database",
+              "NAME",
+              "sightline",
+              "database holding Sightline's tables, created if missing (letters, digits, _)",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-user",
+              "USER",
+              "",
+              "ClickHouse user (HTTP basic authentication); none: the server's default user",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-password",
+              "PASSWORD",
+              "",
+              "password of --clickhouse-user: in the environment or the config file only (a flag"
+                  + " would show in the process list); never logged",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-password-file",
+              "FILE",
+              "",
+              "file holding the password of --clickhouse-user (one trailing newline ignored)",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-cluster",
+              "NAME",
+              "",
+              "a ClickHouse cluster (remote_servers) to shard the tables over: not yet supported"
+                  + " (issue 14), refused; one node (or a replicated setup behind one URL) today",
+              StorageKind.CLICKHOUSE));
+
+  private StorageOptions() {}
+
+  /**
+   * Refuses flags that must not be given on the command line.
+   *
+   * @param flags the command-line flags, without dashes
+   */
+  static void checkFlags(Map<String, String> flags) {
+    if (flags.containsKey("clickhouse-password")) {
+      throw new IllegalArgumentException(
+          "--clickhouse-password is not accepted on the command line, where every user of the"
+              + " machine can read it (ps): set SIGHTLINE_CLICKHOUSE_PASSWORD, the config file"
+              + " key clickhouse-password, or --clickhouse-password-file FILE");
+    }
+  }
+
+  /** The storage configuration; refuses options of a backend other than the chosen one. */
+  static StorageConfig resolve(ConfigLoader.Resolver r) {
+    StorageKind kind = r.get("storage", StorageKind::parse);
+    List<String> foreign = new ArrayList<>();
+    for (Option o : OPTIONS) {
+      if (o.backend() != null && o.backend() != kind && !r.isDefault(o.name())) {
+        foreign.add(
+            "--"
+                + o.name()
+                + " (from "
+                + r.source(o.name())
+                + ") is a "
+                + o.backend().displayName()
+                + " option");
+      }
+    }
+    if (!foreign.isEmpty()) {
+      StorageKind other = kind == StorageKind.DUCKDB ? StorageKind.CLICKHOUSE : StorageKind.DUCKDB;
+      throw new IllegalArgumentException(
+          String.join("; ", foreign)
+              + ", but the storage is "
+              + kind.displayName()
+              + " (--storage "
+              + kind.flagValue()
+              + (r.isDefault("storage") ? ", the default" : " from " + r.source("storage"))
+              + "): remove "
+              + (foreign.size() == 1 ? "it" : "them")
+              + ", or give --storage "
+              + other.flagValue());
+    }
+    return switch (kind) {
+      case DUCKDB ->
+          new StorageConfig.DuckDb(
+              r.get("storage-memory-limit", StorageOptions::parseMemoryLimit),
+              r.get("storage-threads", v -> Math.toIntExact(parseNonNegativeLong(v))),
+              r.get("indexed-attributes", ConfigLoader::parseList));
+      case CLICKHOUSE -> clickHouse(r);
+    };
+  }
+
+  private static StorageConfig.ClickHouse clickHouse(ConfigLoader.Resolver r) {
+    if (r.value("clickhouse-url").isBlank()) {
+      throw new IllegalArgumentException(
+          "--storage clickhouse needs --clickhouse-url http://HOST:8123 (ClickHouse's HTTP"
+              + " interface)");
+    }
+    String cluster = r.value("clickhouse-cluster").strip();
+    if (!cluster.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--clickhouse-cluster "
+              + cluster
+              + " (from "
+              + r.source("clickhouse-cluster")
+              + "): not yet supported: the ClickHouse backend keeps its tables on one node today;"
+              + " sharded clusters (Distributed tables by trace id) are the open part of issue 14."
+              + " Remove it to store on the node of --clickhouse-url");
+    }
+    URI url = r.get("clickhouse-url", StorageOptions::parseUrl);
+    String database = r.get("clickhouse-database", StorageOptions::parseIdentifier);
+    String user = r.get("clickhouse-user", v -> v.isBlank() ? null : v.strip());
+    String password = r.value("clickhouse-password");
+    String passwordFile = r.value("clickhouse-password-file");
+    if (!password.isEmpty() && !passwordFile.isBlank()) {
+      throw new IllegalArgumentException(
+          "clickhouse-password (from "
+              + r.source("clickhouse-password")
+              + ") and --clickhouse-password-file (from "
+              + r.source("clickhouse-password-file")
+              + ") are both given: keep one");
+    }
+    @Nullable String secret = password.isEmpty() ? null : password;
+    if (!passwordFile.isBlank()) secret = readPassword(Path.of(passwordFile.strip()));
+    if (secret != null && user == null) {
+      throw new IllegalArgumentException(
+          "a ClickHouse password is given without --clickhouse-user: name the user it belongs to");
+    }
+    return new StorageConfig.ClickHouse(url, database, user, secret);
+  }
+
+  /** {@code http(s)://HOST[:PORT]}: no user information (passwords have options of their own). */
+  static URI parseUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value.strip());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URL: " + e.getReason());
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException(
+          "expected http://HOST:8123 or https://HOST:8443 (ClickHouse's HTTP interface)");
+    }
+    if (uri.getHost() == null) throw new IllegalArgumentException("no host");
+    if (uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "user information in the URL is not accepted (it would be logged): use"
+              + " --clickhouse-user and SIGHTLINE_CLICKHOUSE_PASSWORD or"
+              + " --clickhouse-password-file");
+    }
+    String path = uri.getRawPath();
+    if ((path != null && !path.isEmpty() && !path.equals("/"))
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "expected no path, query or fragment: the database has --clickhouse-database");
+    }
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+  }
+
+  private static String parseIdentifier(String value) {
+    String v = value.strip();
+    if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException(
+          "a database name is letters, digits and underscores, not starting with a digit");
+    }
+    return v;
+  }
+
+  private static String readPassword(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--clickhouse-password-file " + file + " does not exist");
+    } catch (IOException e) {
+      // the exception's message names the file and the reason, never its content
+      throw new IllegalArgumentException(
+          "cannot read --clickhouse-password-file " + file + ": " + e.getClass().getSimpleName());
+    }
+    if (text.endsWith("\n")) text = text.substring(0, text.length() - 1);
+    if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("--clickhouse-password-file " + file + " is empty");
+    }
+    return text;
+  }
+
+  /** A DuckDB memory limit such as {@code 4GB}, {@code 512MB} or {@code 2GiB}. */
+  private static String parseMemoryLimit(String value) {
+    String v = value.trim();
+    if (!v.matches("(?i)[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")) {
+      throw new IllegalArgumentException("expected a size such as 4GB, 512MB or 2GiB");
+    }
+    return v;
+  }
+
+  private static long parseNonNegativeLong(String value) {
+    long n = Long.parseLong(value.trim());
+    if (n < 0) throw new IllegalArgumentException("must not be negative");
+    return n;
+  }
+}
