@@ -305,6 +305,9 @@ public final class QueryLoadHarness {
     final List<String> tenants = new ArrayList<>();
     final List<String> users = new ArrayList<>();
 
+    /** Values of a key that is not in the default attribute index (app.order.id: a few traces). */
+    final List<String> orderIds = new ArrayList<>();
+
     /** (service, tenant) pairs of sampled spans. */
     final List<String[]> serviceTenant = new ArrayList<>();
 
@@ -319,12 +322,13 @@ public final class QueryLoadHarness {
       return String.format(
           Locale.ROOT,
           "%d services, %d trace ids, %d traces read (%d tenant.id values, %d enduser.id values,"
-              + " %d error services), %d logs read (%d frequent and %d rare tokens)",
+              + " %d app.order.id values, %d error services), %d logs read (%d frequent and %d rare tokens)",
           services.size(),
           traceIds.size(),
           sampledTraces,
           tenants.size(),
           users.size(),
+          orderIds.size(),
           errorServices.size(),
           sampledLogs,
           frequentTokens.size(),
@@ -338,6 +342,7 @@ public final class QueryLoadHarness {
       m.put("tracesRead", sampledTraces);
       m.put("tenantIds", tenants.size());
       m.put("endUserIds", users.size());
+      m.put("orderIds", orderIds.size());
       m.put("errorServices", errorServices);
       m.put("logsRead", sampledLogs);
       m.put("frequentLogTokens", frequentTokens);
@@ -406,6 +411,7 @@ public final class QueryLoadHarness {
           p.serviceTenant.add(new String[] {service, t});
         }
         if (attrs.get("enduser.id") instanceof String u) users.add(u);
+        if (attrs.get("app.order.id") instanceof String order) p.orderIds.add(order);
       }
     }
     ops.forEach((k, v) -> p.operations.put(k, new ArrayList<>(v)));
@@ -600,6 +606,12 @@ public final class QueryLoadHarness {
         "traces: attr rare (enduser.id)",
         "traces",
         r -> "/api/v1/traces?attr.enduser.id=" + enc(pick(p.users, r)) + "&limit=20" + w);
+    if (!p.orderIds.isEmpty()) {
+      add.add(
+          "traces: attr rare, not indexed (app.order.id)",
+          "traces",
+          r -> "/api/v1/traces?attr.app.order.id=" + enc(pick(p.orderIds, r)) + "&limit=20" + w);
+    }
     add.add(
         "traces: service + attr (tenant.id)",
         "traces",
