@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.Attributes;
+import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;

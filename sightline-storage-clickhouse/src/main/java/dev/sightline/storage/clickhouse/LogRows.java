@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.Ids;
 import dev.sightline.core.model.LogRecord;
+import dev.sightline.core.storage.json.Components;
+import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 
 /**

@@ -10,6 +10,8 @@ import dev.sightline.core.model.Exemplar;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.MetricType;
 import dev.sightline.core.model.PointValue;
+import dev.sightline.core.storage.json.Components;
+import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.Attributes;
+import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;

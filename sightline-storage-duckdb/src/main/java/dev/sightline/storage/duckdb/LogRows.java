@@ -4,6 +4,8 @@ import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.InstrumentationScope;
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.Resource;
+import dev.sightline.core.storage.json.Components;
+import dev.sightline.core.storage.json.TypedJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -11,6 +11,8 @@ import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.MetricType;
 import dev.sightline.core.model.PointValue;
 import dev.sightline.core.model.Resource;
+import dev.sightline.core.storage.json.Components;
+import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;

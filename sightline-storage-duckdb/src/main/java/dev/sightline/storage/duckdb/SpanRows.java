@@ -10,6 +10,8 @@ import dev.sightline.core.model.SpanEvent;
 import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.model.SpanLink;
 import dev.sightline.core.model.StatusCode;
+import dev.sightline.core.storage.json.Components;
+import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.sightline.storage.clickhouse;
+package dev.sightline.core.storage.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -24,17 +24,17 @@ import java.util.Map;
  * non-finite doubles, {@code {"kv":{...}}} key/value lists. Attributes are a plain object, in
  * insertion order.
  */
-final class TypedJson {
-  static final JsonFactory FACTORY = JsonFactory.builder().build();
+public final class TypedJson {
+  public static final JsonFactory FACTORY = JsonFactory.builder().build();
 
   private TypedJson() {}
 
   /** Streams one JSON document into a string. */
-  interface Body {
+  public interface Body {
     void write(JsonGenerator g) throws IOException;
   }
 
-  static String write(Body body) {
+  public static String write(Body body) {
     StringWriter out = new StringWriter(128);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       body.write(g);
@@ -44,15 +44,15 @@ final class TypedJson {
     return out.toString();
   }
 
-  static String attributes(Attributes attributes) {
+  public static String attributes(Attributes attributes) {
     return write(g -> writeAttributes(g, attributes));
   }
 
-  static String value(AnyValue value) {
+  public static String value(AnyValue value) {
     return write(g -> writeValue(g, value));
   }
 
-  static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
+  public static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
     g.writeStartObject();
     for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
       g.writeFieldName(e.getKey());
@@ -61,7 +61,7 @@ final class TypedJson {
     g.writeEndObject();
   }
 
-  static void writeValue(JsonGenerator g, AnyValue value) throws IOException {
+  public static void writeValue(JsonGenerator g, AnyValue value) throws IOException {
     if (value instanceof AnyValue.StringValue s) {
       g.writeString(s.value());
     } else if (value instanceof AnyValue.LongValue l) {
@@ -91,7 +91,7 @@ final class TypedJson {
   }
 
   /** Writes a double as a JSON float, or {@code {"d":"NaN"}} when JSON has no literal for it. */
-  static void writeDouble(JsonGenerator g, double d) throws IOException {
+  public static void writeDouble(JsonGenerator g, double d) throws IOException {
     if (Double.isFinite(d)) {
       g.writeNumber(d);
     } else {
@@ -101,7 +101,7 @@ final class TypedJson {
     }
   }
 
-  static JsonParser parser(String json) {
+  public static JsonParser parser(String json) {
     try {
       JsonParser p = FACTORY.createParser(json);
       p.nextToken();
@@ -111,7 +111,7 @@ final class TypedJson {
     }
   }
 
-  static Attributes readAttributes(String json) {
+  public static Attributes readAttributes(String json) {
     try (JsonParser p = parser(json)) {
       return readAttributes(p);
     } catch (IOException e) {
@@ -119,7 +119,7 @@ final class TypedJson {
     }
   }
 
-  static AnyValue readValue(String json) {
+  public static AnyValue readValue(String json) {
     try (JsonParser p = parser(json)) {
       return readValue(p);
     } catch (IOException e) {
@@ -128,7 +128,7 @@ final class TypedJson {
   }
 
   /** Reads an attributes object; the parser is on its START_OBJECT and ends on its END_OBJECT. */
-  static Attributes readAttributes(JsonParser p) throws IOException {
+  public static Attributes readAttributes(JsonParser p) throws IOException {
     expect(p, JsonToken.START_OBJECT);
     if (p.nextToken() == JsonToken.END_OBJECT) return Attributes.empty();
     Map<String, AnyValue> values = new LinkedHashMap<>();
@@ -141,7 +141,7 @@ final class TypedJson {
   }
 
   /** Reads one value; the parser is on its first token and ends on its last. */
-  static AnyValue readValue(JsonParser p) throws IOException {
+  public static AnyValue readValue(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
     switch (t) {
       case VALUE_STRING:
@@ -181,7 +181,7 @@ final class TypedJson {
   }
 
   /** Reads a double written by {@link #writeDouble}. */
-  static double readDouble(JsonParser p) throws IOException {
+  public static double readDouble(JsonParser p) throws IOException {
     if (p.currentToken() == JsonToken.START_OBJECT) {
       p.nextFieldName();
       p.nextToken();
@@ -192,11 +192,11 @@ final class TypedJson {
     return p.getDoubleValue();
   }
 
-  static void expect(JsonParser p, JsonToken token) throws IOException {
+  public static void expect(JsonParser p, JsonToken token) throws IOException {
     expect(p.currentToken(), token);
   }
 
-  static void expect(JsonToken actual, JsonToken expected) throws IOException {
+  public static void expect(JsonToken actual, JsonToken expected) throws IOException {
     if (actual != expected) throw new IOException("expected " + expected + " but was " + actual);
   }
 }

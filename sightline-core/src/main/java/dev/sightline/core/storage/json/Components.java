@@ -1,4 +1,4 @@
-package dev.sightline.storage.clickhouse;
+package dev.sightline.core.storage.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,10 +14,10 @@ import java.io.UncheckedIOException;
  * {"n":..,"v":..,"a":..,"d":..,"u":..}}. Empty members are left out. Many rows share one resource
  * or scope, and DuckDB's dictionary compression stores each distinct document once per row group.
  */
-final class Components {
+public final class Components {
   private Components() {}
 
-  static String resource(Resource resource) {
+  public static String resource(Resource resource) {
     return TypedJson.write(
         g -> {
           g.writeStartObject();
@@ -33,7 +33,7 @@ final class Components {
         });
   }
 
-  static Resource readResource(String json) {
+  public static Resource readResource(String json) {
     Attributes attributes = Attributes.empty();
     int dropped = 0;
     String schemaUrl = "";
@@ -54,7 +54,7 @@ final class Components {
     return new Resource(attributes, dropped, schemaUrl);
   }
 
-  static String scope(InstrumentationScope scope) {
+  public static String scope(InstrumentationScope scope) {
     return TypedJson.write(
         g -> {
           g.writeStartObject();
@@ -72,7 +72,7 @@ final class Components {
         });
   }
 
-  static InstrumentationScope readScope(String json) {
+  public static InstrumentationScope readScope(String json) {
     String name = "";
     String version = "";
     Attributes attributes = Attributes.empty();
