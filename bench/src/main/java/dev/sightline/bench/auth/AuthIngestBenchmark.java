@@ -1,5 +1,6 @@
 package dev.sightline.bench.auth;
 
+import com.linecorp.armeria.client.Endpoint;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -62,8 +64,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {"-Xmx2g", "-Xms2g"})
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
+@Warmup(iterations = 12, time = 2)
+@Measurement(iterations = 6, time = 2)
 @Threads(4)
 @State(Scope.Benchmark)
 public class AuthIngestBenchmark {
@@ -93,29 +95,29 @@ public class AuthIngestBenchmark {
     plain = start(dir.resolve("plain"), null);
     SightlineServer target = auth ? withAuth : plain;
     client =
-        WebClient.builder(
-                SessionProtocol.H1C,
-                com.linecorp.armeria.client.Endpoint.of("127.0.0.1", target.otlpHttpPort()))
+        WebClient.builder(SessionProtocol.H1C, Endpoint.of("127.0.0.1", target.otlpHttpPort()))
             .maxResponseLength(1 << 20)
             .build();
-    headers =
-        RequestHeaders.builder(HttpMethod.POST, PATH)
-            .contentType(MediaType.PROTOBUF)
-            .add("authorization", "Bearer " + token)
-            .build();
+    headers = headers(token);
     body = HttpData.wrap(AuthCostBenchmark.request());
     // both servers must accept the request: a 401 or 404 would measure an error path
     for (SightlineServer s : new SightlineServer[] {withAuth, plain}) {
-      WebClient c =
-          WebClient.of(
-              SessionProtocol.H1C,
-              com.linecorp.armeria.client.Endpoint.of("127.0.0.1", s.otlpHttpPort()));
+      WebClient c = WebClient.of(SessionProtocol.H1C, Endpoint.of("127.0.0.1", s.otlpHttpPort()));
       int status = c.execute(headers, body).aggregate().join().status().code();
       if (status != 200) throw new IllegalStateException("server answered " + status);
     }
   }
 
-  private static SightlineServer start(Path data, Path tokenFile) {
+  /** The export request's headers, the same for every server (a plain one ignores the token). */
+  static RequestHeaders headers(String token) {
+    return RequestHeaders.builder(HttpMethod.POST, PATH)
+        .contentType(MediaType.PROTOBUF)
+        .add("authorization", "Bearer " + token)
+        .build();
+  }
+
+  /** A complete server on ephemeral loopback ports with the discard endpoint. */
+  static SightlineServer start(Path data, @Nullable Path tokenFile) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("data-dir", data.toString());
     flags.put("retention", "0");
@@ -130,6 +132,10 @@ public class AuthIngestBenchmark {
   public void tearDown() throws IOException {
     if (withAuth != null) withAuth.close();
     if (plain != null) plain.close();
+    deleteTree(dir);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(AuthIngestBenchmark::delete);
     }

@@ -18,17 +18,17 @@ import org.openjdk.jmh.util.ListStatistics;
  *
  * <pre>
  * java -cp bench/target/classes:$(cat bench/target/runtime-classpath.txt) \
- *   dev.sightline.bench.auth.AuthIngestCost [--pairs 6] [--warmup 3] [--iterations 5] [--time 3]
+ *   dev.sightline.bench.auth.AuthIngestCost [--pairs 8] [--warmup 12] [--iterations 6] [--time 2]
  * </pre>
  */
 public final class AuthIngestCost {
   private AuthIngestCost() {}
 
   public static void main(String[] args) throws Exception {
-    int pairs = 6;
-    int warmup = 3;
-    int iterations = 5;
-    int seconds = 3;
+    int pairs = 8;
+    int warmup = 12;
+    int iterations = 6;
+    int seconds = 2;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
