@@ -67,6 +67,11 @@ public class AuthCostBenchmark {
     tokens = TokenStore.open(file);
     if (tokens.authenticate(token) == null) throw new IllegalStateException("token not accepted");
 
+    request = request();
+  }
+
+  /** The benchmark's export request: {@value #SPANS} spans of one service, serialized. */
+  static byte[] request() {
     SplittableRandom random = new SplittableRandom(42);
     ScopeSpans.Builder scope = ScopeSpans.newBuilder();
     for (int i = 0; i < SPANS; i++) {
@@ -86,15 +91,13 @@ public class AuthCostBenchmark {
               .addAttributes(kv("http.route", "/checkout"))
               .addAttributes(kv("enduser.id", "user-" + random.nextInt(100_000))));
     }
-    request =
-        ExportTraceServiceRequest.newBuilder()
-            .addResourceSpans(
-                ResourceSpans.newBuilder()
-                    .setResource(
-                        Resource.newBuilder().addAttributes(kv("service.name", "frontend")))
-                    .addScopeSpans(scope))
-            .build()
-            .toByteArray();
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(
+            ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "frontend")))
+                .addScopeSpans(scope))
+        .build()
+        .toByteArray();
   }
 
   private static KeyValue kv(String key, String value) {
