@@ -85,6 +85,7 @@ class AuthIT {
   String readWriteA;
   String ingestB;
   String readB;
+  String readWriteB;
 
   @BeforeAll
   void start() throws Exception {
@@ -95,6 +96,7 @@ class AuthIT {
     readWriteA = token("acme", Role.READ, Role.WRITE);
     ingestB = token("globex", Role.INGEST);
     readB = token("globex", Role.READ);
+    readWriteB = token("globex", Role.READ, Role.WRITE);
     server = TestServer.start(dir.resolve("data"), "auth-file", authFile.toString());
   }
 
@@ -325,6 +327,66 @@ class AuthIT {
             .add("te", "trailers");
     if (authorization != null) h.add("authorization", authorization);
     return client.execute(h.build(), HttpData.wrap(framed.array())).aggregate().join();
+  }
+
+  /**
+   * The wrong-tenant column of the table: tenant acme stores a trace and an SLO; every GET route of
+   * the registry, called with a valid token of tenant globex, answers without any of acme's data;
+   * acme's trace and SLO by id are 404 for globex, and globex cannot change acme's SLO.
+   */
+  @Test
+  void everyReadRouteAsAnotherTenant_revealsNothingOfTheFirst() throws Exception {
+    List<String> ids = new ArrayList<>();
+    byte[] body = spans("acmesecretsvc", ids).toByteArray();
+    assertThat(
+            server
+                .post(
+                    "/v1/traces",
+                    "application/x-protobuf",
+                    body,
+                    "Authorization",
+                    "Bearer " + ingestA)
+                .statusCode())
+        .isEqualTo(200);
+    String traceId = ids.get(0);
+    String slo = SLO_YAML.replace("NAME", "acme-secret-slo").replace("frontend", "acmesecretsvc");
+    assertThat(apiSend("POST", "/api/v1/slos", slo, readWriteA).status()).isEqualTo(201);
+    // the markers are there for acme: the checks below can fail
+    assertThat(api("/api/v1/services", readA).text()).contains("acmesecretsvc");
+    assertThat(api("/api/v1/slos", readA).text()).contains("acme-secret-slo");
+    assertThat(api("/api/v1/traces/" + traceId, readA).status()).isEqualTo(200);
+
+    for (ApiRoute route : server.server.apiRoutes()) {
+      if (!route.method().name().equals("GET")) continue;
+      String path = SAMPLES.get(route.name()).path();
+      TestServer.Response r = api(path, readB);
+      assertThat(r.text())
+          .as("GET %s as another tenant", path)
+          .doesNotContain("acmesecretsvc")
+          .doesNotContain("acme-secret-slo")
+          .doesNotContain(traceId);
+    }
+    assertThat(api("/api/v1/traces/" + traceId, readB).status()).isEqualTo(404);
+    assertThat(api("/api/v1/slos/acme-secret-slo", readB).status()).isEqualTo(404);
+    assertThat(api("/api/v1/services/acmesecretsvc/operations", readB).text())
+        .doesNotContain("GET /orders");
+    assertThat(apiSend("DELETE", "/api/v1/slos/acme-secret-slo", "", readWriteB).status())
+        .isEqualTo(404);
+    assertThat(api("/api/v1/slos/acme-secret-slo", readA).status()).isEqualTo(200);
+    assertThat(apiSend("DELETE", "/api/v1/slos/acme-secret-slo", "", readWriteA).status())
+        .isEqualTo(204);
+  }
+
+  TestServer.Response apiSend(String method, String path, String body, String token) {
+    return TestServer.send(
+        HttpRequest.newBuilder(URI.create(server.api() + path))
+            .method(
+                method,
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Authorization", "Bearer " + token)
+            .build());
   }
 
   @Test
