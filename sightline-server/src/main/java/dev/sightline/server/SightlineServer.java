@@ -1,6 +1,5 @@
 package dev.sightline.server;
 
-import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.common.util.EventLoopGroups;
 import com.linecorp.armeria.server.Server;
@@ -17,16 +16,15 @@ import dev.sightline.query.QueryService;
 import dev.sightline.server.api.ApiResult;
 import dev.sightline.server.api.ApiRoute;
 import dev.sightline.server.api.ApiRoutes;
-import dev.sightline.server.api.ConditionalGet;
 import dev.sightline.server.api.IncidentApi;
 import dev.sightline.server.api.QueryApi;
+import dev.sightline.server.api.SessionApi;
 import dev.sightline.server.api.SloApi;
 import dev.sightline.server.api.UiApi;
 import dev.sightline.server.api.UiAssets;
 import dev.sightline.server.auth.AuthDecorator;
 import dev.sightline.server.auth.HostCheck;
 import dev.sightline.server.auth.RoleCheck;
-import dev.sightline.server.auth.SessionApi;
 import dev.sightline.server.auth.SessionStore;
 import dev.sightline.server.auth.TenantHeaderDecorator;
 import dev.sightline.server.auth.TokenStore;
@@ -160,16 +158,10 @@ public final class SightlineServer implements AutoCloseable {
       this.sloStacks = null;
     }
     ServerBuilder apiBuilder = base(config.http(), apiEventLoops, tls);
-    // the session's GET keeps the conditional GET it had when that was a prefix decorator
-    apiBuilder
-        .routeDecorator()
-        .path("/api/v1/session")
-        .methods(HttpMethod.GET)
-        .build(ConditionalGet.INSTANCE);
-    new SessionApi(tokens, sessions, security.tlsEnabled()).bind(apiBuilder);
     // every /api/v1 route: one layer for roles, limits, blocking, errors, latency (ApiRoutes)
     this.apiRoutes =
         ApiRoutes.create(tokens != null ? RoleCheck.tokens(telemetry) : RoleCheck.off(), telemetry);
+    new SessionApi(tokens, sessions, security.tlsEnabled()).register(apiRoutes);
     new QueryApi(QueryService.builder().storage(storage).build()).register(apiRoutes);
     // without span metrics the SLO and incident routes exist and answer 501 naming the capability
     ApiRoutes sloRoutes =

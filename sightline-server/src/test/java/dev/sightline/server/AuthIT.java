@@ -110,7 +110,8 @@ class AuthIT {
   }
 
   /** One request of the table: method, path, body, the role it needs. */
-  record Endpoint(String method, String path, String body, Role role, int ok) {
+  record Endpoint(
+      String method, String path, String body, ApiRoute.Access access, Role role, int ok) {
     @Override
     public String toString() {
       return method + " " + path;
@@ -122,8 +123,16 @@ class AuthIT {
 
   static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
 
+  /** In a sample's body: replaced by tenant A's read token (sign-in takes a token in its body). */
+  static final String READ_TOKEN_OF_A = "READ_TOKEN_OF_A";
+
   static {
     String slo = SLO_YAML.replace("NAME", "auth-table");
+    SAMPLES.put("session", new Sample("/api/v1/session", "", 200));
+    SAMPLES.put(
+        "session_create",
+        new Sample("/api/v1/session", "{\"token\": \"" + READ_TOKEN_OF_A + "\"}", 204));
+    SAMPLES.put("session_delete", new Sample("/api/v1/session", "", 204));
     String unknown = "/api/v1/incidents/inc-unknown";
     SAMPLES.put("trace", new Sample("/api/v1/traces/0af7651916cd43dd8448eb211c80319c", "", 404));
     SAMPLES.put("traces", new Sample("/api/v1/traces", "", 200));
@@ -166,10 +175,20 @@ class AuthIT {
     for (ApiRoute route : server.server.apiRoutes()) {
       Sample s = SAMPLES.get(route.name());
       assertThat(s).as("AuthIT.SAMPLES has no request for the route " + route).isNotNull();
-      out.add(new Endpoint(route.method().name(), s.path(), s.body(), route.role(), s.ok()));
+      out.add(
+          new Endpoint(
+              route.method().name(),
+              s.path(),
+              s.body().replace(READ_TOKEN_OF_A, readA),
+              route.access(),
+              route.role(),
+              s.ok()));
     }
-    out.add(new Endpoint("GET", "/api/v1/no-such-endpoint", "", Role.READ, 404));
-    out.add(new Endpoint("POST", "/api/v1/no-such-endpoint", "{}", Role.WRITE, 404));
+    out.add(
+        new Endpoint("GET", "/api/v1/no-such-endpoint", "", ApiRoute.Access.ROLE, Role.READ, 404));
+    out.add(
+        new Endpoint(
+            "POST", "/api/v1/no-such-endpoint", "{}", ApiRoute.Access.ROLE, Role.WRITE, 404));
     return out.stream();
   }
 
@@ -183,13 +202,27 @@ class AuthIT {
   Stream<Arguments> apiTable() {
     List<Arguments> rows = new ArrayList<>();
     for (Endpoint e : apiEndpoints().toList()) {
-      String wrongRole = e.role() == Role.READ ? ingestA : readA;
-      String valid = e.role() == Role.READ ? readA : readWriteA;
-      rows.add(Arguments.of(e, "no token", null, 401));
+      // credentials that are present are checked on every route, open ones included
       rows.add(Arguments.of(e, "unknown token", "sl_0123abcd_" + "x".repeat(43), 401));
       rows.add(Arguments.of(e, "malformed header", "Basic dXNlcjpwYXNz", 401));
-      rows.add(Arguments.of(e, "token without the role", wrongRole, 403));
-      rows.add(Arguments.of(e, "valid token", valid, e.ok()));
+      switch (e.access()) {
+        case ROLE -> {
+          rows.add(Arguments.of(e, "no token", null, 401));
+          rows.add(
+              Arguments.of(
+                  e, "token without the role", e.role() == Role.READ ? ingestA : readA, 403));
+          rows.add(
+              Arguments.of(e, "valid token", e.role() == Role.READ ? readA : readWriteA, e.ok()));
+        }
+        case SIGNED_IN -> {
+          rows.add(Arguments.of(e, "no token", null, 401));
+          rows.add(Arguments.of(e, "a token with any role", ingestA, e.ok()));
+        }
+        case OPEN -> {
+          rows.add(Arguments.of(e, "no token", null, e.ok()));
+          rows.add(Arguments.of(e, "a token with any role", ingestA, e.ok()));
+        }
+      }
     }
     return rows.stream();
   }
@@ -204,6 +237,8 @@ class AuthIT {
                 e.body().isEmpty()
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(e.body()));
+    // an open route (sign-in) wants the header a cross-site form cannot send, like the UI sends it
+    if (e.access() == ApiRoute.Access.OPEN) b.header("X-Sightline-Client", "auth-it");
     if (token != null) {
       b.header("Authorization", token.startsWith("Basic") ? token : "Bearer " + token);
     }
@@ -445,6 +480,7 @@ class AuthIT {
     assertThat(noHeader.headers().firstValue("Set-Cookie")).isEmpty();
     HttpResponse<String> login = session("POST", null, "{\"token\": \"" + readWriteA + "\"}", true);
     assertThat(login.statusCode()).isEqualTo(204);
+    assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
     String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(setCookie)
         .startsWith("sightline_session=")
@@ -457,6 +493,9 @@ class AuthIT {
 
     HttpResponse<String> me = session("GET", cookie, null, true);
     assertThat(me.statusCode()).isEqualTo(200);
+    // it names the caller: never stored by a cache, no entity tag to revalidate
+    assertThat(me.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(me.headers().firstValue("ETag")).isEmpty();
     JsonNode who = TestServer.JSON.readTree(me.body());
     assertThat(who.path("auth").asBoolean()).isTrue();
     assertThat(who.path("tenant").asText()).isEqualTo("acme");

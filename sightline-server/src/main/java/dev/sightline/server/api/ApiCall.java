@@ -2,6 +2,7 @@ package dev.sightline.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.RequestHeaders;
 import dev.sightline.query.QueryParameters;
 import dev.sightline.server.auth.Principal;
 import java.io.IOException;
@@ -20,18 +21,22 @@ import org.jspecify.annotations.Nullable;
  * @param pathParams the route's path parameters ({@code {traceId}} ...)
  * @param params the query parameters (the first value of each)
  * @param body the request body (empty for routes without one), at most the route's limit
+ * @param headers the request's headers (for the few routes that read one: the session cookie, the
+ *     sign-in's anti-CSRF header)
  */
 public record ApiCall(
     String tenant,
     @Nullable Principal principal,
     Map<String, String> pathParams,
     QueryParameters params,
-    HttpData body) {
+    HttpData body,
+    RequestHeaders headers) {
   public ApiCall {
     Objects.requireNonNull(tenant, "tenant");
     pathParams = Map.copyOf(pathParams);
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(headers, "headers");
   }
 
   /** The path parameter {@code name} of the route's path. */

@@ -2,7 +2,6 @@ package dev.sightline.server.api;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -16,21 +15,19 @@ import dev.sightline.query.QueryParameters;
 import dev.sightline.query.QueryService;
 import dev.sightline.server.auth.AuthDecorator;
 import dev.sightline.server.auth.Principal;
-import dev.sightline.server.auth.Role;
-import dev.sightline.server.auth.RoleCheck;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One route's request pipeline, the same for every route of {@link ApiRoutes}, in this order: the
- * role check ({@link RoleCheck}, after the listener's authentication), the parameter limits, the
- * tenant and principal, the body (aggregated up to the route's limit), the handler on the blocking
- * executor, the rendering of its result or failure ({@link ApiErrors}), and the latency of the
- * whole in {@code sightline_api_request_duration_seconds{endpoint}}.
+ * route's {@link Gate} (the role check after the listener's authentication, or the rate limit of an
+ * open route), the parameter limits, the tenant and principal, the body (aggregated up to the
+ * route's limit), the handler on the blocking executor, the rendering of its result or failure
+ * ({@link ApiErrors}), and the latency of the whole in {@code
+ * sightline_api_request_duration_seconds{endpoint}}.
  */
 final class ApiEndpoint implements HttpService {
   /** Query parameters a request may carry (values counted, repeated names included). */
@@ -39,33 +36,36 @@ final class ApiEndpoint implements HttpService {
   /** Characters of a parameter's name or value. */
   static final int MAX_PARAMETER_CHARS = 4096;
 
+  /** Who may call the route: null to go on, else the refusal (401, 403, 429). */
+  @FunctionalInterface
+  interface Gate {
+    @Nullable HttpResponse admit(ServiceRequestContext ctx, HttpRequest req);
+  }
+
   private final String name;
-  private final Function<HttpMethod, Role> role;
+  private final Gate gate;
   private final boolean readsBody;
   private final ApiHandler handler;
-  private final RoleCheck roles;
   private final SelfTelemetry.HistogramSeries latency;
 
   ApiEndpoint(
       String name,
-      Function<HttpMethod, Role> role,
+      Gate gate,
       boolean readsBody,
       ApiHandler handler,
-      RoleCheck roles,
       SelfTelemetry.Histogram latency) {
     this.name = name;
-    this.role = role;
+    this.gate = gate;
     this.readsBody = readsBody;
     this.handler = handler;
-    this.roles = roles;
     this.latency = latency.labels(name);
   }
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     long start = System.nanoTime();
-    @Nullable HttpResponse denied = roles.deny(ctx, req, role.apply(req.method()));
-    if (denied != null) return denied;
+    @Nullable HttpResponse denied = gate.admit(ctx, req);
+    if (denied != null) return finish(start, denied);
     QueryParameters params;
     try {
       params = parameters(ctx.queryParams());
@@ -86,7 +86,8 @@ final class ApiEndpoint implements HttpService {
             response.complete(finish(start, ApiErrors.of(ctx, name, failure)));
             return;
           }
-          ApiCall call = new ApiCall(tenant, principal, ctx.pathParams(), params, data);
+          ApiCall call =
+              new ApiCall(tenant, principal, ctx.pathParams(), params, data, req.headers());
           try {
             ctx.blockingTaskExecutor().execute(() -> run(ctx, start, call, response));
           } catch (RejectedExecutionException e) {
@@ -152,6 +153,9 @@ final class ApiEndpoint implements HttpService {
       return ApiErrors.json(new ApiResponse(j.status(), ApiJson.render(j.body())), 0);
     }
     if (result instanceof ApiResult.Rendered r) return ApiErrors.json(r.response(), 0);
+    if (result instanceof ApiResult.WithHeader h) {
+      return render(h.result()).mapHeaders(r -> r.toBuilder().add(h.name(), h.value()).build());
+    }
     if (result instanceof ApiResult.Text t) {
       return HttpResponse.of(HttpStatus.OK, t.mediaType(), t.text());
     }

@@ -35,6 +35,20 @@ public sealed interface ApiResult {
     }
   }
 
+  /** {@code result} with one more response header (a {@code Set-Cookie}, a challenge). */
+  record WithHeader(ApiResult result, String name, String value) implements ApiResult {
+    public WithHeader {
+      Objects.requireNonNull(result, "result");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** This answer with the response header {@code name: value} added. */
+  default ApiResult withHeader(CharSequence name, String value) {
+    return new WithHeader(this, name.toString(), value);
+  }
+
   /** 200 with {@code body}. */
   static ApiResult ok(ApiJson.Body body) {
     return new Json(200, body);

@@ -1,9 +1,14 @@
 package dev.sightline.server.api;
 
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sightline.core.selftelemetry.SelfTelemetry;
+import dev.sightline.query.QueryService;
 import dev.sightline.server.auth.Role;
 import dev.sightline.server.auth.RoleCheck;
 import java.util.ArrayList;
@@ -21,15 +26,20 @@ import java.util.Set;
  * ApiEndpoint}), so that no route can forget any part of it:
  *
  * <ol>
- *   <li>authentication (the listener's {@code AuthDecorator}, 401) and the route's role ({@link
- *       RoleCheck}, 403); tenant and principal from the token (or the gateway's header)
+ *   <li>authentication (the listener's {@code AuthDecorator} checks credentials that are present,
+ *       401) and the route's access ({@link ApiRoute.Access}): its role ({@link RoleCheck}, 401
+ *       without credentials, 403 without the role), any signed-in caller (401), or open to anyone
+ *       within a rate limit per client address ({@link OpenRouteLimiter}, 429); tenant and
+ *       principal from the token (or the gateway's header)
  *   <li>limits: the route's body size (413), at most {@value ApiEndpoint#MAX_PARAMETERS} query
  *       parameters of at most {@value ApiEndpoint#MAX_PARAMETER_CHARS} characters (400)
  *   <li>the handler on the blocking executor, never on the event loop
  *   <li>errors in one shape ({@link ApiErrors}): 400 naming the parameter, 404, 409, 413, 503 with
  *       {@code Retry-After}, 500 with a request id and never internal text
  *   <li>the latency in {@code sightline_api_request_duration_seconds{endpoint=NAME}}
- *   <li>conditional GET ({@link ConditionalGet}: ETag, 304) on every GET route
+ *   <li>conditional GET ({@link ConditionalGet}: ETag, 304) on every GET route, or {@code
+ *       Cache-Control: no-store} on every answer of a route declared {@link
+ *       ApiRoute#answersNoStore()}
  *   <li>JSON written one way ({@link ApiJson})
  * </ol>
  *
@@ -44,6 +54,7 @@ public final class ApiRoutes {
   public static final String NOT_FOUND = "not_found";
 
   private final RoleCheck roles;
+  private final OpenRouteLimiter openRoutes = OpenRouteLimiter.system();
   private final SelfTelemetry.Histogram latency;
   private final Map<ApiRoute, ApiHandler> routes = new LinkedHashMap<>();
   private final Set<String> names = new HashSet<>();
@@ -118,12 +129,15 @@ public final class ApiRoutes {
       HttpService service =
           new ApiEndpoint(
               route.name(),
-              m -> route.role(),
+              gate(route),
               ApiRoute.readsBody(route.method()),
               routes.get(route),
-              roles,
               latency);
-      if (route.method() == HttpMethod.GET) service = service.decorate(ConditionalGet.INSTANCE);
+      if (route.noStore()) {
+        service = service.decorate(ApiRoutes::noStore);
+      } else if (route.method() == HttpMethod.GET) {
+        service = service.decorate(ConditionalGet.INSTANCE);
+      }
       sb.route()
           .methods(route.method())
           .path(route.path())
@@ -138,10 +152,50 @@ public final class ApiRoutes {
         "/api/",
         new ApiEndpoint(
             NOT_FOUND,
-            m -> m == HttpMethod.GET || m == HttpMethod.HEAD ? Role.READ : Role.WRITE,
+            (ctx, req) ->
+                roles.deny(
+                    ctx,
+                    req,
+                    req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
+                        ? Role.READ
+                        : Role.WRITE),
             false,
             ApiEndpoint::unknownPath,
-            roles,
             latency));
+  }
+
+  /** Who may call {@code route}: its role, any signed-in caller, or anyone within the limit. */
+  private ApiEndpoint.Gate gate(ApiRoute route) {
+    return switch (route.access()) {
+      case ROLE -> {
+        Role role = Objects.requireNonNull(route.role());
+        yield (ctx, req) -> roles.deny(ctx, req, role);
+      }
+      case SIGNED_IN -> roles::denyAnonymous;
+      case OPEN ->
+          (ctx, req) -> {
+            long retryAfter = openRoutes.acquire(ctx.clientAddress());
+            if (retryAfter == 0) return null;
+            req.abort();
+            return ApiErrors.json(
+                QueryService.error(
+                    429,
+                    null,
+                    "too many requests to this endpoint from your address; retry in "
+                        + retryAfter
+                        + " s"),
+                retryAfter);
+          };
+    };
+  }
+
+  /**
+   * {@code Cache-Control: no-store} on every answer of a {@link ApiRoute#answersNoStore()} route.
+   */
+  private static HttpResponse noStore(
+      HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
+    return delegate
+        .serve(ctx, req)
+        .mapHeaders(h -> h.toBuilder().set(HttpHeaderNames.CACHE_CONTROL, "no-store").build());
   }
 }

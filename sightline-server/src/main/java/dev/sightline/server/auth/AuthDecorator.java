@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Errors are in the listener's own shape ({@link ListenerErrors}): the API's {@code {"error":
  * {...}}} JSON, OTLP/HTTP's {@code google.rpc.Status} in the request's content type, and for gRPC a
  * trailers-only answer. Messages never name a tenant or another token. Open without a token: {@code
- * /healthz}, the UI's static files, {@code POST /api/v1/session} (sign-in checks the token itself).
+ * /healthz} and the UI's static files. An {@code /api/} request without credentials goes on to the
+ * API layer unauthenticated, which refuses it (401) unless its route is open (sign-in, which checks
+ * the token in its body); credentials that are present are always checked here first.
  */
 public final class AuthDecorator implements DecoratingHttpServiceFunction {
   /** The listener a decorator guards; what each path needs depends on it. */
@@ -49,9 +51,17 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
   private static final AttributeKey<Principal> PRINCIPAL =
       AttributeKey.valueOf(AuthDecorator.class, "principal");
 
-  /** What a request needs: nothing, any valid token, or a role. */
+  /** The 401 message of a request to the API without a token or session. */
+  public static final String AUTHENTICATION_REQUIRED =
+      "authentication required: send Authorization: Bearer TOKEN or sign in to the web UI";
+
+  /**
+   * What a request needs: nothing, credentials checked when present (the API layer decides the
+   * rest), any valid token, or a role.
+   */
   private enum Need {
     NONE,
+    LAYER,
     ANY,
     INGEST,
     READ
@@ -96,6 +106,10 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
       if (principal == null) return deny(ctx, req, 401, "invalid or revoked token");
     } else {
       @Nullable String session = listener == Listener.API ? sessionCookie(headers) : null;
+      if (session == null && need == Need.LAYER) {
+        // no credentials: the route decides (RoleCheck's 401, or an open route such as sign-in)
+        return delegate.serve(ctx, req);
+      }
       @Nullable String tokenId = session == null ? null : sessions.tokenId(session);
       principal = tokenId == null ? null : tokens.byId(tokenId);
       if (principal == null) {
@@ -105,8 +119,9 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
             401,
             session != null
                 ? "the session expired or its token was revoked: sign in again"
-                : "authentication required: send Authorization: Bearer TOKEN"
-                    + (listener == Listener.API ? " or sign in to the web UI" : ""));
+                : listener == Listener.API
+                    ? AUTHENTICATION_REQUIRED
+                    : "authentication required: send Authorization: Bearer TOKEN");
       }
       byCookie = true;
     }
@@ -147,9 +162,10 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
         return Need.INGEST;
       default:
         if (path.equals("/healthz")) return Need.NONE;
-        if (path.equals("/api/v1/session")) return method == HttpMethod.POST ? Need.NONE : Need.ANY;
-        // authenticated here; the role is the route's own, checked by the API layer (RoleCheck)
-        if (path.equals("/api") || path.startsWith("/api/")) return Need.ANY;
+        // credentials are checked here when present; whether the route needs them, and which
+        // role, is the route's own, decided by the API layer (ApiRoutes: RoleCheck, open routes)
+        if (path.startsWith("/api/")) return Need.LAYER;
+        if (path.equals("/api")) return Need.ANY;
         if (path.equals("/metrics")) return htmlMetricsPage(headers) ? Need.NONE : Need.READ;
         return Need.NONE; // the UI's static files: they hold no data
     }
@@ -169,7 +185,8 @@ public final class AuthDecorator implements DecoratingHttpServiceFunction {
     return token.isEmpty() ? null : token;
   }
 
-  static @Nullable String sessionCookie(RequestHeaders headers) {
+  /** The session cookie's value in {@code headers}; null without one. */
+  public static @Nullable String sessionCookie(RequestHeaders headers) {
     for (Cookie c : headers.cookies()) {
       if (c.name().equals(SESSION_COOKIE) && !c.value().isEmpty()) return c.value();
     }

@@ -52,10 +52,19 @@ public final class RoleCheck {
     if (denied == null) return null;
     @Nullable Principal principal = AuthDecorator.principal(ctx);
     if (principal == null) {
-      return refuse(ctx, req, 401, "authentication required: send Authorization: Bearer TOKEN");
+      return refuse(ctx, req, 401, AuthDecorator.AUTHENTICATION_REQUIRED);
     }
     if (principal.has(role)) return null;
     return refuse(ctx, req, 403, "this token lacks the '" + role.label() + "' role");
+  }
+
+  /**
+   * The refusal of {@code req} when it is not authenticated at all (401), for routes any signed-in
+   * caller may use whatever its roles; null when it may go on.
+   */
+  public @Nullable HttpResponse denyAnonymous(ServiceRequestContext ctx, HttpRequest req) {
+    if (denied == null || AuthDecorator.principal(ctx) != null) return null;
+    return refuse(ctx, req, 401, AuthDecorator.AUTHENTICATION_REQUIRED);
   }
 
   private HttpResponse refuse(ServiceRequestContext ctx, HttpRequest req, int status, String msg) {

@@ -121,11 +121,13 @@ class ApiRoutesTest {
     new IncidentApi(ApiRoutesTest::fail).register(routes);
     real = routes.routes();
     probes(routes);
+    // sign-in: open and signed-in routes, on real token and session stores
+    TokenStore tokens = TokenStore.open(authFile);
+    SessionStore sessions = new SessionStore();
+    new SessionApi(tokens, sessions, false).register(routes);
     ServerBuilder sb = Server.builder().http(0);
     routes.bind(sb);
-    sb.decorator(
-        new AuthDecorator(
-            TokenStore.open(authFile), new SessionStore(), AuthDecorator.Listener.API, telemetry));
+    sb.decorator(new AuthDecorator(tokens, sessions, AuthDecorator.Listener.API, telemetry));
     server = sb.build();
     server.start().join();
   }
@@ -357,6 +359,56 @@ class ApiRoutesTest {
   }
 
   @Test
+  void signedInRoutesTakeAnyTokenAndAnswerNoStore() throws Exception {
+    HttpResponse<String> none = get("/api/v1/session", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(error(none).path("message").asText())
+        .isEqualTo(AuthDecorator.AUTHENTICATION_REQUIRED);
+    HttpResponse<String> me = get("/api/v1/session", ingest);
+    assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+    assertThat(JSON.readTree(me.body()).path("roles").toString()).isEqualTo("[\"ingest\"]");
+    assertThat(me.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(me.headers().firstValue("ETag")).isEmpty();
+    assertThat(telemetry.scrape()).containsPattern("_count\\{endpoint=\"session\"\\} [1-9]");
+  }
+
+  @Test
+  void signInIsOpenButRateLimitedPerAddress() throws Exception {
+    HttpResponse<String> noHeader = signIn("{\"token\": \"" + read + "\"}", false);
+    assertThat(noHeader.statusCode()).isEqualTo(403);
+    assertThat(noHeader.headers().firstValue("Set-Cookie")).isEmpty();
+    HttpResponse<String> wrong = signIn("{\"token\": \"sl_wrong\"}", true);
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(error(wrong).path("message").asText()).isEqualTo("invalid or revoked token");
+    HttpResponse<String> ok = signIn("{\"token\": \"" + read + "\"}", true);
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(204);
+    assertThat(ok.headers().firstValue("Set-Cookie").orElseThrow())
+        .startsWith(AuthDecorator.SESSION_COOKIE + "=");
+    assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
+    // the burst is spent by these three and the loop; the next one is refused
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < OpenRouteLimiter.BURST && refused == null; i++) {
+      HttpResponse<String> r = signIn("{\"token\": \"sl_wrong\"}", true);
+      if (r.statusCode() == 429) refused = r;
+      else assertThat(r.statusCode()).isEqualTo(401);
+    }
+    assertThat(refused).as("429 within the burst of " + OpenRouteLimiter.BURST).isNotNull();
+    assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()))
+        .isPositive();
+    assertThat(error(refused).path("message").asText()).startsWith("too many requests");
+    assertThat(refused.headers().firstValue("Cache-Control")).hasValue("no-store");
+  }
+
+  HttpResponse<String> signIn(String body, boolean clientHeader) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri("/api/v1/session"))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (clientHeader) b.header(AuthDecorator.CLIENT_HEADER, "test");
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void declarationsAreChecked() {
     ApiRoutes routes = ApiRoutes.create(RoleCheck.off(), new SelfTelemetry());
     routes.get("one", "/api/v1/one", Role.READ, c -> ApiResult.noContent());
@@ -372,6 +424,11 @@ class ApiRoutesTest {
         .hasMessageContaining("must start with /api/v1/");
     assertThatThrownBy(() -> ApiRoute.get("x", "/api/v1/x", Role.READ).maxBodyBytes(10))
         .hasMessageContaining("reads no body");
+    assertThatThrownBy(
+            () ->
+                new ApiRoute(
+                    "x", HttpMethod.GET, "/api/v1/x", ApiRoute.Access.OPEN, Role.READ, 0, false))
+        .hasMessageContaining("a role is given exactly when the access is ROLE");
     routes.bind(Server.builder());
     assertThatThrownBy(
             () -> routes.get("late", "/api/v1/late", Role.READ, c -> ApiResult.noContent()))
