@@ -64,56 +64,38 @@ public record ApiRoute(
     }
   }
 
-  private static ApiRoute of(String name, HttpMethod method, String path, Role role) {
-    Objects.requireNonNull(role, "role");
+  /** A route with the default body limit of its method and cacheable answers. */
+  private static ApiRoute declare(
+      String name, HttpMethod method, String path, Access access, @Nullable Role role) {
     return new ApiRoute(
-        name,
-        method,
-        path,
-        Access.ROLE,
-        role,
-        readsBody(method) ? DEFAULT_MAX_BODY_BYTES : 0,
-        false);
+        name, method, path, access, role, readsBody(method) ? DEFAULT_MAX_BODY_BYTES : 0, false);
   }
 
   public static ApiRoute get(String name, String path, Role role) {
-    return of(name, HttpMethod.GET, path, role);
+    return declare(name, HttpMethod.GET, path, Access.ROLE, Objects.requireNonNull(role, "role"));
   }
 
   public static ApiRoute post(String name, String path, Role role) {
-    return of(name, HttpMethod.POST, path, role);
+    return declare(name, HttpMethod.POST, path, Access.ROLE, Objects.requireNonNull(role, "role"));
   }
 
   public static ApiRoute put(String name, String path, Role role) {
-    return of(name, HttpMethod.PUT, path, role);
+    return declare(name, HttpMethod.PUT, path, Access.ROLE, Objects.requireNonNull(role, "role"));
   }
 
   public static ApiRoute delete(String name, String path, Role role) {
-    return of(name, HttpMethod.DELETE, path, role);
+    return declare(
+        name, HttpMethod.DELETE, path, Access.ROLE, Objects.requireNonNull(role, "role"));
   }
 
   /** {@code method path} for any signed-in caller ({@link Access#SIGNED_IN}). */
   public static ApiRoute signedIn(String name, HttpMethod method, String path) {
-    return new ApiRoute(
-        name,
-        method,
-        path,
-        Access.SIGNED_IN,
-        null,
-        readsBody(method) ? DEFAULT_MAX_BODY_BYTES : 0,
-        false);
+    return declare(name, method, path, Access.SIGNED_IN, null);
   }
 
   /** {@code method path} without a token, rate limited ({@link Access#OPEN}). */
   public static ApiRoute open(String name, HttpMethod method, String path) {
-    return new ApiRoute(
-        name,
-        method,
-        path,
-        Access.OPEN,
-        null,
-        readsBody(method) ? DEFAULT_MAX_BODY_BYTES : 0,
-        false);
+    return declare(name, method, path, Access.OPEN, null);
   }
 
   /** This route with another body limit. */
