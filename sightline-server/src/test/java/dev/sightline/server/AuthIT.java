@@ -306,26 +306,8 @@ class AuthIT {
         server.post("/v1/logs", "application/json", "{}".getBytes(), "Authorization", "Bearer x");
     assertThat(json.statusCode()).isEqualTo(401);
     assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"code\":16");
-    assertThat(
-            server
-                .post(
-                    "/v1/traces",
-                    "application/x-protobuf",
-                    body,
-                    "Authorization",
-                    "Bearer " + ingestA)
-                .statusCode())
-        .isEqualTo(200);
-    assertThat(
-            server
-                .post(
-                    "/v1/traces",
-                    "application/x-protobuf",
-                    body,
-                    "Authorization",
-                    "Bearer " + adminA)
-                .statusCode())
-        .isEqualTo(200);
+    assertThat(postSpans(body, ingestA)).isEqualTo(200);
+    assertThat(postSpans(body, adminA)).isEqualTo(200);
   }
 
   static void assertOtlpDenied(HttpResponse<byte[]> r, int status, int code) throws Exception {
@@ -373,16 +355,7 @@ class AuthIT {
   void everyReadRouteAsAnotherTenant_revealsNothingOfTheFirst() throws Exception {
     List<String> ids = new ArrayList<>();
     byte[] body = spans("acmesecretsvc", ids).toByteArray();
-    assertThat(
-            server
-                .post(
-                    "/v1/traces",
-                    "application/x-protobuf",
-                    body,
-                    "Authorization",
-                    "Bearer " + ingestA)
-                .statusCode())
-        .isEqualTo(200);
+    assertThat(postSpans(body, ingestA)).isEqualTo(200);
     String traceId = ids.get(0);
     String slo = SLO_YAML.replace("NAME", "acme-secret-slo").replace("frontend", "acmesecretsvc");
     assertThat(apiSend("POST", "/api/v1/slos", slo, readWriteA).status()).isEqualTo(201);
@@ -412,6 +385,13 @@ class AuthIT {
         .isEqualTo(204);
   }
 
+  /** The status of an OTLP/HTTP protobuf export of {@code body} with {@code token}. */
+  int postSpans(byte[] body, String token) throws Exception {
+    return server
+        .post("/v1/traces", "application/x-protobuf", body, "Authorization", "Bearer " + token)
+        .statusCode();
+  }
+
   TestServer.Response apiSend(String method, String path, String body, String token) {
     return TestServer.send(
         HttpRequest.newBuilder(URI.create(server.api() + path))
@@ -428,16 +408,7 @@ class AuthIT {
   void eachTenantSeesOnlyItsOwnTelemetry() throws Exception {
     List<String> ids = new ArrayList<>();
     byte[] body = spans("tenant-a-svc", ids).toByteArray();
-    assertThat(
-            server
-                .post(
-                    "/v1/traces",
-                    "application/x-protobuf",
-                    body,
-                    "Authorization",
-                    "Bearer " + ingestA)
-                .statusCode())
-        .isEqualTo(200);
+    assertThat(postSpans(body, ingestA)).isEqualTo(200);
     String traceId = ids.get(0);
     assertThat(api("/api/v1/traces/" + traceId, readA).status()).isEqualTo(200);
     assertThat(api("/api/v1/services", readA).text()).contains("tenant-a-svc");
@@ -455,16 +426,7 @@ class AuthIT {
     assertThat(redA.text()).isNotEqualTo(redB.text());
 
     // the same trace sent by tenant B is B's own copy
-    assertThat(
-            server
-                .post(
-                    "/v1/traces",
-                    "application/x-protobuf",
-                    body,
-                    "Authorization",
-                    "Bearer " + ingestB)
-                .statusCode())
-        .isEqualTo(200);
+    assertThat(postSpans(body, ingestB)).isEqualTo(200);
     assertThat(api("/api/v1/traces/" + traceId, readB).status()).isEqualTo(200);
   }
 
