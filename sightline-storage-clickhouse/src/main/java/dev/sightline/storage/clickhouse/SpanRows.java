@@ -1,22 +1,16 @@
 package dev.sightline.storage.clickhouse;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sightline.core.model.Attributes;
 import dev.sightline.core.model.Ids;
 import dev.sightline.core.model.Resource;
 import dev.sightline.core.model.Span;
-import dev.sightline.core.model.SpanEvent;
 import dev.sightline.core.model.SpanKind;
-import dev.sightline.core.model.SpanLink;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.json.Components;
+import dev.sightline.core.storage.json.SpanJson;
 import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,9 +60,9 @@ final class SpanRows {
     g.writeStringField("status_message", s.statusMessage());
     AttributeArrays.write(g, "attr", s.attributes());
     g.writeNumberField("dropped_attributes", s.droppedAttributesCount());
-    g.writeStringField("events", s.events().isEmpty() ? "" : events(s.events()));
+    g.writeStringField("events", s.events().isEmpty() ? "" : SpanJson.events(s.events()));
     g.writeNumberField("dropped_events", s.droppedEventsCount());
-    g.writeStringField("links", s.links().isEmpty() ? "" : links(s.links()));
+    g.writeStringField("links", s.links().isEmpty() ? "" : SpanJson.links(s.links()));
     g.writeNumberField("dropped_links", s.droppedLinksCount());
     AttributeArrays.write(g, "res", s.resource().attributes());
     g.writeNumberField("res_dropped", s.resource().droppedAttributesCount());
@@ -93,9 +87,9 @@ final class SpanRows {
         r.get("end_ns").asLong(),
         AttributeArrays.read(r, "attr"),
         r.get("dropped_attributes").asInt(),
-        events.isEmpty() ? List.of() : readEvents(events),
+        events.isEmpty() ? List.of() : SpanJson.readEvents(events),
         r.get("dropped_events").asInt(),
-        links.isEmpty() ? List.of() : readLinks(links),
+        links.isEmpty() ? List.of() : SpanJson.readLinks(links),
         r.get("dropped_links").asInt(),
         StatusCode.fromNumber(r.get("status_code").asInt()),
         r.get("status_message").asText(),
@@ -104,105 +98,5 @@ final class SpanRows {
             r.get("res_dropped").asInt(),
             r.get("res_schema_url").asText()),
         Components.readScope(r.get("scope").asText()));
-  }
-
-  static String events(List<SpanEvent> events) {
-    return TypedJson.write(
-        g -> {
-          g.writeStartArray();
-          for (SpanEvent e : events) {
-            g.writeStartObject();
-            g.writeNumberField("t", e.timeUnixNano());
-            g.writeStringField("n", e.name());
-            if (!e.attributes().isEmpty()) {
-              g.writeFieldName("a");
-              TypedJson.writeAttributes(g, e.attributes());
-            }
-            if (e.droppedAttributesCount() != 0)
-              g.writeNumberField("d", e.droppedAttributesCount());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
-  }
-
-  static List<SpanEvent> readEvents(String json) {
-    List<SpanEvent> events = new ArrayList<>();
-    try (JsonParser p = TypedJson.parser(json)) {
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        long time = 0;
-        String name = "";
-        Attributes attributes = Attributes.empty();
-        int dropped = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          switch (field) {
-            case "t" -> time = p.getLongValue();
-            case "n" -> name = p.getText();
-            case "a" -> attributes = TypedJson.readAttributes(p);
-            case "d" -> dropped = p.getIntValue();
-            default -> throw new IOException("unknown event field " + field);
-          }
-        }
-        events.add(new SpanEvent(time, name, attributes, dropped));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return events;
-  }
-
-  static String links(List<SpanLink> links) {
-    return TypedJson.write(
-        g -> {
-          g.writeStartArray();
-          for (SpanLink l : links) {
-            g.writeStartObject();
-            g.writeStringField("t", l.traceId());
-            g.writeStringField("s", l.spanId());
-            if (!l.traceState().isEmpty()) g.writeStringField("ts", l.traceState());
-            if (!l.attributes().isEmpty()) {
-              g.writeFieldName("a");
-              TypedJson.writeAttributes(g, l.attributes());
-            }
-            if (l.droppedAttributesCount() != 0)
-              g.writeNumberField("d", l.droppedAttributesCount());
-            if (l.flags() != 0) g.writeNumberField("f", l.flags());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
-  }
-
-  static List<SpanLink> readLinks(String json) {
-    List<SpanLink> links = new ArrayList<>();
-    try (JsonParser p = TypedJson.parser(json)) {
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        String traceId = "";
-        String spanId = "";
-        String traceState = "";
-        Attributes attributes = Attributes.empty();
-        int dropped = 0;
-        int flags = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          switch (field) {
-            case "t" -> traceId = p.getText();
-            case "s" -> spanId = p.getText();
-            case "ts" -> traceState = p.getText();
-            case "a" -> attributes = TypedJson.readAttributes(p);
-            case "d" -> dropped = p.getIntValue();
-            case "f" -> flags = p.getIntValue();
-            default -> throw new IOException("unknown link field " + field);
-          }
-        }
-        links.add(new SpanLink(traceId, spanId, traceState, attributes, dropped, flags));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return links;
   }
 }

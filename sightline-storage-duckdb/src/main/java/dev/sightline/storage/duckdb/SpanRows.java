@@ -1,19 +1,12 @@
 package dev.sightline.storage.duckdb;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.sightline.core.model.Attributes;
 import dev.sightline.core.model.InstrumentationScope;
 import dev.sightline.core.model.Resource;
 import dev.sightline.core.model.Span;
-import dev.sightline.core.model.SpanEvent;
 import dev.sightline.core.model.SpanKind;
-import dev.sightline.core.model.SpanLink;
 import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.json.Components;
-import dev.sightline.core.storage.json.TypedJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.sightline.core.storage.json.SpanJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -88,8 +81,8 @@ final class SpanRows {
               hasParent ? HexIds.spanId(s.parentSpanId()) : 0,
               hasParent,
               AttributeColumns.encode(s.attributes()),
-              s.events().isEmpty() ? null : events(s.events()),
-              s.links().isEmpty() ? null : links(s.links()),
+              s.events().isEmpty() ? null : SpanJson.events(s.events()),
+              s.links().isEmpty() ? null : SpanJson.links(s.links()),
               resource,
               scope));
     }
@@ -157,9 +150,9 @@ final class SpanRows {
         rs.getLong(9),
         AttributeColumns.decode(rs.getString(12), rs.getString(13), rs.getString(14)),
         rs.getInt(15),
-        events == null ? List.of() : readEvents(events),
+        events == null ? List.of() : SpanJson.readEvents(events),
         rs.getInt(17),
-        links == null ? List.of() : readLinks(links),
+        links == null ? List.of() : SpanJson.readLinks(links),
         rs.getInt(19),
         StatusCode.fromNumber(rs.getByte(10)),
         rs.getString(11),
@@ -168,105 +161,5 @@ final class SpanRows {
             rs.getInt(23),
             rs.getString(24)),
         Components.readScope(rs.getString(25)));
-  }
-
-  static String events(List<SpanEvent> events) {
-    return TypedJson.write(
-        g -> {
-          g.writeStartArray();
-          for (SpanEvent e : events) {
-            g.writeStartObject();
-            g.writeNumberField("t", e.timeUnixNano());
-            g.writeStringField("n", e.name());
-            if (!e.attributes().isEmpty()) {
-              g.writeFieldName("a");
-              TypedJson.writeAttributes(g, e.attributes());
-            }
-            if (e.droppedAttributesCount() != 0)
-              g.writeNumberField("d", e.droppedAttributesCount());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
-  }
-
-  static List<SpanEvent> readEvents(String json) {
-    List<SpanEvent> events = new ArrayList<>();
-    try (JsonParser p = TypedJson.parser(json)) {
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        long time = 0;
-        String name = "";
-        Attributes attributes = Attributes.empty();
-        int dropped = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          switch (field) {
-            case "t" -> time = p.getLongValue();
-            case "n" -> name = p.getText();
-            case "a" -> attributes = TypedJson.readAttributes(p);
-            case "d" -> dropped = p.getIntValue();
-            default -> throw new IOException("unknown event field " + field);
-          }
-        }
-        events.add(new SpanEvent(time, name, attributes, dropped));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return events;
-  }
-
-  static String links(List<SpanLink> links) {
-    return TypedJson.write(
-        g -> {
-          g.writeStartArray();
-          for (SpanLink l : links) {
-            g.writeStartObject();
-            g.writeStringField("t", l.traceId());
-            g.writeStringField("s", l.spanId());
-            if (!l.traceState().isEmpty()) g.writeStringField("ts", l.traceState());
-            if (!l.attributes().isEmpty()) {
-              g.writeFieldName("a");
-              TypedJson.writeAttributes(g, l.attributes());
-            }
-            if (l.droppedAttributesCount() != 0)
-              g.writeNumberField("d", l.droppedAttributesCount());
-            if (l.flags() != 0) g.writeNumberField("f", l.flags());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
-  }
-
-  static List<SpanLink> readLinks(String json) {
-    List<SpanLink> links = new ArrayList<>();
-    try (JsonParser p = TypedJson.parser(json)) {
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        String traceId = "";
-        String spanId = "";
-        String traceState = "";
-        Attributes attributes = Attributes.empty();
-        int dropped = 0;
-        int flags = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          p.nextToken();
-          switch (field) {
-            case "t" -> traceId = p.getText();
-            case "s" -> spanId = p.getText();
-            case "ts" -> traceState = p.getText();
-            case "a" -> attributes = TypedJson.readAttributes(p);
-            case "d" -> dropped = p.getIntValue();
-            case "f" -> flags = p.getIntValue();
-            default -> throw new IOException("unknown link field " + field);
-          }
-        }
-        links.add(new SpanLink(traceId, spanId, traceState, attributes, dropped, flags));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return links;
   }
 }
