@@ -155,8 +155,10 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     // start-time ranges of the slice may hold a matching span; the slice then reads only those
     // ranges (a UNION ALL of plain range scans, so zone maps prune each), none at all when there
     // are none. A gap between the ranges holds no matching span, so the slice's bounds stay exact.
-    // A slice whose ranges cover more than half of it is read whole; one with more than
-    // SpanBlockIndex.MAX_RANGES ranges (a frequent value) too, and so is every older slice.
+    // A window with more than SLICE_RANGES ranges is read as several slices of that many ranges,
+    // newest first, each ending where its oldest range starts. A slice whose ranges cover more
+    // than half of it is read whole; a window with more than SpanBlockIndex.MAX_RANGES ranges (a
+    // frequent value) too, and so is every older slice.
     int limit = query.limit();
     long start = query.startUnixNano();
     long to = query.endUnixNano();
@@ -164,26 +166,50 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     long width = FIRST_SLICE_NANOS;
     Map<String, TraceSummary> found = new LinkedHashMap<>();
     long[] blockKeys = useSpanBlocks ? blockKeys(query) : null;
-    long rangesFrom = 0, rangesTo = 0;
-    List<long[]> ranges = null;
+    // candidate ranges of [knownFrom, to) fetched for a wider window and not read yet, ascending
+    List<long[]> known = null;
+    long knownFrom = 0;
+    long sliceFrom = 0, sliceTo = 0;
+    List<long[]> slice = null;
+    boolean first = true;
     while (true) {
-      long from = to - start <= width ? start : to - width;
+      if (first || sliceTo != to) { // a new slice (not the same one again with a larger k)
+        first = false;
+        long from = to - start <= width ? start : to - width;
+        slice = null;
+        if (blockKeys != null) {
+          if (known == null) {
+            long[] keys = blockKeys;
+            long f = from, t = to;
+            known =
+                connections.run(c -> SpanBlockIndex.candidateRanges(c, query.tenant(), f, t, keys));
+            knownFrom = from;
+            if (known == null) blockKeys = null; // frequent: this and older slices read whole
+          } else {
+            from = knownFrom;
+          }
+        }
+        if (known != null) {
+          if (known.size() > SLICE_RANGES) {
+            // the newest ranges only; the slice ends where the oldest of them starts
+            slice = new ArrayList<>(known.subList(known.size() - SLICE_RANGES, known.size()));
+            known = new ArrayList<>(known.subList(0, known.size() - SLICE_RANGES));
+            from = slice.get(0)[0];
+          } else {
+            slice = known;
+            known = null;
+          }
+          // ranges covering most of the slice save nothing over reading it whole in place
+          if (2 * covered(slice) > to - from) slice = null;
+        }
+        sliceFrom = from;
+        sliceTo = to;
+      }
+      long from = sliceFrom;
       List<Object> sliced = new ArrayList<>(params);
       sliced.set(1, from);
       sliced.set(2, to);
       boolean unbounded = k >= MAX_CANDIDATE_SPANS;
-      if (blockKeys != null && (ranges == null || rangesFrom != from || rangesTo != to)) {
-        long[] keys = blockKeys;
-        long f = from, t = to;
-        ranges =
-            connections.run(c -> SpanBlockIndex.candidateRanges(c, query.tenant(), f, t, keys));
-        rangesFrom = from;
-        rangesTo = to;
-        if (ranges == null) blockKeys = null; // frequent: the older, wider slices are read whole
-      }
-      // ranges covering most of the slice save nothing over reading it whole in place
-      List<long[]> slice =
-          blockKeys == null || ranges == null || 2 * covered(ranges) > to - from ? null : ranges;
       Page page =
           slice != null && slice.isEmpty()
               ? new Page(List.of(), 0, Long.MIN_VALUE)
@@ -210,6 +236,12 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       width = width > (to - start) / 4 ? to - start : width * 4;
     }
   }
+
+  /**
+   * Candidate ranges of the span block index one slice reads at most; a window holding more is read
+   * in several slices, newest first, so a search stops after the ranges it needs.
+   */
+  static final int SLICE_RANGES = 16;
 
   /** The nanoseconds the ranges [from, to) cover, which are disjoint. */
   private static long covered(List<long[]> ranges) {
