@@ -2,6 +2,8 @@ package dev.sightline.storage.duckdb;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.sightline.core.model.AnyValue;
+import dev.sightline.core.model.Attributes;
 import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,19 +111,19 @@ final class SpanBlockIndex {
    * The {@code attributes} column as attributes whose every value is its text form (a string): what
    * {@link SpanAttributeKeys} hashes, since the text form of a string is itself.
    */
-  static dev.sightline.core.model.Attributes textAttributes(String json) {
-    Map<String, dev.sightline.core.model.AnyValue> values = new LinkedHashMap<>();
+  static Attributes textAttributes(String json) {
+    Map<String, AnyValue> values = new LinkedHashMap<>();
     try (JsonParser p = TypedJson.parser(json)) {
       TypedJson.expect(p, JsonToken.START_OBJECT);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
         p.nextToken();
-        values.put(key, new dev.sightline.core.model.AnyValue.StringValue(p.getText()));
+        values.put(key, new AnyValue.StringValue(p.getText()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return dev.sightline.core.model.Attributes.of(values);
+    return Attributes.of(values);
   }
 
   /** Retention: the blocks whose spans all went. A block straddling the cutoff stays. */
