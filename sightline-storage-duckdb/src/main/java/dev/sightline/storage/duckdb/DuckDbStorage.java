@@ -224,6 +224,7 @@ public final class DuckDbStorage implements StorageComponent {
       TraceSummaries.ensure(database);
       ServiceOperationHours.ensure(database);
       LogTextIndex.ensure(database);
+      SpanBlockIndex.ensure(database);
       SpanMetricsHourly.ensure(database);
       AttributeIndex.ensure(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
@@ -393,6 +394,7 @@ public final class DuckDbStorage implements StorageComponent {
                   TraceSummaries.deleteBefore(c, cutoffUnixNano);
                   AttributeIndex.deleteBefore(c, cutoffUnixNano);
                   LogTextIndex.deleteBefore(c, cutoffUnixNano);
+                  SpanBlockIndex.deleteBefore(c, cutoffUnixNano);
                   long removed = 0;
                   for (String sql :
                       new String[] {

@@ -44,6 +44,28 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
   /** {@link DuckDbStorageBuilder#indexedAttributes}. */
   private final Set<String> indexedAttributes;
 
+  /** Tests only: false reads every slice whole, the answer the span block index must match. */
+  volatile boolean useSpanBlocks = true;
+
+  /**
+   * The {@link SpanAttributeKeys} of the query's attribute filters, or null when it has none or one
+   * whose text the index does not vouch for (the search then reads slices whole).
+   */
+  static long @Nullable [] blockKeys(TraceQuery query) {
+    if (query.attributes().isEmpty()) return null;
+    long[] keys = new long[query.attributes().size()];
+    int i = 0;
+    for (Map.Entry<String, String> e : query.attributes().entrySet()) {
+      if (e.getKey().isEmpty()
+          || !SpanAttributeKeys.safe(e.getKey())
+          || !SpanAttributeKeys.safe(e.getValue())) {
+        return null;
+      }
+      keys[i++] = SpanAttributeKeys.hash(e.getKey(), e.getValue());
+    }
+    return keys;
+  }
+
   DuckDbTraceReader(ReaderConnections connections, Set<String> indexedAttributes) {
     this.connections = connections;
     this.indexedAttributes = indexedAttributes;
@@ -128,19 +150,71 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     // read. Grouping every matching span of a slice by trace first, as the previous version did,
     // read the whole slice (seconds with an attribute filter); summarising every matching trace of
     // the range, as the first one did, cost seconds for a busy service over 24 hours.
+    //
+    // With attribute filters, each slice first asks the span block index (span_blocks) which
+    // start-time ranges of the slice may hold a matching span; the slice then reads only those
+    // ranges (a UNION ALL of plain range scans, so zone maps prune each), none at all when there
+    // are none. A gap between the ranges holds no matching span, so the slice's bounds stay exact.
+    // A window with more than SLICE_RANGES ranges is read as several slices of that many ranges,
+    // newest first, each ending where its oldest range starts. A slice whose ranges cover more
+    // than half of it is read whole; a window with more than SpanBlockIndex.MAX_RANGES ranges (a
+    // frequent value) too, and so is every older slice.
     int limit = query.limit();
     long start = query.startUnixNano();
     long to = query.endUnixNano();
     long k = Math.max(8L * limit, limit + 100L);
     long width = FIRST_SLICE_NANOS;
     Map<String, TraceSummary> found = new LinkedHashMap<>();
+    long[] blockKeys = useSpanBlocks ? blockKeys(query) : null;
+    // candidate ranges of [knownFrom, to) fetched for a wider window and not read yet, ascending
+    List<long[]> known = null;
+    long knownFrom = 0;
+    long sliceFrom = 0, sliceTo = 0;
+    List<long[]> slice = null;
+    boolean first = true;
     while (true) {
-      long from = to - start <= width ? start : to - width;
+      if (first || sliceTo != to) { // a new slice (not the same one again with a larger k)
+        first = false;
+        long from = to - start <= width ? start : to - width;
+        slice = null;
+        if (blockKeys != null) {
+          if (known == null) {
+            long[] keys = blockKeys;
+            long f = from, t = to;
+            known =
+                connections.run(c -> SpanBlockIndex.candidateRanges(c, query.tenant(), f, t, keys));
+            knownFrom = from;
+            if (known == null) blockKeys = null; // frequent: this and older slices read whole
+          } else {
+            from = knownFrom;
+          }
+        }
+        if (known != null) {
+          if (known.size() > SLICE_RANGES) {
+            // the newest ranges only; the slice ends where the oldest of them starts
+            slice = new ArrayList<>(known.subList(known.size() - SLICE_RANGES, known.size()));
+            known = new ArrayList<>(known.subList(0, known.size() - SLICE_RANGES));
+            from = slice.get(0)[0];
+          } else {
+            slice = known;
+            known = null;
+          }
+          // ranges covering most of the slice save nothing over reading it whole in place
+          if (2 * covered(slice) > to - from) slice = null;
+        }
+        sliceFrom = from;
+        sliceTo = to;
+      }
+      long from = sliceFrom;
       List<Object> sliced = new ArrayList<>(params);
       sliced.set(1, from);
       sliced.set(2, to);
       boolean unbounded = k >= MAX_CANDIDATE_SPANS;
-      Page page = page(where.toString(), sliced, query, unbounded ? Long.MAX_VALUE : k, from, to);
+      Page page =
+          slice != null && slice.isEmpty()
+              ? new Page(List.of(), 0, Long.MIN_VALUE)
+              : page(
+                  where.toString(), sliced, query, unbounded ? Long.MAX_VALUE : k, from, to, slice);
       boolean saturated = !unbounded && page.spans() >= k;
       List<TraceSummary> newest = page.summaries();
       if (saturated
@@ -161,6 +235,19 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       to = from;
       width = width > (to - start) / 4 ? to - start : width * 4;
     }
+  }
+
+  /**
+   * Candidate ranges of the span block index one slice reads at most; a window holding more is read
+   * in several slices, newest first, so a search stops after the ranges it needs.
+   */
+  static final int SLICE_RANGES = 16;
+
+  /** The nanoseconds the ranges [from, to) cover, which are disjoint. */
+  private static long covered(List<long[]> ranges) {
+    long sum = 0;
+    for (long[] r : ranges) sum += r[1] - r[0];
+    return sum;
   }
 
   /** Above this many traces holding an indexed value, search reads slices of spans instead. */
@@ -304,8 +391,33 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
   private record Page(List<TraceSummary> summaries, long spans, long bound) {}
 
   private Page page(
-      String where, List<Object> filterParams, TraceQuery query, long k, long from, long to) {
-    List<Object> params = new ArrayList<>(filterParams);
+      String where,
+      List<Object> filterParams,
+      TraceQuery query,
+      long k,
+      long from,
+      long to,
+      @Nullable List<long[]> ranges) {
+    List<Object> params = new ArrayList<>();
+    // the spans searched: the slice, or only its ranges that the span block index left
+    StringBuilder source = new StringBuilder();
+    if (ranges != null) {
+      source.append("WITH r AS MATERIALIZED (");
+      for (int i = 0; i < ranges.size(); i++) {
+        if (i > 0) source.append(" UNION ALL ");
+        source.append(
+            "SELECT tenant, trace_id, start_ns, service, name, duration_ns, status_code,"
+                + " attributes, resource_attributes FROM spans"
+                + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?");
+        params.add(query.tenant());
+        params.add(ranges.get(i)[0]);
+        params.add(ranges.get(i)[1]);
+      }
+      source.append("), ");
+    } else {
+      source.append("WITH ");
+    }
+    params.addAll(filterParams);
     boolean limited = k != Long.MAX_VALUE;
     if (limited) params.add(k);
     params.add(query.tenant());
@@ -318,7 +430,10 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     // days, and about a tenth as many rows as the spans. Results newest first by trace start; a
     // span stored twice (an export retried after a slow acknowledgement) counts once.
     String sql =
-        "WITH top AS MATERIALIZED (SELECT trace_id, start_ns FROM spans WHERE "
+        source
+            + "top AS MATERIALIZED (SELECT trace_id, start_ns FROM "
+            + (ranges != null ? "r" : "spans")
+            + " WHERE "
             + where
             + (limited ? " ORDER BY start_ns DESC LIMIT ?" : "")
             + "), matched AS (SELECT DISTINCT trace_id FROM top), summaries AS (SELECT "

@@ -72,6 +72,8 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
   }
 
+  private static final long[] NO_KEYS = new long[0];
+
   private static final Pending STOP =
       new Pending(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
 
@@ -392,10 +394,16 @@ final class GroupCommitWriter implements TelemetryWriter {
       TraceSummaryRows summaries = new TraceSummaryRows();
       AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
       ServiceOperationRows operations = new ServiceOperationRows();
+      KeyBlocks blocks = new KeyBlocks();
       try (DuckDBAppender a = connection.createAppender("main", Schema.SPANS)) {
         for (Pending p : group) {
           for (SpanRows.Row r : p.spans()) {
             SpanRows.append(a, r);
+            long[] keys = r.blockKeys();
+            blocks.add(
+                r.span().tenant(),
+                new KeyBlocks.Entry(
+                    r.span().startTimeUnixNano(), keys == null ? NO_KEYS : keys, keys != null));
             red.add(r);
             redHourly.add(r);
             summaries.add(r);
@@ -423,19 +431,22 @@ final class GroupCommitWriter implements TelemetryWriter {
           index.appendTo(a);
         }
       }
+      // the span block index of the same spans
+      try (DuckDBAppender a = connection.createAppender("main", Schema.SPAN_BLOCKS)) {
+        blocks.appendTo(a);
+      }
     }
     if (logs) {
       try (DuckDBAppender a = connection.createAppender("main", Schema.LOGS)) {
         for (Pending p : group) for (LogRows.Row r : p.logs()) LogRows.append(a, r);
       }
       // the text index of the same logs, in the same transaction
-      LogTextBlocks blocks = new LogTextBlocks();
+      KeyBlocks blocks = new KeyBlocks();
       for (Pending p : group) {
         for (LogRows.Row r : p.logs()) {
           blocks.add(
               r.log().tenant(),
-              new LogTextBlocks.Entry(
-                  r.log().eventTimeUnixNano(), r.textKeys(), r.textIndexable()));
+              new KeyBlocks.Entry(r.log().eventTimeUnixNano(), r.textKeys(), r.textIndexable()));
         }
       }
       try (DuckDBAppender a = connection.createAppender("main", Schema.LOG_BLOCKS)) {

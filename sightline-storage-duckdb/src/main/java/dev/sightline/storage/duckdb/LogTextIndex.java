@@ -27,8 +27,8 @@ final class LogTextIndex {
 
   /**
    * The {@code sightline_meta} key present once every stored log is in a block. Its name carries
-   * the format of keys and filters ({@link LogTextKeys}, {@link LogTextBlocks}): a new format gets
-   * a new name, so older blocks are rebuilt.
+   * the format of keys and filters ({@link LogTextKeys}, {@link KeyBlocks}): a new format gets a
+   * new name, so older blocks are rebuilt.
    */
   static final String SINCE_KEY = "log_text_index_since";
 
@@ -53,7 +53,7 @@ final class LogTextIndex {
           // dropped, not emptied: an older format may have other columns
           Meta.execute(c, "DROP TABLE " + Schema.LOG_BLOCKS);
           Meta.execute(c, Schema.LOG_BLOCKS_DDL);
-          Map<String, List<LogTextBlocks.Entry>> open = new HashMap<>();
+          Map<String, List<KeyBlocks.Entry>> open = new HashMap<>();
           try (DuckDBConnection reader = c.duplicate();
               Statement s = reader.createStatement();
               DuckDBAppender a = c.createAppender("main", Schema.LOG_BLOCKS)) {
@@ -62,20 +62,19 @@ final class LogTextIndex {
               while (rs.next()) {
                 String tenant = rs.getString(1);
                 String body = rs.getString(3);
-                List<LogTextBlocks.Entry> block =
-                    open.computeIfAbsent(tenant, t -> new ArrayList<>());
+                List<KeyBlocks.Entry> block = open.computeIfAbsent(tenant, t -> new ArrayList<>());
                 block.add(
-                    new LogTextBlocks.Entry(
+                    new KeyBlocks.Entry(
                         rs.getLong(2), LogTextKeys.ofBody(body), LogTextKeys.indexable(body)));
                 logs[0]++;
-                if (block.size() == LogTextBlocks.MAX_LOGS) {
-                  LogTextBlocks.appendBlock(a, tenant, block);
+                if (block.size() == KeyBlocks.MAX_ROWS) {
+                  KeyBlocks.appendBlock(a, tenant, block);
                   block.clear();
                 }
               }
             }
-            for (Map.Entry<String, List<LogTextBlocks.Entry>> e : open.entrySet()) {
-              if (!e.getValue().isEmpty()) LogTextBlocks.appendBlock(a, e.getKey(), e.getValue());
+            for (Map.Entry<String, List<KeyBlocks.Entry>> e : open.entrySet()) {
+              if (!e.getValue().isEmpty()) KeyBlocks.appendBlock(a, e.getKey(), e.getValue());
             }
           }
           Meta.put(c, SINCE_KEY, Instant.now().toString());
@@ -101,70 +100,6 @@ final class LogTextIndex {
    */
   static @Nullable List<long[]> candidateRanges(
       Connection c, String tenant, long start, long end, long[] keys) throws SQLException {
-    // the rows needed: for every page count, the pages of the keys
-    List<Short> slots = new ArrayList<>();
-    for (int pages = 1; pages <= 16; pages <<= 1) {
-      for (long k : keys) {
-        short slot = LogTextBlocks.slot(pages, LogTextBlocks.page(k, pages));
-        if (!slots.contains(slot)) slots.add(slot);
-      }
-    }
-    slots.add(LogTextBlocks.UNINDEXED);
-    StringBuilder in = new StringBuilder();
-    for (Short s : slots) in.append(in.length() == 0 ? "" : ", ").append(s);
-    record Block(long min, long max, int[] found) {}
-    Map<Long, Block> blocks = new HashMap<>();
-    List<long[]> ranges = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT block, min_ns, max_ns, slot, bits FROM "
-                + Schema.LOG_BLOCKS
-                + " WHERE tenant = ? AND max_ns >= ? AND min_ns < ? AND slot IN ("
-                + in
-                + ")")) {
-      ps.setString(1, tenant);
-      ps.setLong(2, start);
-      ps.setLong(3, end);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long min = rs.getLong(2);
-          long max = rs.getLong(3);
-          short slot = rs.getShort(4);
-          if (slot == LogTextBlocks.UNINDEXED) {
-            ranges.add(new long[] {min, max});
-            continue;
-          }
-          int pages = slot / 16;
-          int page = slot % 16;
-          byte[] bits = rs.getBytes(5);
-          Block b = blocks.computeIfAbsent(rs.getLong(1), id -> new Block(min, max, new int[1]));
-          for (long k : keys) {
-            if (LogTextBlocks.page(k, pages) == page && LogTextBlocks.mayContain(bits, k)) {
-              b.found()[0]++;
-            }
-          }
-        }
-      }
-    }
-    for (Block b : blocks.values()) {
-      if (b.found()[0] == keys.length) ranges.add(new long[] {b.min(), b.max()});
-    }
-    // to [from, to) within [start, end), sorted and merged
-    List<long[]> clipped = new ArrayList<>(ranges.size());
-    for (long[] r : ranges) {
-      long from = Math.max(r[0], start);
-      long to = r[1] == Long.MAX_VALUE ? Long.MAX_VALUE : r[1] + 1;
-      to = Math.min(to, end);
-      if (from < to) clipped.add(new long[] {from, to});
-    }
-    clipped.sort((x, y) -> Long.compare(x[0], y[0]));
-    List<long[]> merged = new ArrayList<>();
-    for (long[] r : clipped) {
-      long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-      if (last != null && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.add(r);
-      if (merged.size() > MAX_RANGES) return null;
-    }
-    return merged;
+    return KeyBlocks.candidateRanges(c, Schema.LOG_BLOCKS, tenant, start, end, keys, MAX_RANGES);
   }
 }

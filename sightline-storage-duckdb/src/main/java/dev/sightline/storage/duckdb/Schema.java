@@ -19,6 +19,7 @@ final class Schema {
   static final String ATTRIBUTE_INDEX = "attribute_index";
   static final String SERVICE_OPERATIONS = "service_operations";
   static final String LOG_BLOCKS = "log_blocks";
+  static final String SPAN_BLOCKS = "span_blocks";
   static final String SPAN_METRICS_HOURLY = "span_metrics_hourly";
 
   /** Bumped when the layout changes incompatibly; checked at open. */
@@ -202,10 +203,10 @@ final class Schema {
       )""";
 
   /**
-   * The log text index ({@link LogTextBlocks}): per block of up to 2,048 logs of one tenant and
-   * commit group, its event-time range and a Bloom filter of its bodies' token keys, one row per
-   * page of the filter ({@code slot} = pages × 16 + page; -1 for a block that is always scanned,
-   * {@code bits} then empty). Apart from {@link #DDL} because whether it covers every stored log is
+   * The log text index ({@link KeyBlocks}): per block of up to 2,048 logs of one tenant and commit
+   * group, its event-time range and a Bloom filter of its bodies' token keys, one row per page of
+   * the filter ({@code slot} = pages × 16 + page; -1 for a block that is always scanned, {@code
+   * bits} then empty). Apart from {@link #DDL} because whether it covers every stored log is
    * decided at open ({@link LogTextIndex}).
    */
   static final String LOG_BLOCKS_DDL =
@@ -216,6 +217,25 @@ final class Schema {
         min_ns BIGINT NOT NULL,
         max_ns BIGINT NOT NULL,
         logs INTEGER NOT NULL,
+        slot SMALLINT NOT NULL,
+        bits BLOB NOT NULL
+      )""";
+
+  /**
+   * The span block index ({@link KeyBlocks}, keys {@link SpanAttributeKeys}): per block of up to
+   * 2,048 spans of one tenant and commit group, its start-time range and a Bloom filter of the
+   * (attribute key, text value) pairs of its spans, one row per page ({@code slot} as in {@code
+   * log_blocks}). Apart from {@link #DDL} because whether it covers every stored span is decided at
+   * open ({@link SpanBlockIndex}).
+   */
+  static final String SPAN_BLOCKS_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS span_blocks (
+        tenant VARCHAR NOT NULL,
+        block BIGINT NOT NULL,
+        min_ns BIGINT NOT NULL,
+        max_ns BIGINT NOT NULL,
+        spans INTEGER NOT NULL,
         slot SMALLINT NOT NULL,
         bits BLOB NOT NULL
       )""";

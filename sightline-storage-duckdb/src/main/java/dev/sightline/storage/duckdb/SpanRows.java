@@ -30,9 +30,16 @@ final class SpanRows {
 
   /** A resource's columns, encoded once per batch. */
   record ResourceColumns(
-      String service, AttributeColumns attributes, int dropped, String schemaUrl) {}
+      String service,
+      AttributeColumns attributes,
+      int dropped,
+      String schemaUrl,
+      SpanAttributeKeys.ResourcePairs pairs) {}
 
-  /** One encoded row: everything the writer thread appends, computed on the caller's thread. */
+  /**
+   * One encoded row: everything the writer thread appends, computed on the caller's thread ({@code
+   * blockKeys}: the span's {@link SpanAttributeKeys}, null when it cannot be indexed).
+   */
   record Row(
       Span span,
       long traceIdHigh,
@@ -44,7 +51,8 @@ final class SpanRows {
       @Nullable String events,
       @Nullable String links,
       ResourceColumns resource,
-      String scope) {}
+      String scope,
+      long @Nullable [] blockKeys) {}
 
   /** Encodes a batch; throws IllegalArgumentException on an invalid id. */
   static List<Row> encode(List<Span> spans) {
@@ -70,7 +78,8 @@ final class SpanRows {
                       r.serviceName(),
                       AttributeColumns.encode(r.attributes()),
                       r.droppedAttributesCount(),
-                      r.schemaUrl()));
+                      r.schemaUrl(),
+                      SpanAttributeKeys.ResourcePairs.of(r.attributes())));
       String scope = scopes.computeIfAbsent(s.scope(), Components::scope);
       rows.add(
           new Row(
@@ -84,7 +93,8 @@ final class SpanRows {
               s.events().isEmpty() ? null : SpanJson.events(s.events()),
               s.links().isEmpty() ? null : SpanJson.links(s.links()),
               resource,
-              scope));
+              scope,
+              SpanAttributeKeys.ofSpan(s.attributes(), resource.pairs())));
     }
     return rows;
   }
