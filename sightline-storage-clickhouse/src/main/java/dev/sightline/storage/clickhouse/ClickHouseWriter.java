@@ -45,6 +45,7 @@ final class ClickHouseWriter implements TelemetryWriter {
     final byte[] rows;
     final int items;
     final CompletableFuture<Void> future;
+    final long queuedAtNanos = System.nanoTime();
 
     /** Set (by the flusher thread only) once the batch left the queue's count. */
     boolean finished;
@@ -70,6 +71,7 @@ final class ClickHouseWriter implements TelemetryWriter {
   private final ClickHouseHttp http;
   private final int queueCapacity;
   private final int maxBatchItems;
+  private final long maxBatchDelayNanos;
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final ReentrantLock lock = new ReentrantLock();
@@ -90,11 +92,13 @@ final class ClickHouseWriter implements TelemetryWriter {
       ClickHouseHttp http,
       int queueCapacity,
       int maxBatchItems,
+      Duration maxBatchDelay,
       int maxAttempts,
       Duration initialBackoff) {
     this.http = http;
     this.queueCapacity = queueCapacity;
     this.maxBatchItems = maxBatchItems;
+    this.maxBatchDelayNanos = maxBatchDelay.toNanos();
     this.maxAttempts = maxAttempts;
     this.initialBackoff = initialBackoff;
     this.flusher = new Thread(this::run, "clickhouse-writer");
@@ -193,13 +197,29 @@ final class ClickHouseWriter implements TelemetryWriter {
     }
   }
 
-  /** Everything queued, up to maxBatchItems (at least one batch); null once closed and drained. */
+  /**
+   * Everything queued, up to maxBatchItems (at least one batch), once maxBatchItems are waiting or
+   * the oldest waited maxBatchDelay; null once closed and drained.
+   */
   private List<Pending> take() {
     lock.lock();
     try {
       while (queue.isEmpty()) {
         if (closed) return null;
         queued.awaitUninterruptibly();
+      }
+      if (maxBatchDelayNanos > 0) {
+        long deadline = queue.peekFirst().queuedAtNanos + maxBatchDelayNanos;
+        while (!closed && waitingItems() < maxBatchItems) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) break;
+          try {
+            queued.awaitNanos(left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
       }
       List<Pending> group = new ArrayList<>();
       int items = 0;
@@ -213,6 +233,13 @@ final class ClickHouseWriter implements TelemetryWriter {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Items in the queue, not yet taken by the flusher. Under the lock. */
+  private long waitingItems() {
+    long n = 0;
+    for (Pending p : queue) n += p.items;
+    return n;
   }
 
   /** One INSERT per table for the whole group; on a final failure, each batch alone. */

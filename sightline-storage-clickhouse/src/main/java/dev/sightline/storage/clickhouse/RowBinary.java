@@ -31,6 +31,18 @@ final class RowBinary {
     return Arrays.copyOf(buf, size);
   }
 
+  /** The bytes written since {@code from} (a {@link #size()} taken earlier). */
+  byte[] copyFrom(int from) {
+    return Arrays.copyOfRange(buf, from, size);
+  }
+
+  /** Appends bytes as they are (a copy of earlier output). */
+  void raw(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, size, bytes.length);
+    size += bytes.length;
+  }
+
   void uint8(int v) {
     ensure(1);
     buf[size++] = (byte) v;

@@ -3,6 +3,8 @@ package dev.sightline.storage.clickhouse;
 import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.Attributes;
 import dev.sightline.core.model.Ids;
+import dev.sightline.core.model.InstrumentationScope;
+import dev.sightline.core.model.Resource;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.storage.json.Components;
 import dev.sightline.core.storage.json.TypedJson;
@@ -29,14 +31,40 @@ final class SpanRowBinary {
           + " dropped_events, links, dropped_links, res_keys, res_values, res_types, res_nested,"
           + " res_dropped, res_schema_url, scope) FORMAT RowBinary";
 
-  /** Encodes {@code spans}; throws IllegalArgumentException on a bad id or time (whole batch). */
+  /**
+   * Encodes {@code spans}; throws IllegalArgumentException on a bad id or time (whole batch). The
+   * last columns (resource and scope) are encoded once per run of spans sharing the same resource
+   * and scope objects, as the OTLP mapper hands them out (one per resource and scope of a request),
+   * and copied for the others.
+   */
   static byte[] encode(List<Span> spans) {
     RowBinary out = new RowBinary(spans.size() * 700);
-    for (Span s : spans) write(out, s);
+    Resource lastResource = null;
+    InstrumentationScope lastScope = null;
+    byte[] tail = null;
+    for (Span s : spans) {
+      head(out, s);
+      if (s.resource() != lastResource || s.scope() != lastScope) {
+        int from = out.size();
+        tail(out, s);
+        tail = out.copyFrom(from);
+        lastResource = s.resource();
+        lastScope = s.scope();
+      } else {
+        out.raw(tail);
+      }
+    }
     return out.toByteArray();
   }
 
+  /** One row. */
   static void write(RowBinary out, Span s) {
+    head(out, s);
+    tail(out, s);
+  }
+
+  /** The columns up to {@code dropped_links}: the span's own. */
+  private static void head(RowBinary out, Span s) {
     if (!Ids.isValidTraceId(s.traceId())) {
       throw new IllegalArgumentException("invalid trace id: " + s.traceId());
     }
@@ -69,6 +97,10 @@ final class SpanRowBinary {
     out.int32(s.droppedEventsCount());
     out.string(s.links().isEmpty() ? "" : SpanRows.links(s.links()));
     out.int32(s.droppedLinksCount());
+  }
+
+  /** The columns from {@code res_keys} on: the span's resource and scope. */
+  private static void tail(RowBinary out, Span s) {
     attributes(out, s.resource().attributes());
     out.int32(s.resource().droppedAttributesCount());
     out.string(s.resource().schemaUrl());
