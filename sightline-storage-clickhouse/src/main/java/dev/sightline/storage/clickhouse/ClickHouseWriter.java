@@ -209,9 +209,14 @@ final class ClickHouseWriter implements TelemetryWriter {
         queued.awaitUninterruptibly();
       }
       if (maxBatchDelayNanos > 0) {
+        // hold the INSERT open while batches keep arriving: until maxBatchItems wait, the oldest
+        // waited maxBatchDelay, or none arrived for a tenth of it (the senders are waiting for
+        // this insert: waiting longer would only delay them)
         long deadline = queue.peekFirst().queuedAtNanos + maxBatchDelayNanos;
+        long pause = maxBatchDelayNanos / 10;
         while (!closed && waitingItems() < maxBatchItems) {
-          long left = deadline - System.nanoTime();
+          long now = System.nanoTime();
+          long left = Math.min(deadline, queue.peekLast().queuedAtNanos + pause) - now;
           if (left <= 0) break;
           try {
             queued.awaitNanos(left);
