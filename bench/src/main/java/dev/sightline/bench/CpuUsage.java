@@ -6,12 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time of this process, of the server process and of the whole machine (Linux {@code /proc}),
- * so a phase can report how many cores each used and how much went to other processes on a shared
- * machine. Clock ticks are assumed to be 100 per second (Linux {@code USER_HZ}).
+ * CPU time of this process, of the server process, of the database server process when there is one
+ * ({@code clickhouse-server}, see {@link #trackDatabase}), and of the whole machine (Linux {@code
+ * /proc}), so a phase can report how many cores each used and how much went to other processes on a
+ * shared machine. Clock ticks are assumed to be 100 per second (Linux {@code USER_HZ}).
  */
-record CpuUsage(long wallNanos, long clientNanos, long serverNanos, long busyNanos) {
+record CpuUsage(
+    long wallNanos, long clientNanos, long serverNanos, long busyNanos, long databaseNanos) {
   private static final long NANOS_PER_TICK = 10_000_000L;
+
+  /** The database server's process id, or -1: an embedded database is part of the server. */
+  private static volatile long databasePid = -1;
+
+  /** Reports the CPU of {@code pid} (a database server) as its own column from now on. */
+  static void trackDatabase(long pid) {
+    databasePid = pid;
+  }
 
   static CpuUsage now(long serverPid) {
     long client = -1;
@@ -19,17 +29,37 @@ record CpuUsage(long wallNanos, long clientNanos, long serverNanos, long busyNan
         instanceof com.sun.management.OperatingSystemMXBean os) {
       client = os.getProcessCpuTime();
     }
-    return new CpuUsage(System.nanoTime(), client, serverNanos(serverPid), machineBusyNanos());
+    return new CpuUsage(
+        System.nanoTime(),
+        client,
+        serverNanos(serverPid),
+        machineBusyNanos(),
+        serverNanos(databasePid));
   }
 
-  /** Cores used between {@code start} and this sample: client, server, others, machine. */
+  /**
+   * Cores used between {@code start} and this sample: client, server, others, machine, database
+   * server (NaN when none is tracked; others exclude it).
+   */
   double[] coresSince(CpuUsage start) {
     double wall = Math.max(1, wallNanos - start.wallNanos);
     double client = clientNanos < 0 ? Double.NaN : (clientNanos - start.clientNanos) / wall;
     double server = serverNanos < 0 ? Double.NaN : (serverNanos - start.serverNanos) / wall;
     double machine = busyNanos < 0 ? Double.NaN : (busyNanos - start.busyNanos) / wall;
-    double others = machine - client - (Double.isNaN(server) ? 0 : server);
-    return new double[] {client, server, others, machine};
+    double database =
+        databaseNanos < 0 || start.databaseNanos < 0
+            ? Double.NaN
+            : (databaseNanos - start.databaseNanos) / wall;
+    double others =
+        machine
+            - client
+            - (Double.isNaN(server) ? 0 : server)
+            - (Double.isNaN(database) ? 0 : database);
+    return new double[] {client, server, others, machine, database};
+  }
+
+  long databaseNanosSince(CpuUsage start) {
+    return databaseNanos < 0 || start.databaseNanos < 0 ? -1 : databaseNanos - start.databaseNanos;
   }
 
   long serverNanosSince(CpuUsage start) {

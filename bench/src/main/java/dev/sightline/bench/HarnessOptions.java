@@ -23,6 +23,7 @@ record HarnessOptions(
     int unknownIds,
     Path report,
     long serverPid,
+    long databasePid,
     long seed,
     String revision,
     String token) {
@@ -52,6 +53,8 @@ record HarnessOptions(
         --unknown-ids N          lookups of unknown ids, expecting 404 (default 100)
         --report FILE            JSON report (default ingest-load-report.json)
         --server-pid PID         the server's process id, to report its CPU use
+        --database-pid PID       the database server's process id (clickhouse-server), to report
+                                 its CPU use apart from other processes
         --seed N                 generator seed (default 1)
         --revision TEXT          the server's source revision, recorded in the report
         --token TOKEN            send Authorization: Bearer TOKEN on every request (a server
@@ -77,6 +80,7 @@ record HarnessOptions(
           "--unknown-ids",
           "--report",
           "--server-pid",
+          "--database-pid",
           "--seed",
           "--revision",
           "--token");
@@ -98,6 +102,7 @@ record HarnessOptions(
     int unknown = 100;
     Path report = Path.of("ingest-load-report.json");
     long serverPid = -1;
+    long databasePid = -1;
     long seed = 1;
     String revision = "";
     String token = System.getenv().getOrDefault("INGEST_LOAD_TOKEN", "");
@@ -134,6 +139,7 @@ record HarnessOptions(
         case "--unknown-ids" -> unknown = (int) nonNegative(flag, value);
         case "--report" -> report = Path.of(value);
         case "--server-pid" -> serverPid = nonNegative(flag, value);
+        case "--database-pid" -> databasePid = nonNegative(flag, value);
         case "--seed" -> seed = Long.parseLong(value);
         case "--revision" -> revision = value;
         case "--token" -> token = value.strip();
@@ -167,6 +173,7 @@ record HarnessOptions(
         unknown,
         report,
         serverPid,
+        databasePid,
         seed,
         revision,
         token);

@@ -94,6 +94,7 @@ public final class IngestLoadHarness {
       return;
     }
     if (parseOnly) return;
+    CpuUsage.trackDatabase(options.databasePid());
     int exit = new IngestLoadHarness(options).run();
     System.exit(exit);
   }
@@ -319,6 +320,7 @@ public final class IngestLoadHarness {
     Map<String, Double> busiest = threads.busiest(result.seconds, 8);
     if (!busiest.isEmpty()) result.extra.put("serverThreadCores", busiest);
     Double writer = busiest.get("sightline-duckdb-writer");
+    if (writer == null) writer = busiest.get("clickhouse-writer");
     if (writer != null && result.spans > 0) {
       // CPU of the single storage writer thread per stored span: its ceiling is 1e6 / this
       result.extra.put("writerThreadMicrosPerSpan", round3(writer * 1e6 / result.spansPerSecond()));
@@ -543,6 +545,7 @@ public final class IngestLoadHarness {
     final long[] latencies;
     final double[] cores;
     final long serverCpuNanos;
+    final long databaseCpuNanos;
     final Map<String, Object> extra = new LinkedHashMap<>();
 
     PhaseResult(PhaseRun run, long endNanos, CpuUsage cpu0, CpuUsage cpu1) {
@@ -553,6 +556,7 @@ public final class IngestLoadHarness {
       this.latencies = run.latencies.toSortedArray();
       this.cores = cpu1.coresSince(cpu0);
       this.serverCpuNanos = cpu1.serverNanosSince(cpu0);
+      this.databaseCpuNanos = cpu1.databaseNanosSince(cpu0);
     }
 
     double spansPerSecond() {
@@ -582,7 +586,7 @@ public final class IngestLoadHarness {
           Locale.ROOT,
           "%,d spans in %,d requests, %.1f s: %,.0f spans/s; latency p50 %.1f ms, p99 %.1f ms;"
               + " retries %d (503: %d, 429: %d), I/O retries %d, failed %d; cores: client %.2f,"
-              + " server %.2f, others %.2f",
+              + " server %.2f, others %.2f%s",
           spans,
           requests,
           seconds,
@@ -596,7 +600,10 @@ public final class IngestLoadHarness {
           run.failedRequests.sum(),
           cores[0],
           cores[1],
-          cores[2]);
+          cores[2],
+          Double.isNaN(cores[4])
+              ? ""
+              : String.format(Locale.ROOT, " (clickhouse-server %.2f)", cores[4]));
     }
 
     Map<String, Object> toMap() {
@@ -633,6 +640,9 @@ public final class IngestLoadHarness {
       if (!run.failures.isEmpty()) m.put("failures", run.failures);
       m.put("cores", coresMap(cores));
       m.put("serverCpuMicrosPerSpan", round3(serverCpuMicrosPerSpan()));
+      if (databaseCpuNanos >= 0 && spans > 0) {
+        m.put("databaseServerCpuMicrosPerSpan", round3(databaseCpuNanos / 1e3 / spans));
+      }
       m.putAll(extra);
       return m;
     }
@@ -977,6 +987,7 @@ public final class IngestLoadHarness {
     m.put("server", round3(cores[1]));
     m.put("otherProcesses", round3(cores[2]));
     m.put("machineBusy", round3(cores[3]));
+    if (cores.length > 4 && !Double.isNaN(cores[4])) m.put("databaseServer", round3(cores[4]));
     return m;
   }
 

@@ -57,6 +57,7 @@ public final class QueryLoadHarness {
       """
       usage: QueryLoadHarness --api URL [options]
              QueryLoadHarness --probe DATA_DIR
+             QueryLoadHarness --probe-clickhouse URL DATABASE
         --api URL            query API base, e.g. http://127.0.0.1:18420
         --rounds N           timed queries per class (default 30)
         --warmup N           untimed queries per class before that (default 5)
@@ -64,6 +65,7 @@ public final class QueryLoadHarness {
         --report FILE        JSON report (default query-load-report.json)
         --seed N             seed of the parameter draws (default 1)
         --server-pid PID     the server's process id, to report CPU use
+        --database-pid PID   the database server's process id (clickhouse-server), likewise
         --revision TEXT      the server's source revision, recorded in the report
         --data-dir DIR, --data-spans N, --data-logs N, --data-start-ms T, --data-end-ms T
                              what the data dir holds (printed by --probe), for the report and the
@@ -101,6 +103,7 @@ public final class QueryLoadHarness {
     this.reportFile = Path.of(o.getOrDefault("--report", "query-load-report.json"));
     this.seed = Long.parseLong(o.getOrDefault("--seed", "1"));
     this.serverPid = Long.parseLong(o.getOrDefault("--server-pid", "-1"));
+    CpuUsage.trackDatabase(Long.parseLong(o.getOrDefault("--database-pid", "-1")));
     this.revision = o.getOrDefault("--revision", "");
     this.data = new LinkedHashMap<>();
     for (String k :
@@ -115,6 +118,10 @@ public final class QueryLoadHarness {
   public static void main(String[] args) throws Exception {
     if (args.length == 2 && args[0].equals("--probe")) {
       System.out.println(probe(Path.of(args[1])));
+      return;
+    }
+    if (args.length == 3 && args[0].equals("--probe-clickhouse")) {
+      System.out.println(probeClickHouse(args[1], args[2]));
       return;
     }
     Map<String, String> options = new LinkedHashMap<>();
@@ -168,6 +175,38 @@ public final class QueryLoadHarness {
           rs.getLong(3) / 1_000_000,
           rs.getLong(4) / 1_000_000);
     }
+  }
+
+  /** The same as {@link #probe} for a ClickHouse database (over its HTTP interface). */
+  static String probeClickHouse(String url, String database) throws Exception {
+    if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("not a database name: " + database);
+    }
+    String sql =
+        "SELECT (SELECT count() FROM DB.spans), (SELECT count() FROM DB.logs),"
+                .replace("DB", database)
+            + " intDiv(min(start_ns), 1000000), intDiv(max(start_ns), 1000000) FROM "
+            + database
+            + ".spans FORMAT TabSeparated";
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "/"))
+                    .timeout(Duration.ofMinutes(5))
+                    .POST(HttpRequest.BodyPublishers.ofString(sql))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("ClickHouse answered " + r.statusCode() + ": " + r.body());
+    }
+    String[] f = r.body().strip().split("\t");
+    return String.format(
+        Locale.ROOT,
+        "--data-spans %s --data-logs %s --data-start-ms %s --data-end-ms %s",
+        f[0],
+        f[1],
+        f[2],
+        f[3]);
   }
 
   // ---- run ----
@@ -233,6 +272,7 @@ public final class QueryLoadHarness {
     coresMap.put("server", round3(cores[1]));
     coresMap.put("otherProcesses", round3(cores[2]));
     coresMap.put("machineBusy", round3(cores[3]));
+    if (!Double.isNaN(cores[4])) coresMap.put("databaseServer", round3(cores[4]));
     report.put("timedPhaseCores", coresMap);
     report.put("loadAverageAtEnd", CpuUsage.loadAverage());
 

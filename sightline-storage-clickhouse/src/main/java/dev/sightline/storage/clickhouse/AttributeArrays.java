@@ -49,7 +49,8 @@ final class AttributeArrays {
     g.writeStringField(prefix + "_nested", nested ? nestedJson(attributes) : "");
   }
 
-  private static String nestedJson(Attributes attributes) {
+  /** {@link TypedJson} of the array and kvlist entries of {@code attributes}. */
+  static String nestedJson(Attributes attributes) {
     return TypedJson.write(
         g -> {
           g.writeStartObject();
@@ -64,7 +65,8 @@ final class AttributeArrays {
         });
   }
 
-  private static char type(AnyValue v) {
+  /** The one-character kind of {@code v} in {@code <prefix>_types}. */
+  static char type(AnyValue v) {
     if (v instanceof AnyValue.StringValue) return 's';
     if (v instanceof AnyValue.BooleanValue) return 'b';
     if (v instanceof AnyValue.LongValue) return 'i';

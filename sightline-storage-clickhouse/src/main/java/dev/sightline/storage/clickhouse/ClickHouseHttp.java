@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * ClickHouse's HTTP interface with the JDK client: statements as POST bodies, inserts as
- * JSONEachRow bodies with the {@code INSERT} in the {@code query} parameter. Every query names its
- * {@code FORMAT} in the SQL (18.16 ignores the format header). Results are read as JSONEachRow, one
- * JSON object per line; ClickHouse quotes 64-bit integers there, so readers use {@link
+ * ClickHouse's HTTP interface with the JDK client: statements as POST bodies, inserts as RowBinary
+ * or JSONEachRow bodies with the {@code INSERT} in the {@code query} parameter. Every query names
+ * its {@code FORMAT} in the SQL (18.16 ignores the format header). Results are read as JSONEachRow,
+ * one JSON object per line; ClickHouse quotes 64-bit integers there, so readers use {@link
  * JsonNode#asLong()}, which parses both forms.
  *
  * <p>An HTTP 200 to an {@code INSERT} means ClickHouse wrote the rows to its parts (synchronous
@@ -126,9 +126,12 @@ final class ClickHouseHttp {
     return rows;
   }
 
-  /** Inserts {@code rows} (JSONEachRow text) into {@code table}; returns once ClickHouse acked. */
-  void insert(String table, String rows) {
-    send(uri("INSERT INTO " + table + " FORMAT JSONEachRow"), rows);
+  /**
+   * Runs {@code insert} ({@code INSERT INTO t [(columns)] FORMAT F}) with {@code rows}, the
+   * concatenated chunks, as its data; returns once ClickHouse acked.
+   */
+  void insert(String insert, List<byte[]> rows) {
+    send(uri(insert), HttpRequest.BodyPublishers.ofByteArrays(rows));
   }
 
   /** How long a health check waits: a check must answer quickly even when ClickHouse hangs. */
@@ -170,11 +173,15 @@ final class ClickHouseHttp {
   }
 
   private String send(URI uri, String body) {
+    return send(uri, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+  }
+
+  private String send(URI uri, HttpRequest.BodyPublisher body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "text/plain; charset=utf-8")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            .POST(body);
     if (authorization != null) request.header("Authorization", authorization);
     HttpResponse<String> response;
     try {

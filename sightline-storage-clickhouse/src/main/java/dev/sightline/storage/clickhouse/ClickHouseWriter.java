@@ -7,8 +7,8 @@ import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
 import dev.sightline.core.storage.StorageOverloadedException;
 import dev.sightline.core.storage.TelemetryWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,32 +25,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write path: batches are encoded to JSONEachRow on the caller's thread, queued in a bounded,
- * item-counted queue, and one flusher thread coalesces everything queued (up to {@code
- * maxBatchItems}) into one {@code INSERT} per table. A future completes only after ClickHouse
- * answered 200 to the insert holding its batch (a synchronous insert: the rows are in the table's
- * parts). Retryable failures (server down, overloaded) are retried with exponential backoff up to
- * {@code maxAttempts}; then the futures fail and the caller (the OTLP receiver) answers a retryable
- * status. A group that fails for good is split: each batch is inserted alone, so a batch ClickHouse
- * refuses fails only itself.
+ * The write path: batches are encoded on the caller's thread (spans as {@code RowBinary}, {@link
+ * SpanRowBinary}; logs and metric points as JSONEachRow), queued in a bounded, item-counted queue,
+ * and one flusher thread coalesces everything queued (up to {@code maxBatchItems}) into one {@code
+ * INSERT} per table. A future completes only after ClickHouse answered 200 to the insert holding
+ * its batch (a synchronous insert: the rows are in the table's parts). Retryable failures (server
+ * down, overloaded) are retried with exponential backoff up to {@code maxAttempts}; then the
+ * futures fail and the caller (the OTLP receiver) answers a retryable status. A group that fails
+ * for good is split: each batch is inserted alone, so a batch ClickHouse refuses fails only itself.
  */
 final class ClickHouseWriter implements TelemetryWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ClickHouseWriter.class);
   private static final JsonFactory JSON = JsonFactory.builder().build();
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-  /** One accepted batch: its rows as JSONEachRow text and the future to complete. */
+  /** One accepted batch: its encoded rows, the INSERT that takes them, the future to complete. */
   private static final class Pending {
-    final String table;
-    final String rows;
+    final String insert;
+    final byte[] rows;
     final int items;
     final CompletableFuture<Void> future;
+    final long queuedAtNanos = System.nanoTime();
 
     /** Set (by the flusher thread only) once the batch left the queue's count. */
     boolean finished;
 
-    Pending(String table, String rows, int items, CompletableFuture<Void> future) {
-      this.table = table;
+    Pending(String insert, byte[] rows, int items, CompletableFuture<Void> future) {
+      this.insert = insert;
       this.rows = rows;
       this.items = items;
       this.future = future;
@@ -62,9 +63,15 @@ final class ClickHouseWriter implements TelemetryWriter {
     void write(JsonGenerator g, T item) throws IOException;
   }
 
+  /** Encodes a batch into the body of its INSERT. */
+  private interface RowEncoder<T> {
+    byte[] encode(List<T> items) throws IOException;
+  }
+
   private final ClickHouseHttp http;
   private final int queueCapacity;
   private final int maxBatchItems;
+  private final long maxBatchDelayNanos;
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final ReentrantLock lock = new ReentrantLock();
@@ -85,11 +92,13 @@ final class ClickHouseWriter implements TelemetryWriter {
       ClickHouseHttp http,
       int queueCapacity,
       int maxBatchItems,
+      Duration maxBatchDelay,
       int maxAttempts,
       Duration initialBackoff) {
     this.http = http;
     this.queueCapacity = queueCapacity;
     this.maxBatchItems = maxBatchItems;
+    this.maxBatchDelayNanos = maxBatchDelay.toNanos();
     this.maxAttempts = maxAttempts;
     this.initialBackoff = initialBackoff;
     this.flusher = new Thread(this::run, "clickhouse-writer");
@@ -99,17 +108,17 @@ final class ClickHouseWriter implements TelemetryWriter {
 
   @Override
   public CompletableFuture<Void> writeSpans(List<Span> spans) {
-    return submit("spans", spans, SpanRows::write);
+    return submit(SpanRowBinary.INSERT, spans, SpanRowBinary::encode);
   }
 
   @Override
   public CompletableFuture<Void> writeLogs(List<LogRecord> logs) {
-    return submit("logs", logs, LogRows::write);
+    return submit(jsonInsert("logs"), logs, items -> encode(items, LogRows::write));
   }
 
   @Override
   public CompletableFuture<Void> writeMetrics(List<MetricPoint> points) {
-    return submit("metric_points", points, MetricRows::write);
+    return submit(jsonInsert("metric_points"), points, items -> encode(items, MetricRows::write));
   }
 
   @Override
@@ -122,11 +131,15 @@ final class ClickHouseWriter implements TelemetryWriter {
     }
   }
 
-  private <T> CompletableFuture<Void> submit(String table, List<T> items, RowWriter<T> writer) {
+  private static String jsonInsert(String table) {
+    return "INSERT INTO " + table + " FORMAT JSONEachRow";
+  }
+
+  private <T> CompletableFuture<Void> submit(String insert, List<T> items, RowEncoder<T> encoder) {
     if (items.isEmpty()) return CompletableFuture.completedFuture(null);
-    String rows;
+    byte[] rows;
     try {
-      rows = encode(items, writer);
+      rows = encoder.encode(items);
     } catch (RuntimeException | IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -143,7 +156,7 @@ final class ClickHouseWriter implements TelemetryWriter {
             new StorageOverloadedException(
                 "ClickHouse write queue full (" + queuedItems + " items)", retryAfter()));
       }
-      queue.add(new Pending(table, rows, items.size(), future));
+      queue.add(new Pending(insert, rows, items.size(), future));
       queuedItems += items.size();
       queued.signalAll();
     } finally {
@@ -158,8 +171,9 @@ final class ClickHouseWriter implements TelemetryWriter {
     return Duration.ofMillis(Math.min(10_000, 100 * inserts));
   }
 
-  private static <T> String encode(List<T> items, RowWriter<T> writer) throws IOException {
-    StringWriter out = new StringWriter(items.size() * 512);
+  /** JSONEachRow: one JSON object per line, UTF-8. */
+  private static <T> byte[] encode(List<T> items, RowWriter<T> writer) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(items.size() * 512);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.setRootValueSeparator(null);
       for (T item : items) {
@@ -167,7 +181,7 @@ final class ClickHouseWriter implements TelemetryWriter {
         g.writeRaw('\n');
       }
     }
-    return out.toString();
+    return out.toByteArray();
   }
 
   private void run() {
@@ -183,13 +197,34 @@ final class ClickHouseWriter implements TelemetryWriter {
     }
   }
 
-  /** Everything queued, up to maxBatchItems (at least one batch); null once closed and drained. */
+  /**
+   * Everything queued, up to maxBatchItems (at least one batch), once maxBatchItems are waiting or
+   * the oldest waited maxBatchDelay; null once closed and drained.
+   */
   private List<Pending> take() {
     lock.lock();
     try {
       while (queue.isEmpty()) {
         if (closed) return null;
         queued.awaitUninterruptibly();
+      }
+      if (maxBatchDelayNanos > 0) {
+        // hold the INSERT open while batches keep arriving: until maxBatchItems wait, the oldest
+        // waited maxBatchDelay, or none arrived for a tenth of it (the senders are waiting for
+        // this insert: waiting longer would only delay them)
+        long deadline = queue.peekFirst().queuedAtNanos + maxBatchDelayNanos;
+        long pause = maxBatchDelayNanos / 10;
+        while (!closed && waitingItems() < maxBatchItems) {
+          long now = System.nanoTime();
+          long left = Math.min(deadline, queue.peekLast().queuedAtNanos + pause) - now;
+          if (left <= 0) break;
+          try {
+            queued.awaitNanos(left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
       }
       List<Pending> group = new ArrayList<>();
       int items = 0;
@@ -205,16 +240,23 @@ final class ClickHouseWriter implements TelemetryWriter {
     }
   }
 
+  /** Items in the queue, not yet taken by the flusher. Under the lock. */
+  private long waitingItems() {
+    long n = 0;
+    for (Pending p : queue) n += p.items;
+    return n;
+  }
+
   /** One INSERT per table for the whole group; on a final failure, each batch alone. */
   private void flush(List<Pending> group) {
-    Map<String, List<Pending>> byTable = new LinkedHashMap<>();
-    for (Pending p : group) byTable.computeIfAbsent(p.table, t -> new ArrayList<>()).add(p);
-    for (Map.Entry<String, List<Pending>> e : byTable.entrySet()) {
+    Map<String, List<Pending>> byInsert = new LinkedHashMap<>();
+    for (Pending p : group) byInsert.computeIfAbsent(p.insert, t -> new ArrayList<>()).add(p);
+    for (Map.Entry<String, List<Pending>> e : byInsert.entrySet()) {
       List<Pending> batches = e.getValue();
-      StringBuilder rows = new StringBuilder();
-      for (Pending p : batches) rows.append(p.rows);
+      List<byte[]> rows = new ArrayList<>(batches.size());
+      for (Pending p : batches) rows.add(p.rows);
       try {
-        insertWithRetry(e.getKey(), rows.toString());
+        insertWithRetry(e.getKey(), rows);
         for (Pending p : batches) complete(p);
       } catch (ClickHouseException failure) {
         if (batches.size() == 1 || failure.retryable()) {
@@ -224,7 +266,7 @@ final class ClickHouseWriter implements TelemetryWriter {
         }
         for (Pending p : batches) {
           try {
-            insertWithRetry(p.table, p.rows);
+            insertWithRetry(p.insert, List.of(p.rows));
             complete(p);
           } catch (ClickHouseException alone) {
             fail(p, alone);
@@ -234,17 +276,17 @@ final class ClickHouseWriter implements TelemetryWriter {
     }
   }
 
-  private void insertWithRetry(String table, String rows) {
+  private void insertWithRetry(String insert, List<byte[]> rows) {
     Duration backoff = initialBackoff;
     for (int attempt = 1; ; attempt++) {
       try {
-        http.insert(table, rows);
+        http.insert(insert, rows);
         return;
       } catch (ClickHouseException e) {
         if (!e.retryable() || attempt >= maxAttempts) throw e;
         LOG.warn(
-            "insert into {} failed (attempt {} of {}), retrying in {} ms: {}",
-            table,
+            "{} failed (attempt {} of {}), retrying in {} ms: {}",
+            insert.substring(0, insert.indexOf(' ', "INSERT INTO ".length())),
             attempt,
             maxAttempts,
             backoff.toMillis(),

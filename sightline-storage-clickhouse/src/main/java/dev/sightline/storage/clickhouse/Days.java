@@ -20,8 +20,12 @@ final class Days {
 
   /** The UTC day of {@code unixNanos} as {@code yyyy-MM-dd}, clamped to {@code Date}'s range. */
   static String of(long unixNanos) {
-    long day = Math.min(Math.max(Math.floorDiv(unixNanos, NANOS_PER_DAY), 0), LAST_DAY);
-    return LocalDate.ofEpochDay(day).toString();
+    return LocalDate.ofEpochDay(epochDay(unixNanos)).toString();
+  }
+
+  /** The UTC day of {@code unixNanos} as days since 1970-01-01, clamped as {@link #of}. */
+  static long epochDay(long unixNanos) {
+    return Math.min(Math.max(Math.floorDiv(unixNanos, NANOS_PER_DAY), 0), LAST_DAY);
   }
 
   /**

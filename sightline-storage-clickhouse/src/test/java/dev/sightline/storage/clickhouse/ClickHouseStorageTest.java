@@ -196,6 +196,49 @@ class ClickHouseStorageTest {
     }
   }
 
+  /**
+   * Spans go in as RowBinary (bytes, no escaping): every string column, attribute keys and values
+   * included, round-trips exactly with quotes, backslashes, control characters, NUL, multi-byte
+   * UTF-8 (2, 3 and 4 bytes), and lengths whose length prefix takes 1, 2 and 3 bytes.
+   */
+  @Test
+  void hostileStrings_roundTripExactlyInEveryColumn() throws Exception {
+    String hostile = "q' \" \\ \\' \n\r\t\u0000\u0001\u007f é ü 中文 🚀 \uFEFF end";
+    String long2 = "x".repeat(127) + "é" + "y".repeat(200); // length prefix: 2 bytes
+    String long3 = "🚀".repeat(5_000); // 20,000 UTF-8 bytes: 3 bytes of length
+    try (ClickHouseStorage storage = open(server.newDatabase())) {
+      List<Span> trace =
+          TestObjects.TRACE.stream()
+              .map(
+                  s ->
+                      s.toBuilder()
+                          .tenant(hostile)
+                          .name(hostile + s.name())
+                          .traceState(hostile)
+                          .status(s.statusCode(), long2)
+                          .attributes(
+                              dev.sightline.core.model.Attributes.builder()
+                                  .putAll(s.attributes())
+                                  .put(hostile, hostile)
+                                  .put("long", long3)
+                                  .put("k'\n", long2)
+                                  .build())
+                          .resource(
+                              new dev.sightline.core.model.Resource(
+                                  dev.sightline.core.model.Attributes.builder()
+                                      .putAll(s.resource().attributes())
+                                      .put("r" + hostile, hostile)
+                                      .build(),
+                                  s.resource().droppedAttributesCount(),
+                                  hostile))
+                          .build())
+              .toList();
+      storage.writer().writeSpans(trace).get(30, TimeUnit.SECONDS);
+
+      assertThat(storage.traceReader().getTrace(hostile, TestObjects.TRACE_ID)).isEqualTo(trace);
+    }
+  }
+
   @Test
   void fullQueue_failsAtOnceWithRetryAfter_neverBlocks() throws Exception {
     try (ClickHouseStorage storage =

@@ -109,10 +109,31 @@ public final class ClickHouseServer implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Starts one node in {@code dir}, keeping whatever data it holds from an earlier run there (a
+   * benchmark's store, filled once and queried later): the config is rewritten with new free ports.
+   * {@link #stop()} keeps the data; {@link #close()} deletes the folder.
+   */
+  public static ClickHouseServer startIn(Path dir) {
+    Path binary = ExternalTools.require("clickhouse-server");
+    ClickHouseServer server = create(binary, dir, freePort(), freePort(), null);
+    server.startProcess();
+    return server;
+  }
+
   private static ClickHouseServer create(
       Path binary, int httpPort, int tcpPort, @Nullable String remoteServers) {
     try {
-      Path dir = Files.createTempDirectory("clickhouse-test-");
+      return create(
+          binary, Files.createTempDirectory("clickhouse-test-"), httpPort, tcpPort, remoteServers);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare a clickhouse-server folder", e);
+    }
+  }
+
+  private static ClickHouseServer create(
+      Path binary, Path dir, int httpPort, int tcpPort, @Nullable String remoteServers) {
+    try {
       for (String sub : List.of("data", "tmp", "log", "user_files", "format_schemas")) {
         Files.createDirectories(dir.resolve(sub));
       }
@@ -182,6 +203,12 @@ public final class ClickHouseServer implements AutoCloseable {
   /** The native protocol port (what {@code remote_servers} and {@code clickhouse-client} use). */
   public int tcpPort() {
     return tcpPort;
+  }
+
+  /** The process id of the running server, -1 when it is not running. */
+  public synchronized long pid() {
+    Process p = process;
+    return p == null ? -1 : p.pid();
   }
 
   /** The server's folder (data, logs, config). */
