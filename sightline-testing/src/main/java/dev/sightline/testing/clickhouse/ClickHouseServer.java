@@ -71,34 +71,68 @@ public final class ClickHouseServer implements AutoCloseable {
    * Distributed} table on any node spans all. Closing each node is the caller's job.
    */
   public static List<ClickHouseServer> startCluster(String clusterName, int nodes) {
+    return startCluster(clusterName, nodes, 1, null);
+  }
+
+  /**
+   * Starts {@code shards} × {@code replicas} servers that form the cluster {@code clusterName}
+   * (nodes in shard order: shard 1's replicas first). With {@code zooKeeper}, every node is
+   * configured with it and with the macros {@code {shard}} (1, 2, …) and {@code {replica}} ({@code
+   * r1}, {@code r2}, …), and the shards use {@code internal_replication} (a {@code Distributed}
+   * insert writes one replica, which replicates it): the setup {@code ReplicatedMergeTree} tables
+   * need. Several replicas need ZooKeeper.
+   */
+  public static List<ClickHouseServer> startCluster(
+      String clusterName, int shards, int replicas, @Nullable ZooKeeperServer zooKeeper) {
     if (!clusterName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("clusterName must be an identifier: " + clusterName);
     }
-    if (nodes < 1) throw new IllegalArgumentException("nodes must be positive");
+    if (shards < 1) throw new IllegalArgumentException("shards must be positive");
+    if (replicas < 1) throw new IllegalArgumentException("replicas must be positive");
+    if (replicas > 1 && zooKeeper == null) {
+      throw new IllegalArgumentException("several replicas need a ZooKeeper");
+    }
     Path binary = ExternalTools.require("clickhouse-server");
+    int nodes = shards * replicas;
     int[] http = new int[nodes];
     int[] tcp = new int[nodes];
-    StringBuilder shards = new StringBuilder();
-    for (int i = 0; i < nodes; i++) {
-      http[i] = freePort();
-      tcp[i] = freePort();
-      shards
-          .append("<shard><replica><host>127.0.0.1</host><port>")
-          .append(tcp[i])
-          .append("</port></replica></shard>");
+    StringBuilder shardsXml = new StringBuilder();
+    for (int s = 0; s < shards; s++) {
+      shardsXml.append("<shard>");
+      if (zooKeeper != null) shardsXml.append("<internal_replication>true</internal_replication>");
+      for (int r = 0; r < replicas; r++) {
+        int i = s * replicas + r;
+        http[i] = freePort();
+        tcp[i] = freePort();
+        shardsXml
+            .append("<replica><host>127.0.0.1</host><port>")
+            .append(tcp[i])
+            .append("</port></replica>");
+      }
+      shardsXml.append("</shard>");
     }
     String remoteServers =
         "<remote_servers><"
             + clusterName
             + ">"
-            + shards
+            + shardsXml
             + "</"
             + clusterName
             + "></remote_servers>";
     List<ClickHouseServer> started = new ArrayList<>();
     try {
       for (int i = 0; i < nodes; i++) {
-        ClickHouseServer node = create(binary, http[i], tcp[i], remoteServers);
+        String extra = remoteServers;
+        if (zooKeeper != null) {
+          extra +=
+              zooKeeper.clickHouseConfig()
+                  + "<macros><shard>"
+                  + (i / replicas + 1)
+                  + "</shard><replica>r"
+                  + (i % replicas + 1)
+                  + "</replica></macros>";
+        }
+        ClickHouseServer node = create(binary, http[i], tcp[i], extra);
         started.add(node);
         node.startProcess();
       }
