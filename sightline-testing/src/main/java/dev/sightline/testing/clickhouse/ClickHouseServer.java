@@ -124,8 +124,12 @@ public final class ClickHouseServer implements AutoCloseable {
       for (int i = 0; i < nodes; i++) {
         String extra = remoteServers;
         if (zooKeeper != null) {
+          // replicas fetch parts from each other over the interserver HTTP port
           extra +=
-              zooKeeper.clickHouseConfig()
+              "<interserver_http_host>127.0.0.1</interserver_http_host><interserver_http_port>"
+                  + freePort()
+                  + "</interserver_http_port>"
+                  + zooKeeper.clickHouseConfig()
                   + "<macros><shard>"
                   + (i / replicas + 1)
                   + "</shard><replica>r"
