@@ -379,6 +379,37 @@ class ClickHouseClusterStorageTest {
   }
 
   @Test
+  void aShardDown_failsWritesRetryably_untilItIsBack() throws Exception {
+    String database = newDatabase();
+    List<Span> spans =
+        TelemetryGenerator.builder().spansPerTrace(3).logsPerTrace(0).build().spans(120);
+    try (ClickHouseStorage storage =
+        builder(database).maxAttempts(2).initialBackoff(Duration.ofMillis(10)).build()) {
+      nodes.get(1).kill();
+      try {
+        CompletableFuture<Void> write = storage.writer().writeSpans(spans);
+        assertThat(write)
+            .failsWithin(Duration.ofSeconds(60))
+            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .havingCause()
+            .isInstanceOf(ClickHouseException.class)
+            .matches(e -> ((ClickHouseException) e).retryable(), "retryable");
+      } finally {
+        nodes.get(1).restart();
+      }
+      // the client's retry, once the shard is back, is acknowledged and stored on both shards
+      storage.writer().writeSpans(spans).get(60, TimeUnit.SECONDS);
+      Map<String, Long> first = rowsPerTrace(nodes.get(0), database, "spans_local");
+      Map<String, Long> second = rowsPerTrace(nodes.get(1), database, "spans_local");
+      assertThat(first).isNotEmpty();
+      assertThat(second).isNotEmpty();
+      assertThat(second.values().stream().mapToLong(Long::longValue).sum())
+          .as("the down shard's rows are stored once, by the retry")
+          .isEqualTo(spans.stream().filter(s -> second.containsKey(s.traceId())).count());
+    }
+  }
+
+  @Test
   void builder_refusesAClusterItDoesNotMatch() {
     assertThatThrownBy(() -> builder(newDatabase()).cluster("no_such_cluster").build())
         .isInstanceOf(IllegalStateException.class)

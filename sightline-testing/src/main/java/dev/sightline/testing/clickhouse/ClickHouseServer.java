@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -368,15 +369,31 @@ public final class ClickHouseServer implements AutoCloseable {
   /**
    * Kills the server and deletes its folder. Idempotent. A kill, not a graceful {@link #stop()}:
    * the data is deleted anyway, and a graceful shutdown waits for open client connections.
+   *
+   * <p>The folder is renamed at once and removed by an {@code rm -rf} left running in the
+   * background: a class of storage tests leaves 10⁵ part files, whose deletion took a minute of the
+   * test's time in the foreground.
    */
   @Override
   public void close() {
     kill();
     if (!Files.exists(dir)) return;
-    try (Stream<Path> files = Files.walk(dir)) {
+    Path trash = dir.resolveSibling(dir.getFileName() + ".deleted");
+    try {
+      Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+      new ProcessBuilder("rm", "-rf", trash.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      return;
+    } catch (IOException e) {
+      // no rename or no rm: delete here
+    }
+    Path left = Files.exists(dir) ? dir : trash;
+    try (Stream<Path> files = Files.walk(left)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
+      throw new UncheckedIOException("cannot delete " + left, e);
     }
   }
 
