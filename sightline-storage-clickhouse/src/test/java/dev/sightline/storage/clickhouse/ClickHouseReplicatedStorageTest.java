@@ -8,8 +8,11 @@ import dev.sightline.testing.TelemetryGenerator;
 import dev.sightline.testing.clickhouse.ClickHouseServer;
 import dev.sightline.testing.clickhouse.ZooKeeperServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +101,36 @@ class ClickHouseReplicatedStorageTest {
     try (ClickHouseStorage other = open(database, 1)) {
       assertThat(other.traceReader().getTrace(tenant, trace.get(0).traceId()))
           .containsExactlyInAnyOrderElementsOf(trace);
+    }
+  }
+
+  @Test
+  void serversStartingAtOnce_allOpen_onReplicatedTables() throws Exception {
+    String database = replicas.get(0).newDatabase();
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<ClickHouseStorage>> opening = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      int via = i % 2;
+      opening.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+                return open(database, via);
+              },
+              command -> new Thread(command).start()));
+    }
+    go.countDown();
+    for (CompletableFuture<ClickHouseStorage> f : opening) f.get(120, TimeUnit.SECONDS).close();
+    for (ClickHouseServer node : replicas) {
+      assertThat(engine(node, database, "spans_local")).isEqualTo("ReplicatedMergeTree");
+      assertThat(
+              node.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
+          .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));
     }
   }
 
