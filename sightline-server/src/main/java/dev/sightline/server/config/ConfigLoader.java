@@ -508,7 +508,7 @@ public final class ConfigLoader {
     return n;
   }
 
-  private static boolean parseBoolean(String value) {
+  static boolean parseBoolean(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     if (v.equals("true") || v.equals("yes") || v.equals("1")) return true;
     if (v.equals("false") || v.equals("no") || v.equals("0") || v.isEmpty()) return false;

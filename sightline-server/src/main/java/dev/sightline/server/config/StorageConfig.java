@@ -51,11 +51,24 @@ public sealed interface StorageConfig {
    * @param user HTTP basic user; null: the server's {@code default} user
    * @param password null: none; never printed ({@link #toString()} masks it)
    */
-  record ClickHouse(URI url, String database, @Nullable String user, @Nullable String password)
+  record ClickHouse(
+      URI url,
+      String database,
+      @Nullable String user,
+      @Nullable String password,
+      @Nullable String cluster,
+      List<URI> clusterNodes,
+      boolean replicated)
       implements StorageConfig {
     public ClickHouse {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(database, "database");
+      clusterNodes = List.copyOf(clusterNodes);
+    }
+
+    /** One node: no cluster. */
+    public ClickHouse(URI url, String database, @Nullable String user, @Nullable String password) {
+      this(url, database, user, password, null, List.of(), false);
     }
 
     @Override
@@ -65,7 +78,11 @@ public sealed interface StorageConfig {
 
     /** The URL, database and user, for logs: never the password. */
     public String describe() {
-      return url + ", database " + database + (user == null ? "" : ", user " + user);
+      return url
+          + ", database "
+          + database
+          + (user == null ? "" : ", user " + user)
+          + (cluster == null ? "" : ", cluster " + cluster + (replicated ? " (replicated)" : ""));
     }
 
     @Override

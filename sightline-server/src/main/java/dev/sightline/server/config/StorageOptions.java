@@ -91,8 +91,24 @@ final class StorageOptions {
               "clickhouse-cluster",
               "NAME",
               "",
-              "a ClickHouse cluster (remote_servers) to shard the tables over: not yet supported"
-                  + " (issue 14), refused; one node (or a replicated setup behind one URL) today",
+              "shard the tables over this cluster of the ClickHouse servers' remote_servers:"
+                  + " <table>_local tables on every node, Distributed tables in front sharded by"
+                  + " trace id (a trace on one shard); none: the tables of the --clickhouse-url node",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-cluster-nodes",
+              "URLS",
+              "",
+              "HTTP interface of every node (each replica of each shard) of --clickhouse-cluster,"
+                  + " comma-separated, where the schema and retention statements go; none: the"
+                  + " hosts of system.clusters on the port of --clickhouse-url",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-replicated",
+              "true|false",
+              "false",
+              "ReplicatedMergeTree local tables in --clickhouse-cluster (ZooKeeper and the macros"
+                  + " {shard} and {replica} configured on every node)",
               StorageKind.CLICKHOUSE));
 
   private StorageOptions() {}
@@ -157,19 +173,20 @@ final class StorageOptions {
           "--storage clickhouse needs --clickhouse-url http://HOST:8123 (ClickHouse's HTTP"
               + " interface)");
     }
-    String cluster = r.value("clickhouse-cluster").strip();
-    if (!cluster.isEmpty()) {
+    @Nullable String cluster =
+        r.get("clickhouse-cluster", v -> v.isBlank() ? null : parseIdentifier(v, "a cluster"));
+    List<URI> nodes =
+        r.get(
+            "clickhouse-cluster-nodes",
+            v -> ConfigLoader.parseList(v).stream().map(StorageOptions::parseUrl).toList());
+    boolean replicated = r.get("clickhouse-replicated", ConfigLoader::parseBoolean);
+    if (cluster == null && (replicated || !nodes.isEmpty())) {
       throw new IllegalArgumentException(
-          "--clickhouse-cluster "
-              + cluster
-              + " (from "
-              + r.source("clickhouse-cluster")
-              + "): not yet supported: the ClickHouse backend keeps its tables on one node today;"
-              + " sharded clusters (Distributed tables by trace id) are the open part of issue 14."
-              + " Remove it to store on the node of --clickhouse-url");
+          (replicated ? "--clickhouse-replicated" : "--clickhouse-cluster-nodes")
+              + " needs --clickhouse-cluster NAME (the cluster of remote_servers to shard over)");
     }
     URI url = r.get("clickhouse-url", StorageOptions::parseUrl);
-    String database = r.get("clickhouse-database", StorageOptions::parseIdentifier);
+    String database = r.get("clickhouse-database", v -> parseIdentifier(v, "a database name"));
     String user = r.get("clickhouse-user", v -> v.isBlank() ? null : v.strip());
     String password = r.value("clickhouse-password");
     String passwordFile = r.value("clickhouse-password-file");
@@ -187,7 +204,7 @@ final class StorageOptions {
       throw new IllegalArgumentException(
           "a ClickHouse password is given without --clickhouse-user: name the user it belongs to");
     }
-    return new StorageConfig.ClickHouse(url, database, user, secret);
+    return new StorageConfig.ClickHouse(url, database, user, secret, cluster, nodes, replicated);
   }
 
   /** {@code http(s)://HOST[:PORT]}: no user information (passwords have options of their own). */
@@ -219,11 +236,11 @@ final class StorageOptions {
     return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
   }
 
-  private static String parseIdentifier(String value) {
+  private static String parseIdentifier(String value, String what) {
     String v = value.strip();
     if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException(
-          "a database name is letters, digits and underscores, not starting with a digit");
+          what + " is letters, digits and underscores, not starting with a digit");
     }
     return v;
   }

@@ -63,6 +63,12 @@ public final class StorageBackends {
             .queueCapacity(config.writeQueueItems());
     if (ch.user() != null) builder.user(ch.user());
     if (ch.password() != null) builder.password(ch.password());
+    if (ch.cluster() != null) {
+      builder
+          .cluster(ch.cluster())
+          .replicated(ch.replicated())
+          .clusterNodes(ch.clusterNodes().stream().map(java.net.URI::toString).toList());
+    }
     ClickHouseStorage clickHouse = builder.build();
     return new Opened(
         clickHouse, "ClickHouse " + clickHouse.serverVersion() + " at " + ch.describe());

@@ -161,17 +161,53 @@ class StorageOptionsTest {
   }
 
   @Test
-  void clusterIsRefusedAsNotYet() {
+  void clusterOptions_areParsed_andReplicationNeedsACluster() throws Exception {
+    ServerConfig config =
+        ConfigLoader.load(
+            Map.of(
+                "storage", "clickhouse",
+                "clickhouse-url", "http://ch1:8123",
+                "clickhouse-cluster", "prod",
+                "clickhouse-cluster-nodes", "http://ch1:8123, http://ch2:8123",
+                "clickhouse-replicated", "true"),
+            Map.of());
+    assertThat(config.storage())
+        .isEqualTo(
+            new StorageConfig.ClickHouse(
+                URI.create("http://ch1:8123"),
+                "sightline",
+                null,
+                null,
+                "prod",
+                List.of(URI.create("http://ch1:8123"), URI.create("http://ch2:8123")),
+                true));
+    assertThat(((StorageConfig.ClickHouse) config.storage()).describe())
+        .endsWith("cluster prod (replicated)");
+    assertThat(
+            ConfigLoader.load(
+                    Map.of("storage", "clickhouse", "clickhouse-url", "http://ch:8123"), Map.of())
+                .storage())
+        .isEqualTo(
+            new StorageConfig.ClickHouse(
+                URI.create("http://ch:8123"), "sightline", null, null, null, List.of(), false));
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(
                     Map.of(
                         "storage", "clickhouse",
                         "clickhouse-url", "http://ch:8123",
-                        "clickhouse-cluster", "prod"),
+                        "clickhouse-replicated", "true"),
                     Map.of()))
-        .hasMessageStartingWith("--clickhouse-cluster prod (from --clickhouse-cluster): not yet")
-        .hasMessageContaining("issue 14");
+        .hasMessageContaining("--clickhouse-replicated needs --clickhouse-cluster");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "storage", "clickhouse",
+                        "clickhouse-url", "http://ch:8123",
+                        "clickhouse-cluster", "prod; DROP"),
+                    Map.of()))
+        .hasMessageStartingWith("invalid clickhouse-cluster 'prod; DROP'");
   }
 
   @Test

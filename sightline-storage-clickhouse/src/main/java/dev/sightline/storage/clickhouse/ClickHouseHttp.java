@@ -47,6 +47,7 @@ final class ClickHouseHttp {
           241, // MEMORY_LIMIT_EXCEEDED
           242, // TABLE_IS_READ_ONLY (replica lost ZooKeeper)
           252, // TOO_MANY_PARTS
+          279, // ALL_CONNECTION_TRIES_FAILED (a shard of the cluster unreachable)
           285, // TOO_FEW_LIVE_REPLICAS
           319, // UNKNOWN_STATUS_OF_INSERT
           425, // SYSTEM_ERROR
@@ -58,17 +59,22 @@ final class ClickHouseHttp {
   private final Duration timeout;
   private final HttpClient client;
 
+  /** Settings sent with every request, as URL parameters ({@code name=value&...}), or empty. */
+  private final String settings;
+
   private ClickHouseHttp(
       URI base,
       @Nullable String database,
       @Nullable String authorization,
       Duration timeout,
-      HttpClient client) {
+      HttpClient client,
+      String settings) {
     this.base = base;
     this.database = database;
     this.authorization = authorization;
     this.timeout = timeout;
     this.client = client;
+    this.settings = settings;
   }
 
   /**
@@ -93,12 +99,37 @@ final class ClickHouseHttp {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    return new ClickHouseHttp(base, database, authorization, timeout, client);
+    return new ClickHouseHttp(base, database, authorization, timeout, client, "");
   }
 
   /** The same server and user without a current database (to create the database). */
   ClickHouseHttp withoutDatabase() {
-    return new ClickHouseHttp(base, null, authorization, timeout, client);
+    return new ClickHouseHttp(base, null, authorization, timeout, client, settings);
+  }
+
+  /** The same user and database on another node (of a cluster), sharing the HTTP client. */
+  ClickHouseHttp onNode(URI node) {
+    return new ClickHouseHttp(node, database, authorization, timeout, client, settings);
+  }
+
+  /**
+   * The same client sending {@code name} = {@code value} (a ClickHouse setting) with every request,
+   * e.g. {@code insert_distributed_sync=1}.
+   */
+  ClickHouseHttp withSetting(String name, String value) {
+    String setting = encode(name) + "=" + encode(value);
+    return new ClickHouseHttp(
+        base,
+        database,
+        authorization,
+        timeout,
+        client,
+        settings.isEmpty() ? setting : settings + "&" + setting);
+  }
+
+  /** The node's HTTP interface. */
+  URI base() {
+    return base;
   }
 
   /** Runs a statement that returns nothing to read (DDL, ALTER). */
@@ -162,6 +193,10 @@ final class ClickHouseHttp {
     char sep = '?';
     if (database != null) {
       sb.append(sep).append("database=").append(encode(database));
+      sep = '&';
+    }
+    if (!settings.isEmpty()) {
+      sb.append(sep).append(settings);
       sep = '&';
     }
     if (query != null) sb.append(sep).append("query=").append(encode(query));

@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * start at once against one database: every statement is idempotent, and two of them recording the
  * same version is harmless (the version read is the maximum).
  *
+ * <p>In a cluster ({@link TableLayout}) the same statements run on every node: the local tables and
+ * their views, then the {@code Distributed} tables in front, and each node records its version.
+ *
  * <p>One DDL text serves every server version; features that 18.16 lacks are switched on by the
  * detected version ({@link ServerVersion#modern()}): {@code LowCardinality} for the repetitive
  * strings, {@code Delta}+{@code ZSTD} codecs on times, and bloom-filter skip indexes on trace ids.
@@ -53,22 +56,42 @@ final class ClickHouseSchema {
     }
   }
 
-  private final ClickHouseHttp http;
-  private final ServerVersion version;
+  /** Sharding keys of the {@code Distributed} tables: a trace's rows all on one shard. */
+  static final String TRACE_SHARDING_KEY = "cityHash64(trace_id)";
 
-  private ClickHouseSchema(ClickHouseHttp http, ServerVersion version) {
-    this.http = http;
+  private static final String LOG_SHARDING_KEY =
+      "if(trace_id = '', rand(), cityHash64(trace_id))"; // logs without a trace spread
+  private static final String METRIC_SHARDING_KEY = "cityHash64(tenant, name, service, attributes)";
+  private static final String RED_SHARDING_KEY = "cityHash64(tenant, service, operation)";
+
+  /** How often a DDL statement that lost a race with another server's identical one is rerun. */
+  private static final int DDL_ATTEMPTS = 20;
+
+  private final ServerVersion version;
+  private final TableLayout layout;
+
+  private ClickHouseSchema(ServerVersion version, TableLayout layout) {
     this.version = version;
+    this.layout = layout;
   }
 
-  /** Detects the server version, then creates the database and every table that is missing. */
-  static ClickHouseSchema apply(ClickHouseHttp http, String database) {
+  /**
+   * Detects the server version (on the first node), then on every node creates the database and
+   * every table that is missing and records the schema version.
+   *
+   * @param nodes one client per node (one for a single server); all use {@code layout.database()}
+   */
+  static ClickHouseSchema apply(List<ClickHouseHttp> nodes, TableLayout layout) {
     ServerVersion version =
         ServerVersion.parse(
-            http.withoutDatabase().query("SELECT version() AS v").get(0).get("v").asText());
-    http.withoutDatabase().execute("CREATE DATABASE IF NOT EXISTS " + Sql.identifier(database));
-    ClickHouseSchema schema = new ClickHouseSchema(http, version);
-    schema.migrate();
+            nodes.get(0).withoutDatabase().query("SELECT version() AS v").get(0).get("v").asText());
+    ClickHouseSchema schema = new ClickHouseSchema(version, layout);
+    for (ClickHouseHttp node : nodes) {
+      ddl(
+          node.withoutDatabase(),
+          "CREATE DATABASE IF NOT EXISTS " + Sql.identifier(layout.database()));
+    }
+    for (ClickHouseHttp node : nodes) schema.migrate(node);
     return schema;
   }
 
@@ -76,20 +99,27 @@ final class ClickHouseSchema {
     return version;
   }
 
-  private void migrate() {
-    http.execute(
+  TableLayout layout() {
+    return layout;
+  }
+
+  private void migrate(ClickHouseHttp http) {
+    ddl(
+        http,
         "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, applied_at DateTime,"
             + " server_version String) ENGINE = MergeTree ORDER BY version");
-    int current = currentVersion();
+    int current = currentVersion(http);
     if (current > VERSION) {
       throw new IllegalStateException(
-          "the ClickHouse schema is at version "
+          "the ClickHouse schema at "
+              + http.describe()
+              + " is at version "
               + current
               + ", newer than this Sightline's "
               + VERSION
               + ": upgrade Sightline");
     }
-    for (String ddl : statements()) http.execute(ddl);
+    for (String statement : statements()) ddl(http, statement);
     if (current < VERSION) {
       http.execute(
           "INSERT INTO schema_migrations (version, applied_at, server_version) VALUES ("
@@ -100,18 +130,56 @@ final class ClickHouseSchema {
     }
   }
 
-  int currentVersion() {
+  /**
+   * Runs an idempotent ({@code IF NOT EXISTS}) statement. When several servers create the same
+   * table at once, both may pass the existence check and the loser fail: "already exists", or, for
+   * a replicated table, its replica already registered in ZooKeeper by the winner. Rerun, the
+   * statement then finds the table. 18.16 serialises simultaneous creates of one table, so this
+   * guard (for newer versions) is not exercised by the tests.
+   */
+  static void ddl(ClickHouseHttp http, String statement) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        http.execute(statement);
+        return;
+      } catch (ClickHouseException e) {
+        if (attempt >= DDL_ATTEMPTS || !lostCreateRace(e)) throw e;
+        try {
+          Thread.sleep(10L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean lostCreateRace(ClickHouseException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("Code: 57") // TABLE_ALREADY_EXISTS
+        || m.contains("Code: 82") // DATABASE_ALREADY_EXISTS
+        || m.contains("Code: 253") // REPLICA_IS_ALREADY_EXIST
+        || m.contains("already exists")
+        || m.contains("creating or attaching right now");
+  }
+
+  static int currentVersion(ClickHouseHttp http) {
     List<JsonNode> rows = http.query("SELECT max(version) AS v FROM schema_migrations");
     return rows.isEmpty() ? 0 : rows.get(0).get("v").asInt();
   }
 
-  /** The DDL of every table and view, in creation order. */
+  /**
+   * The DDL of every table and view, in creation order: in a cluster, the local tables and their
+   * views first, then the {@code Distributed} tables in front of them.
+   */
   List<String> statements() {
     String lc = version.modern() ? "LowCardinality(String)" : "String";
     String timeCodec = version.modern() ? " CODEC(Delta, ZSTD(1))" : "";
     List<String> ddl = new ArrayList<>();
     ddl.add(
-        "CREATE TABLE IF NOT EXISTS spans ("
+        "CREATE TABLE IF NOT EXISTS "
+            + layout.local("spans")
+            + " ("
             + "day Date, tenant "
             + lc
             + ", service "
@@ -131,21 +199,32 @@ final class ClickHouseSchema {
             + ", res_dropped UInt32, res_schema_url String, scope String"
             + skipIndex("trace_id")
             // smaller granules than the default 8192: a trace by id reads a granule per service
-            + ") ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, start_ns)"
+            + ") ENGINE = "
+            + layout.engine("spans", "MergeTree", "")
+            + " PARTITION BY day ORDER BY (tenant, service, start_ns)"
             + " SETTINGS index_granularity = 1024");
     ddl.add(
-        "CREATE TABLE IF NOT EXISTS trace_index (day Date, tenant "
+        "CREATE TABLE IF NOT EXISTS "
+            + layout.local("trace_index")
+            + " (day Date, tenant "
             + lc
             + ", trace_id String, first_ns UInt64, last_ns UInt64, services Array(String))"
-            + " ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id)");
+            + " ENGINE = "
+            + layout.engine("trace_index", "MergeTree", "")
+            + " PARTITION BY day ORDER BY (tenant, trace_id)");
     // No alias may repeat a source column's name: 18.16 rejects such a view
     ddl.add(
-        "CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS SELECT day,"
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO "
+            + layout.local("trace_index")
+            + " AS SELECT day,"
             + " tenant, trace_id, min(start_ns) AS first_ns, max(start_ns) AS last_ns,"
-            + " groupUniqArray(service) AS services FROM spans"
+            + " groupUniqArray(service) AS services FROM "
+            + layout.local("spans")
             + " GROUP BY day, tenant, trace_id");
     ddl.add(
-        "CREATE TABLE IF NOT EXISTS span_metrics (day Date, tenant "
+        "CREATE TABLE IF NOT EXISTS "
+            + layout.local("span_metrics")
+            + " (day Date, tenant "
             + lc
             + ", service "
             + lc
@@ -154,20 +233,29 @@ final class ClickHouseSchema {
             + ", kind UInt8, status_code UInt8, bucket_ns UInt64, requests UInt64, errors UInt64,"
             + " duration_sum_ns Int64"
             + histogramColumns(" UInt64")
-            + ") ENGINE = SummingMergeTree((requests, errors, duration_sum_ns"
-            + histogramColumns("")
-            + ")) PARTITION BY day"
+            + ") ENGINE = "
+            + layout.engine(
+                "span_metrics",
+                "SummingMergeTree",
+                "(requests, errors, duration_sum_ns" + histogramColumns("") + ")")
+            + " PARTITION BY day"
             + " ORDER BY (tenant, service, operation, kind, status_code, bucket_ns)");
     ddl.add(
-        "CREATE MATERIALIZED VIEW IF NOT EXISTS span_metrics_mv TO span_metrics AS SELECT day,"
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS span_metrics_mv TO "
+            + layout.local("span_metrics")
+            + " AS SELECT day,"
             + " tenant, service, name AS operation, kind, status_code,"
             + " intDiv(start_ns, 10000000000) * 10000000000 AS bucket_ns, count() AS requests,"
             + " countIf(status_code = 2) AS errors, sum(duration_ns) AS duration_sum_ns"
             + histogramCounts()
-            + " FROM spans GROUP BY day, tenant, service, operation, kind, status_code,"
+            + " FROM "
+            + layout.local("spans")
+            + " GROUP BY day, tenant, service, operation, kind, status_code,"
             + " bucket_ns");
     ddl.add(
-        "CREATE TABLE IF NOT EXISTS logs (day Date, tenant "
+        "CREATE TABLE IF NOT EXISTS "
+            + layout.local("logs")
+            + " (day Date, tenant "
             + lc
             + ", service "
             + lc
@@ -179,9 +267,13 @@ final class ClickHouseSchema {
             + " flags UInt32, trace_id String, span_id String, event_name String, resource String,"
             + " scope String"
             + skipIndex("trace_id")
-            + ") ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, event_ns)");
+            + ") ENGINE = "
+            + layout.engine("logs", "MergeTree", "")
+            + " PARTITION BY day ORDER BY (tenant, service, event_ns)");
     ddl.add(
-        "CREATE TABLE IF NOT EXISTS metric_points (day Date, tenant "
+        "CREATE TABLE IF NOT EXISTS "
+            + layout.local("metric_points")
+            + " (day Date, tenant "
             + lc
             + ", name "
             + lc
@@ -195,7 +287,16 @@ final class ClickHouseSchema {
             + " temporality UInt8, monotonic UInt8, flags UInt32, value_is_long UInt8,"
             + " value_double String, value_long Int64, value String, exemplars String,"
             + " resource String, scope String"
-            + ") ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, name, service, time_ns)");
+            + ") ENGINE = "
+            + layout.engine("metric_points", "MergeTree", "")
+            + " PARTITION BY day ORDER BY (tenant, name, service, time_ns)");
+    if (layout.clustered()) {
+      ddl.add(layout.distributed("spans", TRACE_SHARDING_KEY));
+      ddl.add(layout.distributed("trace_index", TRACE_SHARDING_KEY));
+      ddl.add(layout.distributed("span_metrics", RED_SHARDING_KEY));
+      ddl.add(layout.distributed("logs", LOG_SHARDING_KEY));
+      ddl.add(layout.distributed("metric_points", METRIC_SHARDING_KEY));
+    }
     return ddl;
   }
 

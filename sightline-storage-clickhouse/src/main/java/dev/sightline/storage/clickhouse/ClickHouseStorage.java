@@ -30,7 +30,7 @@ public final class ClickHouseStorage implements StorageComponent {
   private volatile boolean closed;
 
   ClickHouseStorage(
-      ClickHouseHttp http, ClickHouseSchema schema, ClickHouseWriter writer, String database) {
+      ClickHouseHttp http, ClickHouseSchema schema, ClickHouseWriter writer, Retention retention) {
     this.http = http;
     this.schema = schema;
     this.writer = writer;
@@ -38,11 +38,16 @@ public final class ClickHouseStorage implements StorageComponent {
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
     this.spanMetricsReader = new ClickHouseSpanMetricsReader(http);
-    this.retention = new Retention(http, database);
+    this.retention = retention;
   }
 
   public static ClickHouseStorageBuilder builder() {
     return new ClickHouseStorageBuilder();
+  }
+
+  /** The cluster the tables are sharded over, if any. */
+  public Optional<String> cluster() {
+    return Optional.ofNullable(schema.layout().cluster());
   }
 
   /** The server's version as {@code SELECT version()} reported it at start. */

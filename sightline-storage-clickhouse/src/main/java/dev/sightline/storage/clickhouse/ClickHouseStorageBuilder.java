@@ -2,6 +2,8 @@ package dev.sightline.storage.clickhouse;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -21,19 +23,26 @@ public final class ClickHouseStorageBuilder {
   static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofMillis(200);
 
   private Duration requestTimeout = Duration.ofSeconds(60);
+  private @Nullable String cluster;
+  private List<URI> clusterNodes = List.of();
+  private boolean replicated;
 
   ClickHouseStorageBuilder() {}
 
   /** The HTTP interface, e.g. {@code http://clickhouse:8123}. Required. */
   public ClickHouseStorageBuilder url(String url) {
     Objects.requireNonNull(url, "url");
+    this.url = httpUri(url);
+    return this;
+  }
+
+  private static URI httpUri(String url) {
     URI uri = URI.create(url);
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new IllegalArgumentException("url must be http:// or https://, was " + url);
     }
     if (uri.getHost() == null) throw new IllegalArgumentException("url has no host: " + url);
-    this.url = uri;
-    return this;
+    return uri;
   }
 
   /**
@@ -117,23 +126,74 @@ public final class ClickHouseStorageBuilder {
   }
 
   /**
+   * Shards the tables over the cluster {@code name} of the servers' {@code remote_servers}: {@code
+   * <table>_local} tables (and the materialized views) on every node, {@code Distributed} tables in
+   * front of them sharded by trace id, so that a trace lives on one shard. Inserts go through the
+   * {@code Distributed} tables synchronously ({@code insert_distributed_sync=1}: acknowledged =
+   * stored on its shard). Unset: the tables of one server.
+   */
+  public ClickHouseStorageBuilder cluster(String name) {
+    Objects.requireNonNull(name, "cluster");
+    Sql.identifier(name); // validates
+    this.cluster = name;
+    return this;
+  }
+
+  /**
+   * The HTTP interface of every node of the {@link #cluster} (each replica of each shard), to which
+   * the schema and retention statements are sent. Unset: derived from {@code system.clusters} with
+   * the {@link #url}'s scheme and port (every node serving HTTP on the same port).
+   */
+  public ClickHouseStorageBuilder clusterNodes(List<String> urls) {
+    Objects.requireNonNull(urls, "clusterNodes");
+    List<URI> nodes = new ArrayList<>();
+    for (String u : urls) nodes.add(httpUri(Objects.requireNonNull(u, "clusterNodes element")));
+    this.clusterNodes = List.copyOf(nodes);
+    return this;
+  }
+
+  /**
+   * Whether the local tables of the {@link #cluster} are {@code ReplicatedMergeTree} (ZooKeeper
+   * configured on every node, and the macros {@code {shard}} and {@code {replica}} defined in each
+   * node's config). Default false.
+   */
+  public ClickHouseStorageBuilder replicated(boolean replicated) {
+    this.replicated = replicated;
+    return this;
+  }
+
+  /**
    * Connects, detects the server version and creates the database and tables that are missing.
    *
    * @throws IllegalStateException when no url was given or ClickHouse cannot be reached
    */
   public ClickHouseStorage build() {
     if (url == null) throw new IllegalStateException("url is required");
+    if (cluster == null && (replicated || !clusterNodes.isEmpty())) {
+      throw new IllegalStateException("replicated and clusterNodes need a cluster");
+    }
     ClickHouseHttp http = ClickHouseHttp.create(url, database, user, password, requestTimeout);
+    TableLayout layout = new TableLayout(database, cluster, replicated);
     ClickHouseSchema schema;
+    List<ClickHouseHttp> nodes;
     try {
-      schema = ClickHouseSchema.apply(http, database);
+      nodes = cluster == null ? List.of(http) : ClusterNodes.resolve(http, cluster, clusterNodes);
+      schema = ClickHouseSchema.apply(nodes, layout);
     } catch (ClickHouseException e) {
       throw new IllegalStateException(
           "cannot open ClickHouse storage at " + url + ": " + e.getMessage(), e);
     }
+    if (cluster != null) {
+      // an insert is acknowledged once stored on its shard, not when queued on this node;
+      // IN (subquery) on a Distributed table reads each shard's local table: exact, since the
+      // rows of one trace are on one shard
+      http =
+          http.withSetting("insert_distributed_sync", "1")
+              .withSetting("distributed_product_mode", "local");
+    }
     ClickHouseWriter writer =
         new ClickHouseWriter(
             http, queueCapacity, maxBatchItems, maxBatchDelay, maxAttempts, initialBackoff);
-    return new ClickHouseStorage(http, schema, writer, database);
+    return new ClickHouseStorage(http, schema, writer, new Retention(nodes, layout));
   }
 }

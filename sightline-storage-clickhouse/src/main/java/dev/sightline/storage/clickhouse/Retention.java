@@ -2,6 +2,7 @@ package dev.sightline.storage.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Deletes telemetry older than a cutoff: whole day partitions that end before the cutoff's day are
@@ -9,56 +10,66 @@ import java.time.Duration;
  * with {@code ALTER TABLE ... DELETE}, a mutation that rewrites that day's parts. Mutations run in
  * the background on every version; this waits for them (polling {@code system.mutations}) so that
  * readers no longer see the rows when it returns.
+ *
+ * <p>In a cluster, partitions and mutations belong to each node's local tables: the same is done on
+ * every node (every replica too: a drop or delete already replicated from another replica finds
+ * nothing left to remove).
  */
 final class Retention {
   private static final Duration MUTATION_TIMEOUT = Duration.ofMinutes(5);
 
-  private final ClickHouseHttp http;
-  private final String database;
+  private final List<ClickHouseHttp> nodes;
+  private final TableLayout layout;
 
-  Retention(ClickHouseHttp http, String database) {
-    this.http = http;
-    this.database = database;
+  Retention(List<ClickHouseHttp> nodes, TableLayout layout) {
+    this.nodes = List.copyOf(nodes);
+    this.layout = layout;
   }
 
   void deleteBefore(long cutoffUnixNano) {
     if (cutoffUnixNano <= 0) return;
+    for (ClickHouseHttp node : nodes) deleteBefore(node, cutoffUnixNano);
+  }
+
+  private void deleteBefore(ClickHouseHttp http, long cutoffUnixNano) {
+    String database = layout.database();
     String cutoffDay = Days.of(cutoffUnixNano);
-    for (ClickHouseSchema.TimedTable table : ClickHouseSchema.TIMED_TABLES) {
+    for (ClickHouseSchema.TimedTable timed : ClickHouseSchema.TIMED_TABLES) {
+      String table = layout.local(timed.name());
       for (JsonNode p :
           http.query(
               "SELECT DISTINCT partition_id FROM system.parts WHERE database = "
                   + Sql.literal(database)
                   + " AND table = "
-                  + Sql.literal(table.name())
+                  + Sql.literal(table)
                   + " AND active AND max_date < "
                   + Sql.literal(cutoffDay))) {
         http.execute(
             "ALTER TABLE "
-                + table.name()
+                + table
                 + " DROP PARTITION ID "
                 + Sql.literal(p.get("partition_id").asText()));
       }
-      String older = table.timeColumn() + " < " + cutoffUnixNano;
+      String older = timed.timeColumn() + " < " + cutoffUnixNano;
       long rows =
-          http.query("SELECT count() AS n FROM " + table.name() + " WHERE " + older)
+          http.query("SELECT count() AS n FROM " + table + " WHERE " + older)
               .get(0)
               .get("n")
               .asLong();
       if (rows > 0) {
-        http.execute("ALTER TABLE " + table.name() + " DELETE WHERE " + older);
-        awaitMutations(table.name());
+        http.execute("ALTER TABLE " + table + " DELETE WHERE " + older);
+        awaitMutations(http, table);
       }
     }
   }
 
-  private void awaitMutations(String table) {
+  private void awaitMutations(ClickHouseHttp http, String table) {
     long deadline = System.nanoTime() + MUTATION_TIMEOUT.toNanos();
     while (true) {
       long pending =
           http.query(
                   "SELECT count() AS n FROM system.mutations WHERE database = "
-                      + Sql.literal(database)
+                      + Sql.literal(layout.database())
                       + " AND table = "
                       + Sql.literal(table)
                       + " AND is_done = 0")

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +164,50 @@ class ClickHouseStorageTest {
       assertThat(storage.serverVersion()).isNotEmpty();
       assertThat(storage.check().healthy()).isTrue();
     }
+    assertThat(
+            server.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
+        .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));
+  }
+
+  @Test
+  void serversStartingAtOnce_allOpen_andLeaveOneSchema() throws Exception {
+    String database = server.newDatabase();
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<ClickHouseStorage>> opening = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      opening.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+                return open(database);
+              },
+              command -> new Thread(command).start()));
+    }
+    go.countDown();
+    for (CompletableFuture<ClickHouseStorage> f : opening) f.get(120, TimeUnit.SECONDS).close();
+
+    assertThat(
+            server
+                .execute(
+                    "SELECT name FROM system.tables WHERE database = '"
+                        + database
+                        + "' ORDER BY name FORMAT TSV")
+                .strip()
+                .split("\n"))
+        .containsExactly(
+            "logs",
+            "metric_points",
+            "schema_migrations",
+            "span_metrics",
+            "span_metrics_mv",
+            "spans",
+            "trace_index",
+            "trace_index_mv");
     assertThat(
             server.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
         .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));
