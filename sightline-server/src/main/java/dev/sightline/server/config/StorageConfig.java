@@ -19,7 +19,7 @@ public sealed interface StorageConfig {
    * The embedded DuckDB database in the data folder (the default).
    *
    * @param memoryLimit DuckDB {@code memory_limit}, such as {@code 4GB}
-   * @param threads worker threads; 0: one per core
+   * @param threads worker threads; 0: one fewer than the cores, at least 1
    * @param indexedAttributes attribute keys indexed by value
    */
   record DuckDb(String memoryLimit, int threads, List<String> indexedAttributes)

@@ -43,7 +43,7 @@ final class StorageOptions {
               "storage-threads",
               "N",
               "0",
-              "worker threads of the embedded database; 0 = one per core",
+              "worker threads of the embedded database; 0 = one fewer than the cores, at least 1",
               StorageKind.DUCKDB),
           new Option(
               "indexed-attributes",

@@ -43,7 +43,10 @@ public final class DuckDbStorage implements StorageComponent {
 
   private final Path databaseFile;
   private final DuckDBConnection database;
-  private final DuckDBConnection writerConnection;
+
+  /** The writer's two connections (see {@link GroupCommitWriter}). */
+  private final java.util.List<DuckDBConnection> writerConnections;
+
   private final GroupCommitWriter writer;
   private final ReaderConnections readers;
   private final DuckDbTraceReader traceReader;
@@ -64,16 +67,21 @@ public final class DuckDbStorage implements StorageComponent {
   private DuckDbStorage(
       Path databaseFile,
       DuckDBConnection database,
-      DuckDBConnection writerConnection,
+      java.util.List<DuckDBConnection> writerConnections,
       DuckDbStorageBuilder b,
       @org.jspecify.annotations.Nullable ServiceEdgePairer pairer) {
     this.databaseFile = databaseFile;
     this.database = database;
-    this.writerConnection = writerConnection;
+    this.writerConnections = writerConnections;
     this.pairer = pairer;
     this.writer =
         new GroupCommitWriter(
-            writerConnection, b.queueCapacity, b.maxBatchItems, pairer, b.indexedAttributes);
+            writerConnections,
+            b.queueCapacity,
+            b.maxBatchItems,
+            b.overlapItems,
+            pairer,
+            b.indexedAttributes);
     this.readers = new ReaderConnections(database, b.readerConnections);
     this.traceReader = new DuckDbTraceReader(readers, b.indexedAttributes);
     this.logReader = new DuckDbLogReader(readers);
@@ -215,7 +223,9 @@ public final class DuckDbStorage implements StorageComponent {
     }
     Properties properties = new Properties();
     if (b.memoryLimit != null) properties.setProperty("memory_limit", b.memoryLimit);
-    if (b.threads > 0) properties.setProperty("threads", Integer.toString(b.threads));
+    properties.setProperty(
+        "threads",
+        Integer.toString(b.threads > 0 ? b.threads : DuckDbStorageBuilder.defaultThreads()));
     DuckDBConnection database = null;
     try {
       database = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
@@ -245,8 +255,10 @@ public final class DuckDbStorage implements StorageComponent {
             b.edgePairingWindow.toNanos(),
             (long) b.edgePairingMaxCallers + b.edgePairingMaxWaitingChildren);
       }
-      DuckDBConnection writerConnection = database.duplicate();
-      return new DuckDbStorage(file, database, writerConnection, b, pairer);
+      java.util.List<DuckDBConnection> writerConnections =
+          java.util.List.of(
+              (DuckDBConnection) database.duplicate(), (DuckDBConnection) database.duplicate());
+      return new DuckDbStorage(file, database, writerConnections, b, pairer);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
         try {
@@ -476,7 +488,7 @@ public final class DuckDbStorage implements StorageComponent {
     }
     writer.close();
     readers.close();
-    closeQuietly(writerConnection);
+    writerConnections.forEach(DuckDbStorage::closeQuietly);
     closeQuietly(database);
   }
 

@@ -1,0 +1,151 @@
+package dev.sightline.storage.duckdb;
+
+import dev.sightline.core.storage.SpanMetricsReader;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Appends one commit group to a connection's open transaction: the rows themselves and every
+ * structure derived from them (RED by 10 s and by hour, trace summaries, the attribute index,
+ * service operations, the span and log block indexes), so they are durable exactly when the rows
+ * are. In two steps, because they run on different threads of the {@link GroupCommitWriter}
+ * pipeline: {@link #appendRows} needs nothing but the group; {@link #appendEdges} reads the
+ * service-edge pairer's state, which must already hold every group committed before this one.
+ */
+final class GroupAppender {
+  private static final long[] NO_KEYS = new long[0];
+
+  /** Rows of one table, written to an appender of that table. */
+  @FunctionalInterface
+  interface Rows {
+    void appendTo(DuckDBAppender a) throws SQLException;
+  }
+
+  private final Set<String> indexedAttributes;
+
+  /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off. */
+  private final @Nullable ServiceEdgePairer pairer;
+
+  GroupAppender(Set<String> indexedAttributes, @Nullable ServiceEdgePairer pairer) {
+    this.indexedAttributes = indexedAttributes;
+    this.pairer = pairer;
+  }
+
+  /** Appends the group's spans, logs and metrics and what derives from them, edges aside. */
+  void appendRows(DuckDBConnection connection, List<PendingWrite> group) throws SQLException {
+    boolean spans = false, logs = false, metrics = false;
+    for (PendingWrite p : group) {
+      spans |= !p.spans().isEmpty();
+      logs |= !p.logs().isEmpty();
+      metrics |= !p.metrics().isEmpty();
+    }
+    if (spans) appendSpans(connection, group);
+    if (logs) appendLogs(connection, group);
+    if (metrics) {
+      append(
+          connection,
+          Schema.METRIC_POINTS,
+          a -> {
+            for (PendingWrite p : group)
+              for (MetricRows.Row r : p.metrics()) MetricRows.append(a, r);
+          });
+    }
+  }
+
+  private void appendSpans(DuckDBConnection connection, List<PendingWrite> group)
+      throws SQLException {
+    SpanMetricsRows red = new SpanMetricsRows(SpanMetricsReader.BUCKET_NANOS);
+    SpanMetricsRows redHourly = new SpanMetricsRows(SpanMetricsHourly.HOUR_NANOS);
+    TraceSummaryRows summaries = new TraceSummaryRows();
+    AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
+    ServiceOperationRows operations = new ServiceOperationRows();
+    KeyBlocks blocks = new KeyBlocks();
+    append(
+        connection,
+        Schema.SPANS,
+        a -> {
+          long derive = 0;
+          for (PendingWrite p : group) {
+            for (SpanRows.Row r : p.spans()) {
+              SpanRows.append(a, r);
+              long d0 = WriterPhases.ON ? System.nanoTime() : 0;
+              long[] keys = r.blockKeys();
+              blocks.add(
+                  r.span().tenant(),
+                  new KeyBlocks.Entry(
+                      r.span().startTimeUnixNano(), keys == null ? NO_KEYS : keys, keys != null));
+              red.add(r);
+              redHourly.add(r);
+              summaries.add(r);
+              index.add(r);
+              operations.add(r);
+              if (WriterPhases.ON) derive += System.nanoTime() - d0;
+            }
+          }
+          // the aggregates, on this thread's CPU: one clock per span, counted as wall and CPU
+          WriterPhases.add("spans: derived aggregates", derive, derive);
+        });
+    append(connection, Schema.SPAN_METRICS, red::appendTo);
+    append(connection, Schema.SPAN_METRICS_HOURLY, redHourly::appendTo);
+    append(connection, Schema.TRACE_SUMMARIES, summaries::appendTo);
+    append(connection, Schema.SERVICE_OPERATIONS, operations::appendTo);
+    if (!index.isEmpty()) append(connection, Schema.ATTRIBUTE_INDEX, index::appendTo);
+    append(connection, Schema.SPAN_BLOCKS, blocks::appendTo);
+  }
+
+  private static void appendLogs(DuckDBConnection connection, List<PendingWrite> group)
+      throws SQLException {
+    append(
+        connection,
+        Schema.LOGS,
+        a -> {
+          for (PendingWrite p : group) for (LogRows.Row r : p.logs()) LogRows.append(a, r);
+        });
+    KeyBlocks blocks = new KeyBlocks();
+    for (PendingWrite p : group) {
+      for (LogRows.Row r : p.logs()) {
+        blocks.add(
+            r.log().tenant(),
+            new KeyBlocks.Entry(r.log().eventTimeUnixNano(), r.textKeys(), r.textIndexable()));
+      }
+    }
+    append(connection, Schema.LOG_BLOCKS, blocks::appendTo);
+  }
+
+  /**
+   * Pairs the group's spans with the pairer's state and among themselves and appends the
+   * service-graph edges they complete; returns the pairer's view of the spans, for {@link
+   * ServiceEdgePairer#commit} once the transaction committed (the state is left as is until then).
+   * Call in commit order, after the previous group's {@code commit}.
+   */
+  List<ServiceEdgePairer.End> appendEdges(DuckDBConnection connection, List<PendingWrite> group)
+      throws SQLException {
+    if (pairer == null) return List.of();
+    List<ServiceEdgePairer.End> ends = new ArrayList<>();
+    for (PendingWrite p : group) for (SpanRows.Row r : p.spans()) ends.add(pairer.end(r));
+    if (ends.isEmpty()) return ends;
+    ServiceEdgeRows edges = new ServiceEdgeRows();
+    pairer.pairs(ends, edges);
+    if (!edges.isEmpty()) append(connection, Schema.SERVICE_EDGES, edges::appendTo);
+    return ends;
+  }
+
+  /** One appender of {@code table}, its rows, and its flush into the open transaction. */
+  private static void append(DuckDBConnection connection, String table, Rows rows)
+      throws SQLException {
+    long[] t = WriterPhases.start();
+    try (DuckDBAppender a = connection.createAppender("main", table)) {
+      WriterPhases.end(table + ": create", t);
+      t = WriterPhases.start();
+      rows.appendTo(a);
+      WriterPhases.end(table + ": rows", t);
+      t = WriterPhases.start();
+    }
+    WriterPhases.end(table + ": flush", t);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.sightline.storage.duckdb;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One accepted batch, encoded on the caller's thread, waiting in the writer's queue for its commit.
+ */
+record PendingWrite(
+    int items,
+    List<SpanRows.Row> spans,
+    List<LogRows.Row> logs,
+    List<MetricRows.Row> metrics,
+    CompletableFuture<Void> future,
+    AtomicBoolean settled,
+    long queuedAtNanos) {
+  PendingWrite(
+      int items,
+      List<SpanRows.Row> spans,
+      List<LogRows.Row> logs,
+      List<MetricRows.Row> metrics,
+      CompletableFuture<Void> future) {
+    this(items, spans, logs, metrics, future, new AtomicBoolean(), System.nanoTime());
+  }
+
+  /** True the first time only: each pending write is completed or failed exactly once. */
+  boolean settle() {
+    return settled.compareAndSet(false, true);
+  }
+}
