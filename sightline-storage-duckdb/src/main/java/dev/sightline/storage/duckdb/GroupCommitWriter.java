@@ -62,7 +62,7 @@ final class GroupCommitWriter implements TelemetryWriter {
   private final CompletableFuture<?>[] lastOn = new CompletableFuture<?>[2];
 
   private final GroupAppender appender;
-  private final long capacity;
+  private final WriteAdmission admission;
   private final int maxBatchItems;
 
   /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; used by the writer only. */
@@ -75,7 +75,6 @@ final class GroupCommitWriter implements TelemetryWriter {
   volatile @Nullable Consumer<List<SpanRows.Row>> beforeCommit;
 
   private final LinkedBlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
-  private final AtomicLong queuedItems = new AtomicLong();
   private final AtomicLong expiredWrites = new AtomicLong();
 
   /** Items queued and not yet taken into a group by the writer thread. */
@@ -106,32 +105,16 @@ final class GroupCommitWriter implements TelemetryWriter {
    */
   private final AtomicLong oldestSpanStart = new AtomicLong(Long.MAX_VALUE);
 
-  /** Items per second over recent commits, for the retry-after hint and the wait bound. */
-  private volatile double itemsPerSecond = 50_000;
-
-  /**
-   * The longest a newly queued item is expected to wait for its commit (queued items ÷ the recent
-   * rate): a write that would wait longer is refused like one that does not fit, even while the
-   * queue has room, so that under overload a client gets a retryable answer before its own timeout
-   * (OTel SDK exporters give up after 10 s) rather than an acknowledgement it no longer waits for
-   * and re-sends. The overload run (bench/README.md) saw acknowledged requests wait 15 s p50 behind
-   * a full queue without it.
-   */
-  static final double MAX_QUEUE_WAIT_SECONDS = 5;
-
   /**
    * The longest a write may wait in the queue before its commit starts. {@link
-   * #MAX_QUEUE_WAIT_SECONDS} refuses writes by an <i>estimate</i> of the wait; a commit that stalls
-   * (a checkpoint, a slower group) can still keep accepted writes waiting longer. A write queued
-   * longer than this is failed with {@link StorageOverloadedException} (retryable, never
-   * acknowledged, nothing stored) instead of being committed late: with a group's own commit time
-   * on top, the answer still reaches a client before an OTel exporter's 10 s timeout, so it retries
-   * on our hint rather than re-sending blind.
+   * WriteAdmission#MAX_QUEUE_WAIT_SECONDS} refuses writes by an <i>estimate</i> of the wait; a
+   * commit that stalls (a checkpoint, a slower group) can still keep accepted writes waiting
+   * longer. A write queued longer than this is failed with {@link StorageOverloadedException}
+   * (retryable, never acknowledged, nothing stored) instead of being committed late: with a group's
+   * own commit time on top, the answer still reaches a client before an OTel exporter's 10 s
+   * timeout, so it retries on our hint rather than re-sending blind.
    */
   static final Duration MAX_QUEUE_AGE = Duration.ofSeconds(6);
-
-  /** Commits below this rate count as this rate: the wait bound never goes under 5,000 items. */
-  private static final double MIN_RATE = 1_000;
 
   /**
    * @param connections two connections of the same database, used by this writer only
@@ -145,7 +128,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       Set<String> indexedAttributes) {
     if (connections.size() != 2) throw new IllegalArgumentException("two connections");
     this.connections = connections.toArray(new DuckDBConnection[0]);
-    this.capacity = capacity;
+    this.admission = new WriteAdmission(capacity);
     this.maxBatchItems = maxBatchItems;
     this.overlapItems = overlapItems;
     this.pairer = pairer;
@@ -192,7 +175,7 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   @Override
   public long queuedItems() {
-    return queuedItems.get();
+    return admission.queued();
   }
 
   private interface PendingFactory<R> {
@@ -210,25 +193,13 @@ final class GroupCommitWriter implements TelemetryWriter {
       return CompletableFuture.failedFuture(new IllegalStateException("writer failed", f));
     }
     int n = items.size();
-    if (!reserve(n)) {
-      long queued = queuedItems.get();
-      return CompletableFuture.failedFuture(
-          new StorageOverloadedException(
-              queued + n > capacity
-                  ? "write queue full (" + queued + " of " + capacity + " items)"
-                  : String.format(
-                      java.util.Locale.ROOT,
-                      "write queue holds %.1f s of work (%d items; at most %.0f s)",
-                      queued / Math.max(MIN_RATE, itemsPerSecond),
-                      queued,
-                      MAX_QUEUE_WAIT_SECONDS),
-              retryAfter()));
-    }
+    StorageOverloadedException refused = admission.reserve(n);
+    if (refused != null) return CompletableFuture.failedFuture(refused);
     PendingWrite pending;
     try {
       pending = factory.create(encoder.apply(items), new CompletableFuture<>());
     } catch (RuntimeException e) {
-      queuedItems.addAndGet(-n);
+      admission.release(n);
       return CompletableFuture.failedFuture(e);
     }
     queue.add(pending);
@@ -236,7 +207,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     if ((closed || fatal != null) && queue.remove(pending)) {
       // lost the race with close() or a writer failure: the writer may already have stopped
       waitingItems.addAndGet(-n);
-      queuedItems.addAndGet(-n);
+      admission.release(n);
       Throwable cause = fatal;
       return CompletableFuture.failedFuture(
           cause != null
@@ -244,33 +215,6 @@ final class GroupCommitWriter implements TelemetryWriter {
               : new IllegalStateException("storage is closed"));
     }
     return pending.future();
-  }
-
-  /** Reserves room for {@code n} items; a batch larger than the capacity fits an empty queue. */
-  private boolean reserve(int n) {
-    while (true) {
-      long current = queuedItems.get();
-      if (!admits(current, n, capacity, itemsPerSecond)) return false;
-      if (queuedItems.compareAndSet(current, current + n)) return true;
-    }
-  }
-
-  /**
-   * Whether {@code n} more items may join {@code queued}: they fit the capacity and the queue's
-   * expected wait at {@code itemsPerSecond} stays within {@link #MAX_QUEUE_WAIT_SECONDS}. An empty
-   * queue admits any batch, so a batch larger than either bound is never refused forever.
-   */
-  static boolean admits(long queued, int n, long capacity, double itemsPerSecond) {
-    if (queued <= 0) return true;
-    long after = queued + n;
-    return after <= capacity
-        && after / Math.max(MIN_RATE, itemsPerSecond) <= MAX_QUEUE_WAIT_SECONDS;
-  }
-
-  private Duration retryAfter() {
-    double seconds = queuedItems.get() / Math.max(1_000, itemsPerSecond);
-    long millis = (long) Math.ceil(seconds * 1_000);
-    return Duration.ofMillis(Math.max(100, Math.min(millis, 10_000)));
   }
 
   private void run() {
@@ -378,7 +322,7 @@ final class GroupCommitWriter implements TelemetryWriter {
             "write waited more than "
                 + maxQueueAge.toSeconds()
                 + " s in the queue behind slower commits; not stored, retry",
-            retryAfter()));
+            admission.retryAfter()));
   }
 
   /** Writes failed because they waited past {@link #maxQueueAge} (nothing of them stored). */
@@ -483,11 +427,10 @@ final class GroupCommitWriter implements TelemetryWriter {
     long now = System.nanoTime();
     long since = Math.max(formedNanos, lastCommitEndNanos);
     lastCommitEndNanos = now;
-    double seconds = Math.max(1e-6, (now - since) / 1e9);
-    itemsPerSecond = 0.8 * itemsPerSecond + 0.2 * (items / seconds);
+    admission.committed(items, (now - since) / 1e9);
     for (PendingWrite p : group) {
       if (!p.settle()) continue;
-      queuedItems.addAndGet(-p.items());
+      admission.release(p.items());
       completer.execute(() -> p.future().complete(null));
     }
   }
@@ -509,7 +452,7 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   private void fail(PendingWrite p, Throwable t) {
     if (!p.settle()) return;
-    queuedItems.addAndGet(-p.items());
+    admission.release(p.items());
     completer.execute(() -> p.future().completeExceptionally(t));
   }
 

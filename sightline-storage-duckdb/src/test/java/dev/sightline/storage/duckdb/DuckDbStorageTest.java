@@ -264,16 +264,16 @@ class DuckDbStorageTest {
   @Test
   void queueAdmitsWhatFitsTheCapacityAndFiveSecondsOfWork() {
     // capacity
-    assertThat(GroupCommitWriter.admits(99_000, 1_000, 100_000, 1e9)).isTrue();
-    assertThat(GroupCommitWriter.admits(99_001, 1_000, 100_000, 1e9)).isFalse();
+    assertThat(WriteAdmission.admits(99_000, 1_000, 100_000, 1e9)).isTrue();
+    assertThat(WriteAdmission.admits(99_001, 1_000, 100_000, 1e9)).isFalse();
     // time: at 10,000 items/s the queue takes 5 s of work (50,000 items), not more
-    assertThat(GroupCommitWriter.admits(49_000, 1_000, 200_000, 10_000)).isTrue();
-    assertThat(GroupCommitWriter.admits(49_001, 1_000, 200_000, 10_000)).isFalse();
+    assertThat(WriteAdmission.admits(49_000, 1_000, 200_000, 10_000)).isTrue();
+    assertThat(WriteAdmission.admits(49_001, 1_000, 200_000, 10_000)).isFalse();
     // a stalled writer still admits 5,000 items (rates under 1,000/s count as 1,000/s)
-    assertThat(GroupCommitWriter.admits(4_000, 1_000, 200_000, 1)).isTrue();
-    assertThat(GroupCommitWriter.admits(4_001, 1_000, 200_000, 1)).isFalse();
+    assertThat(WriteAdmission.admits(4_000, 1_000, 200_000, 1)).isTrue();
+    assertThat(WriteAdmission.admits(4_001, 1_000, 200_000, 1)).isFalse();
     // an empty queue admits any batch: one larger than both bounds is not refused forever
-    assertThat(GroupCommitWriter.admits(0, 1_000_000, 100_000, 1)).isTrue();
+    assertThat(WriteAdmission.admits(0, 1_000_000, 100_000, 1)).isTrue();
   }
 
   @Test
