@@ -466,18 +466,15 @@ final class GroupCommitWriter implements TelemetryWriter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    committer.shutdown();
+    shutDown(committer, 60, "commits");
+    shutDown(completer, 30, "write completions");
+  }
+
+  private static void shutDown(ExecutorService executor, int seconds, String what) {
+    executor.shutdown();
     try {
-      if (!committer.awaitTermination(60, TimeUnit.SECONDS)) {
-        logger.warn("commits still running after 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    completer.shutdown();
-    try {
-      if (!completer.awaitTermination(30, TimeUnit.SECONDS)) {
-        logger.warn("write completions still running after 30 s");
+      if (!executor.awaitTermination(seconds, TimeUnit.SECONDS)) {
+        logger.warn("{} still running after {} s", what, seconds);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
