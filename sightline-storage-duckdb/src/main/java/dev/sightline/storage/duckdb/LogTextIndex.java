@@ -2,15 +2,8 @@ package dev.sightline.storage.duckdb;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,47 +34,19 @@ final class LogTextIndex {
    * in one transaction (a crash leaves the previous state and the next open redoes it).
    */
   static void ensure(DuckDBConnection c) throws SQLException {
-    boolean complete = Meta.get(c, SINCE_KEY) != null && Meta.tableExists(c, Schema.LOG_BLOCKS);
-    Meta.execute(c, Schema.LOG_BLOCKS_DDL);
-    if (complete) return;
-    logger.info("indexing the text of the stored logs (once)");
-    long start = System.nanoTime();
-    long[] logs = {0};
-    Meta.inTransaction(
+    KeyBlocksAtOpen.ensure(
         c,
-        () -> {
-          // dropped, not emptied: an older format may have other columns
-          Meta.execute(c, "DROP TABLE " + Schema.LOG_BLOCKS);
-          Meta.execute(c, Schema.LOG_BLOCKS_DDL);
-          Map<String, List<KeyBlocks.Entry>> open = new HashMap<>();
-          try (DuckDBConnection reader = c.duplicate();
-              Statement s = reader.createStatement();
-              DuckDBAppender a = c.createAppender("main", Schema.LOG_BLOCKS)) {
-            // the reader connection sees the committed logs; this transaction holds the blocks
-            try (ResultSet rs = s.executeQuery("SELECT tenant, event_ns, body_text FROM logs")) {
-              while (rs.next()) {
-                String tenant = rs.getString(1);
-                String body = rs.getString(3);
-                List<KeyBlocks.Entry> block = open.computeIfAbsent(tenant, t -> new ArrayList<>());
-                block.add(
-                    new KeyBlocks.Entry(
-                        rs.getLong(2), LogTextKeys.ofBody(body), LogTextKeys.indexable(body)));
-                logs[0]++;
-                if (block.size() == KeyBlocks.MAX_ROWS) {
-                  KeyBlocks.appendBlock(a, tenant, block);
-                  block.clear();
-                }
-              }
-            }
-            for (Map.Entry<String, List<KeyBlocks.Entry>> e : open.entrySet()) {
-              if (!e.getValue().isEmpty()) KeyBlocks.appendBlock(a, e.getKey(), e.getValue());
-            }
-          }
-          Meta.put(c, SINCE_KEY, Instant.now().toString());
-          return null;
-        });
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    if (millis > 1_000) logger.info("text of {} stored logs indexed in {} ms", logs[0], millis);
+        Schema.LOG_BLOCKS,
+        Schema.LOG_BLOCKS_DDL,
+        SINCE_KEY,
+        "SELECT tenant, event_ns, body_text FROM logs",
+        rs -> {
+          String body = rs.getString(3);
+          return new KeyBlocks.Entry(
+              rs.getLong(2), LogTextKeys.ofBody(body), LogTextKeys.indexable(body));
+        },
+        "the text of the stored logs",
+        logger);
   }
 
   /** Retention: the blocks whose logs all went. A block straddling the cutoff stays. */

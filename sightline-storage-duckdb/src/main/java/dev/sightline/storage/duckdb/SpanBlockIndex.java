@@ -9,16 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -54,57 +49,27 @@ final class SpanBlockIndex {
    * the text forms the writer hashes.
    */
   static void ensure(DuckDBConnection c) throws SQLException {
-    boolean complete = Meta.get(c, SINCE_KEY) != null && Meta.tableExists(c, Schema.SPAN_BLOCKS);
-    Meta.execute(c, Schema.SPAN_BLOCKS_DDL);
-    if (complete) return;
-    logger.info("indexing the attributes of the stored spans (once)");
-    long start = System.nanoTime();
-    long[] spans = {0};
-    Meta.inTransaction(
+    Map<String, SpanAttributeKeys.ResourcePairs> resources = new HashMap<>();
+    KeyBlocksAtOpen.ensure(
         c,
-        () -> {
-          // dropped, not emptied: an older format may have other columns
-          Meta.execute(c, "DROP TABLE " + Schema.SPAN_BLOCKS);
-          Meta.execute(c, Schema.SPAN_BLOCKS_DDL);
-          Map<String, List<KeyBlocks.Entry>> open = new HashMap<>();
-          Map<String, SpanAttributeKeys.ResourcePairs> resources = new HashMap<>();
-          try (DuckDBConnection reader = c.duplicate();
-              Statement s = reader.createStatement();
-              DuckDBAppender a = c.createAppender("main", Schema.SPAN_BLOCKS)) {
-            // the reader connection sees the committed spans; this transaction holds the blocks
-            try (ResultSet rs =
-                s.executeQuery(
-                    "SELECT tenant, start_ns, attributes, resource_attributes FROM spans")) {
-              while (rs.next()) {
-                String tenant = rs.getString(1);
-                String resourceText = rs.getString(4);
-                SpanAttributeKeys.ResourcePairs resource = resources.get(resourceText);
-                if (resource == null) {
-                  if (resources.size() > 10_000) resources.clear();
-                  resource = SpanAttributeKeys.ResourcePairs.of(textAttributes(resourceText));
-                  resources.put(resourceText, resource);
-                }
-                long[] keys = SpanAttributeKeys.ofSpan(textAttributes(rs.getString(3)), resource);
-                List<KeyBlocks.Entry> block = open.computeIfAbsent(tenant, t -> new ArrayList<>());
-                block.add(
-                    new KeyBlocks.Entry(
-                        rs.getLong(2), keys == null ? new long[0] : keys, keys != null));
-                spans[0]++;
-                if (block.size() == KeyBlocks.MAX_ROWS) {
-                  KeyBlocks.appendBlock(a, tenant, block);
-                  block.clear();
-                }
-              }
-            }
-            for (Map.Entry<String, List<KeyBlocks.Entry>> e : open.entrySet()) {
-              if (!e.getValue().isEmpty()) KeyBlocks.appendBlock(a, e.getKey(), e.getValue());
-            }
+        Schema.SPAN_BLOCKS,
+        Schema.SPAN_BLOCKS_DDL,
+        SINCE_KEY,
+        "SELECT tenant, start_ns, attributes, resource_attributes FROM spans",
+        rs -> {
+          String resourceText = rs.getString(4);
+          SpanAttributeKeys.ResourcePairs resource = resources.get(resourceText);
+          if (resource == null) {
+            if (resources.size() > 10_000) resources.clear();
+            resource = SpanAttributeKeys.ResourcePairs.of(textAttributes(resourceText));
+            resources.put(resourceText, resource);
           }
-          Meta.put(c, SINCE_KEY, Instant.now().toString());
-          return null;
-        });
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    logger.info("attributes of {} stored spans indexed in {} ms", spans[0], millis);
+          long[] keys = SpanAttributeKeys.ofSpan(textAttributes(rs.getString(3)), resource);
+          return new KeyBlocks.Entry(
+              rs.getLong(2), keys == null ? new long[0] : keys, keys != null);
+        },
+        "the attributes of the stored spans",
+        logger);
   }
 
   /**
