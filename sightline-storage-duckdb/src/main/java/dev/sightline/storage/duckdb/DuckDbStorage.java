@@ -255,9 +255,15 @@ public final class DuckDbStorage implements StorageComponent {
             b.edgePairingWindow.toNanos(),
             (long) b.edgePairingMaxCallers + b.edgePairingMaxWaitingChildren);
       }
-      java.util.List<DuckDBConnection> writerConnections =
-          java.util.List.of(
-              (DuckDBConnection) database.duplicate(), (DuckDBConnection) database.duplicate());
+      DuckDBConnection first = (DuckDBConnection) database.duplicate();
+      DuckDBConnection second;
+      try {
+        second = (DuckDBConnection) database.duplicate();
+      } catch (SQLException | RuntimeException e) {
+        closeQuietly(first);
+        throw e;
+      }
+      java.util.List<DuckDBConnection> writerConnections = java.util.List.of(first, second);
       return new DuckDbStorage(file, database, writerConnections, b, pairer);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {

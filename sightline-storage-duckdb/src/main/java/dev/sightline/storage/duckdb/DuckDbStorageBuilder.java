@@ -100,10 +100,6 @@ public final class DuckDbStorageBuilder {
   }
 
   /**
-   * Items the writer commits together at most (a single larger batch is still committed whole).
-   * Default {@value #DEFAULT_MAX_BATCH_ITEMS}.
-   */
-  /**
    * Queued items from which the writer appends the next group while the previous one commits
    * (default {@value #DEFAULT_OVERLAP_ITEMS}); below it, the writer waits for the commit and forms
    * one larger group. 1: always overlap; {@link Integer#MAX_VALUE}: never.
@@ -114,6 +110,10 @@ public final class DuckDbStorageBuilder {
     return this;
   }
 
+  /**
+   * Items the writer commits together at most (a single larger batch is still committed whole).
+   * Default {@value #DEFAULT_MAX_BATCH_ITEMS}.
+   */
   public DuckDbStorageBuilder maxBatchItems(int maxBatchItems) {
     if (maxBatchItems < 1) throw new IllegalArgumentException("maxBatchItems must be positive");
     this.maxBatchItems = maxBatchItems;

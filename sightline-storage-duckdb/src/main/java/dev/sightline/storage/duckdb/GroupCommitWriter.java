@@ -65,7 +65,7 @@ final class GroupCommitWriter implements TelemetryWriter {
   private final WriteAdmission admission;
   private final int maxBatchItems;
 
-  /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; used by the writer only. */
+  /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; the committer's only. */
   private final @Nullable ServiceEdgePairer pairer;
 
   /** {@link #MAX_QUEUE_AGE}; shorter in tests. */
@@ -76,6 +76,9 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   private final LinkedBlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
   private final AtomicLong expiredWrites = new AtomicLong();
+
+  /** Groups appended while the previous group was still committing. */
+  private final AtomicLong overlappedGroups = new AtomicLong();
 
   /** Items queued and not yet taken into a group by the writer thread. */
   private final AtomicLong waitingItems = new AtomicLong();
@@ -106,7 +109,8 @@ final class GroupCommitWriter implements TelemetryWriter {
   private final AtomicLong oldestSpanStart = new AtomicLong(Long.MAX_VALUE);
 
   /**
-   * The longest a write may wait in the queue before its commit starts. {@link
+   * The longest a write may wait in the queue before its commit starts (checked when its group
+   * forms and again just before the group's COMMIT, after the previous group's). {@link
    * WriteAdmission#MAX_QUEUE_WAIT_SECONDS} refuses writes by an <i>estimate</i> of the wait; a
    * commit that stalls (a checkpoint, a slower group) can still keep accepted writes waiting
    * longer. A write queued longer than this is failed with {@link StorageOverloadedException}
@@ -203,6 +207,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       return CompletableFuture.failedFuture(e);
     }
     queue.add(pending);
+    // may briefly go below zero: the writer can take the write before this line counts it
     if (waitingItems.addAndGet(n) >= overlapItems) LockSupport.unpark(thread);
     if ((closed || fatal != null) && queue.remove(pending)) {
       // lost the race with close() or a writer failure: the writer may already have stopped
@@ -249,7 +254,11 @@ final class GroupCommitWriter implements TelemetryWriter {
             items += next.items();
           }
         }
-        if (!group.isEmpty()) lastOn[slot] = append(connections[slot], List.copyOf(group));
+        if (!group.isEmpty()) {
+          CompletableFuture<?> previous = lastOn[slot ^ 1];
+          if (previous != null && !previous.isDone()) overlappedGroups.incrementAndGet();
+          lastOn[slot] = append(connections[slot], List.copyOf(group));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -278,9 +287,9 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
   }
 
-  /** Waits for a group's commit stage (which never completes exceptionally) to end. */
+  /** Waits for a group's commit stage to end, however it ended (its failures are its own). */
   private static void awaitFinished(@Nullable CompletableFuture<?> stage) {
-    if (stage != null) stage.join();
+    if (stage != null) stage.handle((r, e) -> null).join();
   }
 
   /**
@@ -299,14 +308,18 @@ final class GroupCommitWriter implements TelemetryWriter {
       appender.appendRows(connection, group);
     } catch (SQLException | RuntimeException e) {
       failure = e;
+    } catch (Error e) {
+      rollbackQuietly(connection);
+      throw e;
     }
     Exception appendFailure = failure;
-    return CompletableFuture.runAsync(
-        () -> {
-          finish(connection, group, appendFailure, formed);
-          LockSupport.unpark(thread);
-        },
-        committer);
+    CompletableFuture<Void> stage =
+        CompletableFuture.runAsync(
+            () -> finish(connection, group, appendFailure, formed), committer);
+    // once the stage is done (not from inside it, or the writer could wake, see it running still
+    // and park again)
+    stage.whenComplete((r, e) -> LockSupport.unpark(thread));
+    return stage;
   }
 
   /** Whether {@code p} waited in the queue past {@link #maxQueueAge} at {@code nowNanos}. */
@@ -325,6 +338,11 @@ final class GroupCommitWriter implements TelemetryWriter {
             admission.retryAfter()));
   }
 
+  /** Groups appended while the previous group was still committing (tests, diagnostics). */
+  long overlappedGroups() {
+    return overlappedGroups.get();
+  }
+
   /** Writes failed because they waited past {@link #maxQueueAge} (nothing of them stored). */
   long expiredWrites() {
     return expiredWrites.get();
@@ -340,26 +358,43 @@ final class GroupCommitWriter implements TelemetryWriter {
       @Nullable Exception appendFailure,
       long formedNanos) {
     try {
+      Throwable stopped = fatal;
+      if (stopped != null) {
+        rollbackQuietly(connection);
+        for (PendingWrite p : group) fail(p, new IllegalStateException("writer failed", stopped));
+        return;
+      }
       Exception failure = appendFailure;
-      if (failure == null && fatal != null) failure = new IllegalStateException("writer failed");
+      if (failure == null && anyExpired(group)) {
+        // waited past the bound behind a slow commit (a checkpoint) since the group formed: those
+        // writes fail retryably, the others are committed alone below
+        failure = new StorageOverloadedException("expired in the group", Duration.ZERO);
+      }
       if (failure == null) {
+        List<ServiceEdgePairer.End> ends = null;
         try {
-          List<ServiceEdgePairer.End> ends = appender.appendEdges(connection, group);
+          ends = appender.appendEdges(connection, group);
           commit(connection, group);
-          committed(group, ends, formedNanos);
-          return;
         } catch (SQLException | RuntimeException e) {
           failure = e;
         }
+        if (failure == null) {
+          // after the COMMIT nothing may send the group down the failure path: it is stored
+          committed(group, ends, formedNanos);
+          return;
+        }
       }
       rollbackQuietly(connection);
-      if (group.size() == 1) {
+      if (group.size() == 1 && !(failure instanceof StorageOverloadedException)) {
         logger.warn("DuckDB write of {} items failed", group.get(0).items(), failure);
         fail(group.get(0), failure);
         return;
       }
-      // isolate the bad batch: retry each alone
-      for (PendingWrite p : group) commitAlone(connection, p);
+      // isolate the bad batch: retry each alone (failing those that waited too long)
+      for (PendingWrite p : group) {
+        if (expired(p, System.nanoTime())) failExpired(p);
+        else commitAlone(connection, p);
+      }
     } catch (Throwable t) {
       fatal = t;
       logger.error("DuckDB writer stopped", t);
@@ -371,17 +406,25 @@ final class GroupCommitWriter implements TelemetryWriter {
   private void commitAlone(DuckDBConnection connection, PendingWrite p) {
     long start = System.nanoTime();
     List<PendingWrite> alone = List.of(p);
+    List<ServiceEdgePairer.End> ends;
     try {
       execute(connection, "BEGIN TRANSACTION");
       appender.appendRows(connection, alone);
-      List<ServiceEdgePairer.End> ends = appender.appendEdges(connection, alone);
+      ends = appender.appendEdges(connection, alone);
       commit(connection, alone);
-      committed(alone, ends, start);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(connection);
       logger.warn("DuckDB write of {} items failed", p.items(), e);
       fail(p, e);
+      return;
     }
+    committed(alone, ends, start);
+  }
+
+  private boolean anyExpired(List<PendingWrite> group) {
+    long now = System.nanoTime();
+    for (PendingWrite p : group) if (expired(p, now)) return true;
+    return false;
   }
 
   private void commit(DuckDBConnection connection, List<PendingWrite> group) throws SQLException {
@@ -461,13 +504,19 @@ final class GroupCommitWriter implements TelemetryWriter {
     if (closed) return;
     closed = true;
     queue.add(STOP);
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // the writer hands every accepted write to the committer before it stops; the executors are
+    // shut down only after that, even if this thread is interrupted meanwhile
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
     shutDown(committer, 60, "commits");
     shutDown(completer, 30, "write completions");
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private static void shutDown(ExecutorService executor, int seconds, String what) {

@@ -75,6 +75,7 @@ class PipelinedWriterTest {
     try (DuckDbStorage storage = open(dir.resolve("overlap"), 1)) {
       writeConcurrently(storage, batches);
       overlapping = Stored.read(storage, traces, from, to);
+      assertThat(storage.groupCommitWriter().overlappedGroups()).isPositive();
     }
     Stored serial;
     try (DuckDbStorage storage = open(dir.resolve("serial"), Integer.MAX_VALUE)) {
@@ -141,6 +142,64 @@ class PipelinedWriterTest {
       if (!from.equals(to)) edges.merge(from + "->" + to, 1L, Long::sum);
     }
     return edges;
+  }
+
+  @Test
+  void aWriteCompletesOnlyAfterItsCommit_evenWhileTheNextGroupIsAppended(@TempDir Path dir)
+      throws Exception {
+    try (DuckDbStorage storage = open(dir, 1)) {
+      GroupCommitWriter writer = storage.groupCommitWriter();
+      java.util.concurrent.CountDownLatch inCommit = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      writer.beforeCommit =
+          rows -> {
+            if (inCommit.getCount() == 0) return;
+            inCommit.countDown();
+            try {
+              release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          };
+      TelemetryGenerator generator = TelemetryGenerator.builder().seed(4).spansPerTrace(5).build();
+      List<Span> first = generator.nextTrace();
+      List<Span> second = generator.nextTrace();
+      CompletableFuture<Void> stalled = storage.writer().writeSpans(first);
+      assertThat(inCommit.await(30, TimeUnit.SECONDS)).isTrue();
+      // the next group is appended on the other connection meanwhile, but commits only after
+      CompletableFuture<Void> next = storage.writer().writeSpans(second);
+      assertThat(stalled).isNotDone();
+      assertThat(next).isNotDone();
+      assertThat(storage.traceReader().getTrace(TENANT, first.get(0).traceId())).isEmpty();
+      release.countDown();
+      stalled.get(30, TimeUnit.SECONDS);
+      next.get(30, TimeUnit.SECONDS);
+      assertThat(storage.traceReader().getTrace(TENANT, first.get(0).traceId())).hasSize(5);
+      assertThat(storage.traceReader().getTrace(TENANT, second.get(0).traceId())).hasSize(5);
+    }
+  }
+
+  @Test
+  void close_withGroupsInFlight_settlesEveryWrite_andKeepsWhatItAcknowledged(@TempDir Path dir)
+      throws Exception {
+    TelemetryGenerator generator = TelemetryGenerator.builder().seed(8).spansPerTrace(6).build();
+    List<List<Span>> traces = new ArrayList<>();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    try (DuckDbStorage storage = open(dir, 1)) {
+      for (int i = 0; i < 300; i++) {
+        List<Span> trace = generator.nextTrace();
+        traces.add(trace);
+        writes.add(storage.writer().writeSpans(trace));
+      }
+    } // close() right away, groups still appending and committing
+    for (CompletableFuture<Void> w : writes) assertThat(w).isDone();
+    try (DuckDbStorage reopened = open(dir, 1)) {
+      for (int i = 0; i < traces.size(); i++) {
+        List<Span> stored = reopened.traceReader().getTrace(TENANT, traces.get(i).get(0).traceId());
+        if (!writes.get(i).isCompletedExceptionally()) assertThat(stored).hasSize(6);
+        else assertThat(stored).isEmpty();
+      }
+    }
   }
 
   private static void writeConcurrently(DuckDbStorage storage, List<List<Span>> batches)
