@@ -30,15 +30,37 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   static final long TRACE_WINDOW_SLACK_NANOS = 3_600_000_000_000L;
 
   private final ClickHouseHttp http;
+  private final boolean lookups;
+  private final IndexedTraceRanking indexed;
 
-  ClickHouseTraceReader(ClickHouseHttp http) {
+  /**
+   * @param lookups read through the lookup tables ({@link TraceLookups}); false: scan {@code spans}
+   *     as before them (same answers, for comparison)
+   */
+  ClickHouseTraceReader(ClickHouseHttp http, boolean lookups) {
     this.http = http;
+    this.lookups = lookups;
+    this.indexed = new IndexedTraceRanking(http);
   }
 
   @Override
   public List<Span> getTrace(String tenant, String traceId) {
     if (!Ids.isValidTraceId(traceId)) return List.of();
     String where = "tenant = " + Sql.literal(tenant) + " AND trace_id = " + Sql.literal(traceId);
+    if (lookups) {
+      // one primary-key range of spans_by_trace (tenant, trace_id, start_ns)
+      List<Span> spans = new ArrayList<>();
+      for (JsonNode row :
+          http.query(
+              "SELECT "
+                  + SpanRows.COLUMNS
+                  + " FROM spans_by_trace WHERE "
+                  + where
+                  + " ORDER BY start_ns, span_id LIMIT 1 BY span_id")) {
+        spans.add(SpanRows.read(row));
+      }
+      return spans;
+    }
     JsonNode bounds =
         http.query(
                 "SELECT count() AS n, min(first_ns) AS lo, max(last_ns) AS hi,"
@@ -83,6 +105,15 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
             + timeRange("start_ns", lo, hi)
             + " AND trace_id IN (";
     // 1. rank: the newest traces having a matching span, by their start (narrow columns only)
+    List<String> ranked =
+        lookups && !q.attributes().isEmpty() ? indexed.rank(q, criteria(q)) : null;
+    if (ranked == null) ranked = scanRanking(q, window);
+    if (ranked.isEmpty()) return List.of();
+    return summarise(ranked, window);
+  }
+
+  /** The ranking by a scan of the spans in the range: the newest traces having a matching span. */
+  private List<String> scanRanking(TraceQuery q, String window) {
     String matching =
         "SELECT DISTINCT trace_id FROM spans WHERE tenant = "
             + Sql.literal(q.tenant())
@@ -98,8 +129,11 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
                 + q.limit())) {
       ranked.add(r.get("tid").asText());
     }
-    if (ranked.isEmpty()) return List.of();
-    // 2. summarise those traces, each span once
+    return ranked;
+  }
+
+  /** Summarises the ranked traces (their spans in {@code window}), each span once. */
+  private List<TraceSummary> summarise(List<String> ranked, String window) {
     String sortKey = "tuple(parent_span_id != '', start_ns, span_id)";
     String sql =
         "SELECT trace_id AS tid, min(start_ns) AS t_start, max(end_ns) AS t_end,"
@@ -110,7 +144,9 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
             + ") AS root_service, argMin(name, "
             + sortKey
             + ") AS root_name FROM (SELECT trace_id, span_id, parent_span_id, start_ns, end_ns,"
-            + " service, name, status_code FROM spans WHERE "
+            + " service, name, status_code FROM "
+            + (lookups ? "spans_by_trace" : "spans")
+            + " WHERE "
             + window
             + Sql.literals(ranked)
             + ") LIMIT 1 BY trace_id, span_id)"
