@@ -100,19 +100,40 @@ final class TraceLookups {
   }
 
   /**
-   * Fills both tables from the spans already stored on this node, one day partition at a time (each
-   * statement bounded by a day's spans).
+   * Fills both tables from the spans already stored on this node, one hour of one service at a
+   * time: a primary-key range of {@code spans} each, so each statement's memory and duration are
+   * bounded by one service's spans of one hour (well inside the request timeout; the insert blocks
+   * by {@link #BACKFILL_BLOCK_ROWS}; a larger aggregation spills to disk).
    *
-   * @return the number of days back-filled
+   * @return the number of ranges back-filled
    */
-  static int backfill(ClickHouseHttp http, TableLayout layout) {
+  static int backfill(ClickHouseHttp node, TableLayout layout) {
+    ClickHouseHttp http =
+        node.withSetting("max_insert_block_size", String.valueOf(BACKFILL_BLOCK_ROWS))
+            .withSetting("min_insert_block_size_rows", String.valueOf(BACKFILL_BLOCK_ROWS))
+            .withSetting("min_insert_block_size_bytes", "67108864")
+            .withSetting("max_bytes_before_external_group_by", "536870912");
     String spans = layout.local("spans");
-    List<String> days = new ArrayList<>();
-    for (JsonNode r : http.query("SELECT DISTINCT day AS d FROM " + spans + " ORDER BY d")) {
-      days.add(r.get("d").asText());
+    List<String> ranges = new ArrayList<>();
+    for (JsonNode r :
+        http.query(
+            "SELECT day AS d, service AS s, intDiv(start_ns, "
+                + BACKFILL_SLICE_NANOS
+                + ") AS h FROM "
+                + spans
+                + " GROUP BY d, s, h ORDER BY d, s, h")) {
+      long from = r.get("h").asLong() * BACKFILL_SLICE_NANOS;
+      ranges.add(
+          "day = "
+              + Sql.literal(r.get("d").asText())
+              + " AND service = "
+              + Sql.literal(r.get("s").asText())
+              + " AND start_ns >= "
+              + from
+              + " AND start_ns < "
+              + (from + BACKFILL_SLICE_NANOS));
     }
-    for (String day : days) {
-      String where = "day = " + Sql.literal(day);
+    for (String where : ranges) {
       http.execute(
           "INSERT INTO "
               + layout.local("spans_by_trace")
@@ -128,6 +149,12 @@ final class TraceLookups {
                 + indexSelect(spans, prefix, where));
       }
     }
-    return days.size();
+    return ranges.size();
   }
+
+  /** The back-fill's ranges: an hour of one service's spans each. */
+  static final long BACKFILL_SLICE_NANOS = 3_600_000_000_000L;
+
+  /** Rows per block inserted by the back-fill (each block sorted in memory, written as a part). */
+  static final int BACKFILL_BLOCK_ROWS = 65_536;
 }
