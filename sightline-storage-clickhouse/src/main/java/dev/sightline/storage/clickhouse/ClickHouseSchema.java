@@ -309,7 +309,7 @@ final class ClickHouseSchema {
       ddl.add(layout.distributed("spans", TRACE_SHARDING_KEY));
       ddl.add(layout.distributed("trace_index", TRACE_SHARDING_KEY));
       ddl.add(layout.distributed("spans_by_trace", TRACE_SHARDING_KEY));
-      ddl.add(layout.distributed("attr_index", TRACE_SHARDING_KEY));
+      ddl.add(layout.distributed("attr_index", "trace_hash")); // = cityHash64(trace_id)
       ddl.add(layout.distributed("span_metrics", RED_SHARDING_KEY));
       ddl.add(layout.distributed("logs", LOG_SHARDING_KEY));
       ddl.add(layout.distributed("metric_points", METRIC_SHARDING_KEY));

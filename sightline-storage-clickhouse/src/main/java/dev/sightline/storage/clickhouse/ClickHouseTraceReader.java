@@ -48,7 +48,7 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
     if (!Ids.isValidTraceId(traceId)) return List.of();
     String where = "tenant = " + Sql.literal(tenant) + " AND trace_id = " + Sql.literal(traceId);
     if (lookups) {
-      // one primary-key range of spans_by_trace (tenant, trace_id, start_ns)
+      // one primary-key range of spans_by_trace (tenant, cityHash64(trace_id), start_ns)
       List<Span> spans = new ArrayList<>();
       for (JsonNode row :
           http.query(
@@ -56,6 +56,9 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
                   + SpanRows.COLUMNS
                   + " FROM spans_by_trace WHERE "
                   + where
+                  + " AND cityHash64(trace_id) = cityHash64("
+                  + Sql.literal(traceId)
+                  + ")"
                   + " ORDER BY start_ns, span_id LIMIT 1 BY span_id")) {
         spans.add(SpanRows.read(row));
       }
@@ -149,7 +152,9 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
             + " WHERE "
             + window
             + Sql.literals(ranked)
-            + ") LIMIT 1 BY trace_id, span_id)"
+            + ")"
+            + (lookups ? " AND cityHash64(trace_id) IN (" + traceHashes(ranked) + ")" : "")
+            + " LIMIT 1 BY trace_id, span_id)"
             + " GROUP BY trace_id ORDER BY t_start DESC, tid";
     List<TraceSummary> out = new ArrayList<>();
     for (JsonNode r : http.query(sql)) {
@@ -168,6 +173,19 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
               services));
     }
     return out;
+  }
+
+  /**
+   * {@code cityHash64('id'), ...}: the primary-key expression of {@code spans_by_trace} for the
+   * given trace ids (ClickHouse folds these constants).
+   */
+  static String traceHashes(List<String> traceIds) {
+    StringBuilder sb = new StringBuilder();
+    for (String id : traceIds) {
+      if (sb.length() > 0) sb.append(", ");
+      sb.append("cityHash64(").append(Sql.literal(id)).append(')');
+    }
+    return sb.toString();
   }
 
   /** {@code AND} clauses for every criterion of the query but the time range. */

@@ -47,8 +47,12 @@ final class IndexedTraceRanking {
     this.http = http;
   }
 
-  /** A trace from the index, and an upper bound of its start. */
-  record Candidate(String traceId, long bound) {}
+  /**
+   * A trace from the index, by {@code cityHash64} of its id (decimal text, as ClickHouse wrote it:
+   * a {@code UInt64} may exceed a Java long), and an upper bound of its start. Two traces sharing a
+   * hash are both checked.
+   */
+  record Candidate(String traceHash, long bound) {}
 
   /** A confirmed trace and its start (as the scan computes it). */
   record Ranked(String traceId, long start) {}
@@ -94,19 +98,21 @@ final class IndexedTraceRanking {
   private List<Candidate> candidates(TraceQuery q, long from, long end) {
     List<Map.Entry<String, String>> filters = new ArrayList<>(q.attributes().entrySet());
     StringBuilder sql =
-        new StringBuilder("SELECT trace_id AS tid, max(least(last_ns, toUInt64(")
+        new StringBuilder("SELECT toString(trace_hash) AS th, max(least(last_ns, toUInt64(")
             .append(end - 1)
             .append("))) AS u FROM attr_index WHERE ")
             .append(filter(q.tenant(), filters.get(0), from, end));
     for (int i = 1; i < filters.size(); i++) {
-      sql.append(" AND trace_id IN (SELECT trace_id FROM attr_index WHERE ")
+      sql.append(" AND trace_hash IN (SELECT trace_hash FROM attr_index WHERE ")
           .append(filter(q.tenant(), filters.get(i), from, end))
           .append(')');
     }
-    sql.append(" GROUP BY trace_id ORDER BY u DESC, tid LIMIT ").append(MAX_CANDIDATES + 1);
+    sql.append(" GROUP BY trace_hash ORDER BY u DESC, th LIMIT ").append(MAX_CANDIDATES + 1);
     List<Candidate> out = new ArrayList<>();
     for (JsonNode r : http.query(sql.toString())) {
-      out.add(new Candidate(r.get("tid").asText(), r.get("u").asLong()));
+      String hash = r.get("th").asText();
+      if (!hash.matches("[0-9]{1,20}")) throw new IllegalStateException("bad trace hash " + hash);
+      out.add(new Candidate(hash, r.get("u").asLong()));
     }
     return out;
   }
@@ -136,7 +142,7 @@ final class IndexedTraceRanking {
    */
   private List<Ranked> confirm(TraceQuery q, String criteria, List<Candidate> batch) {
     List<String> ids = new ArrayList<>(batch.size());
-    for (Candidate c : batch) ids.add(c.traceId());
+    for (Candidate c : batch) ids.add(c.traceHash());
     long lo =
         Days.bound(
             Days.saturatedAdd(q.startUnixNano(), -ClickHouseTraceReader.TRACE_WINDOW_SLACK_NANOS));
@@ -144,8 +150,8 @@ final class IndexedTraceRanking {
     String sql =
         "SELECT trace_id AS tid, min(start_ns) AS t_start FROM spans_by_trace WHERE tenant = "
             + Sql.literal(q.tenant())
-            + " AND trace_id IN ("
-            + Sql.literals(ids)
+            + " AND cityHash64(trace_id) IN ("
+            + String.join(", ", ids)
             + ")"
             + ClickHouseTraceReader.timeRange("start_ns", lo, hi)
             + " GROUP BY trace_id HAVING countIf(1"

@@ -9,16 +9,17 @@ import java.util.List;
  * {@code spans_local} in a cluster, like {@code trace_index}):
  *
  * <ul>
- *   <li>{@code spans_by_trace}: every span again, ordered by {@code (tenant, trace_id, start_ns)}
- *       with small granules, so that the spans of a trace (trace by id, and the summaries of
- *       search) are one primary-key range instead of a granule of every column per service.
+ *   <li>{@code spans_by_trace}: every span again, ordered by {@code (tenant, cityHash64(trace_id),
+ *       start_ns)} with small granules (a hash: 8 bytes per key entry instead of 32), so that the
+ *       spans of a trace (trace by id, and the summaries of search) are one primary-key range
+ *       instead of a granule of every column per service.
  *   <li>{@code attr_index}: one row per (day, tenant, key, {@code cityHash64} of the text value,
- *       trace) of each inserted block, with the first and last start of the spans holding it,
- *       ordered by {@code (tenant, key, value_hash, first_ns)}: the candidate traces of an
- *       attribute filter are a primary-key range. Span attributes, and resource attributes of the
- *       spans lacking that key (the span's own attribute wins, as in the filters' SQL). A hash, so
- *       long values cost 8 bytes; collisions only add candidates, which the exact re-check on the
- *       spans drops.
+ *       {@code cityHash64} of the trace id) of each inserted block, with the first and last start
+ *       of the spans holding it, ordered by {@code (tenant, key, value_hash, first_ns)}: the
+ *       candidate traces of an attribute filter are a primary-key range. Span attributes, and
+ *       resource attributes of the spans lacking that key (the span's own attribute wins, as in the
+ *       filters' SQL). A hash, so long values cost 8 bytes; collisions only add candidates, which
+ *       the exact re-check on the spans drops.
  * </ul>
  *
  * <p>Existing spans are back-filled when a version-1 store is migrated ({@link #backfill}), one day
@@ -42,7 +43,7 @@ final class TraceLookups {
             + spans
             + " ENGINE = "
             + layout.engine("spans_by_trace", "MergeTree", "")
-            + " PARTITION BY day ORDER BY (tenant, trace_id, start_ns)"
+            + " PARTITION BY day ORDER BY (tenant, cityHash64(trace_id), start_ns)"
             + " SETTINGS index_granularity = 256");
     ddl.add(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS spans_by_trace_mv TO "
@@ -53,7 +54,7 @@ final class TraceLookups {
         "CREATE TABLE IF NOT EXISTS "
             + index
             + " (day Date, tenant String, key String, value_hash UInt64, first_ns UInt64,"
-            + " last_ns UInt64, trace_id String) ENGINE = "
+            + " last_ns UInt64, trace_hash UInt64) ENGINE = "
             + layout.engine("attr_index", "MergeTree", "")
             + " PARTITION BY day ORDER BY (tenant, key, value_hash, first_ns)");
     ddl.add(
@@ -85,7 +86,8 @@ final class TraceLookups {
         + k
         + " AS key, cityHash64("
         + v
-        + ") AS value_hash, min(start_ns) AS first_ns, max(start_ns) AS last_ns, trace_id FROM "
+        + ") AS value_hash, min(start_ns) AS first_ns, max(start_ns) AS last_ns,"
+        + " cityHash64(trace_id) AS trace_hash FROM "
         + source
         + " ARRAY JOIN "
         + prefix
@@ -96,7 +98,7 @@ final class TraceLookups {
         + "_values AS "
         + v
         + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-        + " GROUP BY day, tenant, key, value_hash, trace_id";
+        + " GROUP BY day, tenant, key, value_hash, trace_hash";
   }
 
   /**
@@ -145,7 +147,7 @@ final class TraceLookups {
         http.execute(
             "INSERT INTO "
                 + layout.local("attr_index")
-                + " (day, tenant, key, value_hash, first_ns, last_ns, trace_id) "
+                + " (day, tenant, key, value_hash, first_ns, last_ns, trace_hash) "
                 + indexSelect(spans, prefix, where));
       }
     }
