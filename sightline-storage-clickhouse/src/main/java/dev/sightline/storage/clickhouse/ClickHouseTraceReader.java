@@ -19,11 +19,13 @@ import java.util.TreeMap;
 /**
  * Traces from {@code spans}. Search ranks first, then summarises: the newest {@code limit} traces
  * having a span that matches every criterion in the range, ranked by the earliest start of their
- * spans within an hour of the range (two narrow columns), then one aggregate summarising only
- * those. By id: {@code trace_index} (ordered by tenant and trace id, kept by a materialized view)
- * gives the trace's services and time span, which the primary key of {@code spans} (tenant,
- * service, start) turns into a few granules per service to read. Spans stored twice (retried
- * exports) are read once ({@code LIMIT 1 BY}).
+ * spans within an hour of the range, then one aggregate summarising only those. With the lookup
+ * tables ({@link TraceLookups}, the default): attribute filters rank through {@code attr_index}
+ * ({@link IndexedTraceRanking}), summaries and trace by id read {@code spans_by_trace} by trace
+ * hash, one primary-key range per trace. Without them (for comparison, same answers): ranking by a
+ * scan of the range (two narrow columns), and by id {@code trace_index} gives the trace's services
+ * and time span, which the primary key of {@code spans} (tenant, service, start) turns into a few
+ * granules per service. Spans stored twice (retried exports) are read once ({@code LIMIT 1 BY}).
  */
 final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   /** How far around a search range the spans of a found trace are gathered for its summary. */
