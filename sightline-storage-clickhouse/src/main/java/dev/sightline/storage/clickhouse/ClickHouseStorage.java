@@ -34,11 +34,12 @@ public final class ClickHouseStorage implements StorageComponent {
       ClickHouseSchema schema,
       ClickHouseWriter writer,
       Retention retention,
-      boolean traceLookups) {
+      boolean traceLookups,
+      int maxIndexCandidates) {
     this.http = http;
     this.schema = schema;
     this.writer = writer;
-    this.traceReader = new ClickHouseTraceReader(http, traceLookups);
+    this.traceReader = new ClickHouseTraceReader(http, traceLookups, maxIndexCandidates);
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
     this.spanMetricsReader = new ClickHouseSpanMetricsReader(http);

@@ -27,6 +27,7 @@ public final class ClickHouseStorageBuilder {
   private List<URI> clusterNodes = List.of();
   private boolean replicated;
   private boolean traceLookups = true;
+  private int maxIndexCandidates = IndexedTraceRanking.MAX_CANDIDATES;
 
   ClickHouseStorageBuilder() {}
 
@@ -174,6 +175,15 @@ public final class ClickHouseStorageBuilder {
     return this;
   }
 
+  /** Tests: candidates of an attribute search beyond which it scans (default 20,000). */
+  ClickHouseStorageBuilder maxIndexCandidates(int maxIndexCandidates) {
+    if (maxIndexCandidates <= 0) {
+      throw new IllegalArgumentException("maxIndexCandidates must be positive");
+    }
+    this.maxIndexCandidates = maxIndexCandidates;
+    return this;
+  }
+
   /**
    * Connects, detects the server version and creates the database and tables that are missing.
    *
@@ -206,6 +216,7 @@ public final class ClickHouseStorageBuilder {
     ClickHouseWriter writer =
         new ClickHouseWriter(
             http, queueCapacity, maxBatchItems, maxBatchDelay, maxAttempts, initialBackoff);
-    return new ClickHouseStorage(http, schema, writer, new Retention(nodes, layout), traceLookups);
+    return new ClickHouseStorage(
+        http, schema, writer, new Retention(nodes, layout), traceLookups, maxIndexCandidates);
   }
 }

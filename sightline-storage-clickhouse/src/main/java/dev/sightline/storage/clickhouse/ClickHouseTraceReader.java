@@ -39,10 +39,10 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
    * @param lookups read through the lookup tables ({@link TraceLookups}); false: scan {@code spans}
    *     as before them (same answers, for comparison)
    */
-  ClickHouseTraceReader(ClickHouseHttp http, boolean lookups) {
+  ClickHouseTraceReader(ClickHouseHttp http, boolean lookups, int maxIndexCandidates) {
     this.http = http;
     this.lookups = lookups;
-    this.indexed = new IndexedTraceRanking(http);
+    this.indexed = new IndexedTraceRanking(http, maxIndexCandidates);
   }
 
   @Override

@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  *       last of them: no unchecked trace can rank before it.
  * </ol>
  *
- * <p>More than {@link #MAX_CANDIDATES} candidates without the ranking settled: {@code null}, the
- * caller scans as before.
+ * <p>More than {@code maxCandidates} ({@link #MAX_CANDIDATES} by default) candidates without the
+ * ranking settled: {@code null}, the caller scans as before.
  */
 final class IndexedTraceRanking {
-  /** Candidates read from the index at most; beyond them an unsettled search scans. */
+  /** Candidates read from the index at most, by default; beyond them an unsettled search scans. */
   static final int MAX_CANDIDATES = 20_000;
 
   /** Trace ids per exact-check query at most (the query text stays far below 256 KB). */
@@ -42,9 +42,12 @@ final class IndexedTraceRanking {
       Comparator.comparingLong(Ranked::start).reversed().thenComparing(Ranked::traceId);
 
   private final ClickHouseHttp http;
+  private final int maxCandidates;
 
-  IndexedTraceRanking(ClickHouseHttp http) {
+  IndexedTraceRanking(ClickHouseHttp http, int maxCandidates) {
+    if (maxCandidates <= 0) throw new IllegalArgumentException("maxCandidates must be positive");
     this.http = http;
+    this.maxCandidates = maxCandidates;
   }
 
   /**
@@ -69,8 +72,8 @@ final class IndexedTraceRanking {
     long end = q.endUnixNano();
     if (end <= from) return List.of();
     List<Candidate> candidates = candidates(q, from, end);
-    boolean truncated = candidates.size() > MAX_CANDIDATES;
-    if (truncated) candidates = candidates.subList(0, MAX_CANDIDATES);
+    boolean truncated = candidates.size() > maxCandidates;
+    if (truncated) candidates = candidates.subList(0, maxCandidates);
     List<Ranked> found = new ArrayList<>();
     int next = 0;
     int batch = Math.max(2 * q.limit(), 50);
@@ -107,7 +110,7 @@ final class IndexedTraceRanking {
           .append(filter(q.tenant(), filters.get(i), from, end))
           .append(')');
     }
-    sql.append(" GROUP BY trace_hash ORDER BY u DESC, th LIMIT ").append(MAX_CANDIDATES + 1);
+    sql.append(" GROUP BY trace_hash ORDER BY u DESC, th LIMIT ").append(maxCandidates + 1);
     List<Candidate> out = new ArrayList<>();
     for (JsonNode r : http.query(sql.toString())) {
       String hash = r.get("th").asText();

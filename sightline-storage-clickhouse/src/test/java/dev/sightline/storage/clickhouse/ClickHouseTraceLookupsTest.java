@@ -229,6 +229,32 @@ class ClickHouseTraceLookupsTest {
     }
   }
 
+  /**
+   * With few candidates allowed, a frequent value's ranking is settled within them when the limit
+   * is small, and falls back to the scan when it is not: the answers stay the scan's.
+   */
+  @Test
+  void tooManyCandidates_fallBackToTheScan_sameAnswers() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage capped =
+            ClickHouseStorage.builder()
+                .url(server.url())
+                .database(database)
+                .maxIndexCandidates(60)
+                .build();
+        ClickHouseStorage scanned = open(database, false)) {
+      write(capped, traces);
+      for (TraceQuery q : searches(traces)) {
+        assertThat(capped.traceReader().searchTraces(q))
+            .as(q.toString())
+            .isEqualTo(scanned.traceReader().searchTraces(q));
+      }
+      assertThat(ids(capped, query(Map.of("http.request.method", "GET"), 1_000)))
+          .hasSizeGreaterThan(100); // more than the 60 candidates allowed: the scan answered
+    }
+  }
+
   static Set<String> ids(ClickHouseStorage storage, TraceQuery q) {
     Set<String> out = new LinkedHashSet<>();
     for (TraceSummary s : storage.traceReader().searchTraces(q)) out.add(s.traceId());
