@@ -255,6 +255,52 @@ class ClickHouseTraceLookupsTest {
     }
   }
 
+  /**
+   * The ranking stops only when no unchecked candidate can rank before the last one found: 60 long
+   * traces (their root at {@link #START}, their matching span ~20 minutes later, so their index
+   * bounds are the highest) fill the first batches, yet the answer is a short trace starting later
+   * whose bound comes after all of theirs.
+   */
+  @Test
+  void longTraces_doNotHideALaterStartingTrace() throws Exception {
+    List<List<Span>> generated = traces();
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      List<Span> t = generated.get(540 + i);
+      List<Span> copy =
+          rewrite(
+              t,
+              String.format("ee%030x", i),
+              (j, s) ->
+                  j == t.size() - 1
+                      ? Attributes.builder().putAll(s.attributes()).put("probe", "p").build()
+                      : s.attributes());
+      copy.set(0, copy.get(0).toBuilder().startTimeUnixNano(START).build());
+      traces.add(copy);
+    }
+    String later = "ff00000000000000000000000000000f";
+    traces.add(
+        rewrite(
+            generated.get(300),
+            later,
+            (j, s) ->
+                j == 0
+                    ? Attributes.builder().putAll(s.attributes()).put("probe", "p").build()
+                    : s.attributes()));
+    String database = server.newDatabase();
+    try (ClickHouseStorage indexed = open(database, true);
+        ClickHouseStorage scanned = open(database, false)) {
+      write(indexed, traces);
+      for (int limit : List.of(1, 2, 61, 100)) {
+        TraceQuery q = query(Map.of("probe", "p"), limit);
+        assertThat(indexed.traceReader().searchTraces(q))
+            .as(q.toString())
+            .isEqualTo(scanned.traceReader().searchTraces(q));
+      }
+      assertThat(ids(indexed, query(Map.of("probe", "p"), 1))).containsExactly(later);
+    }
+  }
+
   static Set<String> ids(ClickHouseStorage storage, TraceQuery q) {
     Set<String> out = new LinkedHashSet<>();
     for (TraceSummary s : storage.traceReader().searchTraces(q)) out.add(s.traceId());
