@@ -22,14 +22,23 @@ import java.util.regex.Pattern;
  * See the module README for the layout and why.
  */
 final class ClickHouseSchema {
-  /** The version of the layout below; bumped with a migration step when it changes. */
-  static final int VERSION = 1;
+  /**
+   * The version of the layout below; bumped with a migration step when it changes. 2: the lookup
+   * tables of {@link TraceLookups} ({@code spans_by_trace}, {@code attr_index}), back-filled from
+   * the spans of a version-1 store when it is migrated.
+   */
+  static final int VERSION = 2;
+
+  /** The first version with {@link TraceLookups}. */
+  static final int TRACE_LOOKUPS_VERSION = 2;
 
   /** Tables partitioned by UTC day, with the column holding each row's event time. */
   static final List<TimedTable> TIMED_TABLES =
       List.of(
           new TimedTable("spans", "start_ns"),
           new TimedTable("trace_index", "last_ns"),
+          new TimedTable("spans_by_trace", "start_ns"),
+          new TimedTable("attr_index", "last_ns"),
           new TimedTable("span_metrics", "bucket_ns"),
           new TimedTable("logs", "event_ns"),
           new TimedTable("metric_points", "time_ns"));
@@ -120,6 +129,11 @@ final class ClickHouseSchema {
               + ": upgrade Sightline");
     }
     for (String statement : statements()) ddl(http, statement);
+    if (current > 0 && current < TRACE_LOOKUPS_VERSION) {
+      // an existing store: its spans predate the views (the tables are now created, so new spans
+      // are indexed already; rows stored twice in between are harmless, see TraceLookups)
+      TraceLookups.backfill(http, layout);
+    }
     if (current < VERSION) {
       http.execute(
           "INSERT INTO schema_migrations (version, applied_at, server_version) VALUES ("
@@ -221,6 +235,7 @@ final class ClickHouseSchema {
             + " groupUniqArray(service) AS services FROM "
             + layout.local("spans")
             + " GROUP BY day, tenant, trace_id");
+    ddl.addAll(TraceLookups.statements(layout));
     ddl.add(
         "CREATE TABLE IF NOT EXISTS "
             + layout.local("span_metrics")
@@ -293,6 +308,8 @@ final class ClickHouseSchema {
     if (layout.clustered()) {
       ddl.add(layout.distributed("spans", TRACE_SHARDING_KEY));
       ddl.add(layout.distributed("trace_index", TRACE_SHARDING_KEY));
+      ddl.add(layout.distributed("spans_by_trace", TRACE_SHARDING_KEY));
+      ddl.add(layout.distributed("attr_index", "trace_hash")); // = cityHash64(trace_id)
       ddl.add(layout.distributed("span_metrics", RED_SHARDING_KEY));
       ddl.add(layout.distributed("logs", LOG_SHARDING_KEY));
       ddl.add(layout.distributed("metric_points", METRIC_SHARDING_KEY));

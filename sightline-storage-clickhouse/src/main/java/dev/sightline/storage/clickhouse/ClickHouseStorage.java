@@ -30,11 +30,16 @@ public final class ClickHouseStorage implements StorageComponent {
   private volatile boolean closed;
 
   ClickHouseStorage(
-      ClickHouseHttp http, ClickHouseSchema schema, ClickHouseWriter writer, Retention retention) {
+      ClickHouseHttp http,
+      ClickHouseSchema schema,
+      ClickHouseWriter writer,
+      Retention retention,
+      boolean traceLookups,
+      int maxIndexCandidates) {
     this.http = http;
     this.schema = schema;
     this.writer = writer;
-    this.traceReader = new ClickHouseTraceReader(http);
+    this.traceReader = new ClickHouseTraceReader(http, traceLookups, maxIndexCandidates);
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
     this.spanMetricsReader = new ClickHouseSpanMetricsReader(http);

@@ -26,6 +26,8 @@ public final class ClickHouseStorageBuilder {
   private @Nullable String cluster;
   private List<URI> clusterNodes = List.of();
   private boolean replicated;
+  private boolean traceLookups = true;
+  private int maxIndexCandidates = IndexedTraceRanking.MAX_CANDIDATES;
 
   ClickHouseStorageBuilder() {}
 
@@ -163,6 +165,26 @@ public final class ClickHouseStorageBuilder {
   }
 
   /**
+   * Whether trace by id and trace search read through the lookup tables kept at ingest ({@code
+   * spans_by_trace}, {@code attr_index}: module README, Readers). Default true. False reads by
+   * scanning {@code spans} as before them, with the same answers: for comparison (tests,
+   * benchmarks). The tables are created and kept either way.
+   */
+  public ClickHouseStorageBuilder traceLookups(boolean traceLookups) {
+    this.traceLookups = traceLookups;
+    return this;
+  }
+
+  /** Tests: candidates of an attribute search beyond which it scans (default 20,000). */
+  ClickHouseStorageBuilder maxIndexCandidates(int maxIndexCandidates) {
+    if (maxIndexCandidates <= 0) {
+      throw new IllegalArgumentException("maxIndexCandidates must be positive");
+    }
+    this.maxIndexCandidates = maxIndexCandidates;
+    return this;
+  }
+
+  /**
    * Connects, detects the server version and creates the database and tables that are missing.
    *
    * @throws IllegalStateException when no url was given or ClickHouse cannot be reached
@@ -194,6 +216,7 @@ public final class ClickHouseStorageBuilder {
     ClickHouseWriter writer =
         new ClickHouseWriter(
             http, queueCapacity, maxBatchItems, maxBatchDelay, maxAttempts, initialBackoff);
-    return new ClickHouseStorage(http, schema, writer, new Retention(nodes, layout));
+    return new ClickHouseStorage(
+        http, schema, writer, new Retention(nodes, layout), traceLookups, maxIndexCandidates);
   }
 }

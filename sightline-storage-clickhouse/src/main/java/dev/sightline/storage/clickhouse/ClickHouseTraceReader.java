@@ -19,26 +19,53 @@ import java.util.TreeMap;
 /**
  * Traces from {@code spans}. Search ranks first, then summarises: the newest {@code limit} traces
  * having a span that matches every criterion in the range, ranked by the earliest start of their
- * spans within an hour of the range (two narrow columns), then one aggregate summarising only
- * those. By id: {@code trace_index} (ordered by tenant and trace id, kept by a materialized view)
- * gives the trace's services and time span, which the primary key of {@code spans} (tenant,
- * service, start) turns into a few granules per service to read. Spans stored twice (retried
- * exports) are read once ({@code LIMIT 1 BY}).
+ * spans within an hour of the range, then one aggregate summarising only those. With the lookup
+ * tables ({@link TraceLookups}, the default): attribute filters rank through {@code attr_index}
+ * ({@link IndexedTraceRanking}), summaries and trace by id read {@code spans_by_trace} by trace
+ * hash, one primary-key range per trace. Without them (for comparison, same answers): ranking by a
+ * scan of the range (two narrow columns), and by id {@code trace_index} gives the trace's services
+ * and time span, which the primary key of {@code spans} (tenant, service, start) turns into a few
+ * granules per service. Spans stored twice (retried exports) are read once ({@code LIMIT 1 BY}).
  */
 final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   /** How far around a search range the spans of a found trace are gathered for its summary. */
   static final long TRACE_WINDOW_SLACK_NANOS = 3_600_000_000_000L;
 
   private final ClickHouseHttp http;
+  private final boolean lookups;
+  private final IndexedTraceRanking indexed;
 
-  ClickHouseTraceReader(ClickHouseHttp http) {
+  /**
+   * @param lookups read through the lookup tables ({@link TraceLookups}); false: scan {@code spans}
+   *     as before them (same answers, for comparison)
+   */
+  ClickHouseTraceReader(ClickHouseHttp http, boolean lookups, int maxIndexCandidates) {
     this.http = http;
+    this.lookups = lookups;
+    this.indexed = new IndexedTraceRanking(http, maxIndexCandidates);
   }
 
   @Override
   public List<Span> getTrace(String tenant, String traceId) {
     if (!Ids.isValidTraceId(traceId)) return List.of();
     String where = "tenant = " + Sql.literal(tenant) + " AND trace_id = " + Sql.literal(traceId);
+    if (lookups) {
+      // one primary-key range of spans_by_trace (tenant, cityHash64(trace_id), start_ns)
+      List<Span> spans = new ArrayList<>();
+      for (JsonNode row :
+          http.query(
+              "SELECT "
+                  + SpanRows.COLUMNS
+                  + " FROM spans_by_trace WHERE "
+                  + where
+                  + " AND cityHash64(trace_id) = cityHash64("
+                  + Sql.literal(traceId)
+                  + ")"
+                  + " ORDER BY start_ns, span_id LIMIT 1 BY span_id")) {
+        spans.add(SpanRows.read(row));
+      }
+      return spans;
+    }
     JsonNode bounds =
         http.query(
                 "SELECT count() AS n, min(first_ns) AS lo, max(last_ns) AS hi,"
@@ -83,6 +110,15 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
             + timeRange("start_ns", lo, hi)
             + " AND trace_id IN (";
     // 1. rank: the newest traces having a matching span, by their start (narrow columns only)
+    List<String> ranked =
+        lookups && !q.attributes().isEmpty() ? indexed.rank(q, criteria(q)) : null;
+    if (ranked == null) ranked = scanRanking(q, window);
+    if (ranked.isEmpty()) return List.of();
+    return summarise(ranked, window);
+  }
+
+  /** The ranking by a scan of the spans in the range: the newest traces having a matching span. */
+  private List<String> scanRanking(TraceQuery q, String window) {
     String matching =
         "SELECT DISTINCT trace_id FROM spans WHERE tenant = "
             + Sql.literal(q.tenant())
@@ -98,8 +134,11 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
                 + q.limit())) {
       ranked.add(r.get("tid").asText());
     }
-    if (ranked.isEmpty()) return List.of();
-    // 2. summarise those traces, each span once
+    return ranked;
+  }
+
+  /** Summarises the ranked traces (their spans in {@code window}), each span once. */
+  private List<TraceSummary> summarise(List<String> ranked, String window) {
     String sortKey = "tuple(parent_span_id != '', start_ns, span_id)";
     String sql =
         "SELECT trace_id AS tid, min(start_ns) AS t_start, max(end_ns) AS t_end,"
@@ -110,10 +149,14 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
             + ") AS root_service, argMin(name, "
             + sortKey
             + ") AS root_name FROM (SELECT trace_id, span_id, parent_span_id, start_ns, end_ns,"
-            + " service, name, status_code FROM spans WHERE "
+            + " service, name, status_code FROM "
+            + (lookups ? "spans_by_trace" : "spans")
+            + " WHERE "
             + window
             + Sql.literals(ranked)
-            + ") LIMIT 1 BY trace_id, span_id)"
+            + ")"
+            + (lookups ? " AND cityHash64(trace_id) IN (" + traceHashes(ranked) + ")" : "")
+            + " LIMIT 1 BY trace_id, span_id)"
             + " GROUP BY trace_id ORDER BY t_start DESC, tid";
     List<TraceSummary> out = new ArrayList<>();
     for (JsonNode r : http.query(sql)) {
@@ -132,6 +175,19 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
               services));
     }
     return out;
+  }
+
+  /**
+   * {@code cityHash64('id'), ...}: the primary-key expression of {@code spans_by_trace} for the
+   * given trace ids (ClickHouse folds these constants).
+   */
+  static String traceHashes(List<String> traceIds) {
+    StringBuilder sb = new StringBuilder();
+    for (String id : traceIds) {
+      if (sb.length() > 0) sb.append(", ");
+      sb.append("cityHash64(").append(Sql.literal(id)).append(')');
+    }
+    return sb.toString();
   }
 
   /** {@code AND} clauses for every criterion of the query but the time range. */

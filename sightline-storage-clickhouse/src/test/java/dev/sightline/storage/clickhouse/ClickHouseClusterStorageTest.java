@@ -359,6 +359,10 @@ class ClickHouseClusterStorageTest {
                   .strip()
                   .split("\n"))
           .containsExactly(
+              "attr_index",
+              "attr_index_local",
+              "attr_index_res_mv",
+              "attr_index_span_mv",
               "logs",
               "logs_local",
               "metric_points",
@@ -368,6 +372,9 @@ class ClickHouseClusterStorageTest {
               "span_metrics_local",
               "span_metrics_mv",
               "spans",
+              "spans_by_trace",
+              "spans_by_trace_local",
+              "spans_by_trace_mv",
               "spans_local",
               "trace_index",
               "trace_index_local",

@@ -81,7 +81,13 @@ class ClickHouseReplicatedStorageTest {
       storage.writer().writeSpans(trace).get(30, TimeUnit.SECONDS);
 
       for (ClickHouseServer node : replicas) {
-        for (String table : List.of("spans_local", "trace_index_local", "span_metrics_local")) {
+        for (String table :
+            List.of(
+                "spans_local",
+                "trace_index_local",
+                "span_metrics_local",
+                "spans_by_trace_local",
+                "attr_index_local")) {
           node.execute("SYSTEM SYNC REPLICA " + database + "." + table);
         }
         assertThat(count(node, database, "spans_local")).isEqualTo(trace.size());

@@ -200,12 +200,17 @@ class ClickHouseStorageTest {
                 .strip()
                 .split("\n"))
         .containsExactly(
+            "attr_index",
+            "attr_index_res_mv",
+            "attr_index_span_mv",
             "logs",
             "metric_points",
             "schema_migrations",
             "span_metrics",
             "span_metrics_mv",
             "spans",
+            "spans_by_trace",
+            "spans_by_trace_mv",
             "trace_index",
             "trace_index_mv");
     assertThat(

@@ -1,0 +1,359 @@
+package dev.sightline.storage.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sightline.core.model.Attributes;
+import dev.sightline.core.model.Resource;
+import dev.sightline.core.model.Span;
+import dev.sightline.core.storage.TraceQuery;
+import dev.sightline.core.storage.TraceSummary;
+import dev.sightline.testing.TelemetryGenerator;
+import dev.sightline.testing.clickhouse.ClickHouseServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lookup tables ({@code spans_by_trace}, {@code attr_index}): trace by id and trace search
+ * answer exactly what the scans of {@code spans} answer ({@code traceLookups(false)}) on the same
+ * data, including attributes only on the resource, a span attribute overriding its resource's,
+ * values of 20,000 bytes, hostile keys and values, several filters, and the candidate batches of a
+ * frequent value; and a version-1 store is migrated and back-filled.
+ */
+class ClickHouseTraceLookupsTest {
+  static ClickHouseServer server;
+
+  /** 23:50 UTC: the generated traces cross midnight, so two day partitions. */
+  static final long START = Instant.parse("2026-01-01T23:50:00Z").toEpochMilli() * 1_000_000L;
+
+  static final String HOSTILE = "q' \" \\ \\' \n\r\t\u0000\u0001 é 中文 🚀 end";
+  static final String LONG = "🚀".repeat(5_000) + "x"; // 20,001 UTF-8 bytes
+
+  @BeforeAll
+  static void startServer() {
+    server = ClickHouseServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) server.close();
+  }
+
+  static ClickHouseStorage open(String database, boolean lookups) {
+    return ClickHouseStorage.builder()
+        .url(server.url())
+        .database(database)
+        .traceLookups(lookups)
+        .build();
+  }
+
+  /** 600 generated traces, 2 s apart, and three crafted ones (see {@link #crafted}). */
+  static List<List<Span>> traces() {
+    TelemetryGenerator generator =
+        TelemetryGenerator.builder()
+            .startTimeUnixNano(START)
+            .traceInterval(Duration.ofSeconds(2))
+            .spansPerTrace(8)
+            .errorRate(0.1)
+            .build();
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < 600; i++) traces.add(generator.nextTrace());
+    traces.addAll(crafted(traces.get(100), traces.get(200), traces.get(300)));
+    return traces;
+  }
+
+  /**
+   * Copies of three generated traces (new trace ids): every span's resource gets {@code
+   * host.name=resource-host}, the first span of the first also {@code host.name=span-host} of its
+   * own (which wins for it); the second carries a 20,000-byte value; the third hostile strings as
+   * key and value.
+   */
+  static List<List<Span>> crafted(List<Span> a, List<Span> b, List<Span> c) {
+    List<List<Span>> out = new ArrayList<>();
+    out.add(
+        rewrite(
+            a,
+            "aa00000000000000000000000000000a",
+            (i, s) ->
+                i == 0
+                    ? Attributes.builder()
+                        .putAll(s.attributes())
+                        .put("host.name", "span-host")
+                        .build()
+                    : s.attributes()));
+    out.add(
+        rewrite(
+            b,
+            "bb00000000000000000000000000000b",
+            (i, s) -> Attributes.builder().putAll(s.attributes()).put("blob", LONG).build()));
+    out.add(
+        rewrite(
+            c,
+            "cc00000000000000000000000000000c",
+            (i, s) ->
+                i == 1
+                    ? Attributes.builder().putAll(s.attributes()).put(HOSTILE, HOSTILE).build()
+                    : s.attributes()));
+    return out;
+  }
+
+  interface AttributeChange {
+    Attributes apply(int index, Span span);
+  }
+
+  static List<Span> rewrite(List<Span> trace, String traceId, AttributeChange change) {
+    List<Span> out = new ArrayList<>();
+    for (int i = 0; i < trace.size(); i++) {
+      Span s = trace.get(i);
+      out.add(
+          s.toBuilder()
+              .traceId(traceId)
+              .attributes(change.apply(i, s))
+              .resource(
+                  new Resource(
+                      Attributes.builder()
+                          .putAll(s.resource().attributes())
+                          .put("host.name", "resource-host")
+                          .build(),
+                      s.resource().droppedAttributesCount(),
+                      s.resource().schemaUrl()))
+              .build());
+    }
+    return out;
+  }
+
+  static void write(ClickHouseStorage storage, List<List<Span>> traces) throws Exception {
+    for (int i = 0; i < traces.size(); i += 50) {
+      List<Span> batch = new ArrayList<>();
+      for (List<Span> t : traces.subList(i, Math.min(traces.size(), i + 50))) batch.addAll(t);
+      storage.writer().writeSpans(batch).get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  static TraceQuery query(Map<String, String> attributes, int limit) {
+    return query(attributes, null, false, START - 60_000_000_000L, Long.MAX_VALUE, limit);
+  }
+
+  static TraceQuery query(
+      Map<String, String> attributes,
+      String service,
+      boolean errorsOnly,
+      long start,
+      long end,
+      int limit) {
+    return new TraceQuery(
+        dev.sightline.testing.TestObjects.TENANT,
+        service,
+        null,
+        null,
+        null,
+        errorsOnly,
+        attributes,
+        start,
+        end,
+        limit);
+  }
+
+  /** Searches that cover the cases; each compared between both read paths. */
+  static List<TraceQuery> searches(List<List<Span>> traces) {
+    Span anyDb = null;
+    for (List<Span> t : traces) {
+      for (Span s : t) if (anyDb == null && s.attributes().get("db.system") != null) anyDb = s;
+    }
+    String route = traces.get(7).get(0).attributes().get("http.route").asString();
+    long mid = START + Duration.ofMinutes(10).toNanos(); // midnight
+    List<TraceQuery> qs = new ArrayList<>();
+    for (int limit : List.of(1, 5, 20, 1_000)) {
+      qs.add(query(Map.of("http.request.method", "GET"), limit)); // frequent
+      qs.add(query(Map.of("http.route", route), limit));
+      qs.add(query(Map.of("service.name", "payment"), limit)); // resource only
+    }
+    qs.add(query(Map.of("db.system", "postgresql", "server.port", "5432"), 10)); // one span
+    qs.add(query(Map.of("db.system", "postgresql", "http.route", route), 10)); // never one span
+    qs.add(query(Map.of("host.name", "resource-host"), 10));
+    qs.add(query(Map.of("host.name", "span-host"), 10));
+    qs.add(query(Map.of("blob", LONG), 10));
+    qs.add(query(Map.of("blob", LONG.substring(1)), 10));
+    qs.add(query(Map.of(HOSTILE, HOSTILE), 10));
+    qs.add(query(Map.of("http.request.method", "nope"), 10));
+    qs.add(query(Map.of("http.request.method", "GET"), "frontend", false, START, mid, 7));
+    qs.add(query(Map.of("http.request.method", "GET"), null, true, mid, Long.MAX_VALUE, 7));
+    qs.add(query(Map.of("service.name", "payment"), null, false, mid - 60_000_000_000L, mid, 3));
+    qs.add(query(Map.of("http.request.method", "GET"), null, false, mid, mid, 3)); // empty range
+    qs.add(query(Map.of(), "frontend", false, START, Long.MAX_VALUE, 10)); // no attribute
+    if (anyDb != null) {
+      long t = anyDb.startTimeUnixNano();
+      qs.add(query(Map.of("db.system", "postgresql"), null, false, t, t + 1, 10)); // one instant
+    }
+    return qs;
+  }
+
+  @Test
+  void lookups_answerExactlyAsTheScans() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage indexed = open(database, true);
+        ClickHouseStorage scanned = open(database, false)) {
+      write(indexed, traces);
+      for (TraceQuery q : searches(traces)) {
+        List<TraceSummary> expected = scanned.traceReader().searchTraces(q);
+        assertThat(indexed.traceReader().searchTraces(q)).as(q.toString()).isEqualTo(expected);
+      }
+      for (List<Span> t : traces) {
+        String id = t.get(0).traceId();
+        List<Span> expected = scanned.traceReader().getTrace(t.get(0).tenant(), id);
+        assertThat(expected).containsExactlyInAnyOrderElementsOf(t);
+        assertThat(indexed.traceReader().getTrace(t.get(0).tenant(), id)).isEqualTo(expected);
+      }
+      // the cases are not vacuous
+      String tenant = traces.get(0).get(0).tenant();
+      assertThat(ids(indexed, query(Map.of("http.request.method", "GET"), 1_000)))
+          .hasSizeGreaterThan(100);
+      assertThat(ids(indexed, query(Map.of("host.name", "span-host"), 10)))
+          .containsExactly("aa00000000000000000000000000000a");
+      assertThat(ids(indexed, query(Map.of("blob", LONG), 10)))
+          .containsExactly("bb00000000000000000000000000000b");
+      assertThat(ids(indexed, query(Map.of(HOSTILE, HOSTILE), 10)))
+          .containsExactly("cc00000000000000000000000000000c");
+      assertThat(ids(indexed, query(Map.of("host.name", "resource-host"), 10))).hasSize(3);
+      assertThat(indexed.traceReader().getTrace(tenant, "dd00000000000000000000000000000d"))
+          .isEmpty();
+    }
+  }
+
+  /**
+   * With few candidates allowed, a frequent value's ranking is settled within them when the limit
+   * is small, and falls back to the scan when it is not: the answers stay the scan's.
+   */
+  @Test
+  void tooManyCandidates_fallBackToTheScan_sameAnswers() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage capped =
+            ClickHouseStorage.builder()
+                .url(server.url())
+                .database(database)
+                .maxIndexCandidates(60)
+                .build();
+        ClickHouseStorage scanned = open(database, false)) {
+      write(capped, traces);
+      for (TraceQuery q : searches(traces)) {
+        assertThat(capped.traceReader().searchTraces(q))
+            .as(q.toString())
+            .isEqualTo(scanned.traceReader().searchTraces(q));
+      }
+      assertThat(ids(capped, query(Map.of("http.request.method", "GET"), 1_000)))
+          .hasSizeGreaterThan(100); // more than the 60 candidates allowed: the scan answered
+    }
+  }
+
+  /**
+   * The ranking stops only when no unchecked candidate can rank before the last one found: 60 long
+   * traces (their root at {@link #START}, their matching span ~20 minutes later, so their index
+   * bounds are the highest) fill the first batches, yet the answer is a short trace starting later
+   * whose bound comes after all of theirs.
+   */
+  @Test
+  void longTraces_doNotHideALaterStartingTrace() throws Exception {
+    List<List<Span>> generated = traces();
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      List<Span> t = generated.get(540 + i);
+      List<Span> copy =
+          rewrite(
+              t,
+              String.format("ee%030x", i),
+              (j, s) ->
+                  j == t.size() - 1
+                      ? Attributes.builder().putAll(s.attributes()).put("probe", "p").build()
+                      : s.attributes());
+      copy.set(0, copy.get(0).toBuilder().startTimeUnixNano(START).build());
+      traces.add(copy);
+    }
+    String later = "ff00000000000000000000000000000f";
+    traces.add(
+        rewrite(
+            generated.get(300),
+            later,
+            (j, s) ->
+                j == 0
+                    ? Attributes.builder().putAll(s.attributes()).put("probe", "p").build()
+                    : s.attributes()));
+    String database = server.newDatabase();
+    try (ClickHouseStorage indexed = open(database, true);
+        ClickHouseStorage scanned = open(database, false)) {
+      write(indexed, traces);
+      for (int limit : List.of(1, 2, 61, 100)) {
+        TraceQuery q = query(Map.of("probe", "p"), limit);
+        assertThat(indexed.traceReader().searchTraces(q))
+            .as(q.toString())
+            .isEqualTo(scanned.traceReader().searchTraces(q));
+      }
+      assertThat(ids(indexed, query(Map.of("probe", "p"), 1))).containsExactly(later);
+    }
+  }
+
+  static Set<String> ids(ClickHouseStorage storage, TraceQuery q) {
+    Set<String> out = new LinkedHashSet<>();
+    for (TraceSummary s : storage.traceReader().searchTraces(q)) out.add(s.traceId());
+    return out;
+  }
+
+  @Test
+  void versionOneStore_isMigrated_andBackfilled() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage storage = open(database, false)) {
+      write(storage, traces);
+    }
+    // make it a version-1 store: no lookup tables, version 1 recorded
+    for (String t :
+        List.of(
+            "spans_by_trace_mv",
+            "attr_index_span_mv",
+            "attr_index_res_mv",
+            "spans_by_trace",
+            "attr_index",
+            "schema_migrations")) {
+      server.execute("DROP TABLE " + database + "." + t);
+    }
+    server.execute(
+        "CREATE TABLE "
+            + database
+            + ".schema_migrations (version UInt32, applied_at DateTime, server_version String)"
+            + " ENGINE = MergeTree ORDER BY version");
+    server.execute("INSERT INTO " + database + ".schema_migrations VALUES (1, now(), '18.16.1')");
+
+    try (ClickHouseStorage indexed = open(database, true);
+        ClickHouseStorage scanned = open(database, false)) {
+      assertThat(count(database, "spans_by_trace")).isEqualTo(count(database, "spans"));
+      assertThat(count(database, "attr_index")).isPositive();
+      assertThat(
+              server.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
+          .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));
+      for (TraceQuery q : searches(traces)) {
+        assertThat(indexed.traceReader().searchTraces(q))
+            .as(q.toString())
+            .isEqualTo(scanned.traceReader().searchTraces(q));
+      }
+      List<Span> t = traces.get(601);
+      assertThat(indexed.traceReader().getTrace(t.get(0).tenant(), t.get(0).traceId()))
+          .containsExactlyInAnyOrderElementsOf(t);
+    }
+    // opened again: no second back-fill
+    open(database, true).close();
+    assertThat(count(database, "spans_by_trace")).isEqualTo(count(database, "spans"));
+  }
+
+  static long count(String database, String table) {
+    return Long.parseLong(server.execute("SELECT count() FROM " + database + "." + table).strip());
+  }
+}
