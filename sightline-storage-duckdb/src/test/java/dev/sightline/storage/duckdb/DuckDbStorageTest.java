@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
@@ -314,24 +313,13 @@ class DuckDbStorageTest {
       List<Span> first = generator.nextTrace();
       List<Span> late = generator.nextTrace();
       GroupCommitWriter writer = storage.groupCommitWriter();
-      CountDownLatch inCommit = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      writer.beforeCommit =
-          rows -> {
-            if (inCommit.getCount() == 0) return;
-            inCommit.countDown();
-            try {
-              release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          };
+      StalledCommit stall = StalledCommit.install(writer);
       CompletableFuture<Void> stalled = storage.writer().writeSpans(first);
-      assertThat(inCommit.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(stall.awaitInCommit()).isTrue();
       // the commit in progress stalls; a write queued behind it ages past the bound (zero here)
       writer.maxQueueAge = Duration.ZERO;
       CompletableFuture<Void> queued = storage.writer().writeSpans(late);
-      release.countDown();
+      stall.release();
 
       stalled.get(30, TimeUnit.SECONDS);
       assertThat(queued)

@@ -148,30 +148,18 @@ class PipelinedWriterTest {
   void aWriteCompletesOnlyAfterItsCommit_evenWhileTheNextGroupIsAppended(@TempDir Path dir)
       throws Exception {
     try (DuckDbStorage storage = open(dir, 1)) {
-      GroupCommitWriter writer = storage.groupCommitWriter();
-      java.util.concurrent.CountDownLatch inCommit = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-      writer.beforeCommit =
-          rows -> {
-            if (inCommit.getCount() == 0) return;
-            inCommit.countDown();
-            try {
-              release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          };
+      StalledCommit stall = StalledCommit.install(storage.groupCommitWriter());
       TelemetryGenerator generator = TelemetryGenerator.builder().seed(4).spansPerTrace(5).build();
       List<Span> first = generator.nextTrace();
       List<Span> second = generator.nextTrace();
       CompletableFuture<Void> stalled = storage.writer().writeSpans(first);
-      assertThat(inCommit.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(stall.awaitInCommit()).isTrue();
       // the next group is appended on the other connection meanwhile, but commits only after
       CompletableFuture<Void> next = storage.writer().writeSpans(second);
       assertThat(stalled).isNotDone();
       assertThat(next).isNotDone();
       assertThat(storage.traceReader().getTrace(TENANT, first.get(0).traceId())).isEmpty();
-      release.countDown();
+      stall.release();
       stalled.get(30, TimeUnit.SECONDS);
       next.get(30, TimeUnit.SECONDS);
       assertThat(storage.traceReader().getTrace(TENANT, first.get(0).traceId())).hasSize(5);
