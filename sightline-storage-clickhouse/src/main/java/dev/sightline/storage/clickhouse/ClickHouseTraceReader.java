@@ -51,20 +51,15 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
     String where = "tenant = " + Sql.literal(tenant) + " AND trace_id = " + Sql.literal(traceId);
     if (lookups) {
       // one primary-key range of spans_by_trace (tenant, cityHash64(trace_id), start_ns)
-      List<Span> spans = new ArrayList<>();
-      for (JsonNode row :
-          http.query(
-              "SELECT "
-                  + SpanRows.COLUMNS
-                  + " FROM spans_by_trace WHERE "
-                  + where
-                  + " AND cityHash64(trace_id) = cityHash64("
-                  + Sql.literal(traceId)
-                  + ")"
-                  + " ORDER BY start_ns, span_id LIMIT 1 BY span_id")) {
-        spans.add(SpanRows.read(row));
-      }
-      return spans;
+      return spans(
+          "SELECT "
+              + SpanRows.COLUMNS
+              + " FROM spans_by_trace WHERE "
+              + where
+              + " AND cityHash64(trace_id) = cityHash64("
+              + Sql.literal(traceId)
+              + ")"
+              + " ORDER BY start_ns, span_id LIMIT 1 BY span_id");
     }
     JsonNode bounds =
         http.query(
@@ -77,26 +72,28 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
     long hi = bounds.get("hi").asLong();
     List<String> services = new ArrayList<>();
     bounds.get("svcs").forEach(s -> services.add(s.asText()));
+    return spans(
+        "SELECT "
+            + SpanRows.COLUMNS
+            + " FROM spans WHERE "
+            + where
+            + " AND service IN ("
+            + Sql.literals(services)
+            + ") AND day >= "
+            + Sql.literal(Days.of(lo))
+            + " AND day <= "
+            + Sql.literal(Days.of(hi))
+            + " AND start_ns >= "
+            + lo
+            + " AND start_ns <= "
+            + hi
+            + " ORDER BY start_ns, span_id LIMIT 1 BY span_id");
+  }
+
+  /** The spans a query selecting {@link SpanRows#COLUMNS} answers, in its order. */
+  private List<Span> spans(String sql) {
     List<Span> spans = new ArrayList<>();
-    for (JsonNode row :
-        http.query(
-            "SELECT "
-                + SpanRows.COLUMNS
-                + " FROM spans WHERE "
-                + where
-                + " AND service IN ("
-                + Sql.literals(services)
-                + ") AND day >= "
-                + Sql.literal(Days.of(lo))
-                + " AND day <= "
-                + Sql.literal(Days.of(hi))
-                + " AND start_ns >= "
-                + lo
-                + " AND start_ns <= "
-                + hi
-                + " ORDER BY start_ns, span_id LIMIT 1 BY span_id")) {
-      spans.add(SpanRows.read(row));
-    }
+    for (JsonNode row : http.query(sql)) spans.add(SpanRows.read(row));
     return spans;
   }
 
