@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Rows of {@code attribute_index} for one commit group: for each indexed key, each trace and each
  * value a span of the group holds for it (the span's attribute, or failing that its resource's, as
- * trace search compares it: the text form), the earliest and latest start of those spans. Runs on
- * the writer thread inside the group's transaction, so the index is durable exactly when the spans
- * are.
+ * trace search compares it: the text form), the earliest and latest start of those spans. Computed
+ * per batch on the caller's thread ({@link SpanAggregates}), merged per group on the writer thread
+ * and appended in the group's transaction, so the index is durable exactly when the spans are.
  */
 final class AttributeIndexRows {
   private final Set<String> keys;
@@ -49,6 +49,20 @@ final class AttributeIndexRows {
     AnyValue v = s.attributes().get(key);
     if (v == null) v = s.resource().attributes().get(key);
     return v == null ? null : v.asString();
+  }
+
+  /** Widens this one's ranges by {@code other}'s, leaving {@code other} as it was. */
+  void mergeFrom(AttributeIndexRows other) {
+    for (Map.Entry<Key, long[]> e : other.rows.entrySet()) {
+      long[] from = e.getValue();
+      long[] range = rows.get(e.getKey());
+      if (range == null) {
+        rows.put(e.getKey(), from.clone());
+      } else {
+        range[0] = Math.min(range[0], from[0]);
+        range[1] = Math.max(range[1], from[1]);
+      }
+    }
   }
 
   /** Appends one row per (tenant, trace, key, value), in the order of {@code attribute_index}. */

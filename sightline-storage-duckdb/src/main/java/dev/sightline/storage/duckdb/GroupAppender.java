@@ -1,6 +1,5 @@
 package dev.sightline.storage.duckdb;
 
-import dev.sightline.core.storage.SpanMetricsReader;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Appends one commit group to a connection's open transaction: the rows themselves and every
  * structure derived from them (RED by 10 s and by hour, trace summaries, the attribute index,
- * service operations, the span and log block indexes), so they are durable exactly when the rows
- * are. In two steps, because they run on different threads of the {@link GroupCommitWriter}
- * pipeline: {@link #appendRows} needs nothing but the group; {@link #appendEdges} reads the
- * service-edge pairer's state, which must already hold every group committed before this one.
+ * service operations — aggregated per batch on the callers' threads, {@link SpanAggregates}, and
+ * merged here — the span and log block indexes), so they are durable exactly when the rows are. In
+ * two steps, because they run on different threads of the {@link GroupCommitWriter} pipeline:
+ * {@link #appendRows} needs nothing but the group; {@link #appendEdges} reads the service-edge
+ * pairer's state, which must already hold every group committed before this one.
  */
 final class GroupAppender {
   private static final long[] NO_KEYS = new long[0];
@@ -59,11 +59,15 @@ final class GroupAppender {
 
   private void appendSpans(DuckDBConnection connection, List<PendingWrite> group)
       throws SQLException {
-    SpanMetricsRows red = new SpanMetricsRows(SpanMetricsReader.BUCKET_NANOS);
-    SpanMetricsRows redHourly = new SpanMetricsRows(SpanMetricsHourly.HOUR_NANOS);
-    TraceSummaryRows summaries = new TraceSummaryRows();
-    AttributeIndexRows index = new AttributeIndexRows(indexedAttributes);
-    ServiceOperationRows operations = new ServiceOperationRows();
+    long[] t = WriterPhases.start();
+    List<SpanAggregates> batches = new ArrayList<>(group.size());
+    for (PendingWrite p : group) {
+      if (p.spans().isEmpty()) continue;
+      SpanAggregates a = p.aggregates();
+      batches.add(a != null ? a : SpanAggregates.of(p.spans(), indexedAttributes));
+    }
+    SpanAggregates aggregates = SpanAggregates.merge(batches, indexedAttributes);
+    WriterPhases.end("spans: aggregates merged", t);
     KeyBlocks blocks = new KeyBlocks();
     append(
         connection,
@@ -79,22 +83,19 @@ final class GroupAppender {
                   r.span().tenant(),
                   new KeyBlocks.Entry(
                       r.span().startTimeUnixNano(), keys == null ? NO_KEYS : keys, keys != null));
-              red.add(r);
-              redHourly.add(r);
-              summaries.add(r);
-              index.add(r);
-              operations.add(r);
               if (WriterPhases.ON) derive += System.nanoTime() - d0;
             }
           }
-          // the aggregates, on this thread's CPU: one clock per span, counted as wall and CPU
-          WriterPhases.add("spans: derived aggregates", derive, derive);
+          // the block entries, on this thread's CPU: one clock per span, counted as wall and CPU
+          WriterPhases.add("spans: block entries", derive, derive);
         });
-    append(connection, Schema.SPAN_METRICS, red::appendTo);
-    append(connection, Schema.SPAN_METRICS_HOURLY, redHourly::appendTo);
-    append(connection, Schema.TRACE_SUMMARIES, summaries::appendTo);
-    append(connection, Schema.SERVICE_OPERATIONS, operations::appendTo);
-    if (!index.isEmpty()) append(connection, Schema.ATTRIBUTE_INDEX, index::appendTo);
+    append(connection, Schema.SPAN_METRICS, aggregates.red::appendTo);
+    append(connection, Schema.SPAN_METRICS_HOURLY, aggregates.redHourly::appendTo);
+    append(connection, Schema.TRACE_SUMMARIES, aggregates.summaries::appendTo);
+    append(connection, Schema.SERVICE_OPERATIONS, aggregates.operations::appendTo);
+    if (!aggregates.index.isEmpty()) {
+      append(connection, Schema.ATTRIBUTE_INDEX, aggregates.index::appendTo);
+    }
     append(connection, Schema.SPAN_BLOCKS, blocks::appendTo);
   }
 

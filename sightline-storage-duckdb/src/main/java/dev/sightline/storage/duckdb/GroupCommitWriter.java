@@ -62,6 +62,10 @@ final class GroupCommitWriter implements TelemetryWriter {
   private final CompletableFuture<?>[] lastOn = new CompletableFuture<?>[2];
 
   private final GroupAppender appender;
+
+  /** Attribute keys indexed at ingest, for the aggregates each span batch gets on its caller. */
+  private final Set<String> indexedAttributes;
+
   private final WriteAdmission admission;
   private final int maxBatchItems;
 
@@ -136,6 +140,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     this.maxBatchItems = maxBatchItems;
     this.overlapItems = overlapItems;
     this.pairer = pairer;
+    this.indexedAttributes = indexedAttributes;
     this.appender = new GroupAppender(indexedAttributes, pairer);
     this.committer = singleThread("sightline-duckdb-committer");
     this.completer = singleThread("sightline-duckdb-completer");
@@ -158,7 +163,14 @@ final class GroupCommitWriter implements TelemetryWriter {
     return submit(
         spans,
         SpanRows::encode,
-        (rows, f) -> new PendingWrite(rows.size(), rows, List.of(), List.of(), f));
+        (rows, f) ->
+            new PendingWrite(
+                rows.size(),
+                rows,
+                List.of(),
+                List.of(),
+                SpanAggregates.of(rows, indexedAttributes),
+                f));
   }
 
   @Override

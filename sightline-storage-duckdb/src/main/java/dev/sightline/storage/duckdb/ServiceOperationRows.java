@@ -8,9 +8,10 @@ import org.duckdb.DuckDBAppender;
 
 /**
  * The (service, operation, kind) triples of one commit group's spans per tenant and hour of span
- * start, with the earliest and latest start of each, as rows of {@code service_operations}. Runs on
- * the writer thread inside the transaction that appends the spans, so the rows are durable with
- * them.
+ * start, with the earliest and latest start of each, as rows of {@code service_operations}.
+ * Computed per batch on the caller's thread ({@link SpanAggregates}), merged per group on the
+ * writer thread and appended in the transaction that appends the spans, so the rows are durable
+ * with them.
  */
 final class ServiceOperationRows {
   private final Map<Key, long[]> rows = new HashMap<>();
@@ -33,6 +34,20 @@ final class ServiceOperationRows {
     } else {
       range[0] = Math.min(range[0], start);
       range[1] = Math.max(range[1], start);
+    }
+  }
+
+  /** Widens this one's ranges by {@code other}'s, leaving {@code other} as it was. */
+  void mergeFrom(ServiceOperationRows other) {
+    for (Map.Entry<Key, long[]> e : other.rows.entrySet()) {
+      long[] from = e.getValue();
+      long[] range = rows.get(e.getKey());
+      if (range == null) {
+        rows.put(e.getKey(), from.clone());
+      } else {
+        range[0] = Math.min(range[0], from[0]);
+        range[1] = Math.max(range[1], from[1]);
+      }
     }
   }
 

@@ -10,8 +10,9 @@ import org.duckdb.DuckDBAppender;
 
 /**
  * Aggregates the spans of one commit group into rows of {@code span_metrics}: one row per tenant,
- * 10-second bucket of span start, service, operation, kind and status. Runs on the writer thread,
- * inside the transaction that appends the spans, so the metrics are durable with them.
+ * 10-second bucket of span start, service, operation, kind and status. Computed per batch on the
+ * caller's thread ({@link SpanAggregates}), merged per group on the writer thread and appended in
+ * the transaction that appends the spans, so the metrics are durable with them.
  */
 final class SpanMetricsRows {
   private final Map<Key, Counts> rows = new HashMap<>();
@@ -52,6 +53,19 @@ final class SpanMetricsRows {
     if (s.statusCode() == StatusCode.ERROR) c.errors++;
     c.durationSum += duration;
     c.durations[DurationHistogram.bucketOf(duration)]++;
+  }
+
+  /** Adds {@code other}'s counts to this one's, leaving {@code other} as it was. */
+  void mergeFrom(SpanMetricsRows other) {
+    for (Map.Entry<Key, Counts> e : other.rows.entrySet()) {
+      Counts from = e.getValue();
+      Counts c = rows.get(e.getKey());
+      if (c == null) rows.put(e.getKey(), c = new Counts());
+      c.requests += from.requests;
+      c.errors += from.errors;
+      c.durationSum += from.durationSum;
+      for (int i = 0; i < c.durations.length; i++) c.durations[i] += from.durations[i];
+    }
   }
 
   /** Appends one row per key, in the order of {@link Schema}'s {@code span_metrics}. */

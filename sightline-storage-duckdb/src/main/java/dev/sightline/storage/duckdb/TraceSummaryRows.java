@@ -15,9 +15,9 @@ import org.duckdb.DuckDBAppender;
 /**
  * Aggregates the spans of one commit group into rows of {@code trace_summaries}: one part per
  * tenant and trace, holding what a search result shows of the trace (earliest start, latest end,
- * the root candidate, the span ids, the error span ids, the services). Runs on the writer thread,
- * inside the transaction that appends the spans, so the parts are durable exactly when the spans
- * are.
+ * the root candidate, the span ids, the error span ids, the services). Computed per batch on the
+ * caller's thread ({@link SpanAggregates}), merged per group on the writer thread and appended in
+ * the transaction that appends the spans, so the parts are durable exactly when the spans are.
  *
  * <p>A trace whose spans arrive in several commits gets several parts. Readers merge them with
  * operations that do not care how often a span is seen or in which part: minimum, maximum, the
@@ -68,6 +68,28 @@ final class TraceSummaryRows {
       services.add(r.resource().service());
     }
 
+    /** Takes {@code o}'s spans as if added after this part's, leaving {@code o} as it was. */
+    void mergeFrom(Part o) {
+      start = Math.min(start, o.start);
+      lastStart = Math.max(lastStart, o.lastStart);
+      end = Math.max(end, o.end);
+      if (o.hasRoot && (!hasRoot || isBefore(o.rootIsChild, o.rootStart, o.rootSpanId))) {
+        hasRoot = true;
+        rootIsChild = o.rootIsChild;
+        rootStart = o.rootStart;
+        rootSpanId = o.rootSpanId;
+        rootService = o.rootService;
+        rootName = o.rootName;
+      }
+      if (spanCount + o.spanCount > spanIds.length) {
+        spanIds = Arrays.copyOf(spanIds, Math.max(spanIds.length * 2, spanCount + o.spanCount));
+      }
+      System.arraycopy(o.spanIds, 0, spanIds, spanCount, o.spanCount);
+      spanCount += o.spanCount;
+      errorSpanIds.addAll(o.errorSpanIds);
+      services.addAll(o.services);
+    }
+
     /** The readers' root order: a span without a parent first, then earliest, then by span id. */
     private boolean isBefore(boolean isChild, long spanStart, long spanId) {
       if (isChild != rootIsChild) return !isChild;
@@ -81,6 +103,18 @@ final class TraceSummaryRows {
     Part p = parts.get(key);
     if (p == null) parts.put(key, p = new Part());
     p.add(r);
+  }
+
+  /**
+   * Merges {@code other}'s parts into this one's, as if its spans had been added after these: the
+   * same rows as adding every span here. {@code other} is left as it was.
+   */
+  void mergeFrom(TraceSummaryRows other) {
+    for (Map.Entry<Key, Part> e : other.parts.entrySet()) {
+      Part p = parts.get(e.getKey());
+      if (p == null) parts.put(e.getKey(), p = new Part());
+      p.mergeFrom(e.getValue());
+    }
   }
 
   /** Appends one row per part, in the order of {@link Schema}'s {@code trace_summaries}. */
