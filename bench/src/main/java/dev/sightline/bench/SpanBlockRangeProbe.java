@@ -76,7 +76,15 @@ public final class SpanBlockRangeProbe {
       for (String[] tv : values) {
         Set<Long> hit = new TreeSet<>();
         try (PreparedStatement ps =
-            c.prepareStatement("SELECT DISTINCT rowid // 2048 FROM spans WHERE " + predicate)) {
+            c.prepareStatement(
+                // rows by position, each with its resource however it is stored
+                "SELECT DISTINCT rid // 2048 FROM (SELECT s.rowid AS rid, s.attributes,"
+                    + " CASE WHEN s.resource_id IS NULL THEN s.resource_attributes"
+                    + " ELSE r.attributes END AS resource_attributes FROM spans s LEFT JOIN"
+                    + " (SELECT DISTINCT ON (tenant, resource_id) tenant, resource_id, attributes"
+                    + " FROM span_resources) r"
+                    + " ON r.tenant = s.tenant AND r.resource_id = s.resource_id) WHERE "
+                    + predicate)) {
           ps.setString(1, tv[1]);
           ResultSet h = ps.executeQuery();
           while (h.next()) hit.add(h.getLong(1));
@@ -99,12 +107,13 @@ public final class SpanBlockRangeProbe {
           or.append(or.length() == 0 ? "" : " OR ").append('(').append(range).append(')');
           union
               .append(union.length() == 0 ? "" : " UNION ALL ")
-              .append("SELECT trace_id, start_ns, attributes, resource_attributes FROM spans")
+              .append(
+                  "SELECT trace_id, start_ns, attributes, resource_attributes FROM spans_resolved")
               .append(" WHERE tenant = ? AND ")
               .append(range);
         }
         String window =
-            "SELECT trace_id, start_ns FROM spans WHERE tenant = ? AND start_ns >= "
+            "SELECT trace_id, start_ns FROM spans_resolved WHERE tenant = ? AND start_ns >= "
                 + min
                 + " AND start_ns <= "
                 + max

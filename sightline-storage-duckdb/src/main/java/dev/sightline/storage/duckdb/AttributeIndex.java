@@ -56,7 +56,7 @@ final class AttributeIndex {
                         + " SELECT tenant, ?, v, trace_id, min(start_ns), max(start_ns) FROM"
                         + " (SELECT tenant, trace_id, start_ns,"
                         + " coalesce(json_extract_string(attributes, ?),"
-                        + " json_extract_string(resource_attributes, ?)) AS v FROM spans)"
+                        + " json_extract_string(resource_attributes, ?)) AS v FROM spans_resolved)"
                         + " WHERE v IS NOT NULL GROUP BY tenant, v, trace_id")) {
               String pointer = AttributeColumns.pointer(key);
               ps.setString(1, key);

@@ -238,7 +238,10 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
             .append(" AND duration_ns <= ")
             .append(threshold)
             .append(
-                ") FROM spans WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND service = ?");
+                // the resource columns only when a filter may compare them (the view joins)
+                ") FROM "
+                    + (q.attributes().isEmpty() ? "spans" : SpanResources.RESOLVED)
+                    + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ? AND service = ?");
     List<Object> params = new ArrayList<>();
     params.add(q.tenant());
     params.add(q.startUnixNano());

@@ -69,7 +69,8 @@ public final class DuckDbStorage implements StorageComponent {
       DuckDBConnection database,
       java.util.List<DuckDBConnection> writerConnections,
       DuckDbStorageBuilder b,
-      @org.jspecify.annotations.Nullable ServiceEdgePairer pairer) {
+      @org.jspecify.annotations.Nullable ServiceEdgePairer pairer,
+      SpanResources resources) {
     this.databaseFile = databaseFile;
     this.database = database;
     this.writerConnections = writerConnections;
@@ -81,7 +82,8 @@ public final class DuckDbStorage implements StorageComponent {
             b.maxBatchItems,
             b.overlapItems,
             pairer,
-            b.indexedAttributes);
+            b.indexedAttributes,
+            resources);
     this.readers = new ReaderConnections(database, b.readerConnections);
     this.traceReader = new DuckDbTraceReader(readers, b.indexedAttributes);
     this.logReader = new DuckDbLogReader(readers);
@@ -264,7 +266,8 @@ public final class DuckDbStorage implements StorageComponent {
         throw e;
       }
       java.util.List<DuckDBConnection> writerConnections = java.util.List.of(first, second);
-      return new DuckDbStorage(file, database, writerConnections, b, pairer);
+      return new DuckDbStorage(
+          file, database, writerConnections, b, pairer, SpanResources.load(database));
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
         try {
@@ -288,6 +291,24 @@ public final class DuckDbStorage implements StorageComponent {
         c.prepareStatement("INSERT OR IGNORE INTO sightline_meta VALUES ('schema_version', ?)")) {
       ps.setString(1, Integer.toString(Schema.VERSION));
       ps.execute();
+    }
+    // version 1 → 2: spans hold their resource by id (SpanResources); one transaction, so an
+    // older build, which refuses version 2, never sees the new column
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN TRANSACTION");
+      try {
+        SpanResources.ensure(c);
+        s.execute(
+            "UPDATE sightline_meta SET value = '2' WHERE key = 'schema_version' AND value = '1'");
+        s.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          s.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
     }
     try (Statement s = c.createStatement();
         ResultSet rs =

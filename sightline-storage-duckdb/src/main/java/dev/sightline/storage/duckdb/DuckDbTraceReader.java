@@ -34,7 +34,7 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
    * The tenant is therefore checked here, on the handful of rows found.
    */
   private static final String GET_TRACE =
-      "SELECT " + SpanRows.COLUMNS + " FROM spans WHERE trace_id = ?::HUGEINT";
+      "SELECT " + SpanRows.COLUMNS + " FROM spans_resolved WHERE trace_id = ?::HUGEINT";
 
   /** How far outside the searched range spans of a matching trace are still summarised. */
   static final long TRACE_WINDOW_SLACK_NANOS = 3_600_000_000_000L;
@@ -313,7 +313,7 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       // ids come from the database as numbers, so they are inlined safely
       sql.append(
               "SELECT tenant, trace_id, start_ns, service, name, duration_ns, status_code,"
-                  + " attributes, resource_attributes FROM spans WHERE trace_id = ")
+                  + " attributes, resource_attributes FROM spans_resolved WHERE trace_id = ")
           .append(batch.get(i).traceId().toString())
           .append("::HUGEINT");
     }
@@ -407,7 +407,7 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
         if (i > 0) source.append(" UNION ALL ");
         source.append(
             "SELECT tenant, trace_id, start_ns, service, name, duration_ns, status_code,"
-                + " attributes, resource_attributes FROM spans"
+                + " attributes, resource_attributes FROM spans_resolved"
                 + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?");
         params.add(query.tenant());
         params.add(ranges.get(i)[0]);
@@ -432,7 +432,9 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     String sql =
         source
             + "top AS MATERIALIZED (SELECT trace_id, start_ns FROM "
-            + (ranges != null ? "r" : "spans")
+            + (ranges != null
+                ? "r"
+                : query.attributes().isEmpty() ? "spans" : SpanResources.RESOLVED)
             + " WHERE "
             + where
             + (limited ? " ORDER BY start_ns DESC LIMIT ?" : "")
@@ -465,11 +467,18 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
 
   @Override
   public List<ServiceVersion> serviceVersions(String tenant, long startUnixNano, long endUnixNano) {
+    // grouped by resource first, so service.version is read once per resource, not per span (a
+    // span of an older store holds its resource columns itself: read from them)
     String sql =
-        "SELECT service, coalesce(json_extract_string(resource_attributes, ?), '') AS version,"
-            + " min(start_ns), max(start_ns), count(*) FROM spans"
-            + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?"
-            + " GROUP BY 1, 2 ORDER BY 1, 3, 2";
+        "WITH g AS (SELECT service, resource_id, CASE WHEN resource_id IS NULL THEN"
+            + " json_extract_string(resource_attributes, $1) END AS inline_version,"
+            + " min(start_ns) AS lo, max(start_ns) AS hi, count(*) AS n FROM spans"
+            + " WHERE tenant = $2 AND start_ns >= $3 AND start_ns < $4 GROUP BY 1, 2, 3)"
+            + " SELECT g.service, coalesce(CASE WHEN g.resource_id IS NULL THEN g.inline_version"
+            + " ELSE json_extract_string(r.attributes, $1) END, '') AS version,"
+            + " min(g.lo), max(g.hi), sum(g.n)::BIGINT FROM g LEFT JOIN (SELECT DISTINCT ON"
+            + " (resource_id) resource_id, attributes FROM span_resources WHERE tenant = $2) r"
+            + " ON r.resource_id = g.resource_id GROUP BY 1, 2 ORDER BY 1, 3, 2";
     return connections.run(
         c -> {
           List<ServiceVersion> out = new ArrayList<>();

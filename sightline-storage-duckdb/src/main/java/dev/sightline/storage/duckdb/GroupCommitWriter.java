@@ -72,6 +72,9 @@ final class GroupCommitWriter implements TelemetryWriter {
   /** Null with {@link DuckDbStorageBuilder#serviceEdgesAtIngest} off; the committer's only. */
   private final @Nullable ServiceEdgePairer pairer;
 
+  /** Resources known to be stored; the committer adds a group's new ones to its transaction. */
+  private final SpanResources resources;
+
   /** {@link #MAX_QUEUE_AGE}; shorter in tests. */
   volatile Duration maxQueueAge = MAX_QUEUE_AGE;
 
@@ -133,8 +136,10 @@ final class GroupCommitWriter implements TelemetryWriter {
       int maxBatchItems,
       int overlapItems,
       @Nullable ServiceEdgePairer pairer,
-      Set<String> indexedAttributes) {
+      Set<String> indexedAttributes,
+      SpanResources resources) {
     if (connections.size() != 2) throw new IllegalArgumentException("two connections");
+    this.resources = resources;
     this.connections = connections.toArray(new DuckDBConnection[0]);
     this.admission = new WriteAdmission(capacity);
     this.maxBatchItems = maxBatchItems;
@@ -384,14 +389,17 @@ final class GroupCommitWriter implements TelemetryWriter {
       }
       if (failure == null) {
         List<ServiceEdgePairer.End> ends = null;
+        List<SpanResources.Key> fresh = null;
         try {
           ends = appender.appendEdges(connection, group);
+          fresh = resources.appendNew(connection, group);
           commit(connection, group);
         } catch (SQLException | RuntimeException e) {
           failure = e;
         }
         if (failure == null) {
           // after the COMMIT nothing may send the group down the failure path: it is stored
+          resources.committed(fresh);
           committed(group, ends, formedNanos);
           return;
         }
@@ -419,10 +427,12 @@ final class GroupCommitWriter implements TelemetryWriter {
     long start = System.nanoTime();
     List<PendingWrite> alone = List.of(p);
     List<ServiceEdgePairer.End> ends;
+    List<SpanResources.Key> fresh;
     try {
       execute(connection, "BEGIN TRANSACTION");
       appender.appendRows(connection, alone);
       ends = appender.appendEdges(connection, alone);
+      fresh = resources.appendNew(connection, alone);
       commit(connection, alone);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(connection);
@@ -430,6 +440,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       fail(p, e);
       return;
     }
+    resources.committed(fresh);
     committed(alone, ends, start);
   }
 

@@ -22,8 +22,12 @@ final class Schema {
   static final String SPAN_BLOCKS = "span_blocks";
   static final String SPAN_METRICS_HOURLY = "span_metrics_hourly";
 
-  /** Bumped when the layout changes incompatibly; checked at open. */
-  static final int VERSION = 1;
+  /**
+   * Bumped when the layout changes incompatibly; checked at open. 2: spans hold their resource and
+   * scope by id ({@code resource_id}, {@link SpanResources}); a version-1 store is migrated at
+   * open.
+   */
+  static final int VERSION = 2;
 
   static final List<String> DDL =
       List.of(

@@ -55,7 +55,7 @@ final class SpanBlockIndex {
         Schema.SPAN_BLOCKS,
         Schema.SPAN_BLOCKS_DDL,
         SINCE_KEY,
-        "SELECT tenant, start_ns, attributes, resource_attributes FROM spans",
+        "SELECT tenant, start_ns, attributes, resource_attributes FROM spans_resolved",
         rs -> {
           String resourceText = rs.getString(4);
           SpanAttributeKeys.ResourcePairs resource = resources.get(resourceText);

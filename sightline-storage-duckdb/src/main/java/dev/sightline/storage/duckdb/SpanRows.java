@@ -10,13 +10,18 @@ import dev.sightline.core.storage.json.SpanJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBAppender;
 import org.jspecify.annotations.Nullable;
 
-/** Span ↔ row of {@code spans}. */
+/**
+ * Span ↔ row of {@code spans}. A row written by this class holds its resource and scope by id
+ * ({@link SpanResources}); rows are read back from {@code spans_resolved}, which has them either
+ * way.
+ */
 final class SpanRows {
   private SpanRows() {}
 
@@ -52,12 +57,14 @@ final class SpanRows {
       @Nullable String links,
       ResourceColumns resource,
       String scope,
+      long resourceId,
       long @Nullable [] blockKeys) {}
 
   /** Encodes a batch; throws IllegalArgumentException on an invalid id. */
   static List<Row> encode(List<Span> spans) {
     Map<Resource, ResourceColumns> resources = new IdentityHashMap<>();
     Map<InstrumentationScope, String> scopes = new IdentityHashMap<>();
+    Map<ResourceColumns, Map<String, Long>> resourceIds = new IdentityHashMap<>();
     List<Row> rows = new ArrayList<>(spans.size());
     for (Span s : spans) {
       if (!HexIds.isHex(s.traceId(), 32)) {
@@ -81,6 +88,10 @@ final class SpanRows {
                       r.schemaUrl(),
                       SpanAttributeKeys.ResourcePairs.of(r.attributes())));
       String scope = scopes.computeIfAbsent(s.scope(), Components::scope);
+      long resourceId =
+          resourceIds
+              .computeIfAbsent(resource, r -> new HashMap<>(4))
+              .computeIfAbsent(scope, sc -> SpanResources.id(resource, sc));
       rows.add(
           new Row(
               s,
@@ -94,6 +105,7 @@ final class SpanRows {
               s.links().isEmpty() ? null : SpanJson.links(s.links()),
               resource,
               scope,
+              resourceId,
               SpanAttributeKeys.ofSpan(s.attributes(), resource.pairs())));
     }
     return rows;
@@ -123,10 +135,14 @@ final class SpanRows {
     a.append(s.droppedEventsCount());
     appendNullable(a, r.links());
     a.append(s.droppedLinksCount());
-    appendAttributes(a, r.resource().attributes());
-    a.append(r.resource().dropped());
-    a.append(r.resource().schemaUrl());
-    a.append(r.scope());
+    // the resource and scope are in span_resources, by resource_id (SpanResources)
+    a.append("");
+    a.append("");
+    a.appendNull();
+    a.append(0);
+    a.append("");
+    a.append("");
+    a.append(r.resourceId());
     a.endRow();
   }
 
