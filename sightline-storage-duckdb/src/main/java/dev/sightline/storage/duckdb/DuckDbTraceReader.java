@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,19 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
    * The tenant is therefore checked here, on the handful of rows found.
    */
   private static final String GET_TRACE =
-      "SELECT " + SpanRows.COLUMNS + " FROM spans_resolved WHERE trace_id = ?::HUGEINT";
+      "SELECT " + SpanRows.COLUMNS + ", resource_id FROM spans WHERE trace_id = ?::HUGEINT";
+
+  /** The resource ids' column in {@link #GET_TRACE}. */
+  private static final int RESOURCE_ID_COLUMN = 26;
+
+  /** Stands for a resource read after the spans (never returned). */
+  private static final SpanResources.Stored PENDING =
+      new SpanResources.Stored(
+          dev.sightline.core.model.Resource.empty(),
+          dev.sightline.core.model.InstrumentationScope.empty());
+
+  /** Resources of the spans read by id (rows that hold theirs by id). */
+  private final SpanResources.Cache resources = new SpanResources.Cache();
 
   /** How far outside the searched range spans of a matching trace are still summarised. */
   static final long TRACE_WINDOW_SLACK_NANOS = 3_600_000_000_000L;
@@ -81,12 +95,40 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
         connections.run(
             c -> {
               List<Span> out = new ArrayList<>();
+              // spans whose resource was not cached yet, by index in out, with its id
+              Map<Integer, Long> unresolved = null;
               try (PreparedStatement ps = c.prepareStatement(GET_TRACE)) {
                 ps.setString(1, parameter);
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {
-                    if (tenant.equals(rs.getString(1))) out.add(SpanRows.read(rs, id));
+                    if (!tenant.equals(rs.getString(1))) continue;
+                    long resourceId = rs.getLong(RESOURCE_ID_COLUMN);
+                    if (rs.wasNull()) {
+                      out.add(SpanRows.read(rs, id)); // stored with its resource columns
+                      continue;
+                    }
+                    SpanResources.Stored stored = resources.get(tenant, resourceId);
+                    if (stored == null) {
+                      if (unresolved == null) unresolved = new HashMap<>();
+                      unresolved.put(out.size(), resourceId);
+                      stored = PENDING;
+                    }
+                    out.add(SpanRows.read(rs, id, stored));
                   }
+                }
+              }
+              if (unresolved != null) {
+                resources.load(c, tenant, new HashSet<>(unresolved.values()));
+                for (Map.Entry<Integer, Long> e : unresolved.entrySet()) {
+                  SpanResources.Stored stored = resources.get(tenant, e.getValue());
+                  if (stored == null) {
+                    throw new IllegalStateException(
+                        "span resource " + e.getValue() + " missing from " + SpanResources.TABLE);
+                  }
+                  Span s = out.get(e.getKey());
+                  out.set(
+                      e.getKey(),
+                      s.toBuilder().resource(stored.resource()).scope(stored.scope()).build());
                 }
               }
               return out;

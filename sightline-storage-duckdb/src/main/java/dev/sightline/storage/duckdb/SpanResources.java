@@ -1,13 +1,20 @@
 package dev.sightline.storage.duckdb;
 
+import dev.sightline.core.model.InstrumentationScope;
+import dev.sightline.core.model.Resource;
+import dev.sightline.core.storage.json.Components;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +40,9 @@ import org.jspecify.annotations.Nullable;
  * never references a resource that is not durable with it. The set of known ids is bounded ({@link
  * #MAX_KNOWN}, least recently used out): one forgotten is written again, and readers take one row
  * per id. Spans stored before this table existed keep their resource columns and a null id; the
- * {@code spans_resolved} view gives every span its resource either way, and readers that need a
- * resource read that view.
+ * {@code spans_resolved} view gives every span its resource either way, and the readers that filter
+ * on resource attributes read that view; trace by id reads the spans alone (with the ART index) and
+ * their resources through a {@link Cache}.
  *
  * <p>Not yet: retention does not remove resources no longer referenced (the table grows with the
  * distinct resources and scopes ever seen, typically thousands of rows).
@@ -86,6 +94,69 @@ final class SpanResources {
   static final int MAX_KNOWN = 50_000;
 
   record Key(String tenant, long id) {}
+
+  /** A stored resource and scope, decoded. */
+  record Stored(Resource resource, InstrumentationScope scope) {}
+
+  /**
+   * Decoded resources by id, for readers (trace by id reads a trace's spans with the ART index and
+   * their resources from here, not through the {@code spans_resolved} join, whose planning and
+   * build side doubled its latency). Safe to keep: an id names its content, which never changes.
+   * Bounded ({@link #MAX_CACHED}, least recently used out).
+   */
+  static final class Cache {
+    static final int MAX_CACHED = 10_000;
+
+    private final LinkedHashMap<Key, Stored> entries =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Stored> eldest) {
+            return size() > MAX_CACHED;
+          }
+        };
+
+    synchronized @Nullable Stored get(String tenant, long id) {
+      return entries.get(new Key(tenant, id));
+    }
+
+    /** Reads the resources of {@code ids} not cached yet; ids without a row stay absent. */
+    void load(Connection c, String tenant, Collection<Long> ids) throws SQLException {
+      List<Long> missing = new ArrayList<>();
+      synchronized (this) {
+        for (long id : ids) if (entries.get(new Key(tenant, id)) == null) missing.add(id);
+      }
+      if (missing.isEmpty()) return;
+      StringBuilder sql =
+          new StringBuilder(
+              "SELECT DISTINCT ON (resource_id) resource_id, attributes, attribute_types,"
+                  + " attributes_nested, dropped_attributes, schema_url, scope FROM "
+                  + TABLE
+                  + " WHERE tenant = ? AND resource_id IN (");
+      for (int i = 0; i < missing.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append(missing.get(i).longValue()); // numbers: safe inline
+      }
+      sql.append(')');
+      Map<Key, Stored> read = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        ps.setString(1, tenant);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            read.put(
+                new Key(tenant, rs.getLong(1)),
+                new Stored(
+                    new Resource(
+                        AttributeColumns.decode(rs.getString(2), rs.getString(3), rs.getString(4)),
+                        rs.getInt(5),
+                        rs.getString(6)),
+                    Components.readScope(rs.getString(7))));
+          }
+        }
+      }
+      synchronized (this) {
+        entries.putAll(read);
+      }
+    }
+  }
 
   private final LinkedHashMap<Key, Boolean> known =
       new LinkedHashMap<>(1024, 0.75f, true) {

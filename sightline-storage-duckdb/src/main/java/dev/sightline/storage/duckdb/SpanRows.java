@@ -157,8 +157,17 @@ final class SpanRows {
     else a.append(s);
   }
 
-  /** Reads a row selected with {@link #COLUMNS}. */
+  /** Reads a row selected with {@link #COLUMNS}, its resource and scope from its own columns. */
   static Span read(ResultSet rs, String traceId) throws SQLException {
+    return read(rs, traceId, null);
+  }
+
+  /**
+   * Reads a row selected with {@link #COLUMNS}; with {@code stored} non-null, the resource and
+   * scope are that (the row holds them by id, {@link SpanResources}) rather than its own columns.
+   */
+  static Span read(ResultSet rs, String traceId, SpanResources.@Nullable Stored stored)
+      throws SQLException {
     long parent = rs.getLong(3);
     boolean hasParent = !rs.wasNull();
     String events = rs.getString(16);
@@ -182,10 +191,12 @@ final class SpanRows {
         rs.getInt(19),
         StatusCode.fromNumber(rs.getByte(10)),
         rs.getString(11),
-        new Resource(
-            AttributeColumns.decode(rs.getString(20), rs.getString(21), rs.getString(22)),
-            rs.getInt(23),
-            rs.getString(24)),
-        Components.readScope(rs.getString(25)));
+        stored != null
+            ? stored.resource()
+            : new Resource(
+                AttributeColumns.decode(rs.getString(20), rs.getString(21), rs.getString(22)),
+                rs.getInt(23),
+                rs.getString(24)),
+        stored != null ? stored.scope() : Components.readScope(rs.getString(25)));
   }
 }
