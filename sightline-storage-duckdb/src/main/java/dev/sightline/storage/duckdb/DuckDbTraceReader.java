@@ -349,17 +349,19 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
    */
   private List<BigInteger> matching(
       List<AttributeIndex.Candidate> batch, String where, List<Object> params) {
-    StringBuilder sql = new StringBuilder("WITH c AS MATERIALIZED (");
+    StringBuilder sql = new StringBuilder("WITH c0 AS MATERIALIZED (");
     for (int i = 0; i < batch.size(); i++) {
       if (i > 0) sql.append(" UNION ALL ");
       // ids come from the database as numbers, so they are inlined safely
       sql.append(
               "SELECT tenant, trace_id, start_ns, service, name, duration_ns, status_code,"
-                  + " attributes, resource_attributes FROM spans_resolved WHERE trace_id = ")
+                  + " attributes, resource_attributes, resource_id FROM spans WHERE trace_id = ")
           .append(batch.get(i).traceId().toString())
           .append("::HUGEINT");
     }
-    sql.append(") SELECT DISTINCT trace_id FROM c WHERE ").append(where);
+    // the resources of the rows read, by one join
+    sql.append("), c AS (").append(SpanResources.resolve("c0")).append(")");
+    sql.append(" SELECT DISTINCT trace_id FROM c WHERE ").append(where);
     return connections.run(
         c -> {
           List<BigInteger> out = new ArrayList<>();
@@ -444,18 +446,19 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     // the spans searched: the slice, or only its ranges that the span block index left
     StringBuilder source = new StringBuilder();
     if (ranges != null) {
-      source.append("WITH r AS MATERIALIZED (");
+      source.append("WITH r0 AS MATERIALIZED (");
       for (int i = 0; i < ranges.size(); i++) {
         if (i > 0) source.append(" UNION ALL ");
         source.append(
             "SELECT tenant, trace_id, start_ns, service, name, duration_ns, status_code,"
-                + " attributes, resource_attributes FROM spans_resolved"
+                + " attributes, resource_attributes, resource_id FROM spans"
                 + " WHERE tenant = ? AND start_ns >= ? AND start_ns < ?");
         params.add(query.tenant());
         params.add(ranges.get(i)[0]);
         params.add(ranges.get(i)[1]);
       }
-      source.append("), ");
+      // the resources of the rows read, by one join
+      source.append("), r AS (").append(SpanResources.resolve("r0")).append("), ");
     } else {
       source.append("WITH ");
     }

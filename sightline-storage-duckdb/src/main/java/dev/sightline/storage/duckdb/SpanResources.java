@@ -90,6 +90,21 @@ final class SpanResources {
       LEFT JOIN (SELECT DISTINCT ON (tenant, resource_id) * FROM span_resources) r
         ON r.tenant = s.tenant AND r.resource_id = s.resource_id""";
 
+  /**
+   * {@code relation} (a CTE of span rows with {@code tenant}, {@code resource_attributes} and
+   * {@code resource_id}) with {@code resource_attributes} taken from {@code span_resources} where
+   * the row has an id: what attribute filters compare, after the rows were read by the index or by
+   * time ranges, so the join runs once on the rows read.
+   */
+  static String resolve(String relation) {
+    return "SELECT sp.* REPLACE (CASE WHEN res.resource_id IS NULL THEN sp.resource_attributes"
+        + " ELSE res.attributes END AS resource_attributes) FROM "
+        + relation
+        + " sp LEFT JOIN (SELECT DISTINCT ON (tenant, resource_id) tenant, resource_id, attributes"
+        + " FROM span_resources) res ON res.tenant = sp.tenant"
+        + " AND res.resource_id = sp.resource_id";
+  }
+
   /** Ids remembered as stored; beyond, the least recently used is forgotten (and rewritten). */
   static final int MAX_KNOWN = 50_000;
 
