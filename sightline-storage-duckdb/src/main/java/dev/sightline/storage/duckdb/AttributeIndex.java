@@ -25,6 +25,87 @@ final class AttributeIndex {
   /** The {@code sightline_meta} key holding the indexed keys the table is complete for. */
   static final String KEYS_KEY = "attribute_index_keys";
 
+  /**
+   * The {@code sightline_meta} key holding the hour (ns) up to which rows of {@code
+   * attribute_index} were rewritten sorted ({@link #sortHour}).
+   */
+  static final String SORTED_TO_KEY = "attribute_index_sorted_to";
+
+  private static final long HOUR_NANOS = 3_600_000_000_000L;
+
+  /**
+   * Rewrites the rows whose earliest span starts in the hour at {@code hour} sorted by (tenant,
+   * key, value, trace), the same rows, in one transaction, and records the hour as sorted. Why: the
+   * writer appends rows in arrival order, so a value's zone maps span every row group of the
+   * searched window and a lookup read the whole window (918 ms p50 for a rare value at 50 M spans
+   * against 243 ms at 10 M); sorted, a lookup reads about one row group per hour. Rows a late span
+   * adds to a sorted hour stay where the writer put them (found all the same, just not pruned).
+   * Returns the rows rewritten.
+   */
+  static long sortHour(Connection c, long hour) throws SQLException {
+    return Meta.inTransaction(
+        c,
+        () -> {
+          long rows;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "CREATE TEMP TABLE attribute_index_sorted AS SELECT * FROM "
+                      + Schema.ATTRIBUTE_INDEX
+                      + " WHERE first_ns >= ? AND first_ns < ?"
+                      + " ORDER BY tenant, key, value, trace_id")) {
+            ps.setLong(1, hour);
+            ps.setLong(2, hour + HOUR_NANOS);
+            ps.execute();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM "
+                      + Schema.ATTRIBUTE_INDEX
+                      + " WHERE first_ns >= ? AND first_ns < ?")) {
+            ps.setLong(1, hour);
+            ps.setLong(2, hour + HOUR_NANOS);
+            rows = ps.executeUpdate();
+          }
+          Meta.execute(
+              c, "INSERT INTO " + Schema.ATTRIBUTE_INDEX + " SELECT * FROM attribute_index_sorted");
+          Meta.execute(c, "DROP TABLE attribute_index_sorted");
+          Meta.put(c, SORTED_TO_KEY, Long.toString(hour + HOUR_NANOS));
+          return rows;
+        });
+  }
+
+  /**
+   * Sorts every whole hour not sorted yet that ended at least an hour before {@code nowNanos}
+   * (later hours still receive most of their rows), oldest first; returns the rows rewritten.
+   */
+  static long sortOldHours(Connection c, long nowNanos) throws SQLException {
+    long end = Math.floorDiv(nowNanos, HOUR_NANOS) * HOUR_NANOS - HOUR_NANOS;
+    String done = Meta.get(c, SORTED_TO_KEY);
+    long hour = done != null ? Long.parseLong(done) : Long.MIN_VALUE;
+    long rows = 0;
+    // hour by hour, jumping over hours without rows (a stray timestamp far in the past must not
+    // cost a transaction per empty hour)
+    while (true) {
+      long next;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT min(first_ns) FROM "
+                  + Schema.ATTRIBUTE_INDEX
+                  + " WHERE first_ns >= ? AND first_ns < ?")) {
+        ps.setLong(1, hour);
+        ps.setLong(2, end);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          next = rs.getLong(1);
+          if (rs.wasNull()) return rows;
+        }
+      }
+      long h = Math.floorDiv(next, HOUR_NANOS) * HOUR_NANOS;
+      rows += sortHour(c, h);
+      hour = h + HOUR_NANOS;
+    }
+  }
+
   /** The meta value for a set of keys: sorted, one per line (keys may hold commas). */
   static String metaValue(Set<String> keys) {
     return String.join("\n", new TreeSet<>(keys));
@@ -57,7 +138,8 @@ final class AttributeIndex {
                         + " (SELECT tenant, trace_id, start_ns,"
                         + " coalesce(json_extract_string(attributes, ?),"
                         + " json_extract_string(resource_attributes, ?)) AS v FROM spans_resolved)"
-                        + " WHERE v IS NOT NULL GROUP BY tenant, v, trace_id")) {
+                        + " WHERE v IS NOT NULL GROUP BY tenant, v, trace_id"
+                        + " ORDER BY tenant, v, trace_id")) {
               String pointer = AttributeColumns.pointer(key);
               ps.setString(1, key);
               ps.setString(2, pointer);
@@ -66,6 +148,8 @@ final class AttributeIndex {
             }
           }
           Meta.put(c, KEYS_KEY, wanted);
+          // rows rewritten: every hour is sorted again by the next maintenance pass
+          Meta.remove(c, SORTED_TO_KEY);
           return null;
         });
     long millis = (System.nanoTime() - start) / 1_000_000;

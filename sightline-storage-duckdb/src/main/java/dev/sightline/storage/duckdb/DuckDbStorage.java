@@ -169,6 +169,22 @@ public final class DuckDbStorage implements StorageComponent {
             "service operations compaction skipped, retrying at the next pass: {}", e.toString());
       }
     }
+    if (!closed) {
+      // attribute_index: whole hours older than the last one, rewritten sorted by value, once
+      try {
+        long t0 = System.nanoTime();
+        long rows = readers.run(c -> AttributeIndex.sortOldHours(c, to));
+        if (rows > 0) {
+          logger.debug(
+              "attribute index: {} rows rewritten sorted in {} ms",
+              rows,
+              (System.nanoTime() - t0) / 1_000_000);
+        }
+      } catch (RuntimeException e) {
+        failed = true;
+        logger.info("attribute index sort skipped, retrying at the next pass: {}", e.toString());
+      }
+    }
     if (pairer != null && !closed) {
       long edgesFrom =
           Math.min(

@@ -132,6 +132,70 @@ class AttributeIndexTest {
     }
   }
 
+  /** Every row of attribute_index in storage order (rowid), as text. */
+  static List<String> rowsInStorageOrder(DuckDbStorage storage) {
+    return storage
+        .readers()
+        .run(
+            c -> {
+              List<String> out = new ArrayList<>();
+              try (Statement s = c.createStatement();
+                  ResultSet rs =
+                      s.executeQuery(
+                          "SELECT tenant, key, value, trace_id, first_ns, last_ns"
+                              + " FROM attribute_index ORDER BY rowid")) {
+                while (rs.next()) {
+                  out.add(
+                      String.join(
+                          "|",
+                          rs.getString(1),
+                          rs.getString(2),
+                          rs.getString(3),
+                          rs.getString(4),
+                          rs.getString(5),
+                          rs.getString(6)));
+                }
+              }
+              return out;
+            });
+  }
+
+  @Test
+  void oldHours_areRewrittenSortedByValue_onceAndWithTheSameRows() throws Exception {
+    try (DuckDbStorage storage = open(List.of("order.id"))) {
+      // 200 traces over 200 minutes, values in reverse order of arrival, one batch each
+      for (int n = 0; n < 200; n++) write(storage, trace(n, String.format("ord-%03d", 199 - n)));
+      List<String> before = rowsInStorageOrder(storage);
+      List<TraceSummary> found = search(storage, "ord-150", 5);
+      assertThat(found).hasSize(1);
+
+      long rows = storage.readers().<Long>run(c -> AttributeIndex.sortOldHours(c, NOW_NANOS));
+      assertThat(rows).isPositive();
+      List<String> after = rowsInStorageOrder(storage);
+      assertThat(after).containsExactlyInAnyOrderElementsOf(before);
+      // within each sorted hour the rows are in value order now (they arrived in reverse)
+      long sortedTo =
+          storage.readers().run(c -> Long.parseLong(Meta.get(c, AttributeIndex.SORTED_TO_KEY)));
+      assertThat(sortedTo).isLessThanOrEqualTo(NOW_NANOS - 60 * MINUTE);
+      long hour = 60 * MINUTE;
+      java.util.Map<Long, List<String>> valuesByHour = new java.util.LinkedHashMap<>();
+      for (String row : after) {
+        String[] f = row.split("\\|");
+        long first = Long.parseLong(f[4]);
+        if (first >= sortedTo) continue;
+        valuesByHour.computeIfAbsent(Math.floorDiv(first, hour), h -> new ArrayList<>()).add(f[2]);
+      }
+      assertThat(valuesByHour).hasSizeGreaterThan(1);
+      for (List<String> values : valuesByHour.values()) {
+        assertThat(values).hasSizeGreaterThan(1).isSorted();
+      }
+      assertThat(search(storage, "ord-150", 5)).isEqualTo(found);
+      // once: a second pass has nothing to do
+      long again = storage.readers().<Long>run(c -> AttributeIndex.sortOldHours(c, NOW_NANOS));
+      assertThat(again).isZero();
+    }
+  }
+
   @Test
   void manyCandidates_spanTheVerificationBatches_andStillGiveTheNewest() throws Exception {
     try (DuckDbStorage storage = open(List.of("order.id"))) {
