@@ -53,16 +53,7 @@ final class AttributeIndexRows {
 
   /** Widens this one's ranges by {@code other}'s, leaving {@code other} as it was. */
   void mergeFrom(AttributeIndexRows other) {
-    for (Map.Entry<Key, long[]> e : other.rows.entrySet()) {
-      long[] from = e.getValue();
-      long[] range = rows.get(e.getKey());
-      if (range == null) {
-        rows.put(e.getKey(), from.clone());
-      } else {
-        range[0] = Math.min(range[0], from[0]);
-        range[1] = Math.max(range[1], from[1]);
-      }
-    }
+    SpanAggregates.mergeRanges(rows, other.rows);
   }
 
   /** Appends one row per (tenant, trace, key, value), in the order of {@code attribute_index}. */

@@ -2,6 +2,7 @@ package dev.sightline.storage.duckdb;
 
 import dev.sightline.core.storage.SpanMetricsReader;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +23,23 @@ final class SpanAggregates {
 
   private SpanAggregates(Set<String> indexedAttributes) {
     this.index = new AttributeIndexRows(indexedAttributes);
+  }
+
+  /**
+   * Widens each range ({earliest, latest}) of {@code into} by the range of the same key in {@code
+   * from}; keys only in {@code from} get a copy of its range ({@code from} is left as it was).
+   */
+  static <K> void mergeRanges(Map<K, long[]> into, Map<K, long[]> from) {
+    for (Map.Entry<K, long[]> e : from.entrySet()) {
+      long[] add = e.getValue();
+      long[] range = into.get(e.getKey());
+      if (range == null) {
+        into.put(e.getKey(), add.clone());
+      } else {
+        range[0] = Math.min(range[0], add[0]);
+        range[1] = Math.max(range[1], add[1]);
+      }
+    }
   }
 
   /** The aggregates of one batch's spans. */
