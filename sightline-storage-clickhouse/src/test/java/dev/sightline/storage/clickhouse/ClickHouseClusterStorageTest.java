@@ -360,9 +360,10 @@ class ClickHouseClusterStorageTest {
                   .split("\n"))
           .containsExactly(
               "attr_index",
+              "attr_index_in",
+              "attr_index_in_local",
+              "attr_index_in_mv",
               "attr_index_local",
-              "attr_index_res_mv",
-              "attr_index_span_mv",
               "logs",
               "logs_local",
               "metric_points",
@@ -378,7 +379,8 @@ class ClickHouseClusterStorageTest {
               "spans_local",
               "trace_index",
               "trace_index_local",
-              "trace_index_mv");
+              "trace_index_mv",
+              "trace_lookups");
       assertThat(
               node.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
           .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));
