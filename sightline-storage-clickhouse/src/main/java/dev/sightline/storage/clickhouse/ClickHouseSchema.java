@@ -82,11 +82,14 @@ final class ClickHouseSchema {
   private final ServerVersion version;
   private final TableLayout layout;
   private final boolean traceLookups;
+  private final IndexedKeys indexedKeys;
 
-  private ClickHouseSchema(ServerVersion version, TableLayout layout, boolean traceLookups) {
+  private ClickHouseSchema(
+      ServerVersion version, TableLayout layout, boolean traceLookups, IndexedKeys indexedKeys) {
     this.version = version;
     this.layout = layout;
     this.traceLookups = traceLookups;
+    this.indexedKeys = indexedKeys;
   }
 
   /**
@@ -96,13 +99,17 @@ final class ClickHouseSchema {
    * @param nodes one client per node (one for a single server); all use {@code layout.database()}
    * @param traceLookups keep the lookup tables ({@link TraceLookups#apply}: created and back-filled
    *     if missing), or drop them
+   * @param indexedKeys the attribute keys {@code attr_index} holds (rebuilt when they changed)
    */
   static ClickHouseSchema apply(
-      List<ClickHouseHttp> nodes, TableLayout layout, boolean traceLookups) {
+      List<ClickHouseHttp> nodes,
+      TableLayout layout,
+      boolean traceLookups,
+      IndexedKeys indexedKeys) {
     ServerVersion version =
         ServerVersion.parse(
             nodes.get(0).withoutDatabase().query("SELECT version() AS v").get(0).get("v").asText());
-    ClickHouseSchema schema = new ClickHouseSchema(version, layout, traceLookups);
+    ClickHouseSchema schema = new ClickHouseSchema(version, layout, traceLookups, indexedKeys);
     for (ClickHouseHttp node : nodes) {
       ddl(
           node.withoutDatabase(),
@@ -143,7 +150,7 @@ final class ClickHouseSchema {
     }
     for (String statement : statements()) ddl(http, statement);
     // created (and back-filled where spans predate them), migrated from version 2, or dropped
-    TraceLookups.apply(http, layout, current, traceLookups);
+    TraceLookups.apply(http, layout, current, traceLookups, indexedKeys);
     if (current < VERSION) {
       http.execute(
           "INSERT INTO schema_migrations (version, applied_at, server_version) VALUES ("

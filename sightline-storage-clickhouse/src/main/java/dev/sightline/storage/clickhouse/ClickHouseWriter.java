@@ -90,7 +90,7 @@ final class ClickHouseWriter implements TelemetryWriter {
   private final long maxBatchDelayNanos;
   private final int maxAttempts;
   private final Duration initialBackoff;
-  private final boolean indexSpans;
+  private final @Nullable IndexedKeys indexedKeys;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition queued = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -112,9 +112,9 @@ final class ClickHouseWriter implements TelemetryWriter {
       Duration maxBatchDelay,
       int maxAttempts,
       Duration initialBackoff,
-      boolean indexSpans) {
+      @Nullable IndexedKeys indexedKeys) {
     this.http = http;
-    this.indexSpans = indexSpans;
+    this.indexedKeys = indexedKeys;
     this.queueCapacity = queueCapacity;
     this.maxBatchItems = maxBatchItems;
     this.maxBatchDelayNanos = maxBatchDelay.toNanos();
@@ -131,7 +131,7 @@ final class ClickHouseWriter implements TelemetryWriter {
         SpanRowBinary.INSERT,
         spans,
         SpanRowBinary::encode,
-        indexSpans ? AttrIndexRows::encode : items -> null);
+        indexedKeys == null ? items -> null : items -> AttrIndexRows.encode(items, indexedKeys));
   }
 
   @Override

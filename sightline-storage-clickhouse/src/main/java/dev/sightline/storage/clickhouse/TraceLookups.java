@@ -3,6 +3,7 @@ package dev.sightline.storage.clickhouse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The two lookup tables (schema version 2, fed by the writer since version 3), on {@code spans} (on
@@ -42,39 +43,56 @@ final class TraceLookups {
   /** The version-2 views that indexed every attribute of every span: dropped since version 3. */
   static final List<String> VERSION_2_VIEWS = List.of("attr_index_span_mv", "attr_index_res_mv");
 
+  /** What {@code trace_lookups} last recorded on a node. */
+  record State(boolean enabled, IndexedKeys keys) {}
+
   /**
-   * Creates, drops or keeps the lookup tables of one node as {@code keep} says, and records it.
+   * Creates, drops or keeps the lookup tables of one node as {@code keep} says, with {@code
+   * attr_index} holding the attributes of {@code keys}, and records it.
    *
    * @param current the schema version of the node before this start (0: a new store)
    * @return whether a back-fill ran
    */
-  static boolean apply(ClickHouseHttp http, TableLayout layout, int current, boolean keep) {
+  static boolean apply(
+      ClickHouseHttp http, TableLayout layout, int current, boolean keep, IndexedKeys keys) {
     ClickHouseSchema.ddl(
         http,
-        "CREATE TABLE IF NOT EXISTS trace_lookups (enabled UInt8, at_ns UInt64)"
-            + " ENGINE = MergeTree ORDER BY at_ns");
-    // what the node's tables hold: version 1 had none, version 2 always kept them
-    Boolean recorded = recorded(http);
-    Boolean holds = current >= 3 ? recorded : current == 2 ? Boolean.TRUE : null;
+        "CREATE TABLE IF NOT EXISTS trace_lookups (enabled UInt8, indexed_keys String,"
+            + " at_ns UInt64) ENGINE = MergeTree ORDER BY at_ns");
+    State recorded = recorded(http);
+    // what the node's tables hold: version 1 had none, version 2 kept them for every key
+    State holds =
+        current >= 3
+            ? recorded
+            : current == 2 ? new State(true, IndexedKeys.ALL) : new State(false, keys);
     if (current == 2) {
       for (String view : VERSION_2_VIEWS)
         ClickHouseSchema.ddl(http, "DROP TABLE IF EXISTS " + view);
     }
     boolean backfilled = false;
     if (keep) {
+      boolean fresh = holds != null && holds.enabled();
+      boolean sameKeys = holds != null && holds.keys().equals(keys);
+      if (current > 0 && fresh && !sameKeys) {
+        // other keys than the store's index holds: rebuilt for them (spans_by_trace is fine)
+        ClickHouseSchema.ddl(http, "DROP TABLE IF EXISTS " + layout.local("attr_index"));
+      }
       for (String statement : statements(layout)) ClickHouseSchema.ddl(http, statement);
       // an existing store whose spans are not (all) in the tables: version 1, or turned off since
-      if (current > 0 && !Boolean.TRUE.equals(holds)) {
-        backfill(http, layout);
+      if (current > 0 && (!fresh || !sameKeys)) {
+        backfill(http, layout, keys, !fresh);
         backfilled = true;
       }
     } else {
       for (String statement : drops(layout)) ClickHouseSchema.ddl(http, statement);
     }
-    if (!Boolean.valueOf(keep).equals(recorded)) {
+    State now = new State(keep, keep ? keys : IndexedKeys.ALL);
+    if (!now.equals(recorded)) {
       http.execute(
-          "INSERT INTO trace_lookups (enabled, at_ns) VALUES ("
+          "INSERT INTO trace_lookups (enabled, indexed_keys, at_ns) VALUES ("
               + (keep ? 1 : 0)
+              + ", "
+              + Sql.literal(now.keys().encode())
               + ", "
               + System.currentTimeMillis() * 1_000_000L
               + ")");
@@ -82,11 +100,14 @@ final class TraceLookups {
     return backfilled;
   }
 
-  /** The last decision recorded on this node, or null if none. */
-  static Boolean recorded(ClickHouseHttp http) {
+  /** The last state recorded on this node, or null if none. */
+  static @Nullable State recorded(ClickHouseHttp http) {
     List<JsonNode> rows =
-        http.query("SELECT enabled AS e FROM trace_lookups ORDER BY at_ns DESC LIMIT 1");
-    return rows.isEmpty() ? null : rows.get(0).get("e").asInt() == 1;
+        http.query(
+            "SELECT enabled AS e, indexed_keys AS k FROM trace_lookups ORDER BY at_ns DESC LIMIT 1");
+    if (rows.isEmpty()) return null;
+    return new State(
+        rows.get(0).get("e").asInt() == 1, IndexedKeys.parse(rows.get(0).get("k").asText()));
   }
 
   /** The DDL of the tables and views, after {@code spans} (local tables in a cluster). */
@@ -185,14 +206,16 @@ final class TraceLookups {
   }
 
   /**
-   * Fills both tables from the spans already stored on this node, one hour of one service at a
-   * time: a primary-key range of {@code spans} each, so each statement's memory and duration are
-   * bounded by one service's spans of one hour (well inside the request timeout; the insert blocks
-   * by {@link #BACKFILL_BLOCK_ROWS}; a larger aggregation spills to disk).
+   * Fills {@code attr_index} (for {@code keys}) and, if {@code spansByTrace}, {@code
+   * spans_by_trace} from the spans already stored on this node, one hour of one service at a time:
+   * a primary-key range of {@code spans} each, so each statement's memory and duration are bounded
+   * by one service's spans of one hour (well inside the request timeout; the insert blocks by
+   * {@link #BACKFILL_BLOCK_ROWS}; a larger aggregation spills to disk).
    *
    * @return the number of ranges back-filled
    */
-  static int backfill(ClickHouseHttp node, TableLayout layout) {
+  static int backfill(
+      ClickHouseHttp node, TableLayout layout, IndexedKeys keys, boolean spansByTrace) {
     ClickHouseHttp http =
         node.withSetting("max_insert_block_size", String.valueOf(BACKFILL_BLOCK_ROWS))
             .withSetting("min_insert_block_size_rows", String.valueOf(BACKFILL_BLOCK_ROWS))
@@ -219,19 +242,23 @@ final class TraceLookups {
               + (from + BACKFILL_SLICE_NANOS));
     }
     for (String where : ranges) {
-      http.execute(
-          "INSERT INTO "
-              + layout.local("spans_by_trace")
-              + " SELECT * FROM "
-              + spans
-              + " WHERE "
-              + where);
+      if (spansByTrace) {
+        http.execute(
+            "INSERT INTO "
+                + layout.local("spans_by_trace")
+                + " SELECT * FROM "
+                + spans
+                + " WHERE "
+                + where);
+      }
+      if (keys.keys() != null && keys.keys().isEmpty()) continue;
       for (String prefix : List.of("attr", "res")) {
+        String k = keys.condition(prefix + "_k");
         http.execute(
             "INSERT INTO "
                 + layout.local("attr_index")
                 + " (day, tenant, key, value_hash, first_ns, last_ns, trace_hash) "
-                + indexSelect(spans, prefix, where));
+                + indexSelect(spans, prefix, k.isEmpty() ? where : where + " AND " + k));
       }
     }
     return ranges.size();

@@ -51,7 +51,7 @@ class AttrIndexRowsTest {
             span(TRACE_B, "00000000000000b1", T0 + 40, Attributes.ofStrings("m", "GET"), r));
     String tenant = spans.get(0).tenant();
     long day = Days.epochDay(T0);
-    assertThat(AttrIndexRows.rows(spans))
+    assertThat(AttrIndexRows.rows(spans, IndexedKeys.ALL))
         .containsExactly(
             new Row(day, tenant, TRACE_A, "m", "GET", T0 + 10, T0 + 30),
             new Row(day, tenant, TRACE_A, "service.name", "shop", T0 + 10, T0 + 30),
@@ -71,12 +71,54 @@ class AttrIndexRowsTest {
                 TRACE_A, "00000000000000a1", T0, Attributes.ofStrings("host.name", "span-host"), r),
             span(TRACE_A, "00000000000000a2", T0 + 5, Attributes.empty(), r));
     List<String> kv = new ArrayList<>();
-    for (Row row : AttrIndexRows.rows(spans)) {
+    for (Row row : AttrIndexRows.rows(spans, IndexedKeys.ALL)) {
       kv.add(row.key() + "=" + row.value() + "@" + (row.first() - T0) + "-" + (row.last() - T0));
     }
     // the first span's own host.name hides its resource's; the second span has only the resource's
     assertThat(kv)
         .containsExactly("host.name=span-host@0-0", "zone=z1@0-5", "host.name=resource-host@5-5");
+  }
+
+  /** A run of spans of one resource, one of them hiding a resource key: each span's rows right. */
+  @Test
+  void aRunOfOneResource_withASpanHidingAResourceKey() {
+    Resource r = resource("host.name", "resource-host", "zone", "z1");
+    List<Span> spans =
+        List.of(
+            span(TRACE_A, "00000000000000a1", T0 + 1, Attributes.empty(), r),
+            span(TRACE_A, "00000000000000a2", T0 + 2, Attributes.ofStrings("host.name", "own"), r),
+            span(TRACE_A, "00000000000000a3", T0 + 3, Attributes.empty(), r),
+            span(TRACE_A, "00000000000000a4", T0 + 4, Attributes.empty(), r));
+    List<String> kv = new ArrayList<>();
+    for (Row row : AttrIndexRows.rows(spans, IndexedKeys.ALL)) {
+      kv.add(row.key() + "=" + row.value() + "@" + (row.first() - T0) + "-" + (row.last() - T0));
+    }
+    assertThat(kv)
+        .containsExactly("host.name=resource-host@1-4", "zone=z1@1-4", "host.name=own@2-2");
+  }
+
+  @Test
+  void onlyTheIndexedKeys_ofSpansAndResources() {
+    Resource r = resource("service.name", "shop", "host.name", "h1");
+    List<Span> spans =
+        List.of(
+            span(TRACE_A, "00000000000000a1", T0, Attributes.ofStrings("m", "GET", "u", "1"), r),
+            span(TRACE_A, "00000000000000a2", T0 + 1, Attributes.ofStrings("m", "PUT"), r));
+    assertThat(AttrIndexRows.rows(spans, IndexedKeys.of(List.of("u", "host.name"))))
+        .extracting(row -> row.key() + "=" + row.value())
+        .containsExactly("u=1", "host.name=h1");
+    assertThat(AttrIndexRows.rows(spans, IndexedKeys.of(List.of()))).isEmpty();
+    assertThat(AttrIndexRows.encode(spans, IndexedKeys.of(List.of()))).isEmpty();
+  }
+
+  @Test
+  void indexedKeys_roundTripTheirRecord() {
+    IndexedKeys keys = IndexedKeys.of(List.of("b", "a\n'\"", "🚀"));
+    assertThat(IndexedKeys.parse(keys.encode())).isEqualTo(keys);
+    assertThat(IndexedKeys.parse(IndexedKeys.ALL.encode())).isEqualTo(IndexedKeys.ALL);
+    assertThat(IndexedKeys.parse(IndexedKeys.of(List.of()).encode()).keys()).isEmpty();
+    assertThat(IndexedKeys.of(List.of("x")).condition("k")).isEqualTo("k IN ('x')");
+    assertThat(IndexedKeys.ALL.condition("k")).isEmpty();
   }
 
   @Test
@@ -92,7 +134,7 @@ class AttrIndexRowsTest {
             span(TRACE_A, "00000000000000a3", midnight + 1, Attributes.empty(), r).toBuilder()
                 .tenant("other")
                 .build());
-    List<Row> rows = AttrIndexRows.rows(spans);
+    List<Row> rows = AttrIndexRows.rows(spans, IndexedKeys.ALL);
     assertThat(rows).hasSize(3);
     assertThat(rows).extracting(Row::key).containsOnly(hostile);
     assertThat(rows).extracting(Row::value).containsOnly(longValue);
@@ -119,8 +161,8 @@ class AttrIndexRowsTest {
         if (s.attributes().get(k) == null) attributes++;
       }
     }
-    int rows = AttrIndexRows.rows(spans).size();
+    int rows = AttrIndexRows.rows(spans, IndexedKeys.ALL).size();
     assertThat(rows).isLessThan((int) attributes);
-    assertThat(AttrIndexRows.encode(spans)).isNotEmpty();
+    assertThat(AttrIndexRows.encode(spans, IndexedKeys.ALL)).isNotEmpty();
   }
 }

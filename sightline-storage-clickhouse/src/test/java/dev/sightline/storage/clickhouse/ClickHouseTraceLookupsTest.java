@@ -510,6 +510,52 @@ class ClickHouseTraceLookupsTest {
     assertThat(count(database, "spans_by_trace")).isEqualTo(rows);
   }
 
+  static ClickHouseStorage openIndexing(String database, List<String> keys) {
+    return ClickHouseStorage.builder()
+        .url(server.url())
+        .database(database)
+        .indexedAttributes(keys)
+        .build();
+  }
+
+  /**
+   * An index of some keys only: searches by them use it, searches by others scan, all answer as the
+   * scans; a changed set of keys rebuilds the index from the stored spans at start.
+   */
+  @Test
+  void someKeysIndexed_sameAnswers_aChangedSetIsRebuilt() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage indexed = openIndexing(database, List.of("host.name", "blob"));
+        ClickHouseStorage scanned = open(database, false)) {
+      write(indexed, traces.subList(0, 300));
+      assertThat(
+              server
+                  .execute("SELECT DISTINCT key FROM " + database + ".attr_index ORDER BY key")
+                  .strip()
+                  .split("\n"))
+          .containsExactly("blob", "host.name");
+      write(indexed, traces.subList(300, traces.size()));
+      assertSameAnswers(indexed, scanned, traces);
+    }
+    String route = traces.get(7).get(0).attributes().get("http.route").asString();
+    try (ClickHouseStorage indexed = openIndexing(database, List.of("http.route", HOSTILE));
+        ClickHouseStorage scanned = open(database, false)) {
+      // rebuilt: the new keys only, for every stored span
+      assertThat(
+              server
+                  .execute(
+                      "SELECT uniqExact(key), countIf(key = 'http.route') > 0, countIf(key ="
+                          + " 'blob') FROM "
+                          + database
+                          + ".attr_index")
+                  .strip())
+          .isEqualTo("2\t1\t0");
+      assertSameAnswers(indexed, scanned, traces);
+      assertThat(ids(indexed, query(Map.of("http.route", route), 1_000))).isNotEmpty();
+    }
+  }
+
   static long count(String database, String table) {
     return Long.parseLong(server.execute("SELECT count() FROM " + database + "." + table).strip());
   }
