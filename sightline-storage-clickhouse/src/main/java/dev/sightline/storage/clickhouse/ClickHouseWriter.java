@@ -105,6 +105,10 @@ final class ClickHouseWriter implements TelemetryWriter {
             return t;
           });
 
+  /**
+   * @param indexedKeys the attribute keys whose {@code attr_index} rows go with each span batch
+   *     ({@link AttrIndexRows}), or null when the lookup tables are not kept
+   */
   ClickHouseWriter(
       ClickHouseHttp http,
       int queueCapacity,

@@ -518,6 +518,16 @@ class ClickHouseTraceLookupsTest {
         .build();
   }
 
+  /** The same setting, reading by the scans (a storage with another setting would change it). */
+  static ClickHouseStorage openScanning(String database, List<String> keys) {
+    return ClickHouseStorage.builder()
+        .url(server.url())
+        .database(database)
+        .indexedAttributes(keys)
+        .scanReads(true)
+        .build();
+  }
+
   /**
    * An index of some keys only: searches by them use it, searches by others scan, all answer as the
    * scans; a changed set of keys rebuilds the index from the stored spans at start.
@@ -527,20 +537,20 @@ class ClickHouseTraceLookupsTest {
     String database = server.newDatabase();
     List<List<Span>> traces = traces();
     try (ClickHouseStorage indexed = openIndexing(database, List.of("host.name", "blob"));
-        ClickHouseStorage scanned = open(database, false)) {
+        ClickHouseStorage scanned = openScanning(database, List.of("host.name", "blob"))) {
       write(indexed, traces.subList(0, 300));
+      write(indexed, traces.subList(300, traces.size()));
       assertThat(
               server
                   .execute("SELECT DISTINCT key FROM " + database + ".attr_index ORDER BY key")
                   .strip()
                   .split("\n"))
           .containsExactly("blob", "host.name");
-      write(indexed, traces.subList(300, traces.size()));
       assertSameAnswers(indexed, scanned, traces);
     }
     String route = traces.get(7).get(0).attributes().get("http.route").asString();
     try (ClickHouseStorage indexed = openIndexing(database, List.of("http.route", HOSTILE));
-        ClickHouseStorage scanned = open(database, false)) {
+        ClickHouseStorage scanned = openScanning(database, List.of("http.route", HOSTILE))) {
       // rebuilt: the new keys only, for every stored span
       assertThat(
               server
