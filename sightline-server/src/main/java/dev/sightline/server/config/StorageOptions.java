@@ -111,7 +111,7 @@ final class StorageOptions {
                   + " {shard} and {replica} configured on every node)",
               StorageKind.CLICKHOUSE),
           new Option(
-              "clickhouse-trace-lookups",
+              "clickhouse-lookups",
               "true|false",
               "true",
               "keep the lookup tables (spans_by_trace, attr_index) that make trace by id and"
@@ -120,7 +120,7 @@ final class StorageOptions {
                   + " again they are back-filled at start. Every server of a database alike",
               StorageKind.CLICKHOUSE),
           new Option(
-              "clickhouse-indexed-attributes",
+              "clickhouse-indexed-keys",
               "KEYS",
               "*",
               "attribute keys kept in attr_index, comma-separated, or * for every key (empty:"
@@ -222,10 +222,10 @@ final class StorageOptions {
       throw new IllegalArgumentException(
           "a ClickHouse password is given without --clickhouse-user: name the user it belongs to");
     }
-    boolean traceLookups = r.get("clickhouse-trace-lookups", ConfigLoader::parseBoolean);
+    boolean traceLookups = r.get("clickhouse-lookups", ConfigLoader::parseBoolean);
     List<String> indexed =
         r.get(
-            "clickhouse-indexed-attributes",
+            "clickhouse-indexed-keys",
             v -> v.strip().equals("*") ? null : ConfigLoader.parseList(v));
     return new StorageConfig.ClickHouse(
         url, database, user, secret, cluster, nodes, replicated, traceLookups, indexed);
