@@ -3,6 +3,8 @@ package dev.sightline.bench;
 import dev.sightline.testing.clickhouse.ClickHouseServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -13,17 +15,28 @@ import java.util.concurrent.CountDownLatch;
  * {@code /ping}, then runs until SIGTERM, on which it stops the server gracefully (data kept; the
  * scripts delete the folder when the data is not to be kept).
  *
+ * <p>With {@code --shards N} (N ≥ 2) it starts N local nodes forming the cluster {@code bench}
+ * ({@link ClickHouseServer#startCluster}: one shard each, every node listing all in {@code
+ * remote_servers}) in temporary folders deleted at SIGTERM (a cluster's data is not kept), and
+ * prints {@code URL,URL PID,PID}.
+ *
  * <pre>
- * java -cp ... dev.sightline.bench.ClickHouseNode DIR
+ * java -cp ... dev.sightline.bench.ClickHouseNode DIR [--shards N]
  * </pre>
  */
 public final class ClickHouseNode {
   private ClickHouseNode() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: ClickHouseNode DIR");
+    int shards = 1;
+    if (args.length == 3 && args[1].equals("--shards")) shards = Integer.parseInt(args[2]);
+    if ((args.length != 1 && args.length != 3) || shards < 1) {
+      System.err.println("usage: ClickHouseNode DIR [--shards N]");
       System.exit(2);
+    }
+    if (shards > 1) {
+      cluster(shards);
+      return;
     }
     Path dir = Path.of(args[0]).toAbsolutePath();
     Files.createDirectories(dir);
@@ -38,6 +51,31 @@ public final class ClickHouseNode {
                 },
                 "clickhouse-node-stop"));
     System.out.println(server.url() + " " + server.pid());
+    System.out.flush();
+    stopped.await();
+  }
+
+  /** The name of the cluster in the nodes' {@code remote_servers}. */
+  static final String CLUSTER = "bench";
+
+  private static void cluster(int shards) throws InterruptedException {
+    List<ClickHouseServer> nodes = ClickHouseServer.startCluster(CLUSTER, shards);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  nodes.forEach(ClickHouseServer::close);
+                  stopped.countDown();
+                },
+                "clickhouse-node-stop"));
+    List<String> urls = new ArrayList<>();
+    List<String> pids = new ArrayList<>();
+    for (ClickHouseServer n : nodes) {
+      urls.add(n.url());
+      pids.add(Long.toString(n.pid()));
+    }
+    System.out.println(String.join(",", urls) + " " + String.join(",", pids));
     System.out.flush();
     stopped.await();
   }

@@ -15,12 +15,28 @@ record CpuUsage(
     long wallNanos, long clientNanos, long serverNanos, long busyNanos, long databaseNanos) {
   private static final long NANOS_PER_TICK = 10_000_000L;
 
-  /** The database server's process id, or -1: an embedded database is part of the server. */
-  private static volatile long databasePid = -1;
+  /**
+   * The database servers' process ids, or none: an embedded database is part of the server. Several
+   * for a cluster of local nodes, whose CPU is summed.
+   */
+  private static volatile java.util.List<Long> databasePids = java.util.List.of();
 
-  /** Reports the CPU of {@code pid} (a database server) as its own column from now on. */
-  static void trackDatabase(long pid) {
-    databasePid = pid;
+  /** Reports the CPU of {@code pids} (database servers) summed, as its own column from now on. */
+  static void trackDatabase(java.util.List<Long> pids) {
+    databasePids = java.util.List.copyOf(pids);
+  }
+
+  /** The summed CPU of the database servers, or -1 if none is tracked or one is unreadable. */
+  private static long trackedDatabaseNanos() {
+    java.util.List<Long> pids = databasePids;
+    if (pids.isEmpty()) return -1;
+    long sum = 0;
+    for (long pid : pids) {
+      long n = serverNanos(pid);
+      if (n < 0) return -1;
+      sum += n;
+    }
+    return sum;
   }
 
   static CpuUsage now(long serverPid) {
@@ -34,7 +50,7 @@ record CpuUsage(
         client,
         serverNanos(serverPid),
         machineBusyNanos(),
-        serverNanos(databasePid));
+        trackedDatabaseNanos());
   }
 
   /**

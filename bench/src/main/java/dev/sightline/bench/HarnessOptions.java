@@ -2,6 +2,7 @@ package dev.sightline.bench;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -23,7 +24,7 @@ record HarnessOptions(
     int unknownIds,
     Path report,
     long serverPid,
-    long databasePid,
+    List<Long> databasePids,
     long seed,
     String revision,
     String token) {
@@ -53,8 +54,9 @@ record HarnessOptions(
         --unknown-ids N          lookups of unknown ids, expecting 404 (default 100)
         --report FILE            JSON report (default ingest-load-report.json)
         --server-pid PID         the server's process id, to report its CPU use
-        --database-pid PID       the database server's process id (clickhouse-server), to report
-                                 its CPU use apart from other processes
+        --database-pid PIDS      the database server's process id (clickhouse-server), to report
+                                 its CPU use apart from other processes; comma-separated for
+                                 several (a cluster's nodes: their CPU is summed)
         --seed N                 generator seed (default 1)
         --revision TEXT          the server's source revision, recorded in the report
         --token TOKEN            send Authorization: Bearer TOKEN on every request (a server
@@ -102,7 +104,7 @@ record HarnessOptions(
     int unknown = 100;
     Path report = Path.of("ingest-load-report.json");
     long serverPid = -1;
-    long databasePid = -1;
+    List<Long> databasePids = List.of();
     long seed = 1;
     String revision = "";
     String token = System.getenv().getOrDefault("INGEST_LOAD_TOKEN", "");
@@ -139,7 +141,11 @@ record HarnessOptions(
         case "--unknown-ids" -> unknown = (int) nonNegative(flag, value);
         case "--report" -> report = Path.of(value);
         case "--server-pid" -> serverPid = nonNegative(flag, value);
-        case "--database-pid" -> databasePid = nonNegative(flag, value);
+        case "--database-pid" -> {
+          List<Long> pids = new java.util.ArrayList<>();
+          for (String pid : value.split(",")) pids.add(nonNegative(flag, pid.strip()));
+          databasePids = List.copyOf(pids);
+        }
         case "--seed" -> seed = Long.parseLong(value);
         case "--revision" -> revision = value;
         case "--token" -> token = value.strip();
@@ -173,7 +179,7 @@ record HarnessOptions(
         unknown,
         report,
         serverPid,
-        databasePid,
+        databasePids,
         seed,
         revision,
         token);

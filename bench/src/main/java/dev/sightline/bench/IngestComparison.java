@@ -9,10 +9,11 @@ import java.util.Locale;
 /**
  * Prints two {@code bench/ingest-load} reports of one sitting side by side (DuckDB, then
  * ClickHouse, from {@code bench/ingest-load --compare}) with the ratio of each figure, as a
- * Markdown table.
+ * Markdown table; with a third (ClickHouse on a cluster of local shards, {@code --compare
+ * --clickhouse-shards N}) also its column and its ratio to the one node.
  *
  * <pre>
- * java -cp ... dev.sightline.bench.IngestComparison DUCKDB_REPORT CLICKHOUSE_REPORT
+ * java -cp ... dev.sightline.bench.IngestComparison DUCKDB_REPORT CLICKHOUSE_REPORT [CLUSTER_REPORT]
  * </pre>
  */
 public final class IngestComparison {
@@ -27,6 +28,9 @@ public final class IngestComparison {
           new Row("stored / discard", "summary.storedToDiscardRatio"),
           new Row("server CPU µs/span, stored", "summary.serverCpuMicrosPerSpanStored"),
           new Row("clickhouse-server CPU µs/span, stored", "stored.databaseServerCpuMicrosPerSpan"),
+          new Row(
+              "ClickHouse rows inserted", "databaseAfterShutdown.clickHouseEvents.InsertedRows"),
+          new Row("ClickHouse rows merged", "databaseAfterShutdown.clickHouseEvents.MergedRows"),
           new Row("other processes (cores), stored", "stored.cores.otherProcesses"),
           new Row("request p50 ms, stored", "stored.requestLatencyMillis.p50"),
           new Row("request p99 ms, stored", "stored.requestLatencyMillis.p99"),
@@ -40,28 +44,39 @@ public final class IngestComparison {
           new Row("trace by id p99 ms", "traceById.knownIdLatencyMillis.p99"));
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: IngestComparison DUCKDB_REPORT CLICKHOUSE_REPORT");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println(
+          "usage: IngestComparison DUCKDB_REPORT CLICKHOUSE_REPORT [CLUSTER_REPORT]");
       System.exit(2);
     }
     ObjectMapper json = new ObjectMapper();
     JsonNode duck = json.readTree(new File(args[0]));
     JsonNode ch = json.readTree(new File(args[1]));
+    JsonNode cluster = args.length == 3 ? json.readTree(new File(args[2])) : null;
     System.out.printf(
         Locale.ROOT,
-        "%n| figure | DuckDB | ClickHouse | ClickHouse / DuckDB |%n|---|---:|---:|---:|%n");
+        cluster == null
+            ? "%n| figure | DuckDB | ClickHouse | ClickHouse / DuckDB |%n|---|---:|---:|---:|%n"
+            : "%n| figure | DuckDB | ClickHouse, 1 node | ClickHouse, shards | 1 node / DuckDB"
+                + " | shards / 1 node |%n|---|---:|---:|---:|---:|---:|%n");
     for (Row r : ROWS) {
       double d = value(duck, r.path());
       double c = value(ch, r.path());
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %s | %s | %s |%n",
-          r.name(),
-          format(d),
-          format(c),
-          Double.isNaN(d) || Double.isNaN(c) || d == 0
-              ? ""
-              : String.format(Locale.ROOT, "%.2f", c / d));
+      if (cluster == null) {
+        System.out.printf(
+            Locale.ROOT, "| %s | %s | %s | %s |%n", r.name(), format(d), format(c), ratio(c, d));
+      } else {
+        double s = value(cluster, r.path());
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %s | %s | %s | %s | %s |%n",
+            r.name(),
+            format(d),
+            format(c),
+            format(s),
+            ratio(c, d),
+            ratio(s, c));
+      }
     }
     System.out.printf(
         Locale.ROOT,
@@ -72,6 +87,20 @@ public final class IngestComparison {
         ch.path("loadAverageAtEnd").asText(),
         args[0],
         args[1]);
+    if (cluster != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "ClickHouse cluster run %s → %s; report %s%n",
+          cluster.path("loadAverageAtStart").asText(),
+          cluster.path("loadAverageAtEnd").asText(),
+          args[2]);
+    }
+  }
+
+  private static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0
+        ? ""
+        : String.format(Locale.ROOT, "%.2f", a / b);
   }
 
   /** A number at {@code a.b.c}; {@code stored.x} is phase "stored"'s field x. NaN if absent. */

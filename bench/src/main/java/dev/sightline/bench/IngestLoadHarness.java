@@ -94,7 +94,7 @@ public final class IngestLoadHarness {
       return;
     }
     if (parseOnly) return;
-    CpuUsage.trackDatabase(options.databasePid());
+    CpuUsage.trackDatabase(options.databasePids());
     int exit = new IngestLoadHarness(options).run();
     System.exit(exit);
   }

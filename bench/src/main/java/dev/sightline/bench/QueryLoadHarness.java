@@ -103,7 +103,7 @@ public final class QueryLoadHarness {
     this.reportFile = Path.of(o.getOrDefault("--report", "query-load-report.json"));
     this.seed = Long.parseLong(o.getOrDefault("--seed", "1"));
     this.serverPid = Long.parseLong(o.getOrDefault("--server-pid", "-1"));
-    CpuUsage.trackDatabase(Long.parseLong(o.getOrDefault("--database-pid", "-1")));
+    CpuUsage.trackDatabase(List.of(Long.parseLong(o.getOrDefault("--database-pid", "-1"))));
     this.revision = o.getOrDefault("--revision", "");
     this.data = new LinkedHashMap<>();
     for (String k :

@@ -18,7 +18,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -29,10 +32,14 @@ import java.util.Properties;
  *
  * <pre>
  * java -cp ... dev.sightline.bench.StoredSpansCheck DATA_DIR REPORT_JSON
- * java -cp ... dev.sightline.bench.StoredSpansCheck --clickhouse URL DATABASE REPORT_JSON
+ * java -cp ... dev.sightline.bench.StoredSpansCheck --clickhouse URL[,URL...] DATABASE REPORT_JSON
  * </pre>
  *
- * Exits 0 when the store holds exactly the acknowledged spans (distinct ids) and traces, 1
+ * With several ClickHouse URLs (the nodes of a cluster, the first one's {@code spans} being the
+ * {@code Distributed} table over all), rows and ids are counted through the first, disk bytes and
+ * the insert and merge counters summed over all.
+ *
+ * <p>Exits 0 when the store holds exactly the acknowledged spans (distinct ids) and traces, 1
  * otherwise. Duplicate rows (the same span id stored twice) are reported apart: on ClickHouse a
  * retried insert whose first attempt was written duplicates its rows (non-replicated tables do not
  * deduplicate), which is not a loss; on DuckDB any duplicate fails the check.
@@ -133,10 +140,22 @@ public final class StoredSpansCheck {
   }
 
   /** The database's {@code spans} table on a ClickHouse server, after the Sightline server. */
-  private static Counts clickHouse(String url, String database) throws Exception {
+  private static final List<String> EVENTS =
+      List.of(
+          "InsertQuery",
+          "InsertedRows",
+          "InsertedBytes",
+          "Merge",
+          "MergedRows",
+          "MergedUncompressedBytes",
+          "MergesTimeMilliseconds");
+
+  private static Counts clickHouse(String urls, String database) throws Exception {
     if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("not a database name: " + database);
     }
+    List<String> nodes = List.of(urls.split(","));
+    String url = nodes.get(0);
     String[] counts =
         clickHouseQuery(
                 url,
@@ -144,26 +163,36 @@ public final class StoredSpansCheck {
                     + database
                     + ".spans")
             .split("\t");
-    String bytes =
-        clickHouseQuery(
-            url,
-            "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = '"
-                + database
-                + "'");
-    // inserts and background merges since the server started (all of its databases): rows
+    long bytes = 0;
+    // inserts and background merges since each server started (all of its databases): rows
     // merged per row inserted is the merge amplification that small inserts cause
+    Map<String, Long> sums = new LinkedHashMap<>();
+    for (String node : nodes) {
+      bytes +=
+          Long.parseLong(
+              clickHouseQuery(
+                  node,
+                  "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = '"
+                      + database
+                      + "'"));
+      for (String line :
+          clickHouseQuery(
+                  node,
+                  "SELECT event, value FROM system.events WHERE event IN ('"
+                      + String.join("', '", EVENTS)
+                      + "')")
+              .split("\n")) {
+        String[] f = line.split("\t");
+        if (f.length == 2) sums.merge(f[0], Long.parseLong(f[1]), Long::sum);
+      }
+    }
     StringBuilder events = new StringBuilder("{");
-    for (String line :
-        clickHouseQuery(
-                url,
-                "SELECT event, value FROM system.events WHERE event IN ('InsertQuery',"
-                    + " 'InsertedRows', 'InsertedBytes', 'Merge', 'MergedRows',"
-                    + " 'MergedUncompressedBytes', 'MergesTimeMilliseconds')")
-            .split("\n")) {
-      String[] f = line.split("\t");
-      if (f.length != 2) continue;
+    for (Map.Entry<String, Long> e : sums.entrySet()) {
       if (events.length() > 1) events.append(", ");
-      events.append('"').append(f[0]).append("\": ").append(f[1]);
+      events.append('"').append(e.getKey()).append("\": ").append(e.getValue());
+    }
+    if (nodes.size() > 1) {
+      events.append(events.length() > 1 ? ", " : "").append("\"nodes\": ").append(nodes.size());
     }
     events.append('}');
     System.out.println("clickhouse-server events since start: " + events);
@@ -171,7 +200,7 @@ public final class StoredSpansCheck {
         Long.parseLong(counts[0]),
         Long.parseLong(counts[1]),
         Long.parseLong(counts[2]),
-        Long.parseLong(bytes),
+        bytes,
         "clickhouse",
         events.toString());
   }

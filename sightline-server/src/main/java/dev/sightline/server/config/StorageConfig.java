@@ -58,12 +58,27 @@ public sealed interface StorageConfig {
       @Nullable String password,
       @Nullable String cluster,
       List<URI> clusterNodes,
-      boolean replicated)
+      boolean replicated,
+      boolean traceLookups,
+      @Nullable List<String> indexedAttributes)
       implements StorageConfig {
     public ClickHouse {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(database, "database");
       clusterNodes = List.copyOf(clusterNodes);
+      if (indexedAttributes != null) indexedAttributes = List.copyOf(indexedAttributes);
+    }
+
+    /** With the lookup tables kept for every attribute key (the defaults). */
+    public ClickHouse(
+        URI url,
+        String database,
+        @Nullable String user,
+        @Nullable String password,
+        @Nullable String cluster,
+        List<URI> clusterNodes,
+        boolean replicated) {
+      this(url, database, user, password, cluster, clusterNodes, replicated, true, null);
     }
 
     /** One node: no cluster. */
@@ -82,7 +97,11 @@ public sealed interface StorageConfig {
           + ", database "
           + database
           + (user == null ? "" : ", user " + user)
-          + (cluster == null ? "" : ", cluster " + cluster + (replicated ? " (replicated)" : ""));
+          + (cluster == null ? "" : ", cluster " + cluster + (replicated ? " (replicated)" : ""))
+          + (traceLookups ? "" : ", without trace lookup tables")
+          + (!traceLookups || indexedAttributes == null
+              ? ""
+              : ", attributes indexed: " + String.join(", ", indexedAttributes));
     }
 
     @Override

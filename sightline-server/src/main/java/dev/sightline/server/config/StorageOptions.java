@@ -109,6 +109,24 @@ final class StorageOptions {
               "false",
               "ReplicatedMergeTree local tables in --clickhouse-cluster (ZooKeeper and the macros"
                   + " {shard} and {replica} configured on every node)",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-lookups",
+              "true|false",
+              "true",
+              "keep the lookup tables (spans_by_trace, attr_index) that make trace by id and"
+                  + " attribute search fast at volume; false (ingest first): they are dropped and"
+                  + " reads scan the spans, for about half of ClickHouse's CPU per span; turned on"
+                  + " again they are back-filled at start. Every server of a database alike",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-indexed-keys",
+              "KEYS",
+              "*",
+              "attribute keys kept in attr_index, comma-separated, or * for every key (empty:"
+                  + " none): a trace search by none of them scans the spans; fewer keys, less"
+                  + " ClickHouse CPU and disk per span; a changed list is rebuilt from stored spans"
+                  + " at start",
               StorageKind.CLICKHOUSE));
 
   private StorageOptions() {}
@@ -204,7 +222,13 @@ final class StorageOptions {
       throw new IllegalArgumentException(
           "a ClickHouse password is given without --clickhouse-user: name the user it belongs to");
     }
-    return new StorageConfig.ClickHouse(url, database, user, secret, cluster, nodes, replicated);
+    boolean traceLookups = r.get("clickhouse-lookups", ConfigLoader::parseBoolean);
+    List<String> indexed =
+        r.get(
+            "clickhouse-indexed-keys",
+            v -> v.strip().equals("*") ? null : ConfigLoader.parseList(v));
+    return new StorageConfig.ClickHouse(
+        url, database, user, secret, cluster, nodes, replicated, traceLookups, indexed);
   }
 
   /** {@code http(s)://HOST[:PORT]}: no user information (passwords have options of their own). */

@@ -60,7 +60,9 @@ public final class StorageBackends {
         ClickHouseStorage.builder()
             .url(ch.url().toString())
             .database(ch.database())
-            .queueCapacity(config.writeQueueItems());
+            .queueCapacity(config.writeQueueItems())
+            .traceLookups(ch.traceLookups());
+    if (ch.indexedAttributes() != null) builder.indexedAttributes(ch.indexedAttributes());
     if (ch.user() != null) builder.user(ch.user());
     if (ch.password() != null) builder.password(ch.password());
     if (ch.cluster() != null) {

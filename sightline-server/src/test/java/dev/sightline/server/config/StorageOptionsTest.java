@@ -211,6 +211,46 @@ class StorageOptionsTest {
   }
 
   @Test
+  void traceLookups_keptByDefault_offByFlagOrEnvironment() {
+    Map<String, String> base = Map.of("storage", "clickhouse", "clickhouse-url", "http://ch:8123");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(base, Map.of()).storage()).traceLookups())
+        .isTrue();
+    Map<String, String> off = new java.util.HashMap<>(base);
+    off.put("clickhouse-lookups", "false");
+    StorageConfig.ClickHouse flag =
+        (StorageConfig.ClickHouse) ConfigLoader.load(off, Map.of()).storage();
+    assertThat(flag.traceLookups()).isFalse();
+    assertThat(flag.describe()).endsWith(", without trace lookup tables");
+    assertThat(
+            ((StorageConfig.ClickHouse)
+                    ConfigLoader.load(base, Map.of("SIGHTLINE_CLICKHOUSE_LOOKUPS", "false"))
+                        .storage())
+                .traceLookups())
+        .isFalse();
+    assertThat(ConfigLoader.help()).contains("--clickhouse-lookups true|false");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(base, Map.of()).storage())
+                .indexedAttributes())
+        .isNull();
+    Map<String, String> keys = new java.util.HashMap<>(base);
+    keys.put("clickhouse-indexed-keys", "enduser.id, tenant.id");
+    StorageConfig.ClickHouse listed =
+        (StorageConfig.ClickHouse) ConfigLoader.load(keys, Map.of()).storage();
+    assertThat(listed.indexedAttributes()).containsExactly("enduser.id", "tenant.id");
+    assertThat(listed.describe()).endsWith(", attributes indexed: enduser.id, tenant.id");
+    keys.put("clickhouse-indexed-keys", "");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(keys, Map.of()).storage())
+                .indexedAttributes())
+        .isEmpty();
+    Map<String, String> bad = new java.util.HashMap<>(base);
+    bad.put("clickhouse-lookups", "maybe");
+    assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+        .hasMessageContaining("clickhouse-lookups");
+  }
+
+  @Test
   void anOptionOfTheOtherBackendIsAStartupError() throws Exception {
     assertThatThrownBy(
             () ->

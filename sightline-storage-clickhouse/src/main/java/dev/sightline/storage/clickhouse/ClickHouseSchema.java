@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sightline.core.storage.DurationHistogram;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,12 +26,11 @@ final class ClickHouseSchema {
   /**
    * The version of the layout below; bumped with a migration step when it changes. 2: the lookup
    * tables of {@link TraceLookups} ({@code spans_by_trace}, {@code attr_index}), back-filled from
-   * the spans of a version-1 store when it is migrated.
+   * the spans of a version-1 store when it is migrated. 3: {@code attr_index} fed by the writer
+   * (through {@code attr_index_in}) instead of the views on {@code spans}, and the lookup tables
+   * optional ({@link TraceLookups#apply}).
    */
-  static final int VERSION = 2;
-
-  /** The first version with {@link TraceLookups}. */
-  static final int TRACE_LOOKUPS_VERSION = 2;
+  static final int VERSION = 3;
 
   /** Tables partitioned by UTC day, with the column holding each row's event time. */
   static final List<TimedTable> TIMED_TABLES =
@@ -76,12 +76,20 @@ final class ClickHouseSchema {
   /** How often a DDL statement that lost a race with another server's identical one is rerun. */
   private static final int DDL_ATTEMPTS = 20;
 
+  /** The lookup tables: the only ones that may be absent ({@link TraceLookups}). */
+  static final Set<String> LOOKUP_TABLES = Set.of("spans_by_trace", "attr_index");
+
   private final ServerVersion version;
   private final TableLayout layout;
+  private final boolean traceLookups;
+  private final IndexedKeys indexedKeys;
 
-  private ClickHouseSchema(ServerVersion version, TableLayout layout) {
+  private ClickHouseSchema(
+      ServerVersion version, TableLayout layout, boolean traceLookups, IndexedKeys indexedKeys) {
     this.version = version;
     this.layout = layout;
+    this.traceLookups = traceLookups;
+    this.indexedKeys = indexedKeys;
   }
 
   /**
@@ -89,12 +97,19 @@ final class ClickHouseSchema {
    * every table that is missing and records the schema version.
    *
    * @param nodes one client per node (one for a single server); all use {@code layout.database()}
+   * @param traceLookups keep the lookup tables ({@link TraceLookups#apply}: created and back-filled
+   *     if missing), or drop them
+   * @param indexedKeys the attribute keys {@code attr_index} holds (rebuilt when they changed)
    */
-  static ClickHouseSchema apply(List<ClickHouseHttp> nodes, TableLayout layout) {
+  static ClickHouseSchema apply(
+      List<ClickHouseHttp> nodes,
+      TableLayout layout,
+      boolean traceLookups,
+      IndexedKeys indexedKeys) {
     ServerVersion version =
         ServerVersion.parse(
             nodes.get(0).withoutDatabase().query("SELECT version() AS v").get(0).get("v").asText());
-    ClickHouseSchema schema = new ClickHouseSchema(version, layout);
+    ClickHouseSchema schema = new ClickHouseSchema(version, layout, traceLookups, indexedKeys);
     for (ClickHouseHttp node : nodes) {
       ddl(
           node.withoutDatabase(),
@@ -110,6 +125,11 @@ final class ClickHouseSchema {
 
   TableLayout layout() {
     return layout;
+  }
+
+  /** Whether the lookup tables are kept (and fresh). */
+  boolean traceLookups() {
+    return traceLookups;
   }
 
   private void migrate(ClickHouseHttp http) {
@@ -129,11 +149,8 @@ final class ClickHouseSchema {
               + ": upgrade Sightline");
     }
     for (String statement : statements()) ddl(http, statement);
-    if (current > 0 && current < TRACE_LOOKUPS_VERSION) {
-      // an existing store: its spans predate the views (the tables are now created, so new spans
-      // are indexed already; rows stored twice in between are harmless, see TraceLookups)
-      TraceLookups.backfill(http, layout);
-    }
+    // created (and back-filled where spans predate them), migrated from version 2, or dropped
+    TraceLookups.apply(http, layout, current, traceLookups, indexedKeys);
     if (current < VERSION) {
       http.execute(
           "INSERT INTO schema_migrations (version, applied_at, server_version) VALUES ("
@@ -183,8 +200,9 @@ final class ClickHouseSchema {
   }
 
   /**
-   * The DDL of every table and view, in creation order: in a cluster, the local tables and their
-   * views first, then the {@code Distributed} tables in front of them.
+   * The DDL of every table and view but the lookup tables ({@link TraceLookups#statements}), in
+   * creation order: in a cluster, the local tables and their views first, then the {@code
+   * Distributed} tables in front of them.
    */
   List<String> statements() {
     String lc = version.modern() ? "LowCardinality(String)" : "String";
@@ -235,7 +253,6 @@ final class ClickHouseSchema {
             + " groupUniqArray(service) AS services FROM "
             + layout.local("spans")
             + " GROUP BY day, tenant, trace_id");
-    ddl.addAll(TraceLookups.statements(layout));
     ddl.add(
         "CREATE TABLE IF NOT EXISTS "
             + layout.local("span_metrics")
@@ -308,8 +325,6 @@ final class ClickHouseSchema {
     if (layout.clustered()) {
       ddl.add(layout.distributed("spans", TRACE_SHARDING_KEY));
       ddl.add(layout.distributed("trace_index", TRACE_SHARDING_KEY));
-      ddl.add(layout.distributed("spans_by_trace", TRACE_SHARDING_KEY));
-      ddl.add(layout.distributed("attr_index", "trace_hash")); // = cityHash64(trace_id)
       ddl.add(layout.distributed("span_metrics", RED_SHARDING_KEY));
       ddl.add(layout.distributed("logs", LOG_SHARDING_KEY));
       ddl.add(layout.distributed("metric_points", METRIC_SHARDING_KEY));

@@ -35,11 +35,13 @@ public final class ClickHouseStorage implements StorageComponent {
       ClickHouseWriter writer,
       Retention retention,
       boolean traceLookups,
-      int maxIndexCandidates) {
+      int maxIndexCandidates,
+      IndexedKeys indexedKeys) {
     this.http = http;
     this.schema = schema;
     this.writer = writer;
-    this.traceReader = new ClickHouseTraceReader(http, traceLookups, maxIndexCandidates);
+    this.traceReader =
+        new ClickHouseTraceReader(http, traceLookups, maxIndexCandidates, indexedKeys);
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
     this.spanMetricsReader = new ClickHouseSpanMetricsReader(http);

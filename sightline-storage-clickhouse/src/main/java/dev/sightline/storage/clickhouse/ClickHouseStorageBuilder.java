@@ -27,6 +27,8 @@ public final class ClickHouseStorageBuilder {
   private List<URI> clusterNodes = List.of();
   private boolean replicated;
   private boolean traceLookups = true;
+  private boolean scanReads;
+  private IndexedKeys indexedKeys = IndexedKeys.ALL;
   private int maxIndexCandidates = IndexedTraceRanking.MAX_CANDIDATES;
 
   ClickHouseStorageBuilder() {}
@@ -165,13 +167,53 @@ public final class ClickHouseStorageBuilder {
   }
 
   /**
-   * Whether trace by id and trace search read through the lookup tables kept at ingest ({@code
-   * spans_by_trace}, {@code attr_index}: module README, Readers). Default true. False reads by
-   * scanning {@code spans} as before them, with the same answers: for comparison (tests,
-   * benchmarks). The tables are created and kept either way.
+   * Whether the lookup tables are kept ({@code spans_by_trace}, {@code attr_index}: module README,
+   * Schema and Readers) and trace by id and trace search read through them. Default true.
+   *
+   * <p>False, for ingest-first deployments: their views are not created (dropped, with the tables,
+   * when the store had them), the writer sends no index rows, and the readers scan {@code spans} as
+   * before the tables existed: the same answers, slower at volume (trace by id p99 and attribute
+   * search several times slower at 10 M spans), for about half of ClickHouse's CPU per stored span
+   * and a third of the disk. Turning them on again for an existing store re-creates them and
+   * back-fills them from the stored spans at start (like the migration from version 1). Every
+   * Sightline server writing to one database must use the same setting: see the operations guide.
    */
   public ClickHouseStorageBuilder traceLookups(boolean traceLookups) {
     this.traceLookups = traceLookups;
+    return this;
+  }
+
+  /**
+   * Only these attribute keys go into {@code attr_index} (span and resource attributes alike): a
+   * trace search filtering on none of them scans {@code spans} (the same answers, slower at
+   * volume), one filtering on one of them takes its candidates from the index and checks them
+   * exactly. Default: every key. Fewer keys, fewer index rows per span: less ClickHouse CPU, merge
+   * work and disk per stored span (measured: module README, Performance). A changed set is rebuilt
+   * from the stored spans at start (a back-fill of {@code attr_index}).
+   */
+  public ClickHouseStorageBuilder indexedAttributes(java.util.Collection<String> keys) {
+    java.util.Objects.requireNonNull(keys, "indexedAttributes");
+    for (String k : keys) {
+      if (k == null || k.isEmpty()) {
+        throw new IllegalArgumentException("indexedAttributes must not hold an empty key");
+      }
+    }
+    this.indexedKeys = IndexedKeys.of(keys);
+    return this;
+  }
+
+  /** Every attribute key goes into {@code attr_index} (the default). */
+  public ClickHouseStorageBuilder indexAllAttributes() {
+    this.indexedKeys = IndexedKeys.ALL;
+    return this;
+  }
+
+  /**
+   * Tests and benchmarks: read by scanning {@code spans} although the lookup tables are kept (the
+   * schema is left as the other settings make it): to compare both read paths on one store.
+   */
+  ClickHouseStorageBuilder scanReads(boolean scanReads) {
+    this.scanReads = scanReads;
     return this;
   }
 
@@ -200,7 +242,7 @@ public final class ClickHouseStorageBuilder {
     List<ClickHouseHttp> nodes;
     try {
       nodes = cluster == null ? List.of(http) : ClusterNodes.resolve(http, cluster, clusterNodes);
-      schema = ClickHouseSchema.apply(nodes, layout);
+      schema = ClickHouseSchema.apply(nodes, layout, traceLookups, indexedKeys);
     } catch (ClickHouseException e) {
       throw new IllegalStateException(
           "cannot open ClickHouse storage at " + url + ": " + e.getMessage(), e);
@@ -215,8 +257,20 @@ public final class ClickHouseStorageBuilder {
     }
     ClickHouseWriter writer =
         new ClickHouseWriter(
-            http, queueCapacity, maxBatchItems, maxBatchDelay, maxAttempts, initialBackoff);
+            http,
+            queueCapacity,
+            maxBatchItems,
+            maxBatchDelay,
+            maxAttempts,
+            initialBackoff,
+            traceLookups ? indexedKeys : null);
     return new ClickHouseStorage(
-        http, schema, writer, new Retention(nodes, layout), traceLookups, maxIndexCandidates);
+        http,
+        schema,
+        writer,
+        new Retention(nodes, layout, traceLookups),
+        traceLookups && !scanReads,
+        maxIndexCandidates,
+        indexedKeys);
   }
 }

@@ -38,11 +38,13 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   /**
    * @param lookups read through the lookup tables ({@link TraceLookups}); false: scan {@code spans}
    *     as before them (same answers, for comparison)
+   * @param indexedKeys the attribute keys {@code attr_index} holds
    */
-  ClickHouseTraceReader(ClickHouseHttp http, boolean lookups, int maxIndexCandidates) {
+  ClickHouseTraceReader(
+      ClickHouseHttp http, boolean lookups, int maxIndexCandidates, IndexedKeys indexedKeys) {
     this.http = http;
     this.lookups = lookups;
-    this.indexed = new IndexedTraceRanking(http, maxIndexCandidates);
+    this.indexed = new IndexedTraceRanking(http, maxIndexCandidates, indexedKeys);
   }
 
   @Override

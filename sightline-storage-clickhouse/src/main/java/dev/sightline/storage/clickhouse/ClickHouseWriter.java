@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +40,14 @@ final class ClickHouseWriter implements TelemetryWriter {
   private static final JsonFactory JSON = JsonFactory.builder().build();
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-  /** One accepted batch: its encoded rows, the INSERT that takes them, the future to complete. */
+  /**
+   * One accepted batch: its encoded rows, the INSERT that takes them, its {@code attr_index} rows
+   * (spans, with the lookup tables kept) and the future to complete.
+   */
   private static final class Pending {
     final String insert;
     final byte[] rows;
+    final byte @Nullable [] indexRows;
     final int items;
     final CompletableFuture<Void> future;
     final long queuedAtNanos = System.nanoTime();
@@ -50,9 +55,15 @@ final class ClickHouseWriter implements TelemetryWriter {
     /** Set (by the flusher thread only) once the batch left the queue's count. */
     boolean finished;
 
-    Pending(String insert, byte[] rows, int items, CompletableFuture<Void> future) {
+    Pending(
+        String insert,
+        byte[] rows,
+        byte @Nullable [] indexRows,
+        int items,
+        CompletableFuture<Void> future) {
       this.insert = insert;
       this.rows = rows;
+      this.indexRows = indexRows;
       this.items = items;
       this.future = future;
     }
@@ -68,12 +79,18 @@ final class ClickHouseWriter implements TelemetryWriter {
     byte[] encode(List<T> items) throws IOException;
   }
 
+  /** Encodes a batch's companion rows ({@code attr_index}), or null for none. */
+  private interface IndexEncoder<T> {
+    byte @Nullable [] encode(List<T> items);
+  }
+
   private final ClickHouseHttp http;
   private final int queueCapacity;
   private final int maxBatchItems;
   private final long maxBatchDelayNanos;
   private final int maxAttempts;
   private final Duration initialBackoff;
+  private final @Nullable IndexedKeys indexedKeys;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition queued = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -88,14 +105,20 @@ final class ClickHouseWriter implements TelemetryWriter {
             return t;
           });
 
+  /**
+   * @param indexedKeys the attribute keys whose {@code attr_index} rows go with each span batch
+   *     ({@link AttrIndexRows}), or null when the lookup tables are not kept
+   */
   ClickHouseWriter(
       ClickHouseHttp http,
       int queueCapacity,
       int maxBatchItems,
       Duration maxBatchDelay,
       int maxAttempts,
-      Duration initialBackoff) {
+      Duration initialBackoff,
+      @Nullable IndexedKeys indexedKeys) {
     this.http = http;
+    this.indexedKeys = indexedKeys;
     this.queueCapacity = queueCapacity;
     this.maxBatchItems = maxBatchItems;
     this.maxBatchDelayNanos = maxBatchDelay.toNanos();
@@ -108,17 +131,25 @@ final class ClickHouseWriter implements TelemetryWriter {
 
   @Override
   public CompletableFuture<Void> writeSpans(List<Span> spans) {
-    return submit(SpanRowBinary.INSERT, spans, SpanRowBinary::encode);
+    return submit(
+        SpanRowBinary.INSERT,
+        spans,
+        SpanRowBinary::encode,
+        indexedKeys == null ? items -> null : items -> AttrIndexRows.encode(items, indexedKeys));
   }
 
   @Override
   public CompletableFuture<Void> writeLogs(List<LogRecord> logs) {
-    return submit(jsonInsert("logs"), logs, items -> encode(items, LogRows::write));
+    return submit(jsonInsert("logs"), logs, items -> encode(items, LogRows::write), items -> null);
   }
 
   @Override
   public CompletableFuture<Void> writeMetrics(List<MetricPoint> points) {
-    return submit(jsonInsert("metric_points"), points, items -> encode(items, MetricRows::write));
+    return submit(
+        jsonInsert("metric_points"),
+        points,
+        items -> encode(items, MetricRows::write),
+        items -> null);
   }
 
   @Override
@@ -135,11 +166,14 @@ final class ClickHouseWriter implements TelemetryWriter {
     return "INSERT INTO " + table + " FORMAT JSONEachRow";
   }
 
-  private <T> CompletableFuture<Void> submit(String insert, List<T> items, RowEncoder<T> encoder) {
+  private <T> CompletableFuture<Void> submit(
+      String insert, List<T> items, RowEncoder<T> encoder, IndexEncoder<T> indexEncoder) {
     if (items.isEmpty()) return CompletableFuture.completedFuture(null);
     byte[] rows;
+    byte[] indexRows;
     try {
       rows = encoder.encode(items);
+      indexRows = indexEncoder.encode(items); // after the checks of encode
     } catch (RuntimeException | IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -156,7 +190,7 @@ final class ClickHouseWriter implements TelemetryWriter {
             new StorageOverloadedException(
                 "ClickHouse write queue full (" + queuedItems + " items)", retryAfter()));
       }
-      queue.add(new Pending(insert, rows, items.size(), future));
+      queue.add(new Pending(insert, rows, indexRows, items.size(), future));
       queuedItems += items.size();
       queued.signalAll();
     } finally {
@@ -253,10 +287,8 @@ final class ClickHouseWriter implements TelemetryWriter {
     for (Pending p : group) byInsert.computeIfAbsent(p.insert, t -> new ArrayList<>()).add(p);
     for (Map.Entry<String, List<Pending>> e : byInsert.entrySet()) {
       List<Pending> batches = e.getValue();
-      List<byte[]> rows = new ArrayList<>(batches.size());
-      for (Pending p : batches) rows.add(p.rows);
       try {
-        insertWithRetry(e.getKey(), rows);
+        insert(e.getKey(), batches);
         for (Pending p : batches) complete(p);
       } catch (ClickHouseException failure) {
         if (batches.size() == 1 || failure.retryable()) {
@@ -266,7 +298,7 @@ final class ClickHouseWriter implements TelemetryWriter {
         }
         for (Pending p : batches) {
           try {
-            insertWithRetry(p.insert, List.of(p.rows));
+            insert(p.insert, List.of(p));
             complete(p);
           } catch (ClickHouseException alone) {
             fail(p, alone);
@@ -274,6 +306,22 @@ final class ClickHouseWriter implements TelemetryWriter {
         }
       }
     }
+  }
+
+  /**
+   * The batches' {@code attr_index} rows first, then their rows: the index never lacks a stored
+   * span (an index row whose spans then failed only proposes a candidate that the exact check
+   * drops; the client's retry stores them).
+   */
+  private void insert(String insert, List<Pending> batches) {
+    List<byte[]> index = new ArrayList<>();
+    List<byte[]> rows = new ArrayList<>(batches.size());
+    for (Pending p : batches) {
+      if (p.indexRows != null && p.indexRows.length > 0) index.add(p.indexRows);
+      rows.add(p.rows);
+    }
+    if (!index.isEmpty()) insertWithRetry(AttrIndexRows.INSERT, index);
+    insertWithRetry(insert, rows);
   }
 
   private void insertWithRetry(String insert, List<byte[]> rows) {

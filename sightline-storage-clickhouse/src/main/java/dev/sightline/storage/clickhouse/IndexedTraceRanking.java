@@ -43,11 +43,13 @@ final class IndexedTraceRanking {
 
   private final ClickHouseHttp http;
   private final int maxCandidates;
+  private final IndexedKeys keys;
 
-  IndexedTraceRanking(ClickHouseHttp http, int maxCandidates) {
+  IndexedTraceRanking(ClickHouseHttp http, int maxCandidates, IndexedKeys keys) {
     if (maxCandidates <= 0) throw new IllegalArgumentException("maxCandidates must be positive");
     this.http = http;
     this.maxCandidates = maxCandidates;
+    this.keys = keys;
   }
 
   /**
@@ -61,17 +63,23 @@ final class IndexedTraceRanking {
   record Ranked(String traceId, long start) {}
 
   /**
-   * The trace ids of the search's answer, newest first, or {@code null} when the candidates are too
-   * many to settle the ranking (then scan).
+   * The trace ids of the search's answer, newest first, or {@code null} when no filter's key is
+   * indexed or the candidates are too many to settle the ranking (then scan). Candidates come from
+   * the indexed filters only; the exact check applies every criterion.
    *
    * @param criteria the scan's {@code AND} clauses for every criterion but the time range
    */
   @Nullable List<String> rank(TraceQuery q, String criteria) {
     if (q.attributes().isEmpty()) throw new IllegalArgumentException("no attribute filter");
+    List<Map.Entry<String, String>> filters = new ArrayList<>();
+    for (Map.Entry<String, String> f : q.attributes().entrySet()) {
+      if (keys.contains(f.getKey())) filters.add(f);
+    }
+    if (filters.isEmpty()) return null;
     long from = Days.bound(q.startUnixNano());
     long end = q.endUnixNano();
     if (end <= from) return List.of();
-    List<Candidate> candidates = candidates(q, from, end);
+    List<Candidate> candidates = candidates(q, filters, from, end);
     boolean truncated = candidates.size() > maxCandidates;
     if (truncated) candidates = candidates.subList(0, maxCandidates);
     List<Ranked> found = new ArrayList<>();
@@ -98,8 +106,8 @@ final class IndexedTraceRanking {
   }
 
   /** The candidates, highest bound first (ties by trace id), at most one more than the cap. */
-  private List<Candidate> candidates(TraceQuery q, long from, long end) {
-    List<Map.Entry<String, String>> filters = new ArrayList<>(q.attributes().entrySet());
+  private List<Candidate> candidates(
+      TraceQuery q, List<Map.Entry<String, String>> filters, long from, long end) {
     StringBuilder sql =
         new StringBuilder("SELECT toString(trace_hash) AS th, max(least(last_ns, toUInt64(")
             .append(end - 1)

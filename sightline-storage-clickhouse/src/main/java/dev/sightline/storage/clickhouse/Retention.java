@@ -20,10 +20,15 @@ final class Retention {
 
   private final List<ClickHouseHttp> nodes;
   private final TableLayout layout;
+  private final boolean traceLookups;
 
-  Retention(List<ClickHouseHttp> nodes, TableLayout layout) {
+  /**
+   * @param traceLookups whether the lookup tables exist (otherwise they are skipped)
+   */
+  Retention(List<ClickHouseHttp> nodes, TableLayout layout, boolean traceLookups) {
     this.nodes = List.copyOf(nodes);
     this.layout = layout;
+    this.traceLookups = traceLookups;
   }
 
   void deleteBefore(long cutoffUnixNano) {
@@ -35,6 +40,7 @@ final class Retention {
     String database = layout.database();
     String cutoffDay = Days.of(cutoffUnixNano);
     for (ClickHouseSchema.TimedTable timed : ClickHouseSchema.TIMED_TABLES) {
+      if (!traceLookups && ClickHouseSchema.LOOKUP_TABLES.contains(timed.name())) continue;
       String table = layout.local(timed.name());
       for (JsonNode p :
           http.query(

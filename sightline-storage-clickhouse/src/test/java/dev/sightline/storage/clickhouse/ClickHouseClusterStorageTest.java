@@ -10,6 +10,7 @@ import dev.sightline.core.storage.SpanCountQuery;
 import dev.sightline.core.storage.SpanMetricsQuery;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TraceQuery;
+import dev.sightline.core.storage.TraceSummary;
 import dev.sightline.testing.ITFaultScenarioStorage;
 import dev.sightline.testing.ITLogReader;
 import dev.sightline.testing.ITMetricReader;
@@ -288,6 +289,78 @@ class ClickHouseClusterStorageTest {
     }
   }
 
+  /**
+   * The writer's index rows go to their trace's shard; the lookup tables turned off are dropped on
+   * every node, and turned on again are back-filled on every node, searches answering as the scans.
+   */
+  @Test
+  void lookupTables_followTheirTraces_andTheSwitch_actsOnEveryNode() throws Exception {
+    long start = System.currentTimeMillis() * 1_000_000L - Duration.ofMinutes(30).toNanos();
+    TelemetryGenerator generator =
+        TelemetryGenerator.builder()
+            .startTimeUnixNano(start)
+            .traceInterval(Duration.ofSeconds(5))
+            .spansPerTrace(6)
+            .build();
+    List<Span> before = new ArrayList<>();
+    List<Span> meanwhile = new ArrayList<>();
+    for (int i = 0; i < 40; i++) (i < 20 ? before : meanwhile).addAll(generator.nextTrace());
+    String database = newDatabase();
+    try (ClickHouseStorage cluster = open(database)) {
+      cluster.writer().writeSpans(before).get(30, TimeUnit.SECONDS);
+    }
+    for (ClickHouseServer node : nodes) {
+      assertThat(count(node, database, "attr_index_local", "1")).isPositive();
+      assertThat(
+              count(
+                  node,
+                  database,
+                  "attr_index_local",
+                  "trace_hash NOT IN (SELECT cityHash64(trace_id) FROM "
+                      + database
+                      + ".spans_local)"))
+          .isZero();
+    }
+    try (ClickHouseStorage without = builder(database).traceLookups(false).build()) {
+      for (ClickHouseServer node : nodes) {
+        assertThat(
+                node.execute(
+                        "SELECT count() FROM system.tables WHERE database = '"
+                            + database
+                            + "' AND (name LIKE 'attr_index%' OR name LIKE 'spans_by_trace%')")
+                    .strip())
+            .isEqualTo("0");
+      }
+      without.writer().writeSpans(meanwhile).get(30, TimeUnit.SECONDS);
+      Span s = meanwhile.get(0);
+      assertThat(without.traceReader().getTrace(s.tenant(), s.traceId())).hasSize(6);
+    }
+    try (ClickHouseStorage with = open(database);
+        ClickHouseStorage scanned = builder(database).scanReads(true).build()) {
+      for (ClickHouseServer node : nodes) {
+        assertThat(count(node, database, "spans_by_trace_local", "1"))
+            .isEqualTo(count(node, database, "spans_local", "1"));
+      }
+      List<Span> all = new ArrayList<>(before);
+      all.addAll(meanwhile);
+      String tenant = all.get(0).tenant();
+      for (Map<String, String> filter :
+          List.of(
+              Map.of("http.request.method", "GET"),
+              Map.of("service.name", all.get(1).serviceName()))) {
+        TraceQuery q =
+            new TraceQuery(
+                tenant, null, null, null, null, false, filter, start - 1, Long.MAX_VALUE, 100);
+        List<TraceSummary> expected = scanned.traceReader().searchTraces(q);
+        assertThat(expected).isNotEmpty();
+        assertThat(with.traceReader().searchTraces(q)).isEqualTo(expected);
+      }
+      for (Span s : all) {
+        assertThat(with.traceReader().getTrace(tenant, s.traceId())).hasSize(6);
+      }
+    }
+  }
+
   @Test
   void retention_deletesOnEveryShard() throws Exception {
     long now = System.currentTimeMillis() * 1_000_000L;
@@ -360,9 +433,10 @@ class ClickHouseClusterStorageTest {
                   .split("\n"))
           .containsExactly(
               "attr_index",
+              "attr_index_in",
+              "attr_index_in_local",
+              "attr_index_in_mv",
               "attr_index_local",
-              "attr_index_res_mv",
-              "attr_index_span_mv",
               "logs",
               "logs_local",
               "metric_points",
@@ -378,7 +452,8 @@ class ClickHouseClusterStorageTest {
               "spans_local",
               "trace_index",
               "trace_index_local",
-              "trace_index_mv");
+              "trace_index_mv",
+              "trace_lookups");
       assertThat(
               node.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
           .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));

@@ -201,8 +201,8 @@ class ClickHouseStorageTest {
                 .split("\n"))
         .containsExactly(
             "attr_index",
-            "attr_index_res_mv",
-            "attr_index_span_mv",
+            "attr_index_in",
+            "attr_index_in_mv",
             "logs",
             "metric_points",
             "schema_migrations",
@@ -212,7 +212,8 @@ class ClickHouseStorageTest {
             "spans_by_trace",
             "spans_by_trace_mv",
             "trace_index",
-            "trace_index_mv");
+            "trace_index_mv",
+            "trace_lookups");
     assertThat(
             server.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
         .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,10 +24,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lookup tables ({@code spans_by_trace}, {@code attr_index}): trace by id and trace search
- * answer exactly what the scans of {@code spans} answer ({@code traceLookups(false)}) on the same
- * data, including attributes only on the resource, a span attribute overriding its resource's,
- * values of 20,000 bytes, hostile keys and values, several filters, and the candidate batches of a
- * frequent value; and a version-1 store is migrated and back-filled.
+ * answer exactly what the scans of {@code spans} answer ({@code scanReads(true)}) on the same data,
+ * including attributes only on the resource, a span attribute overriding its resource's, values of
+ * 20,000 bytes, hostile keys and values, several filters, and the candidate batches of a frequent
+ * value; a version-1 store is migrated and back-filled, a version-2 store migrated; and the switch
+ * {@code traceLookups(false)} drops the tables, turning it on again back-fills them.
  */
 class ClickHouseTraceLookupsTest {
   static ClickHouseServer server;
@@ -47,11 +49,21 @@ class ClickHouseTraceLookupsTest {
     if (server != null) server.close();
   }
 
+  /** A storage keeping the lookup tables, reading through them or (false) by the scans. */
   static ClickHouseStorage open(String database, boolean lookups) {
     return ClickHouseStorage.builder()
         .url(server.url())
         .database(database)
-        .traceLookups(lookups)
+        .scanReads(!lookups)
+        .build();
+  }
+
+  /** A storage not keeping the lookup tables (dropping them if the store has them). */
+  static ClickHouseStorage openWithoutLookups(String database) {
+    return ClickHouseStorage.builder()
+        .url(server.url())
+        .database(database)
+        .traceLookups(false)
         .build();
   }
 
@@ -318,19 +330,14 @@ class ClickHouseTraceLookupsTest {
     for (String t :
         List.of(
             "spans_by_trace_mv",
-            "attr_index_span_mv",
-            "attr_index_res_mv",
+            "attr_index_in_mv",
             "spans_by_trace",
             "attr_index",
-            "schema_migrations")) {
+            "attr_index_in",
+            "trace_lookups")) {
       server.execute("DROP TABLE " + database + "." + t);
     }
-    server.execute(
-        "CREATE TABLE "
-            + database
-            + ".schema_migrations (version UInt32, applied_at DateTime, server_version String)"
-            + " ENGINE = MergeTree ORDER BY version");
-    server.execute("INSERT INTO " + database + ".schema_migrations VALUES (1, now(), '18.16.1')");
+    recordVersion(database, 1);
 
     try (ClickHouseStorage indexed = open(database, true);
         ClickHouseStorage scanned = open(database, false)) {
@@ -351,6 +358,212 @@ class ClickHouseTraceLookupsTest {
     // opened again: no second back-fill
     open(database, true).close();
     assertThat(count(database, "spans_by_trace")).isEqualTo(count(database, "spans"));
+  }
+
+  /** Makes {@code schema_migrations} say {@code version} only. */
+  static void recordVersion(String database, int version) {
+    server.execute("DROP TABLE " + database + ".schema_migrations");
+    server.execute(
+        "CREATE TABLE "
+            + database
+            + ".schema_migrations (version UInt32, applied_at DateTime, server_version String)"
+            + " ENGINE = MergeTree ORDER BY version");
+    server.execute(
+        "INSERT INTO "
+            + database
+            + ".schema_migrations VALUES ("
+            + version
+            + ", now(), '18.16.1')");
+  }
+
+  static List<String> tables(String database) {
+    return List.of(
+        server
+            .execute(
+                "SELECT name FROM system.tables WHERE database = '"
+                    + database
+                    + "' ORDER BY name FORMAT TSV")
+            .strip()
+            .split("\n"));
+  }
+
+  static void assertSameAnswers(
+      ClickHouseStorage indexed, ClickHouseStorage scanned, List<List<Span>> traces) {
+    for (TraceQuery q : searches(traces)) {
+      assertThat(indexed.traceReader().searchTraces(q))
+          .as(q.toString())
+          .isEqualTo(scanned.traceReader().searchTraces(q));
+    }
+    for (List<Span> t : traces) {
+      assertThat(indexed.traceReader().getTrace(t.get(0).tenant(), t.get(0).traceId()))
+          .containsExactlyInAnyOrderElementsOf(t);
+    }
+  }
+
+  /**
+   * A version-2 store (attr_index kept by the ARRAY JOIN views on spans): the migration drops those
+   * views and creates the writer's input table; the index already held its spans, so no back-fill.
+   */
+  @Test
+  void versionTwoStore_isMigrated_withoutBackfill() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    List<List<Span>> before = traces.subList(0, 300);
+    List<List<Span>> after = traces.subList(300, traces.size());
+    try (ClickHouseStorage storage = open(database, true)) {
+      write(storage, before);
+    }
+    // version 2's objects: the views on spans feeding attr_index, no input table, version 2
+    for (String t : List.of("attr_index_in_mv", "attr_index_in", "trace_lookups")) {
+      server.execute("DROP TABLE " + database + "." + t);
+    }
+    for (String prefix : List.of("attr", "res")) {
+      server.execute(
+          "CREATE MATERIALIZED VIEW "
+              + database
+              + ".attr_index_"
+              + (prefix.equals("attr") ? "span" : "res")
+              + "_mv TO "
+              + database
+              + ".attr_index AS "
+              + TraceLookups.indexSelect(database + ".spans", prefix, ""));
+    }
+    recordVersion(database, 2);
+    long indexRows = count(database, "attr_index");
+
+    try (ClickHouseStorage indexed = open(database, true);
+        ClickHouseStorage scanned = open(database, false)) {
+      assertThat(tables(database))
+          .doesNotContain("attr_index_span_mv", "attr_index_res_mv")
+          .contains("attr_index_in", "attr_index_in_mv", "trace_lookups");
+      assertThat(count(database, "attr_index")).isEqualTo(indexRows); // no back-fill
+      write(indexed, after);
+      assertSameAnswers(indexed, scanned, traces);
+    }
+    assertThat(
+            server.execute("SELECT max(version) FROM " + database + ".schema_migrations").strip())
+        .isEqualTo(String.valueOf(ClickHouseSchema.VERSION));
+  }
+
+  /**
+   * The switch: a store kept with the lookup tables, opened without them, drops them (nothing stale
+   * is left to read) and reads by the scans; opened with them again, they are created and
+   * back-filled, spans written meanwhile included. Several servers opening at once, either way.
+   */
+  @Test
+  void lookupsTurnedOff_dropTheTables_turnedOnAgain_backfill() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage storage = open(database, true)) {
+      write(storage, traces.subList(0, 200));
+    }
+    List<String> lookupTables =
+        List.of(
+            "attr_index",
+            "attr_index_in",
+            "attr_index_in_mv",
+            "spans_by_trace",
+            "spans_by_trace_mv");
+
+    List<CompletableFuture<ClickHouseStorage>> opening = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      opening.add(CompletableFuture.supplyAsync(() -> openWithoutLookups(database)));
+    }
+    List<ClickHouseStorage> without = new ArrayList<>();
+    for (CompletableFuture<ClickHouseStorage> f : opening)
+      without.add(f.get(120, TimeUnit.SECONDS));
+    try {
+      assertThat(tables(database))
+          .doesNotContainAnyElementsOf(lookupTables)
+          .contains("trace_lookups");
+      write(without.get(0), traces.subList(200, 400));
+      without.get(1).deleteBefore(START - 86_400_000_000_000L); // retention skips the absent tables
+      List<Span> t = traces.get(300);
+      assertThat(without.get(1).traceReader().getTrace(t.get(0).tenant(), t.get(0).traceId()))
+          .containsExactlyInAnyOrderElementsOf(t);
+      assertThat(ids(without.get(2), query(Map.of("host.name", "span-host"), 10))).isEmpty();
+    } finally {
+      for (ClickHouseStorage s : without) s.close();
+    }
+
+    opening.clear();
+    for (int i = 0; i < 3; i++) {
+      opening.add(CompletableFuture.supplyAsync(() -> open(database, true)));
+    }
+    List<ClickHouseStorage> with = new ArrayList<>();
+    for (CompletableFuture<ClickHouseStorage> f : opening) with.add(f.get(120, TimeUnit.SECONDS));
+    try (ClickHouseStorage scanned = open(database, false)) {
+      assertThat(tables(database)).containsAll(lookupTables);
+      // back-filled (by each of the three: duplicates, which the readers tolerate)
+      assertThat(count(database, "spans_by_trace"))
+          .isGreaterThanOrEqualTo(count(database, "spans"));
+      write(with.get(0), traces.subList(400, traces.size()));
+      for (ClickHouseStorage indexed : with) assertSameAnswers(indexed, scanned, traces);
+      assertThat(ids(with.get(1), query(Map.of("host.name", "span-host"), 10)))
+          .containsExactly("aa00000000000000000000000000000a");
+    } finally {
+      for (ClickHouseStorage s : with) s.close();
+    }
+    // opened again with them: recorded as kept, no second back-fill
+    long rows = count(database, "spans_by_trace");
+    open(database, true).close();
+    assertThat(count(database, "spans_by_trace")).isEqualTo(rows);
+  }
+
+  static ClickHouseStorage openIndexing(String database, List<String> keys) {
+    return ClickHouseStorage.builder()
+        .url(server.url())
+        .database(database)
+        .indexedAttributes(keys)
+        .build();
+  }
+
+  /** The same setting, reading by the scans (a storage with another setting would change it). */
+  static ClickHouseStorage openScanning(String database, List<String> keys) {
+    return ClickHouseStorage.builder()
+        .url(server.url())
+        .database(database)
+        .indexedAttributes(keys)
+        .scanReads(true)
+        .build();
+  }
+
+  /**
+   * An index of some keys only: searches by them use it, searches by others scan, all answer as the
+   * scans; a changed set of keys rebuilds the index from the stored spans at start.
+   */
+  @Test
+  void someKeysIndexed_sameAnswers_aChangedSetIsRebuilt() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = traces();
+    try (ClickHouseStorage indexed = openIndexing(database, List.of("host.name", "blob"));
+        ClickHouseStorage scanned = openScanning(database, List.of("host.name", "blob"))) {
+      write(indexed, traces.subList(0, 300));
+      write(indexed, traces.subList(300, traces.size()));
+      assertThat(
+              server
+                  .execute("SELECT DISTINCT key FROM " + database + ".attr_index ORDER BY key")
+                  .strip()
+                  .split("\n"))
+          .containsExactly("blob", "host.name");
+      assertSameAnswers(indexed, scanned, traces);
+    }
+    String route = traces.get(7).get(0).attributes().get("http.route").asString();
+    try (ClickHouseStorage indexed = openIndexing(database, List.of("http.route", HOSTILE));
+        ClickHouseStorage scanned = openScanning(database, List.of("http.route", HOSTILE))) {
+      // rebuilt: the new keys only, for every stored span
+      assertThat(
+              server
+                  .execute(
+                      "SELECT uniqExact(key), countIf(key = 'http.route') > 0, countIf(key ="
+                          + " 'blob') FROM "
+                          + database
+                          + ".attr_index")
+                  .strip())
+          .isEqualTo("2\t1\t0");
+      assertSameAnswers(indexed, scanned, traces);
+      assertThat(ids(indexed, query(Map.of("http.route", route), 1_000))).isNotEmpty();
+    }
   }
 
   static long count(String database, String table) {
