@@ -79,13 +79,25 @@ final class AttributeIndex {
    * (later hours still receive most of their rows), oldest first; returns the rows rewritten.
    */
   static long sortOldHours(Connection c, long nowNanos) throws SQLException {
+    return sortOldHours(c, nowNanos, Integer.MAX_VALUE, () -> false);
+  }
+
+  /**
+   * As {@link #sortOldHours(Connection, long)}, at most {@code maxHours} hours (each its own
+   * transaction), stopping early when {@code stop} says so: the first pass after an upgrade or a
+   * rebuild has every retained hour to sort, and must neither hold a reader connection for minutes
+   * nor outlive {@code close()}.
+   */
+  static long sortOldHours(
+      Connection c, long nowNanos, int maxHours, java.util.function.BooleanSupplier stop)
+      throws SQLException {
     long end = Math.floorDiv(nowNanos, HOUR_NANOS) * HOUR_NANOS - HOUR_NANOS;
     String done = Meta.get(c, SORTED_TO_KEY);
     long hour = done != null ? Long.parseLong(done) : Long.MIN_VALUE;
     long rows = 0;
     // hour by hour, jumping over hours without rows (a stray timestamp far in the past must not
     // cost a transaction per empty hour)
-    while (true) {
+    for (int sorted = 0; sorted < maxHours && !stop.getAsBoolean(); sorted++) {
       long next;
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -104,6 +116,7 @@ final class AttributeIndex {
       rows += sortHour(c, h);
       hour = h + HOUR_NANOS;
     }
+    return rows;
   }
 
   /** The meta value for a set of keys: sorted, one per line (keys may hold commas). */

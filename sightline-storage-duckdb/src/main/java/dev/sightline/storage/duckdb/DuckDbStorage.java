@@ -110,6 +110,9 @@ public final class DuckDbStorage implements StorageComponent {
     }
   }
 
+  /** Hours of {@code attribute_index} sorted per maintenance pass at most. */
+  private static final int SORT_HOURS_PER_PASS = 6;
+
   /** One scheduled compaction pass; failures (a conflict with a write) wait for the next. */
   private void compactRecent() {
     if (closed) return;
@@ -170,10 +173,14 @@ public final class DuckDbStorage implements StorageComponent {
       }
     }
     if (!closed) {
-      // attribute_index: whole hours older than the last one, rewritten sorted by value, once
+      // attribute_index: whole hours older than the last one, rewritten sorted by value, once;
+      // a few hours per pass (the first after an upgrade has them all). Retention deletes old
+      // rows of the same table: while this catches up from the oldest hour, one of the two may
+      // fail on a conflict and is retried at its next run; nothing is lost either way.
       try {
         long t0 = System.nanoTime();
-        long rows = readers.run(c -> AttributeIndex.sortOldHours(c, to));
+        long rows =
+            readers.run(c -> AttributeIndex.sortOldHours(c, to, SORT_HOURS_PER_PASS, () -> closed));
         if (rows > 0) {
           logger.debug(
               "attribute index: {} rows rewritten sorted in {} ms",
@@ -181,7 +188,7 @@ public final class DuckDbStorage implements StorageComponent {
               (System.nanoTime() - t0) / 1_000_000);
         }
       } catch (RuntimeException e) {
-        failed = true;
+        // not `failed`: that re-marks the span metrics' range, which this does not touch
         logger.info("attribute index sort skipped, retrying at the next pass: {}", e.toString());
       }
     }
@@ -308,8 +315,20 @@ public final class DuckDbStorage implements StorageComponent {
       ps.setString(1, Integer.toString(Schema.VERSION));
       ps.execute();
     }
+    String version;
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT value FROM sightline_meta WHERE key = 'schema_version'")) {
+      rs.next();
+      version = rs.getString(1);
+    }
+    // refused before anything is changed: a newer layout is not ours to touch
+    if (!"1".equals(version) && !Integer.toString(Schema.VERSION).equals(version)) {
+      throw new IllegalStateException(
+          "database schema version " + version + " is not " + Schema.VERSION);
+    }
     // version 1 → 2: spans hold their resource by id (SpanResources); one transaction, so an
-    // older build, which refuses version 2, never sees the new column
+    // older build, which refuses version 2, never sees the new column (idempotent on version 2)
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN TRANSACTION");
       try {
@@ -324,16 +343,6 @@ public final class DuckDbStorage implements StorageComponent {
           e.addSuppressed(suppressed);
         }
         throw e;
-      }
-    }
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT value FROM sightline_meta WHERE key = 'schema_version'")) {
-      rs.next();
-      String version = rs.getString(1);
-      if (!Integer.toString(Schema.VERSION).equals(version)) {
-        throw new IllegalStateException(
-            "database schema version " + version + " is not " + Schema.VERSION);
       }
     }
   }

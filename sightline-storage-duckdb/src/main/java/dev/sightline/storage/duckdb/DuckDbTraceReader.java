@@ -118,9 +118,10 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
                 }
               }
               if (unresolved != null) {
-                resources.load(c, tenant, new HashSet<>(unresolved.values()));
+                Map<Long, SpanResources.Stored> read =
+                    resources.load(c, tenant, new HashSet<>(unresolved.values()));
                 for (Map.Entry<Integer, Long> e : unresolved.entrySet()) {
-                  SpanResources.Stored stored = resources.get(tenant, e.getValue());
+                  SpanResources.Stored stored = read.get(e.getValue());
                   if (stored == null) {
                     throw new IllegalStateException(
                         "span resource " + e.getValue() + " missing from " + SpanResources.TABLE);

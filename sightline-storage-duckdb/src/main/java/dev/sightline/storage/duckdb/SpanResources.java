@@ -134,13 +134,12 @@ final class SpanResources {
       return entries.get(new Key(tenant, id));
     }
 
-    /** Reads the resources of {@code ids} not cached yet; ids without a row stay absent. */
-    void load(Connection c, String tenant, Collection<Long> ids) throws SQLException {
-      List<Long> missing = new ArrayList<>();
-      synchronized (this) {
-        for (long id : ids) if (entries.get(new Key(tenant, id)) == null) missing.add(id);
-      }
-      if (missing.isEmpty()) return;
+    /**
+     * The resources of {@code ids}, read from the table (and cached); ids without a row are absent.
+     * The answer does not depend on the cache keeping them (it is bounded).
+     */
+    Map<Long, Stored> load(Connection c, String tenant, Collection<Long> ids) throws SQLException {
+      List<Long> missing = new ArrayList<>(ids);
       StringBuilder sql =
           new StringBuilder(
               "SELECT DISTINCT ON (resource_id) resource_id, attributes, attribute_types,"
@@ -151,13 +150,13 @@ final class SpanResources {
         sql.append(i == 0 ? "" : ", ").append(missing.get(i).longValue()); // numbers: safe inline
       }
       sql.append(')');
-      Map<Key, Stored> read = new HashMap<>();
+      Map<Long, Stored> read = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
         ps.setString(1, tenant);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             read.put(
-                new Key(tenant, rs.getLong(1)),
+                rs.getLong(1),
                 new Stored(
                     new Resource(
                         AttributeColumns.decode(rs.getString(2), rs.getString(3), rs.getString(4)),
@@ -168,8 +167,11 @@ final class SpanResources {
         }
       }
       synchronized (this) {
-        entries.putAll(read);
+        for (Map.Entry<Long, Stored> e : read.entrySet()) {
+          entries.put(new Key(tenant, e.getKey()), e.getValue());
+        }
       }
+      return read;
     }
   }
 

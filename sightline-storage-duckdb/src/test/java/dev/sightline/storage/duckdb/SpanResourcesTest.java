@@ -111,7 +111,71 @@ class SpanResourcesTest {
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       assertThat(trace(storage, TestObjects.TRACE_ID))
           .containsExactlyInAnyOrderElementsOf(TestObjects.sortedAsTrace(TestObjects.TRACE));
+      // nor counts: a search comparing a resource attribute, service versions
+      assertThat(
+              storage
+                  .traceReader()
+                  .searchTraces(
+                      new TraceQuery(
+                          TestObjects.TENANT,
+                          null,
+                          null,
+                          null,
+                          null,
+                          false,
+                          Map.of("service.namespace", "shop"),
+                          FROM,
+                          TestObjects.NOW_NANOS,
+                          10)))
+          .singleElement()
+          .satisfies(t -> assertThat(t.spanCount()).isEqualTo(TestObjects.TRACE.size()));
+      long versionSpans =
+          storage
+              .serviceVersionReader()
+              .orElseThrow()
+              .serviceVersions(TestObjects.TENANT, FROM, TestObjects.NOW_NANOS)
+              .stream()
+              .mapToLong(ServiceVersion::spans)
+              .sum();
+      // an SLI's span count filtered on a resource attribute
+      long orderSpans =
+          TestObjects.TRACE.stream()
+              .filter(sp -> sp.resource().serviceName().equals("order"))
+              .count();
+      assertThat(
+              storage
+                  .spanCountReader()
+                  .orElseThrow()
+                  .countSpans(
+                      new dev.sightline.core.storage.SpanCountQuery(
+                          TestObjects.TENANT,
+                          "order",
+                          null,
+                          Map.of("service.namespace", "shop"),
+                          null,
+                          FROM,
+                          TestObjects.NOW_NANOS,
+                          0)))
+          .singleElement()
+          .satisfies(p -> assertThat(p.spans()).isEqualTo(orderSpans));
+      assertThat(versionSpans).isEqualTo(TestObjects.TRACE.size());
     }
+  }
+
+  @Test
+  void aNewerStore_isRefusedBeforeAnythingIsChanged() throws Exception {
+    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+      storage.writer().writeSpans(TestObjects.TRACE).get(30, TimeUnit.SECONDS);
+    }
+    sql(
+        "DROP VIEW spans_resolved",
+        "UPDATE sightline_meta SET value = '"
+            + (Schema.VERSION + 1)
+            + "' WHERE key = 'schema_version'");
+    assertThatThrownBy(() -> DuckDbStorageTest.open(dir).close())
+        .hasMessageContaining("schema version " + (Schema.VERSION + 1));
+    assertThat(count("SELECT count(*) FROM duckdb_views() WHERE view_name = 'spans_resolved'"))
+        .isZero();
   }
 
   @Test
