@@ -194,14 +194,6 @@ class SpanBlockIndexTest {
     }
   }
 
-  private void sql(String... statements) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStorage.DATABASE_FILE));
-        Statement s = c.createStatement()) {
-      for (String statement : statements) s.execute(statement);
-    }
-  }
-
   @Test
   void search_withTheIndex_answersAsTheScan() throws Exception {
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
@@ -220,7 +212,7 @@ class SpanBlockIndexTest {
       write(storage, 300);
       assertThat(search(storage, true, Map.of("tier", "t2"), T0, NOW_NANOS, 5)).hasSize(5);
     }
-    sql("DELETE FROM span_blocks");
+    StoreSql.execute(dir, "DELETE FROM span_blocks");
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       // no block: the index says no span holds it (the scan still finds it)
       assertThat(search(storage, true, Map.of("tier", "t2"), T0, NOW_NANOS, 5)).isEmpty();
@@ -233,7 +225,8 @@ class SpanBlockIndexTest {
     StringBuilder hex = new StringBuilder();
     for (byte b : ones) hex.append(String.format("%02x", b));
     long mid = T0 + 90 * MINUTE;
-    sql(
+    StoreSql.execute(
+        dir,
         "INSERT INTO span_blocks VALUES ('"
             + TENANT
             + "', 1, "
@@ -360,7 +353,8 @@ class SpanBlockIndexTest {
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       write(storage, 800);
     }
-    sql(
+    StoreSql.execute(
+        dir,
         "DROP TABLE span_blocks",
         "DELETE FROM sightline_meta WHERE key = '" + SpanBlockIndex.SINCE_KEY + "'");
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {

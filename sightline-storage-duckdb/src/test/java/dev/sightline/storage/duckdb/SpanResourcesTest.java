@@ -9,10 +9,6 @@ import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,24 +37,6 @@ class SpanResourcesTest {
     return storage.traceReader().getTrace(TestObjects.TENANT, traceId);
   }
 
-  private long count(String sql) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStorage.DATABASE_FILE));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private void sql(String... statements) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStorage.DATABASE_FILE));
-        Statement s = c.createStatement()) {
-      for (String statement : statements) s.execute(statement);
-    }
-  }
-
   @Test
   void eachResourceStoredOnce_andEverySpanReadsItBack() throws Exception {
     List<Span> expected;
@@ -75,10 +53,12 @@ class SpanResourcesTest {
           .containsExactlyElementsOf(expected.stream().map(Span::resource).toList());
     }
     long distinct = TestObjects.TRACE.stream().map(Span::resource).distinct().count();
-    assertThat(count("SELECT count(*) FROM span_resources")).isEqualTo(distinct);
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM span_resources")).isEqualTo(distinct);
     // the span rows carry the id, not the columns
-    assertThat(count("SELECT count(*) FROM spans WHERE resource_attributes <> ''")).isZero();
-    assertThat(count("SELECT count(DISTINCT resource_id) FROM spans")).isEqualTo(distinct);
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM spans WHERE resource_attributes <> ''"))
+        .isZero();
+    assertThat(StoreSql.count(dir, "SELECT count(DISTINCT resource_id) FROM spans"))
+        .isEqualTo(distinct);
   }
 
   @Test
@@ -107,7 +87,7 @@ class SpanResourcesTest {
       storage.writer().writeSpans(TestObjects.TRACE).get(30, TimeUnit.SECONDS);
     }
     // as when the writer forgot an id (its set is bounded) or two groups raced
-    sql("INSERT INTO span_resources SELECT * FROM span_resources");
+    StoreSql.execute(dir, "INSERT INTO span_resources SELECT * FROM span_resources");
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       assertThat(trace(storage, TestObjects.TRACE_ID))
           .containsExactlyInAnyOrderElementsOf(TestObjects.sortedAsTrace(TestObjects.TRACE));
@@ -167,14 +147,17 @@ class SpanResourcesTest {
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       storage.writer().writeSpans(TestObjects.TRACE).get(30, TimeUnit.SECONDS);
     }
-    sql(
+    StoreSql.execute(
+        dir,
         "DROP VIEW spans_resolved",
         "UPDATE sightline_meta SET value = '"
             + (Schema.VERSION + 1)
             + "' WHERE key = 'schema_version'");
     assertThatThrownBy(() -> DuckDbStorageTest.open(dir).close())
         .hasMessageContaining("schema version " + (Schema.VERSION + 1));
-    assertThat(count("SELECT count(*) FROM duckdb_views() WHERE view_name = 'spans_resolved'"))
+    assertThat(
+            StoreSql.count(
+                dir, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'spans_resolved'"))
         .isZero();
   }
 
@@ -184,7 +167,8 @@ class SpanResourcesTest {
       storage.writer().writeSpans(TestObjects.TRACE).get(30, TimeUnit.SECONDS);
     }
     // back to the layout of version 1: resource columns on every row, no id, no table
-    sql(
+    StoreSql.execute(
+        dir,
         "UPDATE spans SET resource_attributes = r.attributes,"
             + " resource_attribute_types = r.attribute_types,"
             + " resource_attributes_nested = r.attributes_nested,"
@@ -197,7 +181,8 @@ class SpanResourcesTest {
         "CREATE INDEX spans_trace_id ON spans (trace_id)",
         "DROP TABLE span_resources",
         "UPDATE sightline_meta SET value = '1' WHERE key = 'schema_version'");
-    assertThat(count("SELECT count(*) FROM spans WHERE resource_attributes = ''")).isZero();
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM spans WHERE resource_attributes = ''"))
+        .isZero();
 
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       // old rows as they were
@@ -252,13 +237,14 @@ class SpanResourcesTest {
               });
     }
     assertThat(
-            count(
+            StoreSql.count(
+                dir,
                 "SELECT count(*) FROM sightline_meta WHERE key = 'schema_version'"
                     + " AND value = '"
                     + Schema.VERSION
                     + "'"))
         .isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM spans WHERE resource_id IS NULL"))
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM spans WHERE resource_id IS NULL"))
         .isEqualTo(TestObjects.TRACE.size());
   }
 }

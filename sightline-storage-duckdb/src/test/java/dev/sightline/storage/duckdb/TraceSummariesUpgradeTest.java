@@ -6,10 +6,6 @@ import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceSummary;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,24 +37,6 @@ class TraceSummariesUpgradeTest {
                 10));
   }
 
-  private void sql(String... statements) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStorage.DATABASE_FILE));
-        Statement s = c.createStatement()) {
-      for (String statement : statements) s.execute(statement);
-    }
-  }
-
-  private long summaryRows() throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStorage.DATABASE_FILE));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM trace_summaries")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
   @Test
   void directoryWithoutTheTable_getsSummariesOfItsSpansAtOpen() throws Exception {
     List<TraceSummary> expected;
@@ -69,14 +47,16 @@ class TraceSummariesUpgradeTest {
     }
     assertThat(expected).singleElement().satisfies(t -> assertThat(t.spanCount()).isEqualTo(5));
     // as a directory written before the table existed
-    sql(
+    StoreSql.execute(
+        dir,
         "DROP TABLE trace_summaries",
         "DELETE FROM sightline_meta WHERE key = '" + TraceSummaries.SINCE_KEY + "'");
 
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       assertThat(search(storage)).isEqualTo(expected);
     }
-    assertThat(summaryRows()).isEqualTo(1); // one part per trace from the spans
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM trace_summaries"))
+        .isEqualTo(1); // one part per trace from the spans
   }
 
   @Test
@@ -85,19 +65,20 @@ class TraceSummariesUpgradeTest {
       storage.writer().writeSpans(TestObjects.TRACE).get(30, TimeUnit.SECONDS);
     }
     // an interrupted derivation: rows without the key
-    sql("DELETE FROM sightline_meta WHERE key = '" + TraceSummaries.SINCE_KEY + "'");
+    StoreSql.execute(
+        dir, "DELETE FROM sightline_meta WHERE key = '" + TraceSummaries.SINCE_KEY + "'");
 
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       assertThat(search(storage))
           .singleElement()
           .satisfies(t -> assertThat(t.spanCount()).isEqualTo(TestObjects.TRACE.size()));
     }
-    assertThat(summaryRows()).isEqualTo(1);
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM trace_summaries")).isEqualTo(1);
 
     // and an open with the key present leaves the table alone
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       assertThat(search(storage)).hasSize(1);
     }
-    assertThat(summaryRows()).isEqualTo(1);
+    assertThat(StoreSql.count(dir, "SELECT count(*) FROM trace_summaries")).isEqualTo(1);
   }
 }
