@@ -24,6 +24,13 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlMapping {
   private static final Pattern DURATION = Pattern.compile("([0-9]+)([smhdw])");
 
+  /**
+   * The longest duration accepted anywhere in an SLO file (ten years): longer windows mean nothing
+   * for an SLO, and every later computation in nanoseconds (window starts, burn-rate windows) stays
+   * far inside a {@code long}.
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(3_660);
+
   private final MappingNode node;
   private final String path;
   private final Problems problems;
@@ -184,13 +191,20 @@ final class YamlMapping {
       problems.add(at, field, "duration too long: '" + text + "'");
       return null;
     }
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofDays(7 * n);
-    };
+    long secondsPerUnit =
+        switch (m.group(2)) {
+          case "s" -> 1;
+          case "m" -> 60;
+          case "h" -> 3_600;
+          case "d" -> 86_400;
+          default -> 7 * 86_400;
+        };
+    if (n > MAX_DURATION.getSeconds() / secondsPerUnit) {
+      problems.add(
+          at, field, "duration too long: '" + text + "' (at most " + MAX_DURATION.toDays() + "d)");
+      return null;
+    }
+    return Duration.ofSeconds(n * secondsPerUnit);
   }
 
   /** The mapping under {@code key}, read (and its problems reported) once. */

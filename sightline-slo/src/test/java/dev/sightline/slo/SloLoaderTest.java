@@ -179,6 +179,16 @@ class SloLoaderTest {
             "slos/test.yaml:12: spec.timeWindow[0].duration: must be a duration like 5m, 1h, 28d"
                 + " (units s, m, h, d, w), got '1M'"),
         Arguments.of(
+            "duration past a long of nanoseconds",
+            ISSUE_EXAMPLE.replace("duration: 30d", "duration: 999999999999999d"),
+            "slos/test.yaml:12: spec.timeWindow[0].duration: duration too long:"
+                + " '999999999999999d' (at most 3660d)"),
+        Arguments.of(
+            "duration in weeks past ten years",
+            ISSUE_EXAMPLE.replace("duration: 30d", "duration: 523w"),
+            "slos/test.yaml:12: spec.timeWindow[0].duration: duration too long: '523w' (at most"
+                + " 3660d)"),
+        Arguments.of(
             "missing service",
             ISSUE_EXAMPLE.replace("  service: order\n", ""),
             "slos/test.yaml:10: spec.service: is required"),
