@@ -62,7 +62,7 @@ final class DuckDbLogReader implements LogReader {
     long[] keys = textKeys;
     boolean trace = byTrace;
     String text = textFilter;
-    return connections.run(
+    return connections.runOnStored(
         c -> {
           if (keys.length > 0) {
             List<long[]> candidates =

@@ -46,7 +46,7 @@ final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
             + " FROM metric_points"
             + where
             + " ORDER BY name, service, attributes, time_ns LIMIT ?";
-    return connections.run(
+    return connections.runOnStored(
         c -> {
           List<MetricPoint> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -64,7 +64,7 @@ final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
     String sql =
         "SELECT DISTINCT name FROM metric_points"
             + " WHERE tenant = ? AND time_ns >= ? AND time_ns < ? ORDER BY name";
-    return connections.run(
+    return connections.runOnStored(
         c -> {
           List<String> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -81,7 +81,7 @@ final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
 
   @Override
   public OptionalLong oldestPoint(String tenant, String metric) {
-    return connections.run(
+    return connections.runOnStored(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -159,7 +159,7 @@ final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
     }
     params.add(start);
     params.add(start);
-    return connections.run(
+    return connections.runOnStored(
         c -> {
           List<CounterIncreasePoint> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql)) {

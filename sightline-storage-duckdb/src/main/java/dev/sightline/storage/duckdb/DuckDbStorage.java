@@ -70,7 +70,8 @@ public final class DuckDbStorage implements StorageComponent {
       java.util.List<DuckDBConnection> writerConnections,
       DuckDbStorageBuilder b,
       @org.jspecify.annotations.Nullable ServiceEdgePairer pairer,
-      SpanResources resources) {
+      SpanResources resources,
+      long lastSeq) {
     this.databaseFile = databaseFile;
     this.database = database;
     this.writerConnections = writerConnections;
@@ -83,8 +84,11 @@ public final class DuckDbStorage implements StorageComponent {
             b.overlapItems,
             pairer,
             b.indexedAttributes,
-            resources);
-    this.readers = new ReaderConnections(database, b.readerConnections);
+            resources,
+            lastSeq,
+            b.derivedFlushInterval,
+            b.derivedFlushSpans);
+    this.readers = new ReaderConnections(database, b.readerConnections, writer::awaitDerived);
     this.traceReader = new DuckDbTraceReader(readers, b.indexedAttributes);
     this.logReader = new DuckDbLogReader(readers);
     this.metricReader = new DuckDbMetricReader(readers);
@@ -180,7 +184,8 @@ public final class DuckDbStorage implements StorageComponent {
       try {
         long t0 = System.nanoTime();
         long rows =
-            readers.run(c -> AttributeIndex.sortOldHours(c, to, SORT_HOURS_PER_PASS, () -> closed));
+            readers.runOnStored(
+                c -> AttributeIndex.sortOldHours(c, to, SORT_HOURS_PER_PASS, () -> closed));
         if (rows > 0) {
           logger.debug(
               "attribute index: {} rows rewritten sorted in {} ms",
@@ -262,6 +267,8 @@ public final class DuckDbStorage implements StorageComponent {
       SpanBlockIndex.ensure(database);
       SpanMetricsHourly.ensure(database);
       AttributeIndex.ensure(database, b.indexedAttributes);
+      // after the indexes' own checks: what a stop left unwritten is derived again (DerivedBacklog)
+      long lastSeq = DerivedBacklog.recover(database, b.indexedAttributes);
       try (Statement s = database.createStatement()) {
         // validated by the builder to be a plain size, so it is safe to inline
         s.execute("SET checkpoint_threshold = '" + b.checkpointThreshold + "'");
@@ -290,7 +297,7 @@ public final class DuckDbStorage implements StorageComponent {
       }
       java.util.List<DuckDBConnection> writerConnections = java.util.List.of(first, second);
       return new DuckDbStorage(
-          file, database, writerConnections, b, pairer, SpanResources.load(database));
+          file, database, writerConnections, b, pairer, SpanResources.load(database), lastSeq);
     } catch (SQLException | RuntimeException e) {
       if (database != null) {
         try {
@@ -323,18 +330,24 @@ public final class DuckDbStorage implements StorageComponent {
       version = rs.getString(1);
     }
     // refused before anything is changed: a newer layout is not ours to touch
-    if (!"1".equals(version) && !Integer.toString(Schema.VERSION).equals(version)) {
+    if (!"1".equals(version)
+        && !"2".equals(version)
+        && !Integer.toString(Schema.VERSION).equals(version)) {
       throw new IllegalStateException(
           "database schema version " + version + " is not " + Schema.VERSION);
     }
-    // version 1 → 2: spans hold their resource by id (SpanResources); one transaction, so an
-    // older build, which refuses version 2, never sees the new column (idempotent on version 2)
+    // version 1 → 2: spans hold their resource by id (SpanResources); 2 → 3: span rows are numbered
+    // by commit group, derived rows written behind them (DerivedBacklog). One transaction, so an
+    // older build, which refuses the newer version, never sees the new columns (idempotent)
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN TRANSACTION");
       try {
         SpanResources.ensure(c);
+        DerivedBacklog.ensure(c);
         s.execute(
-            "UPDATE sightline_meta SET value = '2' WHERE key = 'schema_version' AND value = '1'");
+            "UPDATE sightline_meta SET value = '"
+                + Schema.VERSION
+                + "' WHERE key = 'schema_version' AND value IN ('1', '2')");
         s.execute("COMMIT");
       } catch (SQLException | RuntimeException e) {
         try {
@@ -388,7 +401,7 @@ public final class DuckDbStorage implements StorageComponent {
     if (failure != null) return CheckResult.failed("writer failed: " + failure);
     if (!writer.isHealthy()) return CheckResult.failed("writer thread is not running");
     try {
-      readers.run(
+      readers.runOnStored(
           c -> {
             try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT 1")) {
@@ -494,7 +507,7 @@ public final class DuckDbStorage implements StorageComponent {
    * @throws StorageException when the transaction conflicts with another or fails
    */
   public long compactSpanMetrics(long fromUnixNano, long toUnixNano) {
-    return readers.run(c -> SpanMetricsCompactor.compact(c, fromUnixNano, toUnixNano));
+    return readers.runOnStored(c -> SpanMetricsCompactor.compact(c, fromUnixNano, toUnixNano));
   }
 
   /**
@@ -506,14 +519,16 @@ public final class DuckDbStorage implements StorageComponent {
    * @throws StorageException when the transaction conflicts with another or fails
    */
   public long compactServiceEdges(long fromUnixNano, long toUnixNano) {
-    return readers.run(c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
+    return readers.runOnStored(
+        c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
   }
 
   /**
    * As {@link #compactSpanMetrics} for {@code span_metrics_hourly}: one row per series and hour.
    */
   long compactSpanMetricsHourly(long fromUnixNano, long toUnixNano) {
-    return readers.run(c -> SpanMetricsCompactor.compactHourly(c, fromUnixNano, toUnixNano));
+    return readers.runOnStored(
+        c -> SpanMetricsCompactor.compactHourly(c, fromUnixNano, toUnixNano));
   }
 
   /**
@@ -523,7 +538,7 @@ public final class DuckDbStorage implements StorageComponent {
    * @return how many rows fewer {@code service_operations} holds
    */
   long compactServiceOperations(long fromHour, long toHour) {
-    return readers.run(c -> ServiceOperationHours.compact(c, fromHour, toHour));
+    return readers.runOnStored(c -> ServiceOperationHours.compact(c, fromHour, toHour));
   }
 
   @Override

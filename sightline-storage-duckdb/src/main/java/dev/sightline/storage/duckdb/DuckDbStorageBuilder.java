@@ -120,6 +120,38 @@ public final class DuckDbStorageBuilder {
     return this;
   }
 
+  /** Default of {@link #derivedFlushInterval}. */
+  static final java.time.Duration DEFAULT_DERIVED_FLUSH_INTERVAL = java.time.Duration.ofSeconds(1);
+
+  /** Default of {@link #derivedFlushSpans}. */
+  static final int DEFAULT_DERIVED_FLUSH_SPANS = 65_536;
+
+  java.time.Duration derivedFlushInterval = DEFAULT_DERIVED_FLUSH_INTERVAL;
+  int derivedFlushSpans = DEFAULT_DERIVED_FLUSH_SPANS;
+
+  /**
+   * How long the rows derived from committed spans (RED, trace summaries, service operations, the
+   * attribute and span block indexes) may wait in memory before they are written (default 1 s; a
+   * reader of them never waits that long: it has them written first). {@link
+   * java.time.Duration#ZERO}: with every commit group, as before version 3. See {@code
+   * DerivedBacklog}.
+   */
+  public DuckDbStorageBuilder derivedFlushInterval(java.time.Duration interval) {
+    requireNonNull(interval, "interval");
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("derivedFlushInterval must not be negative");
+    }
+    this.derivedFlushInterval = interval;
+    return this;
+  }
+
+  /** Spans whose derived rows may wait at most (default {@value #DEFAULT_DERIVED_FLUSH_SPANS}). */
+  public DuckDbStorageBuilder derivedFlushSpans(int spans) {
+    if (spans < 1) throw new IllegalArgumentException("derivedFlushSpans must be positive");
+    this.derivedFlushSpans = spans;
+    return this;
+  }
+
   /** Idle reader connections kept for reuse. Default {@value #DEFAULT_READER_CONNECTIONS}. */
   public DuckDbStorageBuilder readerConnections(int readerConnections) {
     if (readerConnections < 1) {

@@ -92,7 +92,7 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     String parameter = HexIds.traceIdParameter(traceId);
     String id = traceId.toLowerCase(java.util.Locale.ROOT);
     List<Span> spans =
-        connections.run(
+        connections.runOnStored(
             c -> {
               List<Span> out = new ArrayList<>();
               // spans whose resource was not cached yet, by index in out, with its id

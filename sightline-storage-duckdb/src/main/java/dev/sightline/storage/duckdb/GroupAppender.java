@@ -9,13 +9,14 @@ import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Appends one commit group to a connection's open transaction: the rows themselves and every
- * structure derived from them (RED by 10 s and by hour, trace summaries, the attribute index,
- * service operations — aggregated per batch on the callers' threads, {@link SpanAggregates}, and
- * merged here — the span and log block indexes), so they are durable exactly when the rows are. In
- * two steps, because they run on different threads of the {@link GroupCommitWriter} pipeline:
- * {@link #appendRows} needs nothing but the group; {@link #appendEdges} reads the service-edge
- * pairer's state, which must already hold every group committed before this one.
+ * Appends one commit group to a connection's open transaction, in two steps because they run on
+ * different threads of the {@link GroupCommitWriter} pipeline: {@link #appendRows} (the rows
+ * themselves, the log block index) needs nothing but the group; {@link #appendEdges} reads the
+ * service-edge pairer's state, which must already hold every group committed before this one. What
+ * aggregates the spans (RED by 10 s and by hour, trace summaries, the attribute index, service
+ * operations — aggregated per batch on the callers' threads, {@link SpanAggregates}, merged here —
+ * and the span block index) is returned by {@link #appendRows}, not appended: the writer keeps it
+ * in its {@link DerivedBacklog} and writes it every so often with {@link #appendDerived}.
  */
 final class GroupAppender {
   private static final long[] NO_KEYS = new long[0];
@@ -36,15 +37,19 @@ final class GroupAppender {
     this.pairer = pairer;
   }
 
-  /** Appends the group's spans, logs and metrics and what derives from them, edges aside. */
-  void appendRows(DuckDBConnection connection, List<PendingWrite> group) throws SQLException {
+  /**
+   * Appends the group's spans (numbered {@code ingestSeq}), logs and metrics; returns what derives
+   * from its spans, to be written with {@link #appendDerived} (null: no spans).
+   */
+  DerivedBacklog.@Nullable Group appendRows(
+      DuckDBConnection connection, List<PendingWrite> group, long ingestSeq) throws SQLException {
     boolean spans = false, logs = false, metrics = false;
     for (PendingWrite p : group) {
       spans |= !p.spans().isEmpty();
       logs |= !p.logs().isEmpty();
       metrics |= !p.metrics().isEmpty();
     }
-    if (spans) appendSpans(connection, group);
+    DerivedBacklog.Group derived = spans ? appendSpans(connection, group, ingestSeq) : null;
     if (logs) appendLogs(connection, group);
     if (metrics) {
       append(
@@ -55,10 +60,11 @@ final class GroupAppender {
               for (MetricRows.Row r : p.metrics()) MetricRows.append(a, r);
           });
     }
+    return derived;
   }
 
-  private void appendSpans(DuckDBConnection connection, List<PendingWrite> group)
-      throws SQLException {
+  private DerivedBacklog.Group appendSpans(
+      DuckDBConnection connection, List<PendingWrite> group, long ingestSeq) throws SQLException {
     long[] t = WriterPhases.start();
     List<SpanAggregates> batches = new ArrayList<>(group.size());
     for (PendingWrite p : group) {
@@ -69,6 +75,7 @@ final class GroupAppender {
     SpanAggregates aggregates = SpanAggregates.merge(batches, indexedAttributes);
     WriterPhases.end("spans: aggregates merged", t);
     KeyBlocks blocks = new KeyBlocks();
+    int[] count = {0};
     append(
         connection,
         Schema.SPANS,
@@ -76,19 +83,33 @@ final class GroupAppender {
           long derive = 0;
           for (PendingWrite p : group) {
             for (SpanRows.Row r : p.spans()) {
-              SpanRows.append(a, r);
+              SpanRows.append(a, r, ingestSeq);
+              count[0]++;
               long d0 = WriterPhases.ON ? System.nanoTime() : 0;
-              long[] keys = r.blockKeys();
-              blocks.add(
-                  r.span().tenant(),
-                  new KeyBlocks.Entry(
-                      r.span().startTimeUnixNano(), keys == null ? NO_KEYS : keys, keys != null));
+              blocks.add(r.span().tenant(), blockEntry(r));
               if (WriterPhases.ON) derive += System.nanoTime() - d0;
             }
           }
           // the block entries, on this thread's CPU: one clock per span, counted as wall and CPU
           WriterPhases.add("spans: block entries", derive, derive);
         });
+    return new DerivedBacklog.Group(aggregates, blocks, count[0]);
+  }
+
+  /** A span's entry in the span block index. */
+  static KeyBlocks.Entry blockEntry(SpanRows.Row r) {
+    long[] keys = r.blockKeys();
+    return new KeyBlocks.Entry(
+        r.span().startTimeUnixNano(), keys == null ? NO_KEYS : keys, keys != null);
+  }
+
+  /**
+   * Appends what derives from spans already appended or committed: RED by 10 s and by hour, trace
+   * summaries, service operations, the attribute index, the span block index.
+   */
+  static void appendDerived(
+      DuckDBConnection connection, SpanAggregates aggregates, KeyBlocks blocks)
+      throws SQLException {
     append(connection, Schema.SPAN_METRICS, aggregates.red::appendTo);
     append(connection, Schema.SPAN_METRICS_HOURLY, aggregates.redHourly::appendTo);
     append(connection, Schema.TRACE_SUMMARIES, aggregates.summaries::appendTo);
@@ -96,7 +117,7 @@ final class GroupAppender {
     if (!aggregates.index.isEmpty()) {
       append(connection, Schema.ATTRIBUTE_INDEX, aggregates.index::appendTo);
     }
-    append(connection, Schema.SPAN_BLOCKS, blocks::appendTo);
+    if (!blocks.isEmpty()) append(connection, Schema.SPAN_BLOCKS, blocks::appendTo);
   }
 
   private static void appendLogs(DuckDBConnection connection, List<PendingWrite> group)

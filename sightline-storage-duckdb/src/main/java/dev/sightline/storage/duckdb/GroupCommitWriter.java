@@ -1,5 +1,7 @@
 package dev.sightline.storage.duckdb;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import dev.sightline.core.model.LogRecord;
 import dev.sightline.core.model.MetricPoint;
 import dev.sightline.core.model.Span;
@@ -55,6 +57,10 @@ final class GroupCommitWriter implements TelemetryWriter {
   private static final PendingWrite STOP =
       new PendingWrite(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
 
+  /** Queued by {@link #awaitDerived}: the next group writes the derived backlog. */
+  private static final PendingWrite FLUSH =
+      new PendingWrite(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
+
   /** Two connections: one group is appended on one while the previous commits on the other. */
   private final DuckDBConnection[] connections;
 
@@ -74,6 +80,34 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   /** Resources known to be stored; the committer adds a group's new ones to its transaction. */
   private final SpanResources resources;
+
+  /** Committer thread only: derived rows of committed groups not written yet. */
+  private final DerivedBacklog backlog;
+
+  /** {@link DuckDbStorageBuilder#derivedFlushInterval}, in nanoseconds. */
+  private final long derivedMaxAgeNanos;
+
+  /** {@link DuckDbStorageBuilder#derivedFlushSpans}. */
+  private final int derivedMaxSpans;
+
+  /** Writer thread only: the number of the next group ({@code spans.ingest_seq}). */
+  private long nextSeq;
+
+  /** The number of the last group committed. */
+  private volatile long committedSeq;
+
+  /** The number of the last group whose derived rows are written (all before it too). */
+  private volatile long derivedSeq;
+
+  /** When the backlog's oldest group was added, or 0 when it is empty (the writer's idle timer). */
+  private volatile long backlogSinceNanos;
+
+  /** A reader waits for the backlog: the next group writes it. */
+  private final java.util.concurrent.atomic.AtomicBoolean flushRequested =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Completed (and replaced) each time the backlog was written or found empty. */
+  private volatile CompletableFuture<Void> nextFlush = new CompletableFuture<>();
 
   /** {@link #MAX_QUEUE_AGE}; shorter in tests. */
   volatile Duration maxQueueAge = MAX_QUEUE_AGE;
@@ -128,6 +162,11 @@ final class GroupCommitWriter implements TelemetryWriter {
   static final Duration MAX_QUEUE_AGE = Duration.ofSeconds(6);
 
   /**
+   * A COMMIT this long ran a checkpoint (or waited for one); {@link WriterPhases} counts it apart.
+   */
+  private static final long SLOW_COMMIT_NANOS = 250_000_000L;
+
+  /**
    * @param connections two connections of the same database, used by this writer only
    */
   GroupCommitWriter(
@@ -137,9 +176,18 @@ final class GroupCommitWriter implements TelemetryWriter {
       int overlapItems,
       @Nullable ServiceEdgePairer pairer,
       Set<String> indexedAttributes,
-      SpanResources resources) {
+      SpanResources resources,
+      long lastSeq,
+      Duration derivedMaxAge,
+      int derivedMaxSpans) {
     if (connections.size() != 2) throw new IllegalArgumentException("two connections");
     this.resources = resources;
+    this.backlog = new DerivedBacklog(indexedAttributes);
+    this.nextSeq = lastSeq + 1;
+    this.committedSeq = lastSeq;
+    this.derivedSeq = lastSeq;
+    this.derivedMaxAgeNanos = derivedMaxAge.toNanos();
+    this.derivedMaxSpans = derivedMaxSpans;
     this.connections = connections.toArray(new DuckDBConnection[0]);
     this.admission = new WriteAdmission(capacity);
     this.maxBatchItems = maxBatchItems;
@@ -253,14 +301,25 @@ final class GroupCommitWriter implements TelemetryWriter {
         // shallow queue, waiting for the commit makes one larger group, cheaper per item
         awaitOverlapOrFinished(lastOn[slot ^ 1]);
         // once stopping, drain without blocking: a late write may be withdrawn by its submitter
-        PendingWrite first = stopping ? queue.poll() : queue.take();
-        if (first == null) break;
+        PendingWrite first = stopping ? queue.poll() : queue.poll(IDLE_CHECK_MILLIS, MILLISECONDS);
+        boolean flush = false;
+        if (first == null) {
+          if (stopping) break;
+          // idle: the backlog is written once it is old enough, not left for the next write
+          long since = backlogSinceNanos;
+          if (since == 0 || System.nanoTime() - since < derivedMaxAgeNanos) continue;
+          flush = true;
+        }
         int items = 0;
         for (PendingWrite next = first;
             next != null;
             next = items < maxBatchItems ? queue.poll() : null) {
           if (next == STOP) {
             stopping = true;
+            continue;
+          }
+          if (next == FLUSH) {
+            flush = true;
             continue;
           }
           waitingItems.addAndGet(-next.items());
@@ -271,10 +330,10 @@ final class GroupCommitWriter implements TelemetryWriter {
             items += next.items();
           }
         }
-        if (!group.isEmpty()) {
+        if (!group.isEmpty() || flush) {
           CompletableFuture<?> previous = lastOn[slot ^ 1];
           if (previous != null && !previous.isDone()) overlappedGroups.incrementAndGet();
-          lastOn[slot] = append(connections[slot], List.copyOf(group));
+          lastOn[slot] = append(connections[slot], List.copyOf(group), nextSeq++, flush);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -290,6 +349,10 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
     awaitFinished(lastOn[0]);
     awaitFinished(lastOn[1]);
+    if (fatal == null && !skipFinalDerivedFlush) {
+      // closing: the backlog is written now, so the next open has nothing to derive again
+      awaitFinished(append(connections[0], List.of(), nextSeq++, true));
+    }
     Throwable f = fatal != null ? fatal : new IllegalStateException("storage is closed");
     for (PendingWrite p; (p = queue.poll()) != null; ) if (p != STOP) fail(p, f);
   }
@@ -313,16 +376,18 @@ final class GroupCommitWriter implements TelemetryWriter {
    * Writer thread: opens a transaction on {@code connection} and appends the group's rows, then
    * hands it to the committer thread, behind the group before it.
    */
-  private CompletableFuture<Void> append(DuckDBConnection connection, List<PendingWrite> group) {
+  private CompletableFuture<Void> append(
+      DuckDBConnection connection, List<PendingWrite> group, long seq, boolean flush) {
     long formed = System.nanoTime();
     Exception failure = null;
+    DerivedBacklog.Group derived = null;
     try {
       // Explicitly: with JDBC's setAutoCommit(false) alone, an appender commits on its own on
       // flush.
       long[] ph = WriterPhases.start();
       execute(connection, "BEGIN TRANSACTION");
       WriterPhases.end("BEGIN", ph);
-      appender.appendRows(connection, group);
+      derived = appender.appendRows(connection, group, seq);
     } catch (SQLException | RuntimeException e) {
       failure = e;
     } catch (Error e) {
@@ -330,9 +395,11 @@ final class GroupCommitWriter implements TelemetryWriter {
       throw e;
     }
     Exception appendFailure = failure;
+    DerivedBacklog.Group groupDerived = derived;
     CompletableFuture<Void> stage =
         CompletableFuture.runAsync(
-            () -> finish(connection, group, appendFailure, formed), committer);
+            () -> finish(connection, group, groupDerived, seq, flush, appendFailure, formed),
+            committer);
     // once the stage is done (not from inside it, or the writer could wake, see it running still
     // and park again)
     stage.whenComplete((r, e) -> LockSupport.unpark(thread));
@@ -372,6 +439,9 @@ final class GroupCommitWriter implements TelemetryWriter {
   private void finish(
       DuckDBConnection connection,
       List<PendingWrite> group,
+      DerivedBacklog.@Nullable Group derived,
+      long seq,
+      boolean flushAsked,
       @Nullable Exception appendFailure,
       long formedNanos) {
     try {
@@ -390,9 +460,25 @@ final class GroupCommitWriter implements TelemetryWriter {
       if (failure == null) {
         List<ServiceEdgePairer.End> ends = null;
         List<SpanResources.Key> fresh = null;
+        long now = System.nanoTime();
+        boolean flush =
+            flushAsked
+                || flushRequested.get()
+                || backlog.due(
+                    now,
+                    derived == null ? 0 : derived.spans(),
+                    derivedMaxAgeNanos,
+                    derivedMaxSpans);
+        // nothing to write: the group's COMMIT alone (waiting readers are released below)
+        boolean write = flush && (derived != null || !backlog.isEmpty());
         try {
           ends = appender.appendEdges(connection, group);
           fresh = resources.appendNew(connection, group);
+          if (write) {
+            long[] ph = WriterPhases.start();
+            backlog.appendTo(connection, derived, seq);
+            WriterPhases.end("derived: backlog appended", ph);
+          }
           commit(connection, group);
         } catch (SQLException | RuntimeException e) {
           failure = e;
@@ -400,20 +486,34 @@ final class GroupCommitWriter implements TelemetryWriter {
         if (failure == null) {
           // after the COMMIT nothing may send the group down the failure path: it is stored
           resources.committed(fresh);
-          committed(group, ends, formedNanos);
+          if (flush) {
+            backlog.clear();
+            derivedWritten(seq);
+          } else {
+            backlogAdd(derived, seq);
+          }
+          // a group of the backlog alone committed no write (and must not count in the rate)
+          if (!group.isEmpty()) committed(group, ends, formedNanos);
           return;
         }
       }
       rollbackQuietly(connection);
+      if (group.isEmpty()) {
+        // a group of the backlog alone: it stays, for the next group to write
+        logger.warn(
+            "DuckDB write of the derived rows failed; retried with the next group", failure);
+        return;
+      }
       if (group.size() == 1 && !(failure instanceof StorageOverloadedException)) {
         logger.warn("DuckDB write of {} items failed", group.get(0).items(), failure);
         fail(group.get(0), failure);
         return;
       }
-      // isolate the bad batch: retry each alone (failing those that waited too long)
+      // isolate the bad batch: retry each alone (failing those that waited too long); the backlog
+      // waits for the next group
       for (PendingWrite p : group) {
         if (expired(p, System.nanoTime())) failExpired(p);
-        else commitAlone(connection, p);
+        else commitAlone(connection, p, seq);
       }
     } catch (Throwable t) {
       fatal = t;
@@ -423,14 +523,15 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
   }
 
-  private void commitAlone(DuckDBConnection connection, PendingWrite p) {
+  private void commitAlone(DuckDBConnection connection, PendingWrite p, long seq) {
     long start = System.nanoTime();
     List<PendingWrite> alone = List.of(p);
     List<ServiceEdgePairer.End> ends;
     List<SpanResources.Key> fresh;
+    DerivedBacklog.Group derived;
     try {
       execute(connection, "BEGIN TRANSACTION");
-      appender.appendRows(connection, alone);
+      derived = appender.appendRows(connection, alone, seq);
       ends = appender.appendEdges(connection, alone);
       fresh = resources.appendNew(connection, alone);
       commit(connection, alone);
@@ -441,8 +542,80 @@ final class GroupCommitWriter implements TelemetryWriter {
       return;
     }
     resources.committed(fresh);
+    backlogAdd(derived, seq);
     committed(alone, ends, start);
   }
+
+  /** Committer thread, after a COMMIT without the backlog: the group's derived rows wait. */
+  private void backlogAdd(DerivedBacklog.@Nullable Group derived, long seq) {
+    if (derived != null) {
+      long now = System.nanoTime();
+      backlog.add(derived, now);
+      if (backlogSinceNanos == 0) backlogSinceNanos = backlog.sinceNanos();
+    }
+    committedSeq = seq;
+    // a group without spans: nothing waits if nothing did
+    if (backlog.isEmpty()) derivedWritten(seq);
+  }
+
+  /** Committer thread: every group up to {@code seq} has its derived rows written. */
+  private void derivedWritten(long seq) {
+    committedSeq = Math.max(committedSeq, seq);
+    derivedSeq = seq;
+    backlogSinceNanos = 0;
+    flushRequested.set(false);
+    CompletableFuture<Void> done = nextFlush;
+    nextFlush = new CompletableFuture<>();
+    done.complete(null);
+  }
+
+  /** How long a reader waits for the backlog before reading without it. */
+  static final Duration AWAIT_DERIVED = Duration.ofSeconds(10);
+
+  /**
+   * Returns once every group committed before this call has its derived rows written (the next
+   * group writes the backlog, or a group of its own), so a reader of derived tables sees every
+   * write acknowledged before its query. Returns at once when nothing waits (the usual case between
+   * writes) and, without waiting, when the writer stopped; after {@link #AWAIT_DERIVED} the reader
+   * goes on without the newest rows (logged).
+   */
+  void awaitDerived() {
+    long target = committedSeq;
+    long deadline = System.nanoTime() + AWAIT_DERIVED.toNanos();
+    while (derivedSeq < target) {
+      if (fatal != null || !thread.isAlive()) return;
+      CompletableFuture<Void> flushed = nextFlush;
+      if (derivedSeq >= target) return;
+      if (flushRequested.compareAndSet(false, true)) {
+        queue.add(FLUSH);
+        LockSupport.unpark(thread);
+      }
+      long left = deadline - System.nanoTime();
+      try {
+        flushed.get(Math.max(1, Math.min(left, 100_000_000L)), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          logger.warn(
+              "derived rows still not written after {} s; reading without the newest",
+              AWAIT_DERIVED.toSeconds());
+          return;
+        }
+        // the request may have been taken by a group that failed: ask again
+        flushRequested.set(false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return;
+      }
+    }
+  }
+
+  /** Tests only: close without writing the backlog, as a process killed would. */
+  volatile boolean skipFinalDerivedFlush;
+
+  /** Checked this often while idle, for a backlog old enough to write. */
+  private static final long IDLE_CHECK_MILLIS = 100;
 
   private boolean anyExpired(List<PendingWrite> group) {
     long now = System.nanoTime();
@@ -460,7 +633,12 @@ final class GroupCommitWriter implements TelemetryWriter {
     long commitStart = System.nanoTime();
     long[] ph = WriterPhases.start();
     execute(connection, "COMMIT");
-    WriterPhases.end("COMMIT", ph);
+    // a COMMIT that crosses the WAL threshold runs DuckDB's checkpoint inline: counted apart
+    WriterPhases.end(
+        System.nanoTime() - commitStart > SLOW_COMMIT_NANOS
+            ? "COMMIT > 250 ms (checkpoint)"
+            : "COMMIT",
+        ph);
     int spans = 0;
     for (PendingWrite p : group) spans += p.spans().size();
     WriterPhases.committed(spans);

@@ -59,6 +59,15 @@ final class KeyBlocks {
     return byTenant.isEmpty();
   }
 
+  /** Adds the entries of {@code other} (left as it was; the entries are shared, not copied). */
+  void addAll(KeyBlocks other) {
+    for (Map.Entry<String, List<Entry>> t : other.byTenant.entrySet()) {
+      byTenant.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).addAll(t.getValue());
+    }
+    lastTenant = null;
+    lastEntries = null;
+  }
+
   /** Appends the blocks, in the column order of {@code log_blocks} and {@code span_blocks}. */
   void appendTo(DuckDBAppender a) throws SQLException {
     for (Map.Entry<String, List<Entry>> t : byTenant.entrySet()) {

@@ -25,8 +25,12 @@ final class ReaderConnections implements AutoCloseable {
   private final Semaphore running;
   private volatile boolean closed;
 
-  ReaderConnections(DuckDBConnection database, int maxIdle) {
+  /** Runs before each {@link #run}: the writer's derived backlog is written first. */
+  private final Runnable derivedWritten;
+
+  ReaderConnections(DuckDBConnection database, int maxIdle, Runnable derivedWritten) {
     this.database = database;
+    this.derivedWritten = derivedWritten;
     this.idle = new ArrayBlockingQueue<>(maxIdle);
     this.running = new Semaphore(Math.max(1, maxIdle), true);
   }
@@ -36,7 +40,22 @@ final class ReaderConnections implements AutoCloseable {
     T run(DuckDBConnection connection) throws SQLException;
   }
 
+  /**
+   * Runs {@code query} once every write acknowledged so far has its derived rows (RED, trace
+   * summaries, the attribute and span block indexes, service operations) written: for queries that
+   * read them.
+   */
   <T> T run(Query<T> query) {
+    if (closed) throw new IllegalStateException("storage is closed");
+    derivedWritten.run();
+    return runOnStored(query);
+  }
+
+  /**
+   * Runs {@code query} without waiting for derived rows: for queries of the stored rows alone
+   * (trace by id, logs, metric points) and maintenance.
+   */
+  <T> T runOnStored(Query<T> query) {
     if (closed) throw new IllegalStateException("storage is closed");
     try {
       if (!running.tryAcquire(ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

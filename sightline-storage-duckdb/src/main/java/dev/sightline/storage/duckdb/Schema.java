@@ -25,9 +25,11 @@ final class Schema {
   /**
    * Bumped when the layout changes incompatibly; checked at open. 2: spans hold their resource and
    * scope by id ({@code resource_id}, {@link SpanResources}); a version-1 store is migrated at
-   * open.
+   * open. 3: span rows hold their commit group's number ({@code ingest_seq}) and the derived tables
+   * may lag the spans until {@link DerivedBacklog} writes them (derived again at open after a
+   * crash); versions 1 and 2 are migrated at open, an older build refuses version 3.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   static final List<String> DDL =
       List.of(

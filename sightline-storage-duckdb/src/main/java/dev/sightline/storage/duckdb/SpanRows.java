@@ -111,7 +111,11 @@ final class SpanRows {
     return rows;
   }
 
-  static void append(DuckDBAppender a, Row r) throws SQLException {
+  /**
+   * Appends {@code r} as a row of {@code spans}; {@code ingestSeq} is its commit group's number
+   * ({@link DerivedBacklog}).
+   */
+  static void append(DuckDBAppender a, Row r, long ingestSeq) throws SQLException {
     Span s = r.span();
     a.beginRow();
     a.append(s.tenant());
@@ -143,6 +147,7 @@ final class SpanRows {
     a.append("");
     a.append("");
     a.append(r.resourceId());
+    a.append(ingestSeq);
     a.endRow();
   }
 

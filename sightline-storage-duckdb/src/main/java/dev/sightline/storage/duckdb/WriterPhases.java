@@ -25,7 +25,10 @@ final class WriterPhases {
   static final boolean ON = Boolean.getBoolean("sightline.duckdb.writerPhases");
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** Per step: wall nanos, CPU nanos, times. */
   private static final Map<String, LongAdder[]> STEPS = new ConcurrentHashMap<>();
+
   private static final LongAdder SPANS = new LongAdder();
   private static final LongAdder GROUPS = new LongAdder();
 
@@ -54,9 +57,11 @@ final class WriterPhases {
   static void add(String step, long wallNanos, long cpuNanos) {
     if (!ON) return;
     LongAdder[] a =
-        STEPS.computeIfAbsent(step, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        STEPS.computeIfAbsent(
+            step, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
     a[0].add(wallNanos);
     a[1].add(cpuNanos);
+    a[2].increment();
   }
 
   /** A group of {@code spans} spans committed. */
@@ -78,15 +83,15 @@ final class WriterPhases {
       StringBuilder b = new StringBuilder();
       b.append(
           String.format(
-              "writer phases, µs per span over %,d spans in %,d groups (wall / cpu):",
+              "writer phases, µs per span over %,d spans in %,d groups (wall / cpu / times):",
               spans, GROUPS.sum()));
       new TreeMap<>(STEPS)
           .forEach(
               (step, a) ->
                   b.append(
                       String.format(
-                          "%n  %-34s %7.2f %7.2f",
-                          step, a[0].sum() / 1e3 / spans, a[1].sum() / 1e3 / spans)));
+                          "%n  %-34s %7.2f %7.2f %7d",
+                          step, a[0].sum() / 1e3 / spans, a[1].sum() / 1e3 / spans, a[2].sum())));
       logger.info("{}", b);
     }
   }

@@ -34,6 +34,20 @@ class DuckDbStorageTest {
     return DuckDbStorage.builder().dataDir(dir).memoryLimit("1GB").threads(2).build();
   }
 
+  /**
+   * As {@link #open}, with the derived rows written with every commit group instead of behind them
+   * ({@code DerivedBacklog}): for tests of what several rows per key or per group do (compaction,
+   * blocks).
+   */
+  static DuckDbStorage openWritingDerivedPerGroup(Path dir) {
+    return DuckDbStorage.builder()
+        .dataDir(dir)
+        .memoryLimit("1GB")
+        .threads(2)
+        .derivedFlushInterval(java.time.Duration.ZERO)
+        .build();
+  }
+
   @Nested
   class TelemetryWriterTest extends ITTelemetryWriter {
     @TempDir Path dir;

@@ -140,7 +140,7 @@ class ServiceOperationHoursTest {
 
   @Test
   void outOfOrderSpansInManyBatches_compactionAndRestart_stayExact() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, randomSpans(400, 0));
       assertExact(storage);
       assertThat(storage.compactServiceOperations(Long.MIN_VALUE, Long.MAX_VALUE)).isPositive();
@@ -150,7 +150,7 @@ class ServiceOperationHoursTest {
       assertExact(storage);
     }
     long before = rows();
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertExact(storage);
     }
     assertThat(rows()).isEqualTo(before);
@@ -158,7 +158,7 @@ class ServiceOperationHoursTest {
 
   @Test
   void retention_cuttingAnHour_leavesTheRemainingSpansExactly() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, randomSpans(400, 0));
       long cutoff = base + 2 * HOUR + 23 * MINUTE;
       storage.deleteBefore(cutoff);
@@ -173,7 +173,7 @@ class ServiceOperationHoursTest {
 
   @Test
   void directoryWithoutTheTable_getsItFromItsSpansAtOpen() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, randomSpans(300, 0));
     }
     // as a directory written before the table existed
@@ -183,7 +183,7 @@ class ServiceOperationHoursTest {
       s.execute("DROP TABLE service_operations");
       s.execute("DELETE FROM sightline_meta WHERE key = '" + ServiceOperationHours.SINCE_KEY + "'");
     }
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertExact(storage);
       write(storage, randomSpans(50, 1_000));
       assertExact(storage);
@@ -192,7 +192,7 @@ class ServiceOperationHoursTest {
 
   @Test
   void interruptedDerivation_withoutTheKey_isRebuiltNotAddedTo() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, randomSpans(200, 0));
       storage.compactServiceOperations(Long.MIN_VALUE, Long.MAX_VALUE);
     }
@@ -202,7 +202,7 @@ class ServiceOperationHoursTest {
         Statement s = c.createStatement()) {
       s.execute("DELETE FROM sightline_meta WHERE key = '" + ServiceOperationHours.SINCE_KEY + "'");
     }
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertExact(storage);
     }
     assertThat(rows()).isEqualTo(compacted); // derived afresh: one row per key and hour

@@ -196,7 +196,7 @@ class SpanBlockIndexTest {
 
   @Test
   void search_withTheIndex_answersAsTheScan() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, 1_500);
       // the checks can fail: most filters find traces, rare values are rare
       assertThat(assertAsTheScan(storage)).isGreaterThan(100);
@@ -208,12 +208,12 @@ class SpanBlockIndexTest {
   @Test
   void blocksMissingFromTheIndex_areNotSearched_falsePositivesAndUnfilteredBlocksAreHarmless()
       throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, 300);
       assertThat(search(storage, true, Map.of("tier", "t2"), T0, NOW_NANOS, 5)).hasSize(5);
     }
     StoreSql.execute(dir, "DELETE FROM span_blocks");
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       // no block: the index says no span holds it (the scan still finds it)
       assertThat(search(storage, true, Map.of("tier", "t2"), T0, NOW_NANOS, 5)).isEmpty();
       assertThat(search(storage, false, Map.of("tier", "t2"), T0, NOW_NANOS, 5)).hasSize(5);
@@ -247,14 +247,14 @@ class SpanBlockIndexTest {
             + ", 1, "
             + KeyBlocks.UNINDEXED
             + ", ''::BLOB)");
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertThat(assertAsTheScan(storage)).isGreaterThan(20);
     }
   }
 
   @Test
   void frequentValue_inMoreRangesThanTheThreshold_readsTheSliceWhole_sameAnswer() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       // 300 commits a few minutes... apart in time: 300 blocks, each holding the value
       for (int n = 0; n < 300; n++) {
         storage
@@ -301,7 +301,7 @@ class SpanBlockIndexTest {
     Attributes.Builder many = Attributes.builder();
     for (int i = 0; i < SpanAttributeKeys.MAX_PAIRS + 5; i++) many.put("k" + i, "v" + i);
     many.put("app.order.id", "ord-many");
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       storage
           .writer()
           .writeSpans(
@@ -350,14 +350,14 @@ class SpanBlockIndexTest {
 
   @Test
   void directoryWithoutTheIndex_getsItAtOpen_andRetentionTrimsIt() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, 800);
     }
     StoreSql.execute(
         dir,
         "DROP TABLE span_blocks",
         "DELETE FROM sightline_meta WHERE key = '" + SpanBlockIndex.SINCE_KEY + "'");
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertThat(assertAsTheScan(storage)).isGreaterThan(50);
       long cutoff = T0 + 60 * MINUTE;
       storage.deleteBefore(cutoff);

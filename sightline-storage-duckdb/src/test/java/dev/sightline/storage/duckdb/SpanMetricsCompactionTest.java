@@ -33,7 +33,11 @@ class SpanMetricsCompactionTest {
   final AtomicLong ids = new AtomicLong(1);
 
   DuckDbStorage open() {
-    return DuckDbStorage.builder().dataDir(dir).compactionInterval(Duration.ZERO).build();
+    return DuckDbStorage.builder()
+        .dataDir(dir)
+        .derivedFlushInterval(Duration.ZERO)
+        .compactionInterval(Duration.ZERO)
+        .build();
   }
 
   /** {@code n} spans of three series over two buckets, durations and errors varying. */
@@ -103,7 +107,11 @@ class SpanMetricsCompactionTest {
     // bucket-aligned, so each commit's three spans share one 10 s bucket
     long wallNow = System.currentTimeMillis() / 10_000 * 10_000 * 1_000_000L;
     try (DuckDbStorage storage =
-        DuckDbStorage.builder().dataDir(dir).compactionInterval(Duration.ofMillis(50)).build()) {
+        DuckDbStorage.builder()
+            .dataDir(dir)
+            .derivedFlushInterval(Duration.ZERO)
+            .compactionInterval(Duration.ofMillis(50))
+            .build()) {
       // two commits of recent spans; the first passes merge them, so later passes look back an
       // hour only
       for (int w = 0; w < 2; w++) {

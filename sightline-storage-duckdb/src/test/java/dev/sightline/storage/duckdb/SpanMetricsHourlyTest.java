@@ -131,7 +131,7 @@ class SpanMetricsHourlyTest {
 
   @Test
   void rollUp_answersAsTheTenSecondRows_throughCompactionAndLateSpans() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, 500, 0);
       assertExact(storage);
       storage.compactSpanMetrics(Long.MIN_VALUE, Long.MAX_VALUE);
@@ -144,7 +144,7 @@ class SpanMetricsHourlyTest {
 
   @Test
   void retentionCuttingAnHour_andAnOlderDirectory_stayExact() throws Exception {
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       write(storage, 400, 0);
       storage.deleteBefore(base + 2 * HOUR + 17 * BUCKET + 3);
       assertExact(storage);
@@ -155,7 +155,7 @@ class SpanMetricsHourlyTest {
       s.execute("DROP TABLE span_metrics_hourly");
       s.execute("DELETE FROM sightline_meta WHERE key = '" + SpanMetricsHourly.SINCE_KEY + "'");
     }
-    try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertExact(storage);
     }
   }

@@ -177,7 +177,9 @@ class SpanResourcesTest {
             + " WHERE r.tenant = spans.tenant AND r.resource_id = spans.resource_id",
         "DROP VIEW spans_resolved",
         "DROP INDEX spans_trace_id",
+        "ALTER TABLE spans DROP COLUMN ingest_seq",
         "ALTER TABLE spans DROP COLUMN resource_id",
+        "DELETE FROM sightline_meta WHERE key = 'derived_through_seq'",
         "CREATE INDEX spans_trace_id ON spans (trace_id)",
         "DROP TABLE span_resources",
         "UPDATE sightline_meta SET value = '1' WHERE key = 'schema_version'");
