@@ -23,6 +23,22 @@ final class StoreSql {
     }
   }
 
+  /** Every row of {@code query}, each as its columns' text joined by {@code |}. */
+  static java.util.List<String> rows(Path dir, String query) throws SQLException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = open(dir);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= columns; i++) b.append(i > 1 ? "|" : "").append(rs.getString(i));
+        out.add(b.toString());
+      }
+    }
+    return out;
+  }
+
   /** The first column of the first row of {@code query}, a number. */
   static long count(Path dir, String query) throws SQLException {
     try (Connection c = open(dir);
