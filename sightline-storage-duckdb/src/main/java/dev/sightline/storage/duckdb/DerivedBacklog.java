@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.duckdb.DuckDBConnection;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What derives from committed spans and is not written yet: the committer thread's, between two
@@ -21,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * that was a third of the writer's time per span (module README, "Derived rows written behind the
  * spans"). So a group's {@code COMMIT} holds its spans, and its derived rows wait here, merged with
  * the next groups', until the backlog is {@link #due} (an age, a span count), a reader asks for it
- * ({@link GroupCommitWriter#awaitDerived}) or the store closes; then they are appended to the
- * transaction of a group (or of a group of their own), together with {@code sightline_meta}'s
- * {@value #SEQ_KEY}, the number of the last group they cover.
+ * ({@link GroupCommitWriter#awaitDerived}) or the store closes; then they are written in one
+ * transaction of their own, right after a group's {@code COMMIT}, together with {@code
+ * sightline_meta}'s {@value #SEQ_KEY}, the number of the last group they cover.
  *
  * <p>Durability: the spans are durable when acknowledged; what derives from them can be recomputed.
  * Every span row holds its group's number ({@code ingest_seq}); at open, {@link #recover} derives
@@ -75,30 +74,24 @@ final class DerivedBacklog {
   }
 
   /**
-   * Whether to write the backlog with a group of {@code groupSpans} spans: it waited {@code
-   * maxAgeNanos} or holds {@code maxSpans} with that group.
+   * Whether to write the backlog now: it waited {@code maxAgeNanos} (0: always) or holds {@code
+   * maxSpans}.
    */
-  boolean due(long nowNanos, int groupSpans, long maxAgeNanos, int maxSpans) {
+  boolean due(long nowNanos, long maxAgeNanos, int maxSpans) {
     if (maxAgeNanos == 0) return true;
-    if (groups.isEmpty()) return groupSpans >= maxSpans;
-    return nowNanos - sinceNanos >= maxAgeNanos || spans + groupSpans >= maxSpans;
+    return !groups.isEmpty() && (nowNanos - sinceNanos >= maxAgeNanos || spans >= maxSpans);
   }
 
   /**
-   * Appends the backlog's rows and {@code current}'s (not yet in it) to the open transaction,
-   * merged, and records {@code throughSeq}. The backlog is left as it was: {@link #clear} it once
-   * that transaction committed.
+   * Appends the backlog's rows to the open transaction, merged, and records {@code throughSeq}. The
+   * backlog is left as it was: {@link #clear} it once that transaction committed.
    */
-  void appendTo(DuckDBConnection c, @Nullable Group current, long throughSeq) throws SQLException {
-    List<SpanAggregates> aggregates = new ArrayList<>(groups.size() + 1);
+  void appendTo(DuckDBConnection c, long throughSeq) throws SQLException {
+    List<SpanAggregates> aggregates = new ArrayList<>(groups.size());
     KeyBlocks blocks = new KeyBlocks();
     for (Group g : groups) {
       aggregates.add(g.aggregates());
       blocks.addAll(g.blocks());
-    }
-    if (current != null) {
-      aggregates.add(current.aggregates());
-      blocks.addAll(current.blocks());
     }
     if (!aggregates.isEmpty()) {
       long[] t = WriterPhases.start();
@@ -160,7 +153,7 @@ final class DerivedBacklog {
             backlog.add(derive(c, from, to, indexedAttributes), 0);
             i = j;
           }
-          backlog.appendTo(c, null, last);
+          backlog.appendTo(c, last);
           return null;
         });
     return last;

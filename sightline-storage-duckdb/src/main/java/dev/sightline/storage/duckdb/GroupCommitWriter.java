@@ -460,25 +460,9 @@ final class GroupCommitWriter implements TelemetryWriter {
       if (failure == null) {
         List<ServiceEdgePairer.End> ends = null;
         List<SpanResources.Key> fresh = null;
-        long now = System.nanoTime();
-        boolean flush =
-            flushAsked
-                || flushRequested.get()
-                || backlog.due(
-                    now,
-                    derived == null ? 0 : derived.spans(),
-                    derivedMaxAgeNanos,
-                    derivedMaxSpans);
-        // nothing to write: the group's COMMIT alone (waiting readers are released below)
-        boolean write = flush && (derived != null || !backlog.isEmpty());
         try {
           ends = appender.appendEdges(connection, group);
           fresh = resources.appendNew(connection, group);
-          if (write) {
-            long[] ph = WriterPhases.start();
-            backlog.appendTo(connection, derived, seq);
-            WriterPhases.end("derived: backlog appended", ph);
-          }
           commit(connection, group);
         } catch (SQLException | RuntimeException e) {
           failure = e;
@@ -486,24 +470,18 @@ final class GroupCommitWriter implements TelemetryWriter {
         if (failure == null) {
           // after the COMMIT nothing may send the group down the failure path: it is stored
           resources.committed(fresh);
-          if (flush) {
-            backlog.clear();
-            derivedWritten(seq);
-          } else {
-            backlogAdd(derived, seq);
-          }
+          backlogAdd(derived, seq);
           // a group of the backlog alone committed no write (and must not count in the rate)
           if (!group.isEmpty()) committed(group, ends, formedNanos);
+          if (flushAsked
+              || flushRequested.get()
+              || backlog.due(System.nanoTime(), derivedMaxAgeNanos, derivedMaxSpans)) {
+            writeBacklog(connection, seq);
+          }
           return;
         }
       }
       rollbackQuietly(connection);
-      if (group.isEmpty()) {
-        // a group of the backlog alone: it stays, for the next group to write
-        logger.warn(
-            "DuckDB write of the derived rows failed; retried with the next group", failure);
-        return;
-      }
       if (group.size() == 1 && !(failure instanceof StorageOverloadedException)) {
         logger.warn("DuckDB write of {} items failed", group.get(0).items(), failure);
         fail(group.get(0), failure);
@@ -557,6 +535,42 @@ final class GroupCommitWriter implements TelemetryWriter {
     // a group without spans: nothing waits if nothing did
     if (backlog.isEmpty()) derivedWritten(seq);
   }
+
+  /**
+   * Committer thread, after group {@code seq} committed: writes the backlog in a transaction of its
+   * own (so a failure of either never fails the other). If that fails, the backlog stays for the
+   * next try; past {@link #MAX_BACKLOG_FACTOR} × {@link #derivedMaxSpans} spans the writer stops
+   * (the health check fails): the stored spans are safe and the next open derives their rows again.
+   */
+  private void writeBacklog(DuckDBConnection connection, long seq) {
+    if (backlog.isEmpty()) {
+      derivedWritten(seq);
+      return;
+    }
+    long[] ph = WriterPhases.start();
+    try {
+      execute(connection, "BEGIN TRANSACTION");
+      backlog.appendTo(connection, seq);
+      execute(connection, "COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(connection);
+      if (backlog.spans() > (long) MAX_BACKLOG_FACTOR * derivedMaxSpans) {
+        throw new IllegalStateException(
+            "the rows derived from "
+                + backlog.spans()
+                + " stored spans cannot be written; they are derived again at the next open",
+            e);
+      }
+      logger.warn("writing the derived rows of {} spans failed; retried", backlog.spans(), e);
+      return;
+    }
+    WriterPhases.end("derived: backlog written", ph);
+    backlog.clear();
+    derivedWritten(seq);
+  }
+
+  /** See {@link #writeBacklog}. */
+  private static final int MAX_BACKLOG_FACTOR = 4;
 
   /** Committer thread: every group up to {@code seq} has its derived rows written. */
   private void derivedWritten(long seq) {
