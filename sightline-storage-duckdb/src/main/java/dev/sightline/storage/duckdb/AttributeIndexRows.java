@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * value a span of the group holds for it (the span's attribute, or failing that its resource's, as
  * trace search compares it: the text form), the earliest and latest start of those spans. Computed
  * per batch on the caller's thread ({@link SpanAggregates}), merged per group on the writer thread
- * and appended in the group's transaction, so the index is durable exactly when the spans are.
+ * and written behind the spans ({@link DerivedBacklog}).
  */
 final class AttributeIndexRows {
   private final Set<String> keys;

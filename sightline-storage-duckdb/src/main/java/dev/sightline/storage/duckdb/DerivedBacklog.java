@@ -87,6 +87,10 @@ final class DerivedBacklog {
    * backlog is left as it was: {@link #clear} it once that transaction committed.
    */
   void appendTo(DuckDBConnection c, long throughSeq) throws SQLException {
+    if (groups.isEmpty()) {
+      Meta.put(c, SEQ_KEY, Long.toString(throughSeq));
+      return;
+    }
     List<SpanAggregates> aggregates = new ArrayList<>(groups.size());
     KeyBlocks blocks = new KeyBlocks();
     for (Group g : groups) {

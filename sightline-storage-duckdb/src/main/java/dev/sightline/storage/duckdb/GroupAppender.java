@@ -42,7 +42,8 @@ final class GroupAppender {
    * from its spans, to be written with {@link #appendDerived} (null: no spans).
    */
   DerivedBacklog.@Nullable Group appendRows(
-      DuckDBConnection connection, List<PendingWrite> group, long ingestSeq) throws SQLException {
+      DuckDBConnection connection, List<PendingWrite> group, long ingestSeq, boolean inline)
+      throws SQLException {
     boolean spans = false, logs = false, metrics = false;
     for (PendingWrite p : group) {
       spans |= !p.spans().isEmpty();
@@ -50,6 +51,9 @@ final class GroupAppender {
       metrics |= !p.metrics().isEmpty();
     }
     DerivedBacklog.Group derived = spans ? appendSpans(connection, group, ingestSeq) : null;
+    // a large group writes its own derived rows, with them (see GroupCommitWriter#inlineSpans)
+    if (inline && derived != null)
+      appendDerived(connection, derived.aggregates(), derived.blocks());
     if (logs) appendLogs(connection, group);
     if (metrics) {
       append(

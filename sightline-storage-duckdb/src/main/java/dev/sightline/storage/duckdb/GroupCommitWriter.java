@@ -379,6 +379,11 @@ final class GroupCommitWriter implements TelemetryWriter {
   private CompletableFuture<Void> append(
       DuckDBConnection connection, List<PendingWrite> group, long seq, boolean flush) {
     long formed = System.nanoTime();
+    int spans = 0;
+    for (PendingWrite p : group) spans += p.spans().size();
+    // derived rows with the group when it is large (their fixed cost is amortised, and the writer
+    // thread, not the committer, appends them) or when nothing may wait
+    boolean inline = spans > 0 && (spans >= INLINE_SPANS || derivedMaxAgeNanos == 0);
     Exception failure = null;
     DerivedBacklog.Group derived = null;
     try {
@@ -387,7 +392,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       long[] ph = WriterPhases.start();
       execute(connection, "BEGIN TRANSACTION");
       WriterPhases.end("BEGIN", ph);
-      derived = appender.appendRows(connection, group, seq);
+      derived = appender.appendRows(connection, group, seq, inline);
     } catch (SQLException | RuntimeException e) {
       failure = e;
     } catch (Error e) {
@@ -398,7 +403,8 @@ final class GroupCommitWriter implements TelemetryWriter {
     DerivedBacklog.Group groupDerived = derived;
     CompletableFuture<Void> stage =
         CompletableFuture.runAsync(
-            () -> finish(connection, group, groupDerived, seq, flush, appendFailure, formed),
+            () ->
+                finish(connection, group, groupDerived, inline, seq, flush, appendFailure, formed),
             committer);
     // once the stage is done (not from inside it, or the writer could wake, see it running still
     // and park again)
@@ -440,6 +446,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       DuckDBConnection connection,
       List<PendingWrite> group,
       DerivedBacklog.@Nullable Group derived,
+      boolean inline,
       long seq,
       boolean flushAsked,
       @Nullable Exception appendFailure,
@@ -463,6 +470,10 @@ final class GroupCommitWriter implements TelemetryWriter {
         try {
           ends = appender.appendEdges(connection, group);
           fresh = resources.appendNew(connection, group);
+          if (inline) {
+            // the group holds its derived rows: the backlog's go with them, and the number
+            backlog.appendTo(connection, seq);
+          }
           commit(connection, group);
         } catch (SQLException | RuntimeException e) {
           failure = e;
@@ -470,7 +481,12 @@ final class GroupCommitWriter implements TelemetryWriter {
         if (failure == null) {
           // after the COMMIT nothing may send the group down the failure path: it is stored
           resources.committed(fresh);
-          backlogAdd(derived, seq);
+          if (inline) {
+            backlog.clear();
+            derivedWritten(seq);
+          } else {
+            backlogAdd(derived, seq);
+          }
           // a group of the backlog alone committed no write (and must not count in the rate)
           if (!group.isEmpty()) committed(group, ends, formedNanos);
           if (flushAsked
@@ -509,7 +525,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     DerivedBacklog.Group derived;
     try {
       execute(connection, "BEGIN TRANSACTION");
-      derived = appender.appendRows(connection, alone, seq);
+      derived = appender.appendRows(connection, alone, seq, false);
       ends = appender.appendEdges(connection, alone);
       fresh = resources.appendNew(connection, alone);
       commit(connection, alone);
@@ -568,6 +584,15 @@ final class GroupCommitWriter implements TelemetryWriter {
     backlog.clear();
     derivedWritten(seq);
   }
+
+  /**
+   * A group of this many spans appends its own derived rows (and the backlog's) in its transaction,
+   * on the writer thread: at that size their fixed cost per table is amortised, and with deep
+   * queues (the writer appending while the committer commits) the committer stays free. Measured:
+   * with 64 clients (groups of ~13,000 spans) the backlog alone stored 0.77× the spans/s of derived
+   * rows with every group; with 8 clients (groups of ~2,000) it stored 1.16× (module README).
+   */
+  static final int INLINE_SPANS = 8_192;
 
   /** See {@link #writeBacklog}. */
   private static final int MAX_BACKLOG_FACTOR = 4;

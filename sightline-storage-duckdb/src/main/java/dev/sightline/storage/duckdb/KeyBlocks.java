@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * (and at gaps over a minute), each with its time range and a Bloom filter of its rows' keys. A
  * filter is split into 1–16 pages by the top bits of a key's hash (one row each), so a search reads
  * only the pages of its keys ({@link #candidateRanges}). A block with a row that cannot be indexed
- * gets one row without a filter (always read). Built on the writer thread, appended in the
- * transaction of the rows it indexes.
+ * gets one row without a filter (always read). Built on the writer thread; log blocks are appended
+ * in the transaction of the rows they index, span blocks with the {@link DerivedBacklog}.
  */
 final class KeyBlocks {
   /** Rows per block at most. */

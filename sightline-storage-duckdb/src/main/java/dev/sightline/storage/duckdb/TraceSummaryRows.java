@@ -16,8 +16,8 @@ import org.duckdb.DuckDBAppender;
  * Aggregates the spans of one commit group into rows of {@code trace_summaries}: one part per
  * tenant and trace, holding what a search result shows of the trace (earliest start, latest end,
  * the root candidate, the span ids, the error span ids, the services). Computed per batch on the
- * caller's thread ({@link SpanAggregates}), merged per group on the writer thread and appended in
- * the transaction that appends the spans, so the parts are durable exactly when the spans are.
+ * caller's thread ({@link SpanAggregates}), merged per group on the writer thread and written
+ * behind the spans ({@link DerivedBacklog}: derived again at open when a stop left them unwritten).
  *
  * <p>A trace whose spans arrive in several commits gets several parts. Readers merge them with
  * operations that do not care how often a span is seen or in which part: minimum, maximum, the
