@@ -50,7 +50,8 @@ final class GroupAppender {
       logs |= !p.logs().isEmpty();
       metrics |= !p.metrics().isEmpty();
     }
-    DerivedBacklog.Group derived = spans ? appendSpans(connection, group, ingestSeq) : null;
+    DerivedBacklog.Group derived =
+        spans ? appendSpans(connection, group, inline ? 0 : ingestSeq) : null;
     // a large group writes its own derived rows, with them (see GroupCommitWriter#inlineSpans)
     if (inline && derived != null)
       appendDerived(connection, derived.aggregates(), derived.blocks());

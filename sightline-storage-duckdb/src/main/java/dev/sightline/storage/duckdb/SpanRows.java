@@ -113,7 +113,7 @@ final class SpanRows {
 
   /**
    * Appends {@code r} as a row of {@code spans}; {@code ingestSeq} is its commit group's number
-   * ({@link DerivedBacklog}).
+   * ({@link DerivedBacklog}), or 0 when the group writes the row's derived rows itself (NULL).
    */
   static void append(DuckDBAppender a, Row r, long ingestSeq) throws SQLException {
     Span s = r.span();
@@ -147,7 +147,8 @@ final class SpanRows {
     a.append("");
     a.append("");
     a.append(r.resourceId());
-    a.append(ingestSeq);
+    if (ingestSeq > 0) a.append(ingestSeq);
+    else a.appendNull(); // derived rows written with the row's own group: never derived again
     a.endRow();
   }
 

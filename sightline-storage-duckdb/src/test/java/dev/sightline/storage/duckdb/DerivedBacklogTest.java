@@ -163,6 +163,42 @@ class DerivedBacklogTest {
   }
 
   @Test
+  void aLargeGroupWritesItsOwnRows_smallOnesAroundItAreDerivedAgainAfterAStop() throws Exception {
+    List<List<Span>> before = traces(20, 7);
+    // one write above GroupCommitWriter.INLINE_SPANS: its group appends its derived rows itself
+    List<Span> large = new ArrayList<>();
+    List<List<Span>> largeTraces = new ArrayList<>();
+    for (List<Span> t : traces(3_000, 8)) {
+      if (large.size() >= GroupCommitWriter.INLINE_SPANS) break;
+      large.addAll(t);
+      largeTraces.add(t);
+    }
+    List<List<Span>> after = traces(20, 9);
+    Path control = dir.resolve("control");
+    try (DuckDbStorage storage = open(control, Duration.ZERO)) {
+      write(storage, before);
+      write(storage, largeTraces);
+      write(storage, after);
+    }
+    Path stopped = dir.resolve("stopped");
+    try (DuckDbStorage storage = open(stopped, Duration.ofHours(1))) {
+      write(storage, before);
+      storage.writer().writeSpans(large).get(30, TimeUnit.SECONDS);
+      write(storage, after);
+      storage.groupCommitWriter().skipFinalDerivedFlush = true;
+    }
+    // the large group wrote its own derived rows; the small ones around it wait
+    assertThat(StoreSql.count(stopped, "SELECT sum(requests) FROM span_metrics"))
+        .isEqualTo(large.size());
+    assertThat(StoreSql.count(stopped, "SELECT count(*) FROM spans WHERE ingest_seq IS NULL"))
+        .isEqualTo(large.size());
+    try (DuckDbStorage storage = open(stopped, Duration.ofHours(1))) {
+      assertThat(storage.writer()).isNotNull();
+    }
+    assertThat(derived(stopped)).isEqualTo(derived(control));
+  }
+
+  @Test
   void aWriteAcknowledged_isInTheNextSearch_thoughTheBacklogWouldWaitAnHour() throws Exception {
     try (DuckDbStorage storage = open(dir, Duration.ofHours(1))) {
       List<List<Span>> traces = traces(5, 3);
