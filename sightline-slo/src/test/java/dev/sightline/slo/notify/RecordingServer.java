@@ -23,7 +23,7 @@ final class RecordingServer implements AutoCloseable {
   final List<String> bodies = new CopyOnWriteArrayList<>();
   final List<Integer> answered = new CopyOnWriteArrayList<>();
 
-  /** The path of each request, parallel to {@link #bodies}. */
+  /** The path of each request, parallel to {@link #bodies} and {@link #answered}. */
   final List<String> paths = new CopyOnWriteArrayList<>();
 
   private final HttpServer server;
@@ -39,12 +39,15 @@ final class RecordingServer implements AutoCloseable {
           try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
           }
-          int code = status.getAsInt();
+          int code;
+          // one index for the three lists: a status added apart was seen matched with another
+          // request's body under load (a 503's batch counted as delivered)
           synchronized (this) {
+            code = status.getAsInt();
             paths.add(exchange.getRequestURI().getPath());
             bodies.add(body);
+            answered.add(code);
           }
-          answered.add(code);
           if (code == 0) {
             try {
               closing.await(60, TimeUnit.SECONDS);
