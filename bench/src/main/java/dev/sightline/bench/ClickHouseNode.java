@@ -16,9 +16,9 @@ import java.util.concurrent.CountDownLatch;
  * scripts delete the folder when the data is not to be kept).
  *
  * <p>With {@code --shards N} (N ≥ 2) it starts N local nodes forming the cluster {@code bench}
- * ({@link ClickHouseServer#startCluster}: one shard each, every node listing all in {@code
- * remote_servers}) in temporary folders deleted at SIGTERM (a cluster's data is not kept), and
- * prints {@code URL,URL PID,PID}.
+ * ({@link ClickHouseServer#startClusterIn}: one shard each, every node listing all in {@code
+ * remote_servers}) in {@code DIR/shard-1} … {@code DIR/shard-N}, kept like a single node's, and
+ * prints {@code URL,URL PID,PID}. {@code bench/query-load} starts a kept cluster again this way.
  *
  * <pre>
  * java -cp ... dev.sightline.bench.ClickHouseNode DIR [--shards N]
@@ -34,12 +34,12 @@ public final class ClickHouseNode {
       System.err.println("usage: ClickHouseNode DIR [--shards N]");
       System.exit(2);
     }
-    if (shards > 1) {
-      cluster(shards);
-      return;
-    }
     Path dir = Path.of(args[0]).toAbsolutePath();
     Files.createDirectories(dir);
+    if (shards > 1) {
+      cluster(dir, shards);
+      return;
+    }
     ClickHouseServer server = ClickHouseServer.startIn(dir);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -58,14 +58,14 @@ public final class ClickHouseNode {
   /** The name of the cluster in the nodes' {@code remote_servers}. */
   static final String CLUSTER = "bench";
 
-  private static void cluster(int shards) throws InterruptedException {
-    List<ClickHouseServer> nodes = ClickHouseServer.startCluster(CLUSTER, shards);
+  private static void cluster(Path dir, int shards) throws InterruptedException {
+    List<ClickHouseServer> nodes = ClickHouseServer.startClusterIn(dir, CLUSTER, shards);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  nodes.forEach(ClickHouseServer::close);
+                  nodes.forEach(ClickHouseServer::stop); // data kept
                   stopped.countDown();
                 },
                 "clickhouse-node-stop"));

@@ -65,7 +65,8 @@ public final class QueryLoadHarness {
         --report FILE        JSON report (default query-load-report.json)
         --seed N             seed of the parameter draws (default 1)
         --server-pid PID     the server's process id, to report CPU use
-        --database-pid PID   the database server's process id (clickhouse-server), likewise
+        --database-pid PIDS  the database servers' process ids (clickhouse-server, comma-separated
+                             for a cluster: their CPU is summed), likewise
         --revision TEXT      the server's source revision, recorded in the report
         --data-dir DIR, --data-spans N, --data-logs N, --data-start-ms T, --data-end-ms T
                              what the data dir holds (printed by --probe), for the report and the
@@ -103,7 +104,11 @@ public final class QueryLoadHarness {
     this.reportFile = Path.of(o.getOrDefault("--report", "query-load-report.json"));
     this.seed = Long.parseLong(o.getOrDefault("--seed", "1"));
     this.serverPid = Long.parseLong(o.getOrDefault("--server-pid", "-1"));
-    CpuUsage.trackDatabase(List.of(Long.parseLong(o.getOrDefault("--database-pid", "-1"))));
+    List<Long> databasePids = new ArrayList<>(); // one per node of a cluster, summed
+    for (String pid : o.getOrDefault("--database-pid", "-1").split(",")) {
+      databasePids.add(Long.parseLong(pid.strip()));
+    }
+    CpuUsage.trackDatabase(databasePids);
     this.revision = o.getOrDefault("--revision", "");
     this.data = new LinkedHashMap<>();
     for (String k :

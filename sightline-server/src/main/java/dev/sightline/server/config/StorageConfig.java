@@ -1,6 +1,7 @@
 package dev.sightline.server.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -60,11 +61,22 @@ public sealed interface StorageConfig {
       List<URI> clusterNodes,
       boolean replicated,
       boolean traceLookups,
-      @Nullable List<String> indexedAttributes)
+      @Nullable List<String> indexedAttributes,
+      Duration batchDelay)
       implements StorageConfig {
+    /** {@code --clickhouse-batch-delay}'s default: the writer's (ClickHouseStorageBuilder). */
+    public static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(200);
+
+    /** The longest {@code --clickhouse-batch-delay}. */
+    public static final Duration MAX_BATCH_DELAY = Duration.ofSeconds(10);
+
     public ClickHouse {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(database, "database");
+      Objects.requireNonNull(batchDelay, "batchDelay");
+      if (batchDelay.isNegative() || batchDelay.compareTo(MAX_BATCH_DELAY) > 0) {
+        throw new IllegalArgumentException("batchDelay must be between 0 and 10s: " + batchDelay);
+      }
       clusterNodes = List.copyOf(clusterNodes);
       if (indexedAttributes != null) indexedAttributes = List.copyOf(indexedAttributes);
     }
@@ -78,7 +90,17 @@ public sealed interface StorageConfig {
         @Nullable String cluster,
         List<URI> clusterNodes,
         boolean replicated) {
-      this(url, database, user, password, cluster, clusterNodes, replicated, true, null);
+      this(
+          url,
+          database,
+          user,
+          password,
+          cluster,
+          clusterNodes,
+          replicated,
+          true,
+          null,
+          DEFAULT_BATCH_DELAY);
     }
 
     /** One node: no cluster. */

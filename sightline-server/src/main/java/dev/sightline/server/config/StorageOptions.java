@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,14 @@ final class StorageOptions {
                   + " none): a trace search by none of them scans the spans; fewer keys, less"
                   + " ClickHouse CPU and disk per span; a changed list is rebuilt from stored spans"
                   + " at start",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-batch-delay",
+              "DURATION",
+              "200ms",
+              "how long a small INSERT may wait for more batches (sent once none arrived for a"
+                  + " tenth of it; 0: every batch at once, at most 10s): larger inserts, fewer"
+                  + " parts and merges in ClickHouse, at the cost of that much write latency",
               StorageKind.CLICKHOUSE));
 
   private StorageOptions() {}
@@ -227,8 +236,18 @@ final class StorageOptions {
         r.get(
             "clickhouse-indexed-keys",
             v -> v.strip().equals("*") ? null : ConfigLoader.parseList(v));
+    Duration batchDelay =
+        r.get(
+            "clickhouse-batch-delay",
+            v -> {
+              Duration d = ConfigLoader.parseDuration(v);
+              if (d.compareTo(StorageConfig.ClickHouse.MAX_BATCH_DELAY) > 0) {
+                throw new IllegalArgumentException("at most 10s");
+              }
+              return d;
+            });
     return new StorageConfig.ClickHouse(
-        url, database, user, secret, cluster, nodes, replicated, traceLookups, indexed);
+        url, database, user, secret, cluster, nodes, replicated, traceLookups, indexed, batchDelay);
   }
 
   /** {@code http(s)://HOST[:PORT]}: no user information (passwords have options of their own). */

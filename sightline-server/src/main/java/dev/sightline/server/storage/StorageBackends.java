@@ -61,7 +61,8 @@ public final class StorageBackends {
             .url(ch.url().toString())
             .database(ch.database())
             .queueCapacity(config.writeQueueItems())
-            .traceLookups(ch.traceLookups());
+            .traceLookups(ch.traceLookups())
+            .maxBatchDelay(ch.batchDelay());
     if (ch.indexedAttributes() != null) builder.indexedAttributes(ch.indexedAttributes());
     if (ch.user() != null) builder.user(ch.user());
     if (ch.password() != null) builder.password(ch.password());

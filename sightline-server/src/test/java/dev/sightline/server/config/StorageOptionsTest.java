@@ -211,6 +211,35 @@ class StorageOptionsTest {
   }
 
   @Test
+  void batchDelay_defaultsTo200ms_boundedTo10s_byFlagOrEnvironment() {
+    Map<String, String> base = Map.of("storage", "clickhouse", "clickhouse-url", "http://ch:8123");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(base, Map.of()).storage()).batchDelay())
+        .isEqualTo(java.time.Duration.ofMillis(200));
+    Map<String, String> zero = new java.util.HashMap<>(base);
+    zero.put("clickhouse-batch-delay", "0");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(zero, Map.of()).storage()).batchDelay())
+        .isZero();
+    assertThat(
+            ((StorageConfig.ClickHouse)
+                    ConfigLoader.load(base, Map.of("SIGHTLINE_CLICKHOUSE_BATCH_DELAY", "1s"))
+                        .storage())
+                .batchDelay())
+        .isEqualTo(java.time.Duration.ofSeconds(1));
+    Map<String, String> tooLong = new java.util.HashMap<>(base);
+    tooLong.put("clickhouse-batch-delay", "1m");
+    assertThatThrownBy(() -> ConfigLoader.load(tooLong, Map.of()))
+        .hasMessageContaining("clickhouse-batch-delay")
+        .hasMessageContaining("at most 10s");
+    Map<String, String> notADuration = new java.util.HashMap<>(base);
+    notADuration.put("clickhouse-batch-delay", "soon");
+    assertThatThrownBy(() -> ConfigLoader.load(notADuration, Map.of()))
+        .hasMessageContaining("clickhouse-batch-delay");
+    assertThat(ConfigLoader.help()).contains("--clickhouse-batch-delay DURATION");
+  }
+
+  @Test
   void traceLookups_keptByDefault_offByFlagOrEnvironment() {
     Map<String, String> base = Map.of("storage", "clickhouse", "clickhouse-url", "http://ch:8123");
     assertThat(

@@ -11,9 +11,9 @@ import java.util.Set;
 import org.duckdb.DuckDBConnection;
 
 /**
- * What derives from committed spans and is not written yet: the committer thread's, between two
- * writes of the six derived tables (RED by 10 s and by hour, trace summaries, service operations,
- * the attribute index, the span block index).
+ * What derives from committed spans and is not written yet: the {@link DerivedWriter}'s, between
+ * two writes of the six derived tables (RED by 10 s and by hour, trace summaries, service
+ * operations, the attribute index, the span block index).
  *
  * <p>Why: each of those tables costs a commit group a fixed ~0.5–1 ms (appender creation and flush,
  * its part of {@code COMMIT}) whatever it holds; with the groups a few clients make (~2,000 spans)
@@ -21,8 +21,8 @@ import org.duckdb.DuckDBConnection;
  * spans"). So a group's {@code COMMIT} holds its spans, and its derived rows wait here, merged with
  * the next groups', until the backlog is {@link #due} (an age, a span count), a reader asks for it
  * ({@link GroupCommitWriter#awaitDerived}) or the store closes; then they are written in one
- * transaction of their own, right after a group's {@code COMMIT}, together with {@code
- * sightline_meta}'s {@value #SEQ_KEY}, the number of the last group they cover.
+ * transaction of their own, on a connection of their own while the next groups commit, together
+ * with {@code sightline_meta}'s {@value #SEQ_KEY}, the number of the last group they cover.
  *
  * <p>Durability: the spans are durable when acknowledged; what derives from them can be recomputed.
  * Every span row holds its group's number ({@code ingest_seq}); at open, {@link #recover} derives

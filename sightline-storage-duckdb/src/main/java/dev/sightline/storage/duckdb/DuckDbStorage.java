@@ -44,7 +44,7 @@ public final class DuckDbStorage implements StorageComponent {
   private final Path databaseFile;
   private final DuckDBConnection database;
 
-  /** The writer's two connections (see {@link GroupCommitWriter}). */
+  /** The writer's three connections (see {@link GroupCommitWriter}). */
   private final java.util.List<DuckDBConnection> writerConnections;
 
   private final GroupCommitWriter writer;
@@ -78,7 +78,8 @@ public final class DuckDbStorage implements StorageComponent {
     this.pairer = pairer;
     this.writer =
         new GroupCommitWriter(
-            writerConnections,
+            writerConnections.subList(0, 2),
+            writerConnections.get(2),
             b.queueCapacity,
             b.maxBatchItems,
             b.overlapItems,
@@ -287,15 +288,14 @@ public final class DuckDbStorage implements StorageComponent {
             b.edgePairingWindow.toNanos(),
             (long) b.edgePairingMaxCallers + b.edgePairingMaxWaitingChildren);
       }
-      DuckDBConnection first = (DuckDBConnection) database.duplicate();
-      DuckDBConnection second;
+      // two for the groups, one for the rows derived behind them (GroupCommitWriter)
+      java.util.List<DuckDBConnection> writerConnections = new java.util.ArrayList<>();
       try {
-        second = (DuckDBConnection) database.duplicate();
+        for (int i = 0; i < 3; i++) writerConnections.add((DuckDBConnection) database.duplicate());
       } catch (SQLException | RuntimeException e) {
-        closeQuietly(first);
+        writerConnections.forEach(DuckDbStorage::closeQuietly);
         throw e;
       }
-      java.util.List<DuckDBConnection> writerConnections = java.util.List.of(first, second);
       return new DuckDbStorage(
           file, database, writerConnections, b, pairer, SpanResources.load(database), lastSeq);
     } catch (SQLException | RuntimeException e) {

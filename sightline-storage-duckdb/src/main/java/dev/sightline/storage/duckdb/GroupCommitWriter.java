@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * connection: DuckDB appends of concurrent transactions never conflict, and the commit (merge, ART
  * index, WAL, fsync) and the appends (columnar conversion into the transaction) are the two halves
  * of the writer's time, so overlapping them raises what one database file takes (measured in the
- * module README). Groups commit in the order they were formed.
+ * module README). Groups commit in the order they were formed. What a small group derives (RED,
+ * trace summaries, indexes) is handed, once it committed, to the {@link DerivedWriter}, which
+ * writes it behind the spans on a third connection and thread ({@link DerivedBacklog}).
  *
  * <p>If a group fails, each write of it is retried alone, so one bad batch fails only itself and
  * every batch stays atomic. The {@link ServiceEdgePairer} is used by the committer thread only; its
@@ -55,10 +57,6 @@ final class GroupCommitWriter implements TelemetryWriter {
   private static final Logger logger = LoggerFactory.getLogger(GroupCommitWriter.class);
 
   private static final PendingWrite STOP =
-      new PendingWrite(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
-
-  /** Queued by {@link #awaitDerived}: the next group writes the derived backlog. */
-  private static final PendingWrite FLUSH =
       new PendingWrite(0, List.of(), List.of(), List.of(), new CompletableFuture<>());
 
   /** Two connections: one group is appended on one while the previous commits on the other. */
@@ -81,33 +79,14 @@ final class GroupCommitWriter implements TelemetryWriter {
   /** Resources known to be stored; the committer adds a group's new ones to its transaction. */
   private final SpanResources resources;
 
-  /** Committer thread only: derived rows of committed groups not written yet. */
-  private final DerivedBacklog backlog;
+  /** Writes the derived rows of committed groups behind them, on its own thread and connection. */
+  private final DerivedWriter derivedWriter;
 
-  /** {@link DuckDbStorageBuilder#derivedFlushInterval}, in nanoseconds. */
+  /** {@link DuckDbStorageBuilder#derivedFlushInterval}, in nanoseconds (0: every group inline). */
   private final long derivedMaxAgeNanos;
-
-  /** {@link DuckDbStorageBuilder#derivedFlushSpans}. */
-  private final int derivedMaxSpans;
 
   /** Writer thread only: the number of the next group ({@code spans.ingest_seq}). */
   private long nextSeq;
-
-  /** The number of the last group committed. */
-  private volatile long committedSeq;
-
-  /** The number of the last group whose derived rows are written (all before it too). */
-  private volatile long derivedSeq;
-
-  /** When the backlog's oldest group was added, or 0 when it is empty (the writer's idle timer). */
-  private volatile long backlogSinceNanos;
-
-  /** A reader waits for the backlog: the next group writes it. */
-  private final java.util.concurrent.atomic.AtomicBoolean flushRequested =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
-  /** Completed (and replaced) each time the backlog was written or found empty. */
-  private volatile CompletableFuture<Void> nextFlush = new CompletableFuture<>();
 
   /** {@link #MAX_QUEUE_AGE}; shorter in tests. */
   volatile Duration maxQueueAge = MAX_QUEUE_AGE;
@@ -168,9 +147,11 @@ final class GroupCommitWriter implements TelemetryWriter {
 
   /**
    * @param connections two connections of the same database, used by this writer only
+   * @param derivedConnection a third, for the {@link DerivedWriter}
    */
   GroupCommitWriter(
       List<DuckDBConnection> connections,
+      DuckDBConnection derivedConnection,
       long capacity,
       int maxBatchItems,
       int overlapItems,
@@ -182,12 +163,8 @@ final class GroupCommitWriter implements TelemetryWriter {
       int derivedMaxSpans) {
     if (connections.size() != 2) throw new IllegalArgumentException("two connections");
     this.resources = resources;
-    this.backlog = new DerivedBacklog(indexedAttributes);
     this.nextSeq = lastSeq + 1;
-    this.committedSeq = lastSeq;
-    this.derivedSeq = lastSeq;
     this.derivedMaxAgeNanos = derivedMaxAge.toNanos();
-    this.derivedMaxSpans = derivedMaxSpans;
     this.connections = connections.toArray(new DuckDBConnection[0]);
     this.admission = new WriteAdmission(capacity);
     this.maxBatchItems = maxBatchItems;
@@ -197,6 +174,16 @@ final class GroupCommitWriter implements TelemetryWriter {
     this.appender = new GroupAppender(indexedAttributes, pairer);
     this.committer = singleThread("sightline-duckdb-committer");
     this.completer = singleThread("sightline-duckdb-completer");
+    this.derivedWriter =
+        new DerivedWriter(
+            derivedConnection,
+            indexedAttributes,
+            lastSeq,
+            derivedMaxAge,
+            derivedMaxSpans,
+            t -> {
+              if (fatal == null) fatal = t;
+            });
     this.thread = new Thread(this::run, "sightline-duckdb-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -302,13 +289,9 @@ final class GroupCommitWriter implements TelemetryWriter {
         awaitOverlapOrFinished(lastOn[slot ^ 1]);
         // once stopping, drain without blocking: a late write may be withdrawn by its submitter
         PendingWrite first = stopping ? queue.poll() : queue.poll(IDLE_CHECK_MILLIS, MILLISECONDS);
-        boolean flush = false;
         if (first == null) {
           if (stopping) break;
-          // idle: the backlog is written once it is old enough, not left for the next write
-          long since = backlogSinceNanos;
-          if (since == 0 || System.nanoTime() - since < derivedMaxAgeNanos) continue;
-          flush = true;
+          continue;
         }
         int items = 0;
         for (PendingWrite next = first;
@@ -316,10 +299,6 @@ final class GroupCommitWriter implements TelemetryWriter {
             next = items < maxBatchItems ? queue.poll() : null) {
           if (next == STOP) {
             stopping = true;
-            continue;
-          }
-          if (next == FLUSH) {
-            flush = true;
             continue;
           }
           waitingItems.addAndGet(-next.items());
@@ -330,10 +309,10 @@ final class GroupCommitWriter implements TelemetryWriter {
             items += next.items();
           }
         }
-        if (!group.isEmpty() || flush) {
+        if (!group.isEmpty()) {
           CompletableFuture<?> previous = lastOn[slot ^ 1];
           if (previous != null && !previous.isDone()) overlappedGroups.incrementAndGet();
-          lastOn[slot] = append(connections[slot], List.copyOf(group), nextSeq++, flush);
+          lastOn[slot] = append(connections[slot], List.copyOf(group), nextSeq++);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -349,10 +328,8 @@ final class GroupCommitWriter implements TelemetryWriter {
     }
     awaitFinished(lastOn[0]);
     awaitFinished(lastOn[1]);
-    if (fatal == null && !skipFinalDerivedFlush) {
-      // closing: the backlog is written now, so the next open has nothing to derive again
-      awaitFinished(append(connections[0], List.of(), nextSeq++, true));
-    }
+    // closing: the backlog is written now, so the next open has nothing to derive again
+    derivedWriter.close(fatal == null && !skipFinalDerivedFlush);
     Throwable f = fatal != null ? fatal : new IllegalStateException("storage is closed");
     for (PendingWrite p; (p = queue.poll()) != null; ) if (p != STOP) fail(p, f);
   }
@@ -377,7 +354,7 @@ final class GroupCommitWriter implements TelemetryWriter {
    * hands it to the committer thread, behind the group before it.
    */
   private CompletableFuture<Void> append(
-      DuckDBConnection connection, List<PendingWrite> group, long seq, boolean flush) {
+      DuckDBConnection connection, List<PendingWrite> group, long seq) {
     long formed = System.nanoTime();
     int spans = 0;
     for (PendingWrite p : group) spans += p.spans().size();
@@ -407,8 +384,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     DerivedBacklog.Group groupDerived = derived;
     CompletableFuture<Void> stage =
         CompletableFuture.runAsync(
-            () ->
-                finish(connection, group, groupDerived, inline, seq, flush, appendFailure, formed),
+            () -> finish(connection, group, groupDerived, inline, seq, appendFailure, formed),
             committer);
     // once the stage is done (not from inside it, or the writer could wake, see it running still
     // and park again)
@@ -452,7 +428,6 @@ final class GroupCommitWriter implements TelemetryWriter {
       DerivedBacklog.@Nullable Group derived,
       boolean inline,
       long seq,
-      boolean flushAsked,
       @Nullable Exception appendFailure,
       long formedNanos) {
     try {
@@ -481,16 +456,9 @@ final class GroupCommitWriter implements TelemetryWriter {
         if (failure == null) {
           // after the COMMIT nothing may send the group down the failure path: it is stored
           resources.committed(fresh);
-          // a group that wrote its derived rows leaves the backlog as it is: sightline_meta is
-          // written only in transactions of its own, which never overlap another that writes it
-          backlogAdd(inline ? null : derived, seq);
-          // a group of the backlog alone committed no write (and must not count in the rate)
-          if (!group.isEmpty()) committed(group, ends, formedNanos);
-          if (flushAsked
-              || flushRequested.get()
-              || backlog.due(System.nanoTime(), derivedMaxAgeNanos, derivedMaxSpans)) {
-            writeBacklog(connection, seq);
-          }
+          // handed over before the writes complete, so a reader that saw one waits for its rows
+          derivedWriter.committed(inline ? null : derived, seq);
+          committed(group, ends, formedNanos);
           return;
         }
       }
@@ -500,8 +468,7 @@ final class GroupCommitWriter implements TelemetryWriter {
         fail(group.get(0), failure);
         return;
       }
-      // isolate the bad batch: retry each alone (failing those that waited too long); the backlog
-      // waits for the next group
+      // isolate the bad batch: retry each alone (failing those that waited too long)
       for (PendingWrite p : group) {
         if (expired(p, System.nanoTime())) failExpired(p);
         else commitAlone(connection, p, seq);
@@ -533,53 +500,8 @@ final class GroupCommitWriter implements TelemetryWriter {
       return;
     }
     resources.committed(fresh);
-    backlogAdd(derived, seq);
+    derivedWriter.committed(derived, seq);
     committed(alone, ends, start);
-  }
-
-  /** Committer thread, after a COMMIT without the backlog: the group's derived rows wait. */
-  private void backlogAdd(DerivedBacklog.@Nullable Group derived, long seq) {
-    if (derived != null) {
-      long now = System.nanoTime();
-      backlog.add(derived, now);
-      if (backlogSinceNanos == 0) backlogSinceNanos = backlog.sinceNanos();
-    }
-    committedSeq = seq;
-    // a group without spans: nothing waits if nothing did
-    if (backlog.isEmpty()) derivedWritten(seq);
-  }
-
-  /**
-   * Committer thread, after group {@code seq} committed: writes the backlog in a transaction of its
-   * own (so a failure of either never fails the other). If that fails, the backlog stays for the
-   * next try; past {@link #MAX_BACKLOG_FACTOR} × {@link #derivedMaxSpans} spans the writer stops
-   * (the health check fails): the stored spans are safe and the next open derives their rows again.
-   */
-  private void writeBacklog(DuckDBConnection connection, long seq) {
-    if (backlog.isEmpty()) {
-      derivedWritten(seq);
-      return;
-    }
-    long[] ph = WriterPhases.start();
-    try {
-      execute(connection, "BEGIN TRANSACTION");
-      backlog.appendTo(connection, seq);
-      execute(connection, "COMMIT");
-    } catch (SQLException | RuntimeException e) {
-      rollbackQuietly(connection);
-      if (backlog.spans() > (long) MAX_BACKLOG_FACTOR * derivedMaxSpans) {
-        throw new IllegalStateException(
-            "the rows derived from "
-                + backlog.spans()
-                + " stored spans cannot be written; they are derived again at the next open",
-            e);
-      }
-      logger.warn("writing the derived rows of {} spans failed; retried", backlog.spans(), e);
-      return;
-    }
-    WriterPhases.end("derived: backlog written", ph);
-    backlog.clear();
-    derivedWritten(seq);
   }
 
   /**
@@ -595,66 +517,23 @@ final class GroupCommitWriter implements TelemetryWriter {
    */
   static final int INLINE_SPANS = 8_192;
 
-  /** See {@link #writeBacklog}. */
-  private static final int MAX_BACKLOG_FACTOR = 4;
-
-  /** Committer thread: every group up to {@code seq} has its derived rows written. */
-  private void derivedWritten(long seq) {
-    committedSeq = Math.max(committedSeq, seq);
-    derivedSeq = seq;
-    backlogSinceNanos = 0;
-    flushRequested.set(false);
-    CompletableFuture<Void> done = nextFlush;
-    nextFlush = new CompletableFuture<>();
-    done.complete(null);
-  }
-
-  /** How long a reader waits for the backlog before reading without it. */
-  static final Duration AWAIT_DERIVED = Duration.ofSeconds(10);
-
   /**
-   * Returns once every group committed before this call has its derived rows written (the next
-   * group writes the backlog, or a group of its own), so a reader of derived tables sees every
-   * write acknowledged before its query. Returns at once when nothing waits (the usual case between
-   * writes) and, without waiting, when the writer stopped; after {@link #AWAIT_DERIVED} the reader
-   * goes on without the newest rows (logged).
+   * Returns once every group committed before this call has its derived rows written ({@link
+   * DerivedWriter#awaitDerived}).
    */
   void awaitDerived() {
-    long target = committedSeq;
-    long deadline = System.nanoTime() + AWAIT_DERIVED.toNanos();
-    while (derivedSeq < target) {
-      if (fatal != null || !thread.isAlive()) return;
-      CompletableFuture<Void> flushed = nextFlush;
-      if (derivedSeq >= target) return;
-      if (flushRequested.compareAndSet(false, true)) {
-        queue.add(FLUSH);
-        LockSupport.unpark(thread);
-      }
-      long left = deadline - System.nanoTime();
-      try {
-        flushed.get(Math.max(1, Math.min(left, 100_000_000L)), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        if (System.nanoTime() - deadline >= 0) {
-          logger.warn(
-              "derived rows still not written after {} s; reading without the newest",
-              AWAIT_DERIVED.toSeconds());
-          return;
-        }
-        // the request may have been taken by a group that failed: ask again
-        flushRequested.set(false);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (java.util.concurrent.ExecutionException e) {
-        return;
-      }
-    }
+    derivedWriter.awaitDerived();
+  }
+
+  /** Tests only. */
+  DerivedWriter derivedWriter() {
+    return derivedWriter;
   }
 
   /** Tests only: close without writing the backlog, as a process killed would. */
   volatile boolean skipFinalDerivedFlush;
 
-  /** Checked this often while idle, for a backlog old enough to write. */
+  /** Checked this often while idle, for a failure. */
   private static final long IDLE_CHECK_MILLIS = 100;
 
   private boolean anyExpired(List<PendingWrite> group) {
@@ -782,7 +661,7 @@ final class GroupCommitWriter implements TelemetryWriter {
   }
 
   boolean isHealthy() {
-    return fatal == null && thread.isAlive();
+    return fatal == null && thread.isAlive() && derivedWriter.isHealthy();
   }
 
   @Nullable Throwable failure() {

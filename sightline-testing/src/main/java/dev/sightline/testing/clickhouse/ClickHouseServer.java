@@ -85,6 +85,26 @@ public final class ClickHouseServer implements AutoCloseable {
    */
   public static List<ClickHouseServer> startCluster(
       String clusterName, int shards, int replicas, @Nullable ZooKeeperServer zooKeeper) {
+    return startCluster(clusterName, shards, replicas, zooKeeper, null);
+  }
+
+  /**
+   * Starts {@code shards} unreplicated nodes forming the cluster {@code clusterName} in {@code
+   * base/shard-1}, {@code base/shard-2}, … keeping whatever data they hold from an earlier run (a
+   * benchmark's sharded store, filled once and queried later); every config is rewritten with new
+   * free ports, which the {@code Distributed} tables follow since they name the cluster, not the
+   * ports. {@link #stop()} keeps the data; {@link #close()} deletes a node's folder.
+   */
+  public static List<ClickHouseServer> startClusterIn(Path base, String clusterName, int shards) {
+    return startCluster(clusterName, shards, 1, null, base);
+  }
+
+  private static List<ClickHouseServer> startCluster(
+      String clusterName,
+      int shards,
+      int replicas,
+      @Nullable ZooKeeperServer zooKeeper,
+      @Nullable Path keepIn) {
     if (!clusterName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("clusterName must be an identifier: " + clusterName);
     }
@@ -137,12 +157,21 @@ public final class ClickHouseServer implements AutoCloseable {
                   + (i % replicas + 1)
                   + "</replica></macros>";
         }
-        ClickHouseServer node = create(binary, http[i], tcp[i], extra);
+        ClickHouseServer node =
+            keepIn == null
+                ? create(binary, http[i], tcp[i], extra)
+                : create(
+                    binary,
+                    createDirectories(keepIn.resolve("shard-" + (i + 1))),
+                    http[i],
+                    tcp[i],
+                    extra);
         started.add(node);
         node.startProcess();
       }
     } catch (RuntimeException e) {
-      started.forEach(ClickHouseServer::close);
+      // a kept store is stopped, never deleted
+      started.forEach(keepIn == null ? ClickHouseServer::close : ClickHouseServer::stop);
       throw e;
     }
     return started;
@@ -421,6 +450,14 @@ public final class ClickHouseServer implements AutoCloseable {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + left, e);
+    }
+  }
+
+  private static Path createDirectories(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
     }
   }
 
