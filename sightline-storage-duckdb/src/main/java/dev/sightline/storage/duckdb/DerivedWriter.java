@@ -251,15 +251,20 @@ final class DerivedWriter {
    */
   void close(boolean writeBacklog) {
     tasks.add(writeBacklog ? STOP : STOP_UNWRITTEN);
+    if (joinThroughInterrupts(thread)) Thread.currentThread().interrupt();
+  }
+
+  /** Waits for {@code t} to end even if interrupted meanwhile; returns whether it was. */
+  static boolean joinThroughInterrupts(Thread t) {
     boolean interrupted = false;
-    while (thread.isAlive()) {
+    while (t.isAlive()) {
       try {
-        thread.join();
+        t.join();
       } catch (InterruptedException e) {
         interrupted = true;
       }
     }
-    if (interrupted) Thread.currentThread().interrupt();
+    return interrupted;
   }
 
   boolean isHealthy() {

@@ -626,14 +626,7 @@ final class GroupCommitWriter implements TelemetryWriter {
     queue.add(STOP);
     // the writer hands every accepted write to the committer before it stops; the executors are
     // shut down only after that, even if this thread is interrupted meanwhile
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    boolean interrupted = DerivedWriter.joinThroughInterrupts(thread);
     shutDown(committer, 60, "commits");
     shutDown(completer, 30, "write completions");
     if (interrupted) Thread.currentThread().interrupt();
