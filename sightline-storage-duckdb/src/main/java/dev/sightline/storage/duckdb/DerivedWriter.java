@@ -47,8 +47,11 @@ final class DerivedWriter {
   /** The least time between two attempts to write the backlog after a failure. */
   private static final long RETRY_NANOS = 100_000_000L;
 
-  /** A committed group: its derived rows (null: it wrote its own, or derived nothing). */
-  private record Committed(DerivedBacklog.@Nullable Group derived, long seq) {}
+  /**
+   * A committed group, or a part of one ({@code complete} false: a write of a failed group
+   * committed alone): its derived rows (null: it wrote its own, or derived nothing).
+   */
+  private record Committed(DerivedBacklog.@Nullable Group derived, long seq, boolean complete) {}
 
   private static final Object FLUSH = new Object();
   private static final Object STOP = new Object();
@@ -69,6 +72,24 @@ final class DerivedWriter {
 
   /** This thread only: no write before this (after a failure), or 0. */
   private long retryAtNanos;
+
+  /**
+   * This thread only: the parts of a group being committed write by write ({@link #committedPart})
+   * since its last part came in. The backlog is not written meanwhile — a write of it records the
+   * group's number, and must then hold all of the group or none (recovery derives again the spans
+   * numbered after it).
+   */
+  private final java.util.List<DerivedBacklog.Group> parts = new java.util.ArrayList<>();
+
+  /** This thread only: a group's parts are coming in ({@link #parts}). */
+  private boolean partsOpen;
+
+  /** This thread only: a reader asked while parts were open; written once they are done. */
+  private boolean flushWanted;
+
+  /** Spans whose derived rows were handed over and are not written yet (see {@link #behind}). */
+  private final java.util.concurrent.atomic.AtomicLong pendingSpans =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** The last group handed over; its task is queued before this is set. */
   private volatile long handedSeq;
@@ -109,13 +130,38 @@ final class DerivedWriter {
     this.thread.start();
   }
 
-  /**
-   * Committer thread, after group {@code seq} committed (once more for each write of a failed group
-   * committed alone), before its writes are acknowledged.
-   */
+  /** Committer thread, after group {@code seq} committed, before its writes are acknowledged. */
   void committed(DerivedBacklog.@Nullable Group derived, long seq) {
-    tasks.add(new Committed(derived, seq));
-    if (seq > handedSeq) handedSeq = seq;
+    hand(new Committed(derived, seq, true));
+  }
+
+  /**
+   * Committer thread, after one write of a failed group {@code seq} committed alone, before it is
+   * acknowledged; {@link #groupDone} follows once every write of the group was tried. A reader
+   * waits for the whole group.
+   */
+  void committedPart(DerivedBacklog.@Nullable Group derived, long seq) {
+    hand(new Committed(derived, seq, false));
+  }
+
+  /** Committer thread: every write of the failed group {@code seq} was tried alone. */
+  void groupDone(long seq) {
+    hand(new Committed(null, seq, true));
+  }
+
+  private void hand(Committed c) {
+    if (c.derived() != null) pendingSpans.addAndGet(c.derived().spans());
+    tasks.add(c);
+    if (c.seq() > handedSeq) handedSeq = c.seq();
+  }
+
+  /**
+   * Whether the derived rows handed over and not yet written exceed twice the span bound (this
+   * thread is behind the commits, e.g. in a long checkpoint): the next groups then write their own,
+   * so memory stays bounded.
+   */
+  boolean behind() {
+    return pendingSpans.get() > 2L * maxSpans;
   }
 
   private void run() {
@@ -127,8 +173,7 @@ final class DerivedWriter {
         boolean stop = false;
         for (; task != null; task = tasks.poll()) {
           if (task instanceof Committed c) {
-            if (c.derived() != null) backlog.add(c.derived(), System.nanoTime());
-            lastSeq = Math.max(lastSeq, c.seq());
+            take(c);
           } else if (task == FLUSH) {
             flush = true;
           } else if (task == STOP || task == STOP_UNWRITTEN) {
@@ -136,28 +181,61 @@ final class DerivedWriter {
             writeAtStop = task == STOP;
           }
         }
+        if (partsOpen && !stop) {
+          // a group's writes are being committed alone: wait for all of them
+          flushWanted |= flush;
+          continue;
+        }
+        flush |= flushWanted;
         if (backlog.isEmpty()) {
           written();
         } else if ((stop && writeAtStop)
             || ((flush || backlog.due(System.nanoTime(), maxAgeNanos, maxSpans))
                 && System.nanoTime() - retryAtNanos >= 0)) {
+          // at a stop with parts still open, they are left out: their spans are numbered after
+          // what this write records, so the next open derives them again
           write();
         }
         if (stop || failed) return;
       }
     } catch (InterruptedException e) {
-      // close() interrupts only after its own wait: what is left is derived again at the next open
+      // nothing interrupts this thread but a shutdown of the process: stop like a failure (what is
+      // left is derived again at the next open)
+      fail(e);
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       fail(e);
     }
   }
 
-  /** The next task: waits until one comes or the backlog is old enough to write (null then). */
+  /** This thread: a group, or a part of one, handed over. */
+  private void take(Committed c) {
+    DerivedBacklog.Group g = c.derived();
+    if (!c.complete()) {
+      partsOpen = true;
+      if (g != null) parts.add(g);
+      return;
+    }
+    long now = System.nanoTime();
+    for (DerivedBacklog.Group part : parts) backlog.add(part, now);
+    parts.clear();
+    partsOpen = false;
+    if (g != null) backlog.add(g, now);
+    lastSeq = Math.max(lastSeq, c.seq());
+  }
+
+  /**
+   * The next task: waits until one comes, or until the backlog is due by age or may be retried
+   * after a failure (null then).
+   */
   private @Nullable Object next() throws InterruptedException {
-    if (backlog.isEmpty()) return tasks.take();
-    long due = Math.max(backlog.sinceNanos() + maxAgeNanos, retryAtNanos);
-    long wait = due - System.nanoTime();
+    if (backlog.isEmpty() || partsOpen) return tasks.take();
+    long now = System.nanoTime();
+    long due =
+        backlog.due(now, maxAgeNanos, maxSpans) || flushWanted
+            ? retryAtNanos
+            : Math.max(backlog.sinceNanos() + maxAgeNanos, retryAtNanos);
+    long wait = due - now;
     return wait <= 0 ? tasks.poll() : tasks.poll(wait, TimeUnit.NANOSECONDS);
   }
 
@@ -189,6 +267,7 @@ final class DerivedWriter {
     }
     WriterPhases.end("derived: backlog written", ph);
     retryAtNanos = 0;
+    pendingSpans.addAndGet(-backlog.spans());
     backlog.clear();
     written();
   }
@@ -203,6 +282,7 @@ final class DerivedWriter {
 
   /** Every group handed over so far has its derived rows written. */
   private void written() {
+    flushWanted = false;
     writtenSeq = lastSeq;
     flushRequested.set(false);
     CompletableFuture<Void> done = nextFlush;

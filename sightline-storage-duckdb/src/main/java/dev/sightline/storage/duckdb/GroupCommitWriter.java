@@ -364,7 +364,8 @@ final class GroupCommitWriter implements TelemetryWriter {
         spans > 0
             && (spans >= INLINE_SPANS
                 || admission.queued() >= INLINE_SPANS
-                || derivedMaxAgeNanos == 0);
+                || derivedMaxAgeNanos == 0
+                || derivedWriter.behind());
     Exception failure = null;
     DerivedBacklog.Group derived = null;
     try {
@@ -473,6 +474,7 @@ final class GroupCommitWriter implements TelemetryWriter {
         if (expired(p, System.nanoTime())) failExpired(p);
         else commitAlone(connection, p, seq);
       }
+      derivedWriter.groupDone(seq);
     } catch (Throwable t) {
       fatal = t;
       logger.error("DuckDB writer stopped", t);
@@ -500,7 +502,7 @@ final class GroupCommitWriter implements TelemetryWriter {
       return;
     }
     resources.committed(fresh);
-    derivedWriter.committed(derived, seq);
+    derivedWriter.committedPart(derived, seq);
     committed(alone, ends, start);
   }
 

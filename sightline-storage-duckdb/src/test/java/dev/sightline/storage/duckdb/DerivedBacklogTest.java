@@ -296,6 +296,66 @@ class DerivedBacklogTest {
   }
 
   @Test
+  void aFailedGroupsWritesCommittedAlone_areWrittenDerivedAllOrNone() throws Exception {
+    List<List<Span>> traces = traces(3, 12);
+    List<Span> good = traces.get(1);
+    List<Span> poisoned = new ArrayList<>(traces.get(2));
+    poisoned.set(0, poisoned.get(0).toBuilder().name("poison").build());
+    Path failing = dir.resolve("failing");
+    // derived rows due at once: only the rule under test keeps them from being written mid-group
+    try (DuckDbStorage storage = open(failing, Duration.ofMillis(1))) {
+      CountDownLatch queued = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean retrying =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicInteger writesWhileRetrying =
+          new java.util.concurrent.atomic.AtomicInteger();
+      CountDownLatch derivedWrote = new CountDownLatch(1);
+      storage.groupCommitWriter().derivedWriter().beforeWrite =
+          () -> {
+            if (retrying.get()) {
+              writesWhileRetrying.incrementAndGet();
+              derivedWrote.countDown();
+            }
+          };
+      storage.groupCommitWriter().beforeCommit =
+          rows -> {
+            try {
+              if (rows.stream().anyMatch(r -> r.span().name().equals("poison"))) {
+                if (rows.size() > poisoned.size()) {
+                  // the group of both fails: its writes are committed alone, the good one first
+                  retrying.set(true);
+                } else {
+                  // the poisoned one alone, after the good one: give a derived write the chance
+                  derivedWrote.await(1, TimeUnit.SECONDS);
+                  retrying.set(false);
+                }
+                throw new IllegalStateException("injected failure");
+              }
+              // the first write's commit waits until both others are queued: they form one group
+              if (rows.size() == traces.get(0).size() && !retrying.get()) queued.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          };
+      CompletableFuture<Void> first = storage.writer().writeSpans(traces.get(0));
+      CompletableFuture<Void> goodWrite = storage.writer().writeSpans(good);
+      CompletableFuture<Void> poisonWrite = storage.writer().writeSpans(poisoned);
+      queued.countDown();
+      first.get(30, TimeUnit.SECONDS);
+      goodWrite.get(30, TimeUnit.SECONDS);
+      assertThat(poisonWrite).failsWithin(30, TimeUnit.SECONDS);
+      assertThat(writesWhileRetrying.get()).isZero();
+      assertThat(search(storage, "frontend")).hasSize(2);
+      storage.groupCommitWriter().skipFinalDerivedFlush = true;
+    }
+    Path control = dir.resolve("control");
+    try (DuckDbStorage storage = open(control, Duration.ZERO)) {
+      write(storage, List.of(traces.get(0), good));
+    }
+    assertThat(derived(failing)).isEqualTo(derived(control));
+  }
+
+  @Test
   void aVersionTwoStore_isMigratedAtOpen_oldRowsCountedOnceNewRowsToo() throws Exception {
     List<List<Span>> before = traces(30, 5);
     List<List<Span>> after = traces(30, 6);
