@@ -1,7 +1,6 @@
 package dev.sightline.storage.duckdb;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -247,11 +246,11 @@ final class DerivedWriter {
     try {
       Runnable hook = beforeWrite;
       if (hook != null) hook.run();
-      execute("BEGIN TRANSACTION");
+      GroupCommitWriter.execute(connection, "BEGIN TRANSACTION");
       backlog.appendTo(connection, lastSeq);
-      execute("COMMIT");
+      GroupCommitWriter.execute(connection, "COMMIT");
     } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
+      GroupCommitWriter.rollbackQuietly(connection);
       retryAtNanos = System.nanoTime() + RETRY_NANOS;
       if (backlog.spans() > (long) MAX_BACKLOG_FACTOR * maxSpans) {
         fail(
@@ -349,19 +348,5 @@ final class DerivedWriter {
 
   boolean isHealthy() {
     return !failed && thread.isAlive();
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private void rollbackQuietly() {
-    try {
-      execute("ROLLBACK");
-    } catch (SQLException e) {
-      logger.debug("rollback failed", e);
-    }
   }
 }

@@ -601,13 +601,13 @@ final class GroupCommitWriter implements TelemetryWriter {
   }
 
   /** One statement per command: DuckDB JDBC closes a statement after any error. */
-  private static void execute(DuckDBConnection connection, String sql) throws SQLException {
+  static void execute(DuckDBConnection connection, String sql) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute(sql);
     }
   }
 
-  private static void rollbackQuietly(DuckDBConnection connection) {
+  static void rollbackQuietly(DuckDBConnection connection) {
     try {
       execute(connection, "ROLLBACK");
     } catch (SQLException e) {
