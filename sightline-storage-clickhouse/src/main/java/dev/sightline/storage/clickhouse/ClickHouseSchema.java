@@ -28,9 +28,10 @@ final class ClickHouseSchema {
    * tables of {@link TraceLookups} ({@code spans_by_trace}, {@code attr_index}), back-filled from
    * the spans of a version-1 store when it is migrated. 3: {@code attr_index} fed by the writer
    * (through {@code attr_index_in}) instead of the views on {@code spans}, and the lookup tables
-   * optional ({@link TraceLookups#apply}).
+   * optional ({@link TraceLookups#apply}). 4: {@code span_metrics_hourly} ({@link HourlyRollup}),
+   * complete from the hour {@code rollup_since} records.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   /** Tables partitioned by UTC day, with the column holding each row's event time. */
   static final List<TimedTable> TIMED_TABLES =
@@ -40,6 +41,7 @@ final class ClickHouseSchema {
           new TimedTable("spans_by_trace", "start_ns"),
           new TimedTable("attr_index", "last_ns"),
           new TimedTable("span_metrics", "bucket_ns"),
+          new TimedTable(HourlyRollup.TABLE, "bucket_ns"),
           new TimedTable("logs", "event_ns"),
           new TimedTable("metric_points", "time_ns"));
 
@@ -71,7 +73,7 @@ final class ClickHouseSchema {
   private static final String LOG_SHARDING_KEY =
       "if(trace_id = '', rand(), cityHash64(trace_id))"; // logs without a trace spread
   private static final String METRIC_SHARDING_KEY = "cityHash64(tenant, name, service, attributes)";
-  private static final String RED_SHARDING_KEY = "cityHash64(tenant, service, operation)";
+  static final String RED_SHARDING_KEY = "cityHash64(tenant, service, operation)";
 
   /** How often a DDL statement that lost a race with another server's identical one is rerun. */
   private static final int DDL_ATTEMPTS = 20;
@@ -83,6 +85,9 @@ final class ClickHouseSchema {
   private final TableLayout layout;
   private final boolean traceLookups;
   private final IndexedKeys indexedKeys;
+
+  /** {@link HourlyRollup#apply}: the latest over the nodes, set once they are all migrated. */
+  private long hourlySince;
 
   private ClickHouseSchema(
       ServerVersion version, TableLayout layout, boolean traceLookups, IndexedKeys indexedKeys) {
@@ -115,12 +120,19 @@ final class ClickHouseSchema {
           node.withoutDatabase(),
           "CREATE DATABASE IF NOT EXISTS " + Sql.identifier(layout.database()));
     }
-    for (ClickHouseHttp node : nodes) schema.migrate(node);
+    long hourlySince = 0;
+    for (ClickHouseHttp node : nodes) hourlySince = Math.max(hourlySince, schema.migrate(node));
+    schema.hourlySince = hourlySince;
     return schema;
   }
 
   ServerVersion version() {
     return version;
+  }
+
+  /** From this hour on {@code span_metrics_hourly} holds every span ({@link HourlyRollup}). */
+  long hourlySince() {
+    return hourlySince;
   }
 
   TableLayout layout() {
@@ -132,7 +144,8 @@ final class ClickHouseSchema {
     return traceLookups;
   }
 
-  private void migrate(ClickHouseHttp http) {
+  /** Migrates one node; returns the hour its {@code span_metrics_hourly} is complete from. */
+  private long migrate(ClickHouseHttp http) {
     ddl(
         http,
         "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, applied_at DateTime,"
@@ -151,6 +164,9 @@ final class ClickHouseSchema {
     for (String statement : statements()) ddl(http, statement);
     // created (and back-filled where spans predate them), migrated from version 2, or dropped
     TraceLookups.apply(http, layout, current, traceLookups, indexedKeys);
+    long hourlySince =
+        HourlyRollup.apply(
+            http, layout, current, version.modern() ? "LowCardinality(String)" : "String");
     if (current < VERSION) {
       http.execute(
           "INSERT INTO schema_migrations (version, applied_at, server_version) VALUES ("
@@ -159,6 +175,7 @@ final class ClickHouseSchema {
               + Sql.literal(version.text())
               + ")");
     }
+    return hourlySince;
   }
 
   /**
@@ -360,7 +377,7 @@ final class ClickHouseSchema {
    * {@code , countIf(<bucket of duration_ns> = i) AS di, ...}: the bucket is the number of finite
    * bounds below the duration, exactly {@link DurationHistogram#bucketOf}.
    */
-  private static String histogramCounts() {
+  static String histogramCounts() {
     StringBuilder bounds = new StringBuilder("[");
     for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
       if (i > 0) bounds.append(", ");

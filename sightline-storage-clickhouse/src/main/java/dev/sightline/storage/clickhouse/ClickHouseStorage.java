@@ -41,11 +41,16 @@ public final class ClickHouseStorage implements StorageComponent {
     this.schema = schema;
     this.writer = writer;
     this.traceReader =
-        new ClickHouseTraceReader(http, traceLookups, maxIndexCandidates, indexedKeys);
+        new ClickHouseTraceReader(
+            http, traceLookups, maxIndexCandidates, indexedKeys, schema.hourlySince());
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
-    this.spanMetricsReader = new ClickHouseSpanMetricsReader(http);
+    this.spanMetricsReader = new ClickHouseSpanMetricsReader(http, schema.hourlySince());
     this.retention = retention;
+  }
+
+  ClickHouseSchema schema() {
+    return schema;
   }
 
   public static ClickHouseStorageBuilder builder() {

@@ -7,6 +7,7 @@ import dev.sightline.core.model.SpanKind;
 import dev.sightline.core.storage.ServiceOperations;
 import dev.sightline.core.storage.ServiceVersion;
 import dev.sightline.core.storage.ServiceVersionReader;
+import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.TraceQuery;
 import dev.sightline.core.storage.TraceReader;
 import dev.sightline.core.storage.TraceSummary;
@@ -40,9 +41,17 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
    *     as before them (same answers, for comparison)
    * @param indexedKeys the attribute keys {@code attr_index} holds
    */
+  /** {@link ClickHouseSchema#hourlySince}. */
+  private final long hourlySince;
+
   ClickHouseTraceReader(
-      ClickHouseHttp http, boolean lookups, int maxIndexCandidates, IndexedKeys indexedKeys) {
+      ClickHouseHttp http,
+      boolean lookups,
+      int maxIndexCandidates,
+      IndexedKeys indexedKeys,
+      long hourlySince) {
     this.http = http;
+    this.hourlySince = hourlySince;
     this.lookups = lookups;
     this.indexed = new IndexedTraceRanking(http, maxIndexCandidates, indexedKeys);
   }
@@ -230,11 +239,7 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   @Override
   public List<ServiceOperations> services(String tenant, long startUnixNano, long endUnixNano) {
     Map<String, List<ServiceOperations.Operation>> byService = new TreeMap<>();
-    for (JsonNode r :
-        http.query(
-            "SELECT DISTINCT service, name, kind FROM spans WHERE tenant = "
-                + Sql.literal(tenant)
-                + timeRange("start_ns", startUnixNano, endUnixNano))) {
+    for (JsonNode r : http.query(servicesSql(tenant, startUnixNano, endUnixNano, hourlySince))) {
       byService
           .computeIfAbsent(r.get("service").asText(), s -> new ArrayList<>())
           .add(
@@ -250,6 +255,50 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
           out.add(new ServiceOperations(service, operations));
         });
     return out;
+  }
+
+  /**
+   * The (service, operation, kind) triples of a range: its whole hours from {@code
+   * span_metrics_hourly} (where complete, {@link HourlyRollup}), the other whole 10-second buckets
+   * from {@code span_metrics} (both maintained by views, one row per key and bucket instead of one
+   * per span), the partial buckets at its two edges from {@code spans}: exact to the nanosecond.
+   */
+  static String servicesSql(String tenant, long startUnixNano, long endUnixNano, long hourlySince) {
+    long bucket = SpanMetricsReader.BUCKET_NANOS;
+    long from = Days.bound(startUnixNano);
+    long firstWhole = Days.saturatedAdd(from, Math.floorMod(-from, bucket));
+    long endWhole = endUnixNano - Math.floorMod(endUnixNano, bucket);
+    String t = "tenant = " + Sql.literal(tenant);
+    if (firstWhole >= endWhole) {
+      return "SELECT DISTINCT service, name, kind FROM spans WHERE "
+          + t
+          + timeRange("start_ns", from, endUnixNano);
+    }
+    String spans = " UNION ALL SELECT DISTINCT service, name, kind FROM spans WHERE " + t;
+    String tenSeconds =
+        "SELECT DISTINCT service, operation AS name, kind FROM span_metrics WHERE " + t;
+    long[] hours = HourlyRollup.wholeHours(firstWhole, endWhole, hourlySince);
+    StringBuilder sql = new StringBuilder("SELECT DISTINCT service, name, kind FROM (");
+    if (hours == null) {
+      sql.append(tenSeconds).append(timeRange("bucket_ns", firstWhole, endWhole));
+    } else {
+      sql.append(tenSeconds)
+          .append(timeRange("bucket_ns", firstWhole, hours[0]))
+          .append(" UNION ALL SELECT DISTINCT service, operation AS name, kind FROM ")
+          .append(HourlyRollup.TABLE)
+          .append(" WHERE ")
+          .append(t)
+          .append(timeRange("bucket_ns", hours[0], hours[1]))
+          .append(" UNION ALL ")
+          .append(tenSeconds)
+          .append(timeRange("bucket_ns", hours[1], endWhole));
+    }
+    return sql.append(spans)
+        .append(timeRange("start_ns", from, firstWhole))
+        .append(spans)
+        .append(timeRange("start_ns", endWhole, endUnixNano))
+        .append(")")
+        .toString();
   }
 
   @Override
