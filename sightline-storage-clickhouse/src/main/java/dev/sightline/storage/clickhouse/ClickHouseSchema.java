@@ -288,7 +288,10 @@ final class ClickHouseSchema {
                 "SummingMergeTree",
                 "(requests, errors, duration_sum_ns" + histogramColumns("") + ")")
             + " PARTITION BY day"
-            + " ORDER BY (tenant, service, operation, kind, status_code, bucket_ns)");
+            // the bucket right after the service: a time range prunes granules per service, with
+            // or without a service filter (stores made before version 4 keep the old order, with
+            // bucket_ns last, and read a whole day for any range of it)
+            + " ORDER BY (tenant, service, bucket_ns, operation, kind, status_code)");
     ddl.add(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS span_metrics_mv TO "
             + layout.local("span_metrics")

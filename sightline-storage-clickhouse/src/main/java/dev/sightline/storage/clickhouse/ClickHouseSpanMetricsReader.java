@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * RED from {@code span_metrics}, which ClickHouse itself maintains: the materialized view {@code
  * span_metrics_mv} aggregates every inserted block of spans into 10-second buckets of a {@code
  * SummingMergeTree}, so RED is written by the same INSERT as the spans. Merges sum rows of one key
- * in the background; reads sum whatever is not merged yet with {@code GROUP BY}.
+ * in the background; reads sum whatever is not merged yet with {@code GROUP BY}. Whole hours come
+ * from {@code span_metrics_hourly} where it is complete ({@link HourlyRollup}).
  *
  * <p>Service edges are joined at query time from {@code spans}: the range's children with the
  * CLIENT and PRODUCER spans starting within an hour of the range. Span counts scan {@code spans} of
@@ -211,7 +212,7 @@ final class ClickHouseSpanMetricsReader implements SpanMetricsReader, SpanCountR
    * 2.7 s over 10 M spans, module README) — and each pair it makes is checked on the span id
    * itself, so a hash collision cannot make a false edge (a false pair would need both the 64-bit
    * hash and the 64-bit span id of two different spans to be equal). Each child's histogram bucket
-   * is computed once, in the join's left side.
+   * is computed in the join's left side.
    */
   static String serviceEdgesSql(String tenant, long startUnixNano, long endUnixNano) {
     long slack = ClickHouseTraceReader.TRACE_WINDOW_SLACK_NANOS;

@@ -48,7 +48,7 @@ final class HourlyRollup {
                 "SummingMergeTree",
                 "(requests, errors, duration_sum_ns" + ClickHouseSchema.histogramColumns("") + ")")
             + " PARTITION BY day"
-            + " ORDER BY (tenant, service, operation, kind, status_code, bucket_ns)";
+            + " ORDER BY (tenant, service, bucket_ns, operation, kind, status_code)";
     String view =
         "CREATE MATERIALIZED VIEW IF NOT EXISTS "
             + TABLE

@@ -169,12 +169,41 @@ public final class ClickHouseServer implements AutoCloseable {
         started.add(node);
         node.startProcess();
       }
+      if (zooKeeper != null) {
+        for (ClickHouseServer node : started) node.awaitZooKeeper();
+      }
     } catch (RuntimeException e) {
       // a kept store is stopped, never deleted
       started.forEach(keepIn == null ? ClickHouseServer::close : ClickHouseServer::stop);
       throw e;
     }
     return started;
+  }
+
+  /**
+   * Waits until this node reaches ZooKeeper: a replicated table created before that fails with "All
+   * connection tries failed" (seen once under load: ClickHouse connects lazily and its first tries
+   * can time out while ZooKeeper's JVM is still warming up).
+   */
+  private void awaitZooKeeper() {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        execute("SELECT count() FROM system.zookeeper WHERE path = '/'");
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "clickhouse at " + url() + " did not reach ZooKeeper within " + START_TIMEOUT, e);
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   /**
