@@ -5,6 +5,7 @@ import dev.sightline.core.storage.DurationHistogram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,8 +87,11 @@ final class ClickHouseSchema {
   private final boolean traceLookups;
   private final IndexedKeys indexedKeys;
 
-  /** {@link HourlyRollup#apply}: the latest over the nodes, set once they are all migrated. */
-  private long hourlySince;
+  /**
+   * From this hour on {@code span_metrics_hourly} is read ({@link HourlyRollup}): the latest of the
+   * nodes' records at start, raised by retention before it cuts an hour ({@link Retention}).
+   */
+  private final AtomicLong hourlySince = new AtomicLong();
 
   private ClickHouseSchema(
       ServerVersion version, TableLayout layout, boolean traceLookups, IndexedKeys indexedKeys) {
@@ -122,7 +126,7 @@ final class ClickHouseSchema {
     }
     long hourlySince = 0;
     for (ClickHouseHttp node : nodes) hourlySince = Math.max(hourlySince, schema.migrate(node));
-    schema.hourlySince = hourlySince;
+    schema.hourlySince.set(hourlySince);
     return schema;
   }
 
@@ -130,8 +134,8 @@ final class ClickHouseSchema {
     return version;
   }
 
-  /** From this hour on {@code span_metrics_hourly} holds every span ({@link HourlyRollup}). */
-  long hourlySince() {
+  /** From this hour on {@code span_metrics_hourly} is read ({@link HourlyRollup}); shared. */
+  AtomicLong hourlySince() {
     return hourlySince;
   }
 

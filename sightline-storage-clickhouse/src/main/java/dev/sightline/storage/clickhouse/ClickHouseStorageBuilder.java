@@ -268,7 +268,7 @@ public final class ClickHouseStorageBuilder {
         http,
         schema,
         writer,
-        new Retention(nodes, layout, traceLookups),
+        new Retention(nodes, layout, traceLookups, schema.hourlySince()),
         traceLookups && !scanReads,
         maxIndexCandidates,
         indexedKeys);

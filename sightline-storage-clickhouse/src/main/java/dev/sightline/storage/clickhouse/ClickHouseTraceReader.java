@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Traces from {@code spans}. Search ranks first, then summarises: the newest {@code limit} traces
@@ -36,20 +37,21 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   private final boolean lookups;
   private final IndexedTraceRanking indexed;
 
+  /** {@link ClickHouseSchema#hourlySince}. */
+  private final AtomicLong hourlySince;
+
   /**
    * @param lookups read through the lookup tables ({@link TraceLookups}); false: scan {@code spans}
    *     as before them (same answers, for comparison)
    * @param indexedKeys the attribute keys {@code attr_index} holds
+   * @param hourlySince {@link ClickHouseSchema#hourlySince}
    */
-  /** {@link ClickHouseSchema#hourlySince}. */
-  private final long hourlySince;
-
   ClickHouseTraceReader(
       ClickHouseHttp http,
       boolean lookups,
       int maxIndexCandidates,
       IndexedKeys indexedKeys,
-      long hourlySince) {
+      AtomicLong hourlySince) {
     this.http = http;
     this.hourlySince = hourlySince;
     this.lookups = lookups;
@@ -239,7 +241,8 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   @Override
   public List<ServiceOperations> services(String tenant, long startUnixNano, long endUnixNano) {
     Map<String, List<ServiceOperations.Operation>> byService = new TreeMap<>();
-    for (JsonNode r : http.query(servicesSql(tenant, startUnixNano, endUnixNano, hourlySince))) {
+    for (JsonNode r :
+        http.query(servicesSql(tenant, startUnixNano, endUnixNano, hourlySince.get()))) {
       byService
           .computeIfAbsent(r.get("service").asText(), s -> new ArrayList<>())
           .add(
@@ -266,9 +269,10 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   static String servicesSql(String tenant, long startUnixNano, long endUnixNano, long hourlySince) {
     long bucket = SpanMetricsReader.BUCKET_NANOS;
     long from = Days.bound(startUnixNano);
-    long firstWhole = Days.saturatedAdd(from, Math.floorMod(-from, bucket));
-    long endWhole = endUnixNano - Math.floorMod(endUnixNano, bucket);
     String t = "tenant = " + Sql.literal(tenant);
+    // from >= 0, so a later end is positive and its bucket floor cannot wrap around
+    long firstWhole = Days.saturatedAdd(from, Math.floorMod(-from, bucket));
+    long endWhole = endUnixNano <= from ? from : endUnixNano - Math.floorMod(endUnixNano, bucket);
     if (firstWhole >= endWhole) {
       return "SELECT DISTINCT service, name, kind FROM spans WHERE "
           + t

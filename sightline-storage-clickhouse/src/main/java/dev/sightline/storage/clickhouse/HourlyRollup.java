@@ -2,6 +2,7 @@ package dev.sightline.storage.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +79,14 @@ final class HourlyRollup {
    * @param current the node's schema version before this start (0: a new store)
    */
   static long apply(ClickHouseHttp http, TableLayout layout, int current, String lowCardinality) {
+    // the string type of span_metrics, which may predate a server upgrade: the readers' UNION
+    // ALL of the two tables wants the same types
+    List<JsonNode> type =
+        http.query(
+            "SELECT type FROM system.columns WHERE database = currentDatabase() AND table = "
+                + Sql.literal(layout.local("span_metrics"))
+                + " AND name = 'service'");
+    if (!type.isEmpty()) lowCardinality = type.get(0).get("type").asText();
     boolean existed =
         http.query(
                     "SELECT count() AS n FROM system.tables WHERE database = currentDatabase()"
@@ -101,10 +110,22 @@ final class HourlyRollup {
             .get(0);
     if (recorded.get("n").asLong() > 0) return recorded.get("since").asLong();
     long now = System.currentTimeMillis() * 1_000_000L;
-    // a table made with the store holds every span; else from two hours on (see the class doc).
-    // A table found without a record (another server made it and has not recorded yet) is
-    // treated as new to this node: the later hour is always safe.
-    long since = current == 0 && !existed ? 0 : (Math.floorDiv(now, HOUR_NANOS) + 2) * HOUR_NANOS;
+    // a table made with the store holds every span; else from two hours on (see the class doc),
+    // or after the latest span stored so far if that is later (a span from a clock far ahead,
+    // inserted before the view existed). A table found without a record (another server made it
+    // and has not recorded yet) is treated as new to this node: the later hour is always safe.
+    long since = 0;
+    if (current > 0 || existed) {
+      since = (Math.floorDiv(now, HOUR_NANOS) + 2) * HOUR_NANOS;
+      long latest =
+          http.query("SELECT max(start_ns) AS m FROM " + layout.local("spans"))
+              .get(0)
+              .get("m")
+              .asLong();
+      if (latest < Long.MAX_VALUE - 2 * HOUR_NANOS) {
+        since = Math.max(since, (Math.floorDiv(latest, HOUR_NANOS) + 1) * HOUR_NANOS);
+      }
+    }
     http.execute(
         "INSERT INTO rollup_since (table_name, since_ns, at_ns) VALUES ("
             + Sql.literal(TABLE)
@@ -117,11 +138,37 @@ final class HourlyRollup {
   }
 
   /**
+   * Before retention deletes rows older than {@code cutoff}: hours from the one after the cutoff's
+   * on are read by hour, recorded on every node and in {@code since} (the cut hour itself, whose
+   * hourly row goes while part of its 10-second rows stays, is read from those), so a read never
+   * takes an hour the delete has emptied. Returns the hour reads by hour start from.
+   */
+  static long raiseForRetention(List<ClickHouseHttp> nodes, AtomicLong since, long cutoff) {
+    long hour = Math.floorDiv(cutoff, HOUR_NANOS) * HOUR_NANOS;
+    if (hour < cutoff) hour += HOUR_NANOS;
+    if (hour <= since.get()) return since.get();
+    long now = System.currentTimeMillis() * 1_000_000L;
+    for (ClickHouseHttp node : nodes) {
+      node.execute(
+          "INSERT INTO rollup_since (table_name, since_ns, at_ns) VALUES ("
+              + Sql.literal(TABLE)
+              + ", "
+              + hour
+              + ", "
+              + now
+              + ")");
+    }
+    long raised = hour;
+    return since.accumulateAndGet(raised, Math::max);
+  }
+
+  /**
    * The whole hours of {@code [start, end)} the hourly table can answer: {@code {first, end}} with
    * {@code first < end}, or null when there is none.
    */
   static long @Nullable [] wholeHours(long start, long end, long since) {
-    if (start > Long.MAX_VALUE - HOUR_NANOS || end < Long.MIN_VALUE + HOUR_NANOS) return null;
+    start = Math.max(start, 0); // no span starts before 1970; bounds the arithmetic below
+    if (start > Long.MAX_VALUE - HOUR_NANOS || end <= start) return null;
     long first = Math.floorDiv(start, HOUR_NANOS) * HOUR_NANOS;
     if (first < start) first += HOUR_NANOS;
     first = Math.max(first, since);

@@ -3,6 +3,7 @@ package dev.sightline.storage.clickhouse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Deletes telemetry older than a cutoff: whole day partitions that end before the cutoff's day are
@@ -22,17 +23,28 @@ final class Retention {
   private final TableLayout layout;
   private final boolean traceLookups;
 
+  /** {@link ClickHouseSchema#hourlySince}, raised before an hour is cut. */
+  private final AtomicLong hourlySince;
+
   /**
    * @param traceLookups whether the lookup tables exist (otherwise they are skipped)
+   * @param hourlySince {@link ClickHouseSchema#hourlySince}
    */
-  Retention(List<ClickHouseHttp> nodes, TableLayout layout, boolean traceLookups) {
+  Retention(
+      List<ClickHouseHttp> nodes,
+      TableLayout layout,
+      boolean traceLookups,
+      AtomicLong hourlySince) {
     this.nodes = List.copyOf(nodes);
+    this.hourlySince = hourlySince;
     this.layout = layout;
     this.traceLookups = traceLookups;
   }
 
   void deleteBefore(long cutoffUnixNano) {
     if (cutoffUnixNano <= 0) return;
+    // first, so that no read takes the cut hour from span_metrics_hourly once its row is gone
+    HourlyRollup.raiseForRetention(nodes, hourlySince, cutoffUnixNano);
     for (ClickHouseHttp node : nodes) deleteBefore(node, cutoffUnixNano);
   }
 

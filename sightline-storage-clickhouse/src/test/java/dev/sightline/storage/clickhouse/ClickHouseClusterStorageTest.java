@@ -362,6 +362,44 @@ class ClickHouseClusterStorageTest {
   }
 
   @Test
+  void hourlyRollup_onBothShards_answersAsTheTenSecondRows() throws Exception {
+    String database = newDatabase();
+    long from = ClickHouseHourlyRollupTest.hoursAgo(5);
+    List<Span> spans = ClickHouseHourlyRollupTest.spans(from, 3, 7);
+    try (ClickHouseStorage storage = open(database)) {
+      ClickHouseHourlyRollupTest.write(storage, spans);
+      long rolledUp = 0;
+      for (ClickHouseServer node : nodes) {
+        long here =
+            Long.parseLong(
+                node.execute("SELECT sum(requests) FROM " + database + ".span_metrics_hourly_local")
+                    .strip());
+        assertThat(here).isPositive(); // both shards hold some
+        rolledUp += here;
+      }
+      assertThat(rolledUp).isEqualTo(spans.size());
+
+      var reader = storage.spanMetricsReader().orElseThrow();
+      ClickHouseSpanMetricsReader oracle =
+          new ClickHouseSpanMetricsReader(
+              ClickHouseHttp.create(
+                  java.net.URI.create(nodes.get(0).url()),
+                  database,
+                  null,
+                  null,
+                  Duration.ofSeconds(30)),
+              new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE));
+      for (var q : ClickHouseHourlyRollupTest.queries(from, 3)) {
+        assertThat(reader.query(q)).as(q.toString()).isEqualTo(oracle.query(q));
+      }
+      assertThat(
+              ClickHouseHourlyRollupTest.total(
+                  reader, from - 3_600_000_000_000L, from + 5 * 3_600_000_000_000L))
+          .isEqualTo(spans.size());
+    }
+  }
+
+  @Test
   void retention_deletesOnEveryShard() throws Exception {
     long now = System.currentTimeMillis() * 1_000_000L;
     long cutoff = now - Duration.ofDays(1).toNanos();

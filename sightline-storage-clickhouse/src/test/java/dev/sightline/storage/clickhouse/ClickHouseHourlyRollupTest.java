@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class ClickHouseHourlyRollupTest {
     return new ClickHouseSpanMetricsReader(
         ClickHouseHttp.create(
             URI.create(server.url()), database, null, null, Duration.ofSeconds(30)),
-        Long.MAX_VALUE);
+        new AtomicLong(Long.MAX_VALUE));
   }
 
   /**
@@ -158,7 +159,7 @@ class ClickHouseHourlyRollupTest {
     List<Span> spans = spans(from, 4, 1);
     try (ClickHouseStorage storage = open(database)) {
       write(storage, spans);
-      assertThat(storage.schema().hourlySince()).isZero();
+      assertThat(storage.schema().hourlySince().get()).isZero();
       assertThat(sum(database, HourlyRollup.TABLE)).isEqualTo(spans.size());
 
       SpanMetricsReader hourly = storage.spanMetricsReader().orElseThrow();
@@ -205,7 +206,7 @@ class ClickHouseHourlyRollupTest {
     List<Span> after = spans(hoursAgo(2), 2, 3);
     try (ClickHouseStorage storage = open(database)) {
       // complete from the hour after the next one: the spans written before are not in it
-      long recorded = storage.schema().hourlySince();
+      long recorded = storage.schema().hourlySince().get();
       long later = System.currentTimeMillis() * 1_000_000L;
       assertThat(recorded).isIn((now / HOUR + 2) * HOUR, (later / HOUR + 2) * HOUR);
       assertThat(sum(database, HourlyRollup.TABLE)).isZero();
@@ -220,13 +221,54 @@ class ClickHouseHourlyRollupTest {
       assertThat(total(reader, from - HOUR, now + HOUR)).isEqualTo(before.size() + after.size());
       assertThat(operations(storage, from, from + 3 * HOUR))
           .containsExactlyInAnyOrderElementsOf(scanned(database, from, from + 3 * HOUR));
+
+      // two hours later, as it were: the hours written since the migration come from the hourly
+      // table, the older ones still from the 10-second rows, in one answer
+      storage.schema().hourlySince().set(hoursAgo(1));
+      for (SpanMetricsQuery q : queries(hoursAgo(3), 3)) {
+        assertThat(reader.query(q)).as(q.toString()).isEqualTo(oracle.query(q));
+      }
+      for (SpanMetricsQuery q : queries(from, 8)) {
+        assertThat(reader.query(q)).as(q.toString()).isEqualTo(oracle.query(q));
+      }
+      assertThat(total(reader, from - HOUR, now + HOUR)).isEqualTo(before.size() + after.size());
+      assertThat(operations(storage, hoursAgo(3), now + HOUR))
+          .containsExactlyInAnyOrderElementsOf(scanned(database, hoursAgo(3), now + HOUR));
     }
     // a second start keeps the recorded hour
     try (ClickHouseStorage first = open(database);
         ClickHouseStorage second = open(database)) {
-      assertThat(second.schema().hourlySince())
-          .isEqualTo(first.schema().hourlySince())
+      assertThat(second.schema().hourlySince().get())
+          .isEqualTo(first.schema().hourlySince().get())
           .isGreaterThan(now);
+    }
+  }
+
+  @Test
+  void retentionCuttingAnHour_readsThatHourFromTheTenSecondRows() throws Exception {
+    String database = server.newDatabase();
+    long from = hoursAgo(6);
+    List<Span> spans = spans(from, 4, 4);
+    try (ClickHouseStorage storage = open(database)) {
+      write(storage, spans);
+      long cutoff = from + HOUR + 25 * 60 * SECOND; // on a 10-second bucket, inside an hour
+      storage.deleteBefore(cutoff);
+
+      assertThat(storage.schema().hourlySince().get()).isEqualTo(from + 2 * HOUR);
+      long kept = spans.stream().filter(s -> s.startTimeUnixNano() >= cutoff).count();
+      SpanMetricsReader reader = storage.spanMetricsReader().orElseThrow();
+      ClickHouseSpanMetricsReader oracle = tenSecondsOnly(database);
+      assertThat(total(oracle, from - HOUR, from + 6 * HOUR)).isEqualTo(kept);
+      assertThat(total(reader, from - HOUR, from + 6 * HOUR)).isEqualTo(kept);
+      for (SpanMetricsQuery q : queries(from, 4)) {
+        assertThat(reader.query(q)).as(q.toString()).isEqualTo(oracle.query(q));
+      }
+      assertThat(operations(storage, from, from + 5 * HOUR))
+          .containsExactlyInAnyOrderElementsOf(scanned(database, from, from + 5 * HOUR));
+    }
+    // recorded: a restart keeps reading the cut hour from the 10-second rows
+    try (ClickHouseStorage storage = open(database)) {
+      assertThat(storage.schema().hourlySince().get()).isEqualTo(from + 2 * HOUR);
     }
   }
 
