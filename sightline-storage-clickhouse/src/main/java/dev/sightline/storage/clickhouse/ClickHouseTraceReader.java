@@ -36,6 +36,7 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   private final ClickHouseHttp http;
   private final boolean lookups;
   private final IndexedTraceRanking indexed;
+  private final NewestFirstRanking newestFirst;
 
   /** {@link ClickHouseSchema#hourlySince}. */
   private final AtomicLong hourlySince;
@@ -56,6 +57,7 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
     this.hourlySince = hourlySince;
     this.lookups = lookups;
     this.indexed = new IndexedTraceRanking(http, maxIndexCandidates, indexedKeys);
+    this.newestFirst = new NewestFirstRanking(http);
   }
 
   @Override
@@ -122,6 +124,7 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
     // 1. rank: the newest traces having a matching span, by their start (narrow columns only)
     List<String> ranked =
         lookups && !q.attributes().isEmpty() ? indexed.rank(q, criteria(q)) : null;
+    if (ranked == null && lookups) ranked = newestFirst.rank(q, criteria(q), lo, hi);
     if (ranked == null) ranked = scanRanking(q, window);
     if (ranked.isEmpty()) return List.of();
     return summarise(ranked, window);

@@ -242,6 +242,118 @@ class ClickHouseTraceLookupsTest {
   }
 
   /**
+   * Searches without an attribute filter ({@link NewestFirstRanking}): the latest traces of a
+   * service, errors, both, over ranges ending inside the data (slices cut by their candidate limit)
+   * and open ranges (slices widened from now back to the data), with limits from 1 to beyond the
+   * traces — against the scan of the whole range. A long trace whose late span matches but whose
+   * start is early must not rank by its span.
+   */
+  @Test
+  void newestFirst_answersExactlyAsTheScan() throws Exception {
+    String database = server.newDatabase();
+    List<List<Span>> traces = new ArrayList<>(traces());
+    // a long trace: starts 100 s in, one more frontend span 15 minutes later
+    List<Span> base = traces.get(50);
+    List<Span> longTrace =
+        new ArrayList<>(
+            rewrite(base, "ee00000000000000000000000000000e", (i, sp) -> sp.attributes()));
+    Span late =
+        longTrace.stream().filter(sp -> sp.serviceName().equals("frontend")).findFirst().get();
+    long shift = Duration.ofMinutes(15).toNanos();
+    longTrace.add(
+        late.toBuilder()
+            .spanId("ee0000000000000e")
+            .parentSpanId(late.spanId())
+            .startTimeUnixNano(late.startTimeUnixNano() + shift)
+            .endTimeUnixNano(late.endTimeUnixNano() + shift)
+            .build());
+    traces.add(longTrace);
+    // service "batch": one span in the long trace, 15 minutes after its start, and one in four
+    // traces starting 3, 6, 9 and 12 minutes in
+    longTrace.add(batch(late, "ee0000000000000f", shift));
+    for (int i : new int[] {90, 180, 270, 360}) {
+      List<Span> t = new ArrayList<>(traces.get(i));
+      t.add(batch(t.get(0), "ba" + String.format("%014x", i), 0));
+      traces.set(i, t);
+    }
+    try (ClickHouseStorage indexed = open(database, true);
+        ClickHouseStorage scanned = open(database, false)) {
+      write(indexed, traces);
+      long[] ends = {
+        START + Duration.ofMinutes(7).toNanos(),
+        START + Duration.ofMinutes(16).toNanos(),
+        START + Duration.ofMinutes(19).toNanos() + 1,
+        Long.MAX_VALUE
+      };
+      List<TraceQuery> qs = new ArrayList<>();
+      for (long end : ends) {
+        for (int limit : List.of(1, 3, 20, 100, 1_000)) {
+          qs.add(query(Map.of(), "frontend", false, START - 60_000_000_000L, end, limit));
+          qs.add(query(Map.of(), null, true, START, end, limit));
+          qs.add(query(Map.of(), "payment", true, START + 1, end, limit));
+          qs.add(query(Map.of(), "nobody", false, START, end, limit));
+        }
+      }
+      for (int limit : List.of(1, 2, 3, 5)) {
+        qs.add(
+            query(
+                Map.of(), "batch", false, START, START + Duration.ofMinutes(17).toNanos(), limit));
+      }
+      qs.add(query(Map.of(), "frontend", false, START + 1, START + 2, 5)); // inside one trace
+      qs.add(query(Map.of(), "frontend", false, START, START, 5)); // empty range
+      int nonEmpty = 0;
+      for (TraceQuery q : qs) {
+        List<TraceSummary> expected = scanned.traceReader().searchTraces(q);
+        if (!expected.isEmpty()) nonEmpty++;
+        assertThat(indexed.traceReader().searchTraces(q)).as(q.toString()).isEqualTo(expected);
+      }
+      assertThat(nonEmpty).isEqualTo(64); // all but "nobody" and the two narrow ones
+      // the long trace is found by its late span but ranks by its early start
+      List<String> latest =
+          indexed
+              .traceReader()
+              .searchTraces(query(Map.of(), "frontend", false, START, ends[1], 1_000))
+              .stream()
+              .map(TraceSummary::traceId)
+              .toList();
+      assertThat(latest).contains("ee00000000000000000000000000000e");
+      assertThat(latest.subList(0, 20)).doesNotContain("ee00000000000000000000000000000e");
+      // found in the newest slice by its late span, the long trace still ranks last of five
+      List<TraceSummary> batch =
+          indexed
+              .traceReader()
+              .searchTraces(
+                  query(
+                      Map.of(),
+                      "batch",
+                      false,
+                      START,
+                      START + Duration.ofMinutes(17).toNanos(),
+                      5));
+      assertThat(batch).hasSize(5);
+      assertThat(batch.get(4).traceId()).isEqualTo("ee00000000000000000000000000000e");
+    }
+  }
+
+  /** A copy of {@code s} in service "batch", as a child of it, {@code shift} later. */
+  static Span batch(Span s, String spanId, long shift) {
+    return s.toBuilder()
+        .spanId(spanId)
+        .parentSpanId(s.spanId())
+        .startTimeUnixNano(s.startTimeUnixNano() + shift)
+        .endTimeUnixNano(s.endTimeUnixNano() + shift)
+        .resource(
+            new Resource(
+                Attributes.builder()
+                    .putAll(s.resource().attributes())
+                    .put("service.name", "batch")
+                    .build(),
+                0,
+                s.resource().schemaUrl()))
+        .build();
+  }
+
+  /**
    * With few candidates allowed, a frequent value's ranking is settled within them when the limit
    * is small, and falls back to the scan when it is not: the answers stay the scan's.
    */
