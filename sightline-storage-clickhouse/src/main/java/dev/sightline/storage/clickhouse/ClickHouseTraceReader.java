@@ -204,7 +204,7 @@ final class ClickHouseTraceReader implements TraceReader, ServiceVersionReader {
   }
 
   /** {@code AND} clauses for every criterion of the query but the time range. */
-  private static String criteria(TraceQuery q) {
+  static String criteria(TraceQuery q) {
     StringBuilder sb = new StringBuilder();
     if (q.service() != null) sb.append(" AND service = ").append(Sql.literal(q.service()));
     if (q.operation() != null) sb.append(" AND name = ").append(Sql.literal(q.operation()));

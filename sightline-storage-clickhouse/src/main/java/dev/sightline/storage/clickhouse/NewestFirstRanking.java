@@ -23,12 +23,14 @@ import org.jspecify.annotations.Nullable;
  * {@code T}, so only found traces starting strictly after {@code T} are certain.
  *
  * <p>Not used (null: the caller scans the range) for limits above {@link #MAX_LIMIT}, without the
- * lookup table {@code spans_by_trace}, or when widening and deepening would read more than the scan
- * ({@link #MAX_CANDIDATES}).
+ * lookup table {@code spans_by_trace}, or once a slice holds more than {@link #MAX_CANDIDATES}
+ * traces or {@link #MAX_PASSES} slices were read without a certain answer (a rare match over a long
+ * range: each pass re-reads its slice, so past that the scan reads less).
  */
 final class NewestFirstRanking {
   static final int MAX_LIMIT = 100;
   static final int MAX_CANDIDATES = 2_000;
+  static final int MAX_PASSES = 8;
   static final long FIRST_SLICE_NANOS = 5 * 60 * 1_000_000_000L;
   private static final long HOUR = 3_600_000_000_000L;
 
@@ -56,7 +58,7 @@ final class NewestFirstRanking {
     long anchor = Math.min(end, Days.saturatedAdd(System.currentTimeMillis() * 1_000_000L, HOUR));
     long width = FIRST_SLICE_NANOS;
     long bound = Math.max(start, Days.saturatedAdd(anchor, -width));
-    while (true) {
+    for (int pass = 1; pass <= MAX_PASSES; pass++) {
       List<JsonNode> found =
           http.query(
               "SELECT trace_id AS tid, max(start_ns) AS m FROM spans WHERE tenant = "
@@ -83,10 +85,11 @@ final class NewestFirstRanking {
         candidates *= 2; // the slice holds more traces than were read: read more of it
         if (candidates > MAX_CANDIDATES) return null;
       } else {
-        width = width > (anchor - start) / 2 ? anchor - start : 2 * width;
+        width = width > (anchor - start) / 4 ? anchor - start : 4 * width;
         bound = Math.max(start, anchor - width);
       }
     }
+    return null;
   }
 
   private record Ranked(String id, long start) {}

@@ -302,11 +302,32 @@ class ClickHouseTraceLookupsTest {
       qs.add(query(Map.of(), "frontend", false, START + 1, START + 2, 5)); // inside one trace
       qs.add(query(Map.of(), "frontend", false, START, START, 5)); // empty range
       int nonEmpty = 0;
+      int ranked = 0;
+      NewestFirstRanking newestFirst =
+          new NewestFirstRanking(
+              ClickHouseHttp.create(
+                  java.net.URI.create(server.url()), database, null, null, Duration.ofSeconds(30)));
       for (TraceQuery q : qs) {
         List<TraceSummary> expected = scanned.traceReader().searchTraces(q);
         if (!expected.isEmpty()) nonEmpty++;
         assertThat(indexed.traceReader().searchTraces(q)).as(q.toString()).isEqualTo(expected);
+        // and the newest-first path itself answered (not the scan behind it), where it applies
+        if (q.limit() <= NewestFirstRanking.MAX_LIMIT && q.endUnixNano() != Long.MAX_VALUE) {
+          long slack = ClickHouseTraceReader.TRACE_WINDOW_SLACK_NANOS;
+          List<String> ids =
+              newestFirst.rank(
+                  q,
+                  ClickHouseTraceReader.criteria(q),
+                  Days.bound(Days.saturatedAdd(q.startUnixNano(), -slack)),
+                  Days.saturatedAdd(q.endUnixNano(), slack));
+          assertThat(ids).as(q.toString()).isNotNull();
+          assertThat(ids)
+              .as(q.toString())
+              .containsExactlyElementsOf(expected.stream().map(TraceSummary::traceId).toList());
+          ranked++;
+        }
       }
+      assertThat(ranked).isEqualTo(54);
       assertThat(nonEmpty).isEqualTo(64); // all but "nobody" and the two narrow ones
       // the long trace is found by its late span but ranks by its early start
       List<String> latest =
