@@ -97,24 +97,24 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
               List<Span> out = new ArrayList<>();
               // spans whose resource was not cached yet, by index in out, with its id
               Map<Integer, Long> unresolved = null;
-              try (PreparedStatement ps = c.prepareStatement(GET_TRACE)) {
-                ps.setString(1, parameter);
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    if (!tenant.equals(rs.getString(1))) continue;
-                    long resourceId = rs.getLong(RESOURCE_ID_COLUMN);
-                    if (rs.wasNull()) {
-                      out.add(SpanRows.read(rs, id)); // stored with its resource columns
-                      continue;
-                    }
-                    SpanResources.Stored stored = resources.get(tenant, resourceId);
-                    if (stored == null) {
-                      if (unresolved == null) unresolved = new HashMap<>();
-                      unresolved.put(out.size(), resourceId);
-                      stored = PENDING;
-                    }
-                    out.add(SpanRows.read(rs, id, stored));
+              // kept prepared on the connection: preparing it cost as much as the lookup
+              PreparedStatement ps = connections.prepared(c, GET_TRACE);
+              ps.setString(1, parameter);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  if (!tenant.equals(rs.getString(1))) continue;
+                  long resourceId = rs.getLong(RESOURCE_ID_COLUMN);
+                  if (rs.wasNull()) {
+                    out.add(SpanRows.read(rs, id)); // stored with its resource columns
+                    continue;
                   }
+                  SpanResources.Stored stored = resources.get(tenant, resourceId);
+                  if (stored == null) {
+                    if (unresolved == null) unresolved = new HashMap<>();
+                    unresolved.put(out.size(), resourceId);
+                    stored = PENDING;
+                  }
+                  out.add(SpanRows.read(rs, id, stored));
                 }
               }
               if (unresolved != null) {

@@ -1,9 +1,13 @@
 package dev.sightline.storage.duckdb;
 
 import dev.sightline.core.storage.StorageOverloadedException;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
@@ -16,12 +20,28 @@ import org.jspecify.annotations.Nullable;
  * closed statements after an error. At most {@code maxConcurrent} queries run at once (each DuckDB
  * query already uses every core); further callers wait up to {@link #ACQUIRE_TIMEOUT_SECONDS} and
  * then fail with {@link StorageException}, instead of opening a connection each.
+ *
+ * <p>The hottest lookups keep their statement prepared on each connection ({@link #prepared}):
+ * DuckDB parses, binds and plans a statement when it is prepared, which for trace by id (26
+ * columns) cost ~0.9 ms — as much as the lookup itself (module README, "Trace-by-id: the index
+ * choice"). A connection discarded after an error takes its statements with it.
  */
 final class ReaderConnections implements AutoCloseable {
   private final DuckDBConnection database;
   static final long ACQUIRE_TIMEOUT_SECONDS = 30;
 
   private final ArrayBlockingQueue<DuckDBConnection> idle;
+
+  /**
+   * Statements kept prepared, per connection (identity: a connection is used by one query at a
+   * time, so its map by one thread at a time); an entry leaves when its connection is closed.
+   */
+  private final Map<DuckDBConnection, Map<String, PreparedStatement>> statements =
+      new ConcurrentHashMap<>();
+
+  /** At most this many statements are kept per connection (the callers use a fixed few). */
+  static final int MAX_STATEMENTS_PER_CONNECTION = 8;
+
   private final Semaphore running;
   private volatile boolean closed;
 
@@ -74,12 +94,33 @@ final class ReaderConnections implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code sql} prepared on {@code connection}, which a {@link Query} was given: prepared once and
+   * kept with the connection. The caller must not close it, and must close its result sets before
+   * it returns (a statement's next execution would close them anyway).
+   */
+  PreparedStatement prepared(DuckDBConnection connection, String sql) throws SQLException {
+    Map<String, PreparedStatement> mine =
+        statements.computeIfAbsent(connection, c -> new HashMap<>());
+    PreparedStatement ps = mine.get(sql);
+    if (ps == null || ps.isClosed()) {
+      if (mine.size() >= MAX_STATEMENTS_PER_CONNECTION) {
+        // a caller passing ever new texts would otherwise grow this without bound
+        for (PreparedStatement old : mine.values()) closeQuietly(old);
+        mine.clear();
+      }
+      ps = connection.prepareStatement(sql);
+      mine.put(sql, ps);
+    }
+    return ps;
+  }
+
   private <T> T runAcquired(Query<T> query) {
     DuckDBConnection connection = idle.poll();
     try {
       if (connection == null) connection = duplicate();
       T result = query.run(connection);
-      if (closed || !idle.offer(connection)) connection.close();
+      if (closed || !idle.offer(connection)) closeQuietly(connection);
       return result;
     } catch (SQLException e) {
       closeQuietly(connection);
@@ -97,12 +138,22 @@ final class ReaderConnections implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(@Nullable DuckDBConnection connection) {
+  private void closeQuietly(@Nullable DuckDBConnection connection) {
     if (connection == null) return;
+    Map<String, PreparedStatement> mine = statements.remove(connection);
+    if (mine != null) for (PreparedStatement ps : mine.values()) closeQuietly(ps);
     try {
       connection.close();
     } catch (SQLException ignored) {
       // already failing
+    }
+  }
+
+  private static void closeQuietly(PreparedStatement ps) {
+    try {
+      ps.close();
+    } catch (SQLException ignored) {
+      // closing
     }
   }
 

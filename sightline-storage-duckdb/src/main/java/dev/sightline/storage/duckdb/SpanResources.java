@@ -189,7 +189,8 @@ final class SpanResources {
    */
   static void ensure(DuckDBConnection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE spans ADD COLUMN IF NOT EXISTS resource_id BIGINT");
+      s.execute(
+          "ALTER TABLE spans ADD COLUMN IF NOT EXISTS resource_id BIGINT " + Schema.FETCHED_BY_ROW);
       s.execute(DDL);
       s.execute(VIEW);
     }
