@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.Attributes;
+import dev.sightline.core.storage.json.JsonStrings;
 import dev.sightline.core.storage.json.TypedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,21 +34,21 @@ record AttributeColumns(String text, String types, @Nullable String nested) {
   static AttributeColumns encode(Attributes attributes) {
     if (attributes.isEmpty()) return EMPTY;
     StringBuilder types = new StringBuilder(attributes.size());
-    boolean[] hasNested = {false};
-    String text =
-        TypedJson.write(
-            g -> {
-              g.writeStartObject();
-              for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
-                char type = type(e.getValue());
-                types.append(type);
-                if (type == 'a' || type == 'k') hasNested[0] = true;
-                g.writeStringField(e.getKey(), e.getValue().asString());
-              }
-              g.writeEndObject();
-            });
-    String nested = hasNested[0] ? TypedJson.write(g -> writeNested(g, attributes)) : null;
-    return new AttributeColumns(text, types.toString(), nested);
+    boolean hasNested = false;
+    // the text Jackson wrote before, written directly (JsonStrings): a third of the encoding's time
+    StringBuilder text = new StringBuilder(32 * attributes.size());
+    text.append('{');
+    for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
+      char type = type(e.getValue());
+      types.append(type);
+      if (type == 'a' || type == 'k') hasNested = true;
+      if (text.length() > 1) text.append(',');
+      JsonStrings.appendQuoted(text, e.getKey()).append(':');
+      JsonStrings.appendQuoted(text, e.getValue().asString());
+    }
+    text.append('}');
+    String nested = hasNested ? TypedJson.write(g -> writeNested(g, attributes)) : null;
+    return new AttributeColumns(text.toString(), types.toString(), nested);
   }
 
   private static void writeNested(JsonGenerator g, Attributes attributes) throws IOException {
