@@ -39,7 +39,10 @@ final class ReaderConnections implements AutoCloseable {
   private final Map<DuckDBConnection, Map<String, PreparedStatement>> statements =
       new ConcurrentHashMap<>();
 
-  /** At most this many statements are kept per connection (the callers use a fixed few). */
+  /**
+   * At most this many statements are kept per connection: the callers pass a fixed few constant
+   * texts, so more is a programming error ({@link #prepared} throws).
+   */
   static final int MAX_STATEMENTS_PER_CONNECTION = 8;
 
   private final Semaphore running;
@@ -104,10 +107,11 @@ final class ReaderConnections implements AutoCloseable {
         statements.computeIfAbsent(connection, c -> new HashMap<>());
     PreparedStatement ps = mine.get(sql);
     if (ps == null || ps.isClosed()) {
-      if (mine.size() >= MAX_STATEMENTS_PER_CONNECTION) {
-        // a caller passing ever new texts would otherwise grow this without bound
-        for (PreparedStatement old : mine.values()) closeQuietly(old);
-        mine.clear();
+      if (ps == null && mine.size() >= MAX_STATEMENTS_PER_CONNECTION) {
+        // the callers pass a few constant texts; closing some to make room could close one that
+        // the running query still holds
+        throw new IllegalStateException(
+            "more than " + MAX_STATEMENTS_PER_CONNECTION + " statements kept on a connection");
       }
       ps = connection.prepareStatement(sql);
       mine.put(sql, ps);
@@ -121,6 +125,8 @@ final class ReaderConnections implements AutoCloseable {
       if (connection == null) connection = duplicate();
       T result = query.run(connection);
       if (closed || !idle.offer(connection)) closeQuietly(connection);
+      // close() may have emptied the pool between the check and the offer
+      else if (closed && idle.remove(connection)) closeQuietly(connection);
       return result;
     } catch (SQLException e) {
       closeQuietly(connection);
