@@ -8,9 +8,9 @@ package dev.sightline.core.storage.json;
  * surrogates included, as is.
  *
  * <p>Why not Jackson: the storage encodes every span's attributes as a JSON object on the ingest
- * path, and a generator writing into a {@code StringWriter} (buffer, copies, {@code toString}) cost
- * twice this for the benchmark's 10-attribute spans (bench/README.md, "JSON text of a span's
- * attributes"). Pure and allocation-free but for the builder's growth.
+ * path, and a generator writing into a {@code StringWriter} (buffer, copies, {@code toString}) took
+ * 1.5 times as long for the harness's 10-attribute spans ({@code json.AttributeTextBenchmark},
+ * bench/README.md "Other benchmarks here"). Pure and allocation-free but for the builder's growth.
  */
 public final class JsonStrings {
   private JsonStrings() {}
