@@ -62,6 +62,12 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
   volatile boolean useSpanBlocks = true;
 
   /**
+   * The spans a search's first slice that holds spans holds at most ({@link #FIRST_SLICE_SPANS};
+   * tests set it). 0: slices by time only, whatever they hold.
+   */
+  volatile long sliceSpans = FIRST_SLICE_SPANS;
+
+  /**
    * The {@link SpanAttributeKeys} of the query's attribute filters, or null when it has none or one
    * whose text the index does not vouch for (the search then reads slices whole).
    */
@@ -181,9 +187,15 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       break; // a value held by many traces: the newest slices find them sooner
     }
     // Two phases per slice of time, newest first, exact. Slices are disjoint, [from, to), the
-    // last minute of the range first, each older one four times wider. (1) Candidates: the k
-    // newest matching spans of the slice (DuckDB's top-N pushes its running threshold into the
-    // scan, so on time-ordered data it reads the newest row groups only) and their traces. (2)
+    // last minute of the range first, each older one four times wider. With attribute filters a
+    // slice also holds about FIRST_SLICE_SPANS spans of the tenant at most (by the span blocks'
+    // counts, SpanBlockIndex.newestSpansFrom), four times more than the last slice cut so, the next
+    // slice then four times its width at most: such a slice is read through a join with the
+    // resources, which keeps the top-N's threshold from skipping older row groups, so its cost
+    // follows the spans it holds (a busy store holds millions in a minute). Any slice boundaries
+    // give the same answer. (1) Candidates: the k newest matching spans of the slice (DuckDB's
+    // top-N pushes its running threshold into the scan, so on time-ordered data it reads the newest
+    // row groups only) and their traces. (2)
     // Summaries of those traces only, the newest `limit` of them. A trace starts at or before each
     // of its matching spans, so a trace with no matching span from `from` on starts before `from`;
     // and when the slice holds k matching spans or more, a trace that is not a candidate has all
@@ -203,10 +215,20 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     // than half of it is read whole; a window with more than SpanBlockIndex.MAX_RANGES ranges (a
     // frequent value) too, and so is every older slice.
     int limit = query.limit();
+    String tenant = query.tenant();
     long start = query.startUnixNano();
     long to = query.endUnixNano();
-    long k = Math.max(8L * limit, limit + 100L);
+    // candidate spans per round: an attribute filter often matches every span of a trace (a
+    // resource's attribute, a tenant set on every span), a service a few spans per trace
+    long k =
+        query.attributes().isEmpty()
+            ? Math.max(8L * limit, limit + 100L)
+            : Math.max(32L * limit, limit + 400L);
     long width = FIRST_SLICE_NANOS;
+    // with attribute filters, a slice holds at most about this many spans of the tenant, four times
+    // more each time it did (without, the top-N's threshold already skips older row groups)
+    long spanBound = query.attributes().isEmpty() ? 0 : sliceSpans;
+    boolean sized = false;
     Map<String, TraceSummary> found = new LinkedHashMap<>();
     long[] blockKeys = useSpanBlocks ? blockKeys(query) : null;
     // candidate ranges of [knownFrom, to) fetched for a wider window and not read yet, ascending
@@ -219,6 +241,16 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       if (first || sliceTo != to) { // a new slice (not the same one again with a larger k)
         first = false;
         long from = to - start <= width ? start : to - width;
+        sized = false;
+        if (spanBound > 0 && known == null) {
+          // at most about spanBound spans of the tenant (candidate ranges are then sought there)
+          long f = from, t = to, n = spanBound;
+          long newest = connections.run(c -> SpanBlockIndex.newestSpansFrom(c, tenant, f, t, n));
+          if (newest > from) {
+            from = newest;
+            sized = true;
+          }
+        }
         slice = null;
         if (blockKeys != null) {
           if (known == null) {
@@ -274,6 +306,10 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       if (from == start
           || (ranked.size() == limit && ranked.get(limit - 1).startTimeUnixNano() > bound)) {
         return List.copyOf(ranked);
+      }
+      if (sized) {
+        width = to - from; // the next slice: four times this one's time or spans at most
+        spanBound = Math.min(spanBound * 4, MAX_CANDIDATE_SPANS * 1_000);
       }
       to = from;
       width = width > (to - start) / 4 ? to - start : width * 4;
@@ -423,8 +459,15 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
           .reversed()
           .thenComparing(TraceSummary::traceId);
 
-  /** The first slice a search looks at: the last minute of its range. */
+  /** The first slice a search looks at at most: the last minute of its range. */
   static final long FIRST_SLICE_NANOS = 60_000_000_000L;
+
+  /**
+   * The spans of a search's first slice holding spans at most, with attribute filters: about 10 ms
+   * of reading and parsing attributes, and for a value one span in 100 holds, about the candidates
+   * a search for 20 traces wants.
+   */
+  static final long FIRST_SLICE_SPANS = 16_384;
 
   /** Above this many matching spans in a slice a search ranks every matching trace there. */
   static final long MAX_CANDIDATE_SPANS = 200_000;
