@@ -42,10 +42,20 @@ final class InvalidIds {
     UnknownFieldSet unknown = message.getUnknownFields();
     if (unknown.isEmpty() || !unknown.hasField(FIELD_NUMBER)) return null;
     for (ByteString marker : unknown.getField(FIELD_NUMBER).getLengthDelimitedList()) {
-      String s = marker.toStringUtf8();
-      int sep = s.indexOf('\0');
-      if (sep == jsonName.length() && s.startsWith(jsonName)) return s.substring(sep + 1);
+      String original = originalIn(marker.toStringUtf8(), jsonName);
+      if (original != null) return original;
     }
+    return null;
+  }
+
+  /**
+   * The original text in one marker (the UTF-8 text of a field {@link #FIELD_NUMBER} value) when it
+   * is for {@code jsonName}, or null. Shared with {@link ProtobufSpanDecoder}, which finds such
+   * fields on the wire: a protobuf body may carry them too, and must map as the message would.
+   */
+  static @Nullable String originalIn(String marker, String jsonName) {
+    int sep = marker.indexOf('\0');
+    if (sep == jsonName.length() && marker.startsWith(jsonName)) return marker.substring(sep + 1);
     return null;
   }
 

@@ -19,29 +19,43 @@ final class OtlpCommon {
 
   /** Built once per {@code Resource*} message and shared by all its items. */
   static Resource resource(io.opentelemetry.proto.resource.v1.Resource r, String schemaUrl) {
-    if (r.getAttributesCount() == 0 && r.getDroppedAttributesCount() == 0 && schemaUrl.isEmpty()) {
+    return resource(attributes(r.getAttributesList()), r.getDroppedAttributesCount(), schemaUrl);
+  }
+
+  /** The same from already mapped parts (the direct protobuf decoder has no message objects). */
+  static Resource resource(Attributes attributes, int droppedAttributesCount, String schemaUrl) {
+    if (attributes.isEmpty() && droppedAttributesCount == 0 && schemaUrl.isEmpty()) {
       return Resource.empty();
     }
-    return new Resource(
-        attributes(r.getAttributesList()), r.getDroppedAttributesCount(), schemaUrl);
+    return new Resource(attributes, droppedAttributesCount, schemaUrl);
   }
 
   /** Built once per {@code Scope*} message and shared by all its items. */
   static InstrumentationScope scope(
       io.opentelemetry.proto.common.v1.InstrumentationScope s, String schemaUrl) {
-    if (s.getName().isEmpty()
-        && s.getVersion().isEmpty()
-        && s.getAttributesCount() == 0
-        && s.getDroppedAttributesCount() == 0
-        && schemaUrl.isEmpty()) {
-      return InstrumentationScope.empty();
-    }
-    return new InstrumentationScope(
+    return scope(
         s.getName(),
         s.getVersion(),
         attributes(s.getAttributesList()),
         s.getDroppedAttributesCount(),
         schemaUrl);
+  }
+
+  /** The same from already mapped parts (the direct protobuf decoder has no message objects). */
+  static InstrumentationScope scope(
+      String name,
+      String version,
+      Attributes attributes,
+      int droppedAttributesCount,
+      String schemaUrl) {
+    if (name.isEmpty()
+        && version.isEmpty()
+        && attributes.isEmpty()
+        && droppedAttributesCount == 0
+        && schemaUrl.isEmpty()) {
+      return InstrumentationScope.empty();
+    }
+    return new InstrumentationScope(name, version, attributes, droppedAttributesCount, schemaUrl);
   }
 
   /** Keys keep their order; a repeated key keeps its last value. */
@@ -114,10 +128,17 @@ final class OtlpCommon {
   static @Nullable String requiredIdProblem(
       MessageOrBuilder holder, String jsonName, ByteString id, int size) {
     if (isValid(id, size)) return null;
-    String notHex = InvalidIds.find(holder, jsonName);
+    return invalidRequiredId(jsonName, id.size(), size, InvalidIds.find(holder, jsonName));
+  }
+
+  /**
+   * Why a required id that is not valid (not {@code size} non-zero bytes) is unacceptable; {@code
+   * notHex} is the OTLP/JSON text recorded by {@link InvalidIds}, if any.
+   */
+  static String invalidRequiredId(String jsonName, int got, int size, @Nullable String notHex) {
     if (notHex != null) return notHexProblem(jsonName, notHex);
-    if (id.isEmpty()) return jsonName + " is missing";
-    if (id.size() != size) return sizeProblem(jsonName, size, id.size());
+    if (got == 0) return jsonName + " is missing";
+    if (got != size) return sizeProblem(jsonName, size, got);
     return jsonName + " must not be all zeros";
   }
 
@@ -128,11 +149,18 @@ final class OtlpCommon {
   static @Nullable String optionalIdProblem(
       MessageOrBuilder holder, String jsonName, ByteString id, int size) {
     if (id.size() == size) return null;
-    if (id.isEmpty()) {
-      String notHex = InvalidIds.find(holder, jsonName);
-      return notHex == null ? null : notHexProblem(jsonName, notHex);
-    }
-    return sizeProblem(jsonName, size, id.size());
+    String notHex = id.isEmpty() ? InvalidIds.find(holder, jsonName) : null;
+    return invalidOptionalId(jsonName, id.size(), size, notHex);
+  }
+
+  /**
+   * Why an optional id of {@code got} bytes (not {@code size}) is unacceptable, or null when it is
+   * absent; {@code notHex} as for {@link #invalidRequiredId}, looked up only for an absent id.
+   */
+  static @Nullable String invalidOptionalId(
+      String jsonName, int got, int size, @Nullable String notHex) {
+    if (got == 0) return notHex == null ? null : notHexProblem(jsonName, notHex);
+    return sizeProblem(jsonName, size, got);
   }
 
   private static String sizeProblem(String jsonName, int size, int got) {

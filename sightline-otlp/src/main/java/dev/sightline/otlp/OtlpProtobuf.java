@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.IOException;
 
 /**
  * OTLP/HTTP binary protobuf (content type {@value #CONTENT_TYPE}). An empty body is a valid empty
@@ -38,7 +39,8 @@ public final class OtlpProtobuf {
     }
   }
 
-  private static OtlpDecodeException invalid(String type, InvalidProtocolBufferException e) {
+  /** Also used by {@link ProtobufSpanDecoder}, so that both decoders word their errors alike. */
+  static OtlpDecodeException invalid(String type, IOException e) {
     return new OtlpDecodeException(
         "invalid protobuf body: not a valid " + type + ": " + e.getMessage(), e);
   }

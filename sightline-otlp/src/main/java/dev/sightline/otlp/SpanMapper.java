@@ -84,8 +84,11 @@ public final class SpanMapper {
         OtlpCommon.optionalIdProblem(
             span, "parentSpanId", span.getParentSpanId(), Ids.SPAN_ID_BYTES);
     if (p != null) return p;
-    long start = span.getStartTimeUnixNano();
-    long end = span.getEndTimeUnixNano();
+    return timeProblem(span.getStartTimeUnixNano(), span.getEndTimeUnixNano());
+  }
+
+  /** Why a span's times are unacceptable, or null; shared with {@link ProtobufSpanDecoder}. */
+  static @Nullable String timeProblem(long start, long end) {
     if (start == 0) return "startTimeUnixNano must be set";
     if (start < 0) return "startTimeUnixNano is out of range: " + Long.toUnsignedString(start);
     if (end < start) {

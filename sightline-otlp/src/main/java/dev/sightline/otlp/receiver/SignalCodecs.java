@@ -9,6 +9,7 @@ import dev.sightline.otlp.MetricPointMapper;
 import dev.sightline.otlp.OtlpJson;
 import dev.sightline.otlp.OtlpProtobuf;
 import dev.sightline.otlp.OtlpResponses;
+import dev.sightline.otlp.ProtobufSpanDecoder;
 import dev.sightline.otlp.SpanMapper;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -30,6 +31,7 @@ final class SignalCodecs {
           OtlpProtobuf::decodeTraces,
           OtlpJson::decodeTraces,
           SpanMapper::map,
+          ProtobufSpanDecoder::decode,
           TelemetryWriter::writeSpans,
           OtlpResponses::traceResponse);
 
@@ -41,6 +43,7 @@ final class SignalCodecs {
           OtlpProtobuf::decodeMetrics,
           OtlpJson::decodeMetrics,
           MetricPointMapper::map,
+          null,
           TelemetryWriter::writeMetrics,
           OtlpResponses::metricsResponse);
 
@@ -52,6 +55,7 @@ final class SignalCodecs {
           OtlpProtobuf::decodeLogs,
           OtlpJson::decodeLogs,
           LogRecordMapper::map,
+          null,
           TelemetryWriter::writeLogs,
           OtlpResponses::logsResponse);
 
