@@ -82,23 +82,7 @@ class SearchSliceSizingTest {
     int checked = 0;
     int nonEmpty = 0;
     try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
-      List<Span> late = new ArrayList<>();
-      List<Span> batch = new ArrayList<>();
-      int size = 1 + random.nextInt(150);
-      for (Span s : all) {
-        if (random.nextInt(40) == 0) {
-          late.add(s);
-          continue;
-        }
-        batch.add(s);
-        if (batch.size() >= size) {
-          storage.writer().writeSpans(batch).get(30, TimeUnit.SECONDS);
-          batch = new ArrayList<>();
-          size = 1 + random.nextInt(150);
-        }
-      }
-      batch.addAll(late);
-      storage.writer().writeSpans(batch).get(30, TimeUnit.SECONDS);
+      LateBatches.write(storage, all, random, 150, 40);
 
       DuckDbTraceReader reader = (DuckDbTraceReader) storage.traceReader();
       long[][] windows = {

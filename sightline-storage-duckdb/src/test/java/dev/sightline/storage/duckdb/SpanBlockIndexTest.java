@@ -106,23 +106,7 @@ class SpanBlockIndexTest {
     List<Span> all = new ArrayList<>();
     for (int n = 0; n < traces; n++) all.addAll(trace(n, T0 + random.nextLong(180 * MINUTE)));
     Collections.shuffle(all, random);
-    List<Span> late = new ArrayList<>();
-    List<Span> batch = new ArrayList<>();
-    int size = 1 + random.nextInt(120);
-    for (Span s : all) {
-      if (random.nextInt(50) == 0) {
-        late.add(s);
-        continue;
-      }
-      batch.add(s);
-      if (batch.size() >= size) {
-        storage.writer().writeSpans(batch).get(30, TimeUnit.SECONDS);
-        batch = new ArrayList<>();
-        size = 1 + random.nextInt(120);
-      }
-    }
-    batch.addAll(late);
-    storage.writer().writeSpans(batch).get(30, TimeUnit.SECONDS);
+    LateBatches.write(storage, all, random, 120, 50);
   }
 
   private static List<TraceSummary> search(
