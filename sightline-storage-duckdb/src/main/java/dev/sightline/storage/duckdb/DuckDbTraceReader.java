@@ -62,8 +62,8 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
   volatile boolean useSpanBlocks = true;
 
   /**
-   * The spans a search's first slice that holds spans holds at most ({@link #FIRST_SLICE_SPANS};
-   * tests set it). 0: slices by time only, whatever they hold.
+   * With attribute filters, about the most spans the first slice cut by its spans holds ({@link
+   * #FIRST_SLICE_SPANS}; tests set it). 0: slices by time only, whatever they hold.
    */
   volatile long sliceSpans = FIRST_SLICE_SPANS;
 
@@ -195,9 +195,9 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
     // follows the spans it holds (a busy store holds millions in a minute). Any slice boundaries
     // give the same answer. (1) Candidates: the k newest matching spans of the slice (DuckDB's
     // top-N pushes its running threshold into the scan, so on time-ordered data it reads the newest
-    // row groups only) and their traces. (2)
-    // Summaries of those traces only, the newest `limit` of them. A trace starts at or before each
-    // of its matching spans, so a trace with no matching span from `from` on starts before `from`;
+    // row groups only) and their traces. (2) Summaries of those traces only, the newest `limit` of
+    // them. A trace starts at or before each of its matching spans, so a trace with no matching
+    // span from `from` on starts before `from`;
     // and when the slice holds k matching spans or more, a trace that is not a candidate has all
     // its matching spans there at or before the k-th newest (the bound), so it starts at or before
     // it. The newest `limit` of the slices read so far are the answer once the limit-th of them
@@ -309,7 +309,7 @@ final class DuckDbTraceReader implements TraceReader, ServiceVersionReader {
       }
       if (sized) {
         width = to - from; // the next slice: four times this one's time or spans at most
-        spanBound = Math.min(spanBound * 4, MAX_CANDIDATE_SPANS * 1_000);
+        spanBound = Math.min(spanBound, 1L << 40) * 4; // (bounded: no overflow)
       }
       to = from;
       width = width > (to - start) / 4 ? to - start : width * 4;

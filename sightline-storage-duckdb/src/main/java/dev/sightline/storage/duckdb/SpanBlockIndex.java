@@ -140,7 +140,7 @@ final class SpanBlockIndex {
           long[] block = {rs.getLong(1), rs.getLong(2), rs.getInt(3)};
           if (sized > 0 && block[1] < t) break; // this and every later block end before t
           blocks.add(block);
-          seen += spans(List.<long[]>of(block), from, to);
+          seen += spans(block, from, to);
           // t only moves later as blocks are added: recomputed as their number doubles
           if (seen >= spans && blocks.size() >= 2 * sized) {
             t = latest(blocks, from, to, spans);
@@ -166,13 +166,15 @@ final class SpanBlockIndex {
   /** The spans of these blocks (min, max, spans) in [t, to), each spread evenly over its range. */
   private static double spans(List<long[]> blocks, long t, long to) {
     double sum = 0;
-    for (long[] b : blocks) {
-      long lo = Math.max(t, b[0]);
-      long hi = Math.min(to - 1, b[1]);
-      if (hi < lo) continue;
-      sum += b[2] * ((double) (hi - lo) + 1) / ((double) (b[1] - b[0]) + 1);
-    }
+    for (long[] b : blocks) sum += spans(b, t, to);
     return sum;
+  }
+
+  /** The spans of one block (min, max, spans) in [t, to), spread evenly over its range. */
+  private static double spans(long[] b, long t, long to) {
+    long lo = Math.max(t, b[0]);
+    long hi = Math.min(to - 1, b[1]);
+    return hi < lo ? 0 : b[2] * ((double) (hi - lo) + 1) / ((double) (b[1] - b[0]) + 1);
   }
 
   /**
