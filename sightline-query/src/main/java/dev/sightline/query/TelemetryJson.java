@@ -16,7 +16,6 @@ import dev.sightline.core.storage.TraceSummary;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -278,9 +277,9 @@ public final class TelemetryJson {
 
   public static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
     g.writeStartObject();
-    for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
-      g.writeFieldName(e.getKey());
-      writeValue(g, e.getValue());
+    for (int i = 0; i < attributes.size(); i++) {
+      g.writeFieldName(attributes.keyAt(i));
+      writeValue(g, attributes.valueAt(i));
     }
     g.writeEndObject();
   }

@@ -1,6 +1,6 @@
 package dev.sightline.storage.clickhouse;
 
-import dev.sightline.core.model.AnyValue;
+import dev.sightline.core.model.Attributes;
 import dev.sightline.core.model.Resource;
 import dev.sightline.core.model.Span;
 import java.util.ArrayList;
@@ -81,17 +81,15 @@ final class AttrIndexRows {
     for (Span s : spans) {
       long start = s.startTimeUnixNano();
       long day = Days.epochDay(start);
-      Map<String, AnyValue> own = s.attributes().asMap();
-      for (Map.Entry<String, AnyValue> e : own.entrySet()) {
-        if (!all && !keys.contains(e.getKey())) continue;
-        add(
-            rows,
-            new Key(day, s.tenant(), s.traceId(), e.getKey(), e.getValue().asString()),
-            start);
+      Attributes own = s.attributes();
+      for (int i = 0; i < own.size(); i++) {
+        String key = own.keyAt(i);
+        if (!all && !keys.contains(key)) continue;
+        add(rows, new Key(day, s.tenant(), s.traceId(), key, own.valueAt(i).asString()), start);
       }
-      Map<String, AnyValue> resource = s.resource().attributes().asMap();
+      Attributes resource = s.resource().attributes();
       boolean overrides = false; // does the span hide one of its resource's attributes?
-      for (String k : own.keySet()) overrides |= resource.containsKey(k);
+      for (int i = 0; i < own.size(); i++) overrides |= resource.get(own.keyAt(i)) != null;
       if (!overrides
           && s.resource() == lastResource
           && day == lastDay
@@ -101,13 +99,14 @@ final class AttrIndexRows {
         continue;
       }
       List<long[]> ranges = new ArrayList<>(resource.size());
-      for (Map.Entry<String, AnyValue> e : resource.entrySet()) {
-        if (own.containsKey(e.getKey())) continue; // the span's own value wins
-        if (!all && !keys.contains(e.getKey())) continue;
+      for (int i = 0; i < resource.size(); i++) {
+        String key = resource.keyAt(i);
+        if (own.get(key) != null) continue; // the span's own value wins
+        if (!all && !keys.contains(key)) continue;
         ranges.add(
             add(
                 rows,
-                new Key(day, s.tenant(), s.traceId(), e.getKey(), e.getValue().asString()),
+                new Key(day, s.tenant(), s.traceId(), key, resource.valueAt(i).asString()),
                 start));
       }
       if (overrides) {

@@ -35,10 +35,11 @@ final class AttributeArrays {
     StringBuilder types = new StringBuilder(attributes.size());
     boolean nested = false;
     g.writeArrayFieldStart(prefix + "_keys");
-    for (String key : attributes.asMap().keySet()) g.writeString(key);
+    for (int i = 0; i < attributes.size(); i++) g.writeString(attributes.keyAt(i));
     g.writeEndArray();
     g.writeArrayFieldStart(prefix + "_values");
-    for (AnyValue v : attributes.asMap().values()) {
+    for (int i = 0; i < attributes.size(); i++) {
+      AnyValue v = attributes.valueAt(i);
       char type = type(v);
       types.append(type);
       nested |= type == 'a' || type == 'k';
@@ -54,11 +55,11 @@ final class AttributeArrays {
     return TypedJson.write(
         g -> {
           g.writeStartObject();
-          for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
-            if (e.getValue() instanceof AnyValue.ArrayValue
-                || e.getValue() instanceof AnyValue.KeyValueList) {
-              g.writeFieldName(e.getKey());
-              TypedJson.writeValue(g, e.getValue());
+          for (int i = 0; i < attributes.size(); i++) {
+            AnyValue value = attributes.valueAt(i);
+            if (value instanceof AnyValue.ArrayValue || value instanceof AnyValue.KeyValueList) {
+              g.writeFieldName(attributes.keyAt(i));
+              TypedJson.writeValue(g, value);
             }
           }
           g.writeEndObject();

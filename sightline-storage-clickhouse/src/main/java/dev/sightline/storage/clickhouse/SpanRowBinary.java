@@ -10,7 +10,6 @@ import dev.sightline.core.storage.json.Components;
 import dev.sightline.core.storage.json.SpanJson;
 import dev.sightline.core.storage.json.TypedJson;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Spans → {@code RowBinary} rows of {@code spans}, the insert format of the span write path: the
@@ -110,12 +109,14 @@ final class SpanRowBinary {
 
   /** The four {@link AttributeArrays} columns: keys, text forms, kinds, nested JSON. */
   private static void attributes(RowBinary out, Attributes attributes) {
-    Map<String, AnyValue> map = attributes.asMap();
-    out.stringArray(map.keySet());
-    out.varUInt(map.size());
-    StringBuilder types = new StringBuilder(map.size());
+    int n = attributes.size();
+    out.varUInt(n);
+    for (int i = 0; i < n; i++) out.string(attributes.keyAt(i));
+    out.varUInt(n);
+    StringBuilder types = new StringBuilder(n);
     boolean nested = false;
-    for (AnyValue v : map.values()) {
+    for (int i = 0; i < n; i++) {
+      AnyValue v = attributes.valueAt(i);
       char type = AttributeArrays.type(v);
       types.append(type);
       nested |= type == 'a' || type == 'k';

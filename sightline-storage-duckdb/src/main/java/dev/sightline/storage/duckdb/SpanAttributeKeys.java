@@ -2,7 +2,6 @@ package dev.sightline.storage.duckdb;
 
 import dev.sightline.core.model.AnyValue;
 import dev.sightline.core.model.Attributes;
-import java.util.Map;
 
 /**
  * The keys of the span block index ({@code span_blocks}): a 64-bit hash of each (attribute key,
@@ -28,12 +27,12 @@ final class SpanAttributeKeys {
       String[] keys = new String[n];
       long[] hashes = new long[n];
       boolean indexable = n <= MAX_PAIRS;
-      int i = 0;
-      for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
-        String value = e.getValue().asString();
-        indexable &= safe(e.getKey()) && safe(value);
-        keys[i] = e.getKey();
-        hashes[i++] = hash(e.getKey(), value);
+      for (int i = 0; i < n; i++) {
+        String key = attributes.keyAt(i);
+        String value = attributes.valueAt(i).asString();
+        indexable &= safe(key) && safe(value);
+        keys[i] = key;
+        hashes[i] = hash(key, value);
       }
       return new ResourcePairs(keys, hashes, indexable);
     }
@@ -47,10 +46,11 @@ final class SpanAttributeKeys {
     if (n > MAX_PAIRS) return null;
     long[] out = new long[Math.min(MAX_PAIRS + 1, n + resource.keys().length)];
     int i = 0;
-    for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
-      String value = e.getValue().asString();
-      if (!safe(e.getKey()) || !safe(value)) return null;
-      out[i++] = hash(e.getKey(), value);
+    for (; i < n; i++) {
+      String key = attributes.keyAt(i);
+      String value = attributes.valueAt(i).asString();
+      if (!safe(key) || !safe(value)) return null;
+      out[i] = hash(key, value);
     }
     String[] keys = resource.keys();
     for (int r = 0; r < keys.length; r++) {

@@ -54,9 +54,9 @@ public final class TypedJson {
 
   public static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
     g.writeStartObject();
-    for (Map.Entry<String, AnyValue> e : attributes.asMap().entrySet()) {
-      g.writeFieldName(e.getKey());
-      writeValue(g, e.getValue());
+    for (int i = 0; i < attributes.size(); i++) {
+      g.writeFieldName(attributes.keyAt(i));
+      writeValue(g, attributes.valueAt(i));
     }
     g.writeEndObject();
   }
