@@ -98,4 +98,36 @@ class AttributesTest {
 
     assertThat(seen).containsExactly("b=2", "a=1", "c=3");
   }
+
+  @Test
+  void largeSets_compareAsMapsWhateverTheOrder_andPutAllGoesThroughTheIndex() {
+    Attributes.Builder forward = Attributes.builder();
+    Attributes.Builder backward = Attributes.builder();
+    for (int i = 0; i < 3 * Attributes.SCAN_MAX; i++) {
+      forward.put("k" + i, (long) i);
+      backward.put(
+          "k" + (3 * Attributes.SCAN_MAX - 1 - i), (long) (3 * Attributes.SCAN_MAX - 1 - i));
+    }
+    Attributes a = forward.build();
+    Attributes b = backward.build();
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+
+    Attributes merged = forward.putAll(Attributes.ofStrings("k3", "x", "new", "y")).build();
+    assertThat(merged.size()).isEqualTo(a.size() + 1);
+    assertThat(merged.getString("k3")).isEqualTo("x");
+    assertThat(merged.keyAt(3)).isEqualTo("k3");
+    assertThat(merged.keyAt(merged.size() - 1)).isEqualTo("new");
+  }
+
+  @Test
+  void nullKeysOrValues_areRefused() {
+    Map<String, AnyValue> withNull = new LinkedHashMap<>();
+    withNull.put("a", null);
+    assertThatThrownBy(() -> Attributes.of(withNull))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("value");
+    assertThatThrownBy(() -> Attributes.builder().put(null, "v"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+  }
 }

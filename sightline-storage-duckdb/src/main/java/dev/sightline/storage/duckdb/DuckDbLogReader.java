@@ -154,7 +154,7 @@ final class DuckDbLogReader implements LogReader {
       throws SQLException {
     List<LogRecord> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      DuckDbTraceReader.bind(ps, params);
+      Sql.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(LogRows.read(rs));
       }

@@ -50,7 +50,7 @@ final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
         c -> {
           List<MetricPoint> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql)) {
-            DuckDbTraceReader.bind(ps, params);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) out.add(MetricRows.read(rs));
             }
@@ -163,7 +163,7 @@ final class DuckDbMetricReader implements MetricReader, CounterIncreaseReader {
         c -> {
           List<CounterIncreasePoint> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql)) {
-            DuckDbTraceReader.bind(ps, params);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(new CounterIncreasePoint(start + rs.getLong(1) * step, rs.getDouble(2)));

@@ -111,7 +111,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
     return connections.run(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            DuckDbTraceReader.bind(ps, params);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) return OptionalLong.empty();
               long t = rs.getLong(1);
@@ -196,7 +196,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
         c -> {
           List<SpanMetricsPoint> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            DuckDbTraceReader.bind(ps, params);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 int kind = rs.getInt(3);
@@ -266,7 +266,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
         c -> {
           List<SpanCountPoint> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            DuckDbTraceReader.bind(ps, params);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(
@@ -297,7 +297,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
         c -> {
           List<ServiceEdge> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_STORED)) {
-            DuckDbTraceReader.bind(ps, List.of(tenant, startUnixNano, endUnixNano));
+            Sql.bind(ps, List.of(tenant, startUnixNano, endUnixNano));
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 long[] durations = new long[DurationHistogram.BUCKETS];
@@ -321,20 +321,20 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
   /** The query-time join over {@code spans}, as before {@code service_edges} existed. */
   private List<ServiceEdge> joinedServiceEdges(
       String tenant, long startUnixNano, long endUnixNano) {
-    long slack = DuckDbTraceReader.TRACE_WINDOW_SLACK_NANOS;
+    long slack = TraceSearch.TRACE_WINDOW_SLACK_NANOS;
     List<Object> params =
         List.of(
             tenant,
             startUnixNano,
             endUnixNano,
             tenant,
-            saturatedAdd(startUnixNano, -slack),
-            saturatedAdd(endUnixNano, slack));
+            Sql.saturatedAdd(startUnixNano, -slack),
+            Sql.saturatedAdd(endUnixNano, slack));
     return connections.run(
         c -> {
           List<ServiceEdge> out = new ArrayList<>();
           try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_JOIN)) {
-            DuckDbTraceReader.bind(ps, params);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               String client = null;
               String server = null;
@@ -378,10 +378,5 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
         errors,
         sum,
         DurationHistogram.of(counts));
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 }

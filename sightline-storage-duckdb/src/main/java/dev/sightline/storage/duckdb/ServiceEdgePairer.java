@@ -344,8 +344,8 @@ final class ServiceEdgePairer {
   static boolean pairable(String client, long clientStart, String server, long serverStart) {
     if (client.equals(server)) return false;
     long slack = ServiceEdgeRows.PAIRING_SLACK_NANOS;
-    return clientStart >= saturatedAdd(serverStart, -slack)
-        && clientStart <= saturatedAdd(serverStart, slack);
+    return clientStart >= Sql.saturatedAdd(serverStart, -slack)
+        && clientStart <= Sql.saturatedAdd(serverStart, slack);
   }
 
   /**
@@ -454,10 +454,5 @@ final class ServiceEdgePairer {
 
   Stats stats() {
     return stats;
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
   }
 }

@@ -22,7 +22,7 @@ import org.duckdb.DuckDBAppender;
  */
 final class ServiceEdgeRows implements ServiceEdgePairer.Sink {
   /** How far apart a parent's and its child's starts may be for the pair to count: one hour. */
-  static final long PAIRING_SLACK_NANOS = DuckDbTraceReader.TRACE_WINDOW_SLACK_NANOS;
+  static final long PAIRING_SLACK_NANOS = TraceSearch.TRACE_WINDOW_SLACK_NANOS;
 
   private static final int CLIENT = SpanKind.CLIENT.ordinal();
   private static final int PRODUCER = SpanKind.PRODUCER.ordinal();

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The life of {@code service_operations} outside the writer: derived from the stored spans at open
  * when a directory lacks it, kept exact by retention, compacted to one row per key and hour, and
- * read by {@link DuckDbTraceReader#services}.
+ * read by {@link ServiceListing#services}.
  *
  * <p>A row says: the tenant's spans of (service, operation, kind) starting in this hour include
  * ones starting at {@code first_ns} and at {@code last_ns}, and none earlier or later in that hour
@@ -200,7 +200,7 @@ final class ServiceOperationHours {
     }
     List<Triple> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ", parts))) {
-      DuckDbTraceReader.bind(ps, params);
+      Sql.bind(ps, params);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) out.add(new Triple(rs.getString(1), rs.getString(2), rs.getByte(3)));
       }

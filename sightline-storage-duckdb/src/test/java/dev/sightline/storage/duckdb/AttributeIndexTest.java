@@ -213,7 +213,7 @@ class AttributeIndexTest {
 
   @Test
   void aValueHeldByMoreTracesThanTheIndexServes_isSearchedInTheSpans() throws Exception {
-    int traces = DuckDbTraceReader.MAX_INDEXED_CANDIDATES + 20;
+    int traces = TraceSearch.MAX_INDEXED_CANDIDATES + 20;
     try (DuckDbStorage storage = open(List.of("order.id"))) {
       List<Span> spans = new ArrayList<>();
       for (int n = 0; n < traces; n++) {

@@ -125,11 +125,11 @@ class SearchSliceSizingTest {
   }
 
   private static List<TraceSummary> search(DuckDbTraceReader reader, TraceQuery q, long bound) {
-    reader.sliceSpans = bound;
+    reader.search().sliceSpans = bound;
     try {
       return reader.searchTraces(q);
     } finally {
-      reader.sliceSpans = DuckDbTraceReader.FIRST_SLICE_SPANS;
+      reader.search().sliceSpans = TraceSearch.FIRST_SLICE_SPANS;
     }
   }
 

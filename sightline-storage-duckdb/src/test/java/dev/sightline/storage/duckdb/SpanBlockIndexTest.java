@@ -117,12 +117,12 @@ class SpanBlockIndexTest {
       long to,
       int limit) {
     DuckDbTraceReader reader = (DuckDbTraceReader) storage.traceReader();
-    reader.useSpanBlocks = index;
+    reader.search().useSpanBlocks = index;
     try {
       return reader.searchTraces(
           new TraceQuery(TENANT, null, null, null, null, false, attrs, from, to, limit));
     } finally {
-      reader.useSpanBlocks = true;
+      reader.search().useSpanBlocks = true;
     }
   }
 
