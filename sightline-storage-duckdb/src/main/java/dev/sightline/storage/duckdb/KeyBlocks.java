@@ -34,6 +34,12 @@ final class KeyBlocks {
   /** Bits per distinct key: about 1 % false positives with {@link #PROBES} probes. */
   private static final int BITS_PER_KEY = 10;
 
+  /**
+   * Each writing thread's hash table of distinct keys ({@link #appendBlock}), all zero between
+   * calls; as large as the largest block it held (≤ 2 × {@link #MAX_ROWS} × keys per span longs).
+   */
+  private static final ThreadLocal<long[]> TABLES = ThreadLocal.withInitial(() -> new long[0]);
+
   static final int PROBES = 5;
 
   /** The slot of a block's row without a filter. */
@@ -101,8 +107,15 @@ final class KeyBlocks {
       return;
     }
     // the distinct keys, by open addressing (a sort of every key cost a third of the writer's time)
+    // in this thread's table, zero on its first `capacity` slots and zeroed again below: a block
+    // of 2,048 spans with ~30 keys each wants 1 MB, which a new array made a humongous allocation
+    // per block (~30 a second at 60 k spans/s, each starting a concurrent GC cycle)
     int capacity = Integer.highestOneBit(Math.max(16, total * 2 - 1)) << 1;
-    long[] table = new long[capacity];
+    long[] table = TABLES.get();
+    if (table.length < capacity) {
+      table = new long[capacity];
+      TABLES.set(table);
+    }
     boolean zero = false;
     int distinct = 0;
     for (Entry e : block) {
@@ -125,8 +138,12 @@ final class KeyBlocks {
     int pageBits = 64;
     while (pageBits < 1 << 20 && pageBits < (long) distinct * BITS_PER_KEY / pages) pageBits <<= 1;
     byte[][] bits = new byte[pages][pageBits / 8];
-    for (long k : table) {
-      if (k != 0) set(bits[page(k, pages)], k, pageBits);
+    for (int i = 0; i < capacity; i++) {
+      long k = table[i];
+      if (k != 0) {
+        set(bits[page(k, pages)], k, pageBits);
+        table[i] = 0;
+      }
     }
     if (zero) set(bits[page(0, pages)], 0, pageBits);
     for (int p = 0; p < pages; p++) {
