@@ -14,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
@@ -251,16 +250,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
       sql.append(" AND name = ?");
       params.add(q.operation());
     }
-    for (Map.Entry<String, String> e : q.attributes().entrySet()) {
-      // the span's attribute, or failing that its resource's, compared as text (as trace search)
-      sql.append(
-          " AND coalesce(json_extract_string(attributes, ?),"
-              + " json_extract_string(resource_attributes, ?)) = ?");
-      String pointer = AttributeColumns.pointer(e.getKey());
-      params.add(pointer);
-      params.add(pointer);
-      params.add(e.getValue());
-    }
+    TraceSearch.Filter.attributes(sql, params, q.attributes()); // compared as trace search does
     sql.append(" GROUP BY slot ORDER BY slot");
     return connections.run(
         c -> {

@@ -390,9 +390,17 @@ final class TraceSearch {
       if (query.errorsOnly()) {
         where.append(" AND status_code = ").append(StatusCode.ERROR.ordinal());
       }
-      for (Map.Entry<String, String> e : query.attributes().entrySet()) {
-        // the span's attribute, or failing that its resource's, compared as text
-        where.append(
+      attributes(where, params, query.attributes());
+      return new Filter(where.toString(), List.copyOf(params));
+    }
+
+    /**
+     * Appends one condition per attribute filter: the span's attribute, or failing that its
+     * resource's, compared as text (trace search and span counts alike).
+     */
+    static void attributes(StringBuilder sql, List<Object> params, Map<String, String> filters) {
+      for (Map.Entry<String, String> e : filters.entrySet()) {
+        sql.append(
             " AND coalesce(json_extract_string(attributes, ?),"
                 + " json_extract_string(resource_attributes, ?)) = ?");
         String pointer = AttributeColumns.pointer(e.getKey());
@@ -400,7 +408,6 @@ final class TraceSearch {
         params.add(pointer);
         params.add(e.getValue());
       }
-      return new Filter(where.toString(), List.copyOf(params));
     }
   }
 
