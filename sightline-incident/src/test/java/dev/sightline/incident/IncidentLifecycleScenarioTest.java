@@ -192,11 +192,17 @@ class IncidentLifecycleScenarioTest {
       assertThat(after.rootCause().service()).isEqualTo(scenario.expectedService());
       assertThat(after.verification().trigger())
           .isEqualTo(scenario.expectedService() + " " + scenario.fixVersion() + " deployed");
+      String story =
+          String.format(
+              "%s fixed=%s: verification %s, timeline %s",
+              kind, fixed, after.verification(), after.timeline());
       if (fixed) {
-        assertThat(after.verification().status()).isEqualTo(Verification.Status.VERIFIED);
+        assertThat(after.verification().status()).as(story).isEqualTo(Verification.Status.VERIFIED);
         assertThat(after.verification().sliAfter()).isGreaterThanOrEqualTo(0.998);
       } else {
-        assertThat(after.verification().status()).isEqualTo(Verification.Status.REGRESSED);
+        assertThat(after.verification().status())
+            .as(story)
+            .isEqualTo(Verification.Status.REGRESSED);
         assertThat(after.status()).isEqualTo(IncidentStatus.OPEN);
         assertThat(after.timeline()).anySatisfy(t -> assertThat(t.kind()).isEqualTo("regressed"));
       }

@@ -216,7 +216,8 @@ public final class FaultScenario {
    * {@link #expectedService()} running {@link #fixVersion()}. When {@code fixed} the shop is
    * healthy again; otherwise the fault continues in the new version (a consumer's lag keeps growing
    * from {@link #faultStart()}). For {@link FaultKind#HEALTHY}, healthy traffic either way.
-   * Deterministic in the seed and {@code from}.
+   * Deterministic in the seed and {@code from}'s offset from {@link #faultEnd()}: like {@link
+   * #telemetry()}, the same whatever the wall-clock time the scenario ends at.
    */
   public ScenarioTelemetry afterFix(Instant from, Duration length, boolean fixed) {
     requireNonNull(from, "from");
@@ -231,7 +232,10 @@ public final class FaultScenario {
         new ShopTraffic.Plan(
             kind,
             tenant,
-            seed * 31 + start,
+            // the offset from the fault's end, not the instant itself: the same scenario at another
+            // time of day gets the same traffic, so a test's outcome does not depend on when it
+            // runs
+            seed * 31 + (start - nanos(faultEnd)),
             requestsPerSecond,
             start,
             end,

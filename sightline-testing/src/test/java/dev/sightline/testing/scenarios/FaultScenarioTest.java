@@ -96,6 +96,58 @@ class FaultScenarioTest {
     assertThat(otherSeed.get(0).traceId()).isNotEqualTo(first.spans().get(0).traceId());
   }
 
+  /**
+   * A test's outcome must not depend on the time of day it runs at: the same scenario ending at
+   * another instant is the same traffic, shifted — before the fault and after the fix.
+   */
+  @Test
+  void sameSeedAtAnotherTimeGivesTheSameTrafficShifted() {
+    Duration shift = Duration.ofHours(7).plusMinutes(13).plusSeconds(20);
+    for (FaultKind kind : List.of(FaultKind.SLOW_DB_QUERY, FaultKind.SLOW_CONSUMER)) {
+      FaultScenario here = small(kind);
+      FaultScenario later =
+          FaultScenario.builder(kind)
+              .end(END.plus(shift))
+              .baseline(Duration.ofMinutes(10))
+              .faultDuration(Duration.ofMinutes(5))
+              .requestsPerSecond(3)
+              .seed(42)
+              .build();
+      assertThat(shape(later.telemetry().spans(), later.faultEnd()))
+          .isEqualTo(shape(here.telemetry().spans(), here.faultEnd()));
+      for (boolean fixed : new boolean[] {true, false}) {
+        assertThat(
+                shape(
+                    later.afterFix(later.faultEnd(), Duration.ofMinutes(2), fixed).spans(),
+                    later.faultEnd()))
+            .as("after the fix, fixed=%s", fixed)
+            .isEqualTo(
+                shape(
+                    here.afterFix(here.faultEnd(), Duration.ofMinutes(2), fixed).spans(),
+                    here.faultEnd()));
+      }
+    }
+  }
+
+  /** What a span is relative to {@code origin}: its trace, name, status, offset and duration. */
+  static List<String> shape(List<Span> spans, Instant origin) {
+    return spans.stream()
+        .map(
+            s ->
+                s.traceId()
+                    + " "
+                    + s.serviceName()
+                    + " "
+                    + s.name()
+                    + " "
+                    + s.statusCode()
+                    + " "
+                    + (s.startTimeUnixNano() - nanos(origin))
+                    + " "
+                    + s.durationNanos())
+        .toList();
+  }
+
   @Test
   void defaultsSizeAndEndAlignment() {
     FaultScenario s = FaultScenario.builder(FaultKind.HEALTHY).build();
