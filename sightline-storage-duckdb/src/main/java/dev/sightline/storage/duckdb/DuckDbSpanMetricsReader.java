@@ -82,6 +82,19 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
           + " FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
           + " GROUP BY ALL ORDER BY 1, 2, 3";
 
+  /**
+   * As {@link #SERVICE_EDGES_STORED} over a range with whole hours: those from {@code
+   * service_edges_hourly}, the ragged ends from {@code service_edges}.
+   */
+  private static final String SERVICE_EDGES_STORED_BY_HOUR =
+      "SELECT client, server, caller_kind, "
+          + SUMS.replace("requests", "calls")
+          + " FROM (SELECT * FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+          + " UNION ALL SELECT * FROM service_edges_hourly"
+          + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
+          + " UNION ALL SELECT * FROM service_edges WHERE tenant = ? AND bucket_ns >= ?"
+          + " AND bucket_ns < ?) GROUP BY ALL ORDER BY 1, 2, 3";
+
   private final ReaderConnections connections;
 
   /** {@link DuckDbStorageBuilder#serviceEdgesAtIngest}: read {@code service_edges}, not spans. */
@@ -138,19 +151,18 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
             .append(SUMS)
             .append(" FROM ");
     List<Object> params = new ArrayList<>();
-    long hour = SpanMetricsHourly.HOUR_NANOS;
+    long hour = HourlyRollup.HOUR_NANOS;
     long start = q.startUnixNano();
     long end = q.endUnixNano();
     // whole hours inside the range from the hourly roll-up when every hour falls in one slot (a
     // total, or hour-multiple steps from an hour); the 10-second rows for the rest
-    boolean hourly =
-        (q.stepNanos() == 0 || (q.stepNanos() % hour == 0 && Math.floorMod(start, hour) == 0))
-            && start > Long.MIN_VALUE + hour
-            && end < Long.MAX_VALUE - hour;
-    long firstHour = hourly ? Math.floorDiv(start, hour) * hour : 0;
-    if (hourly && firstHour < start) firstHour += hour;
-    long endHour = hourly ? Math.floorDiv(end, hour) * hour : 0;
-    if (hourly && firstHour < endHour) {
+    long[] hours =
+        q.stepNanos() == 0 || (q.stepNanos() % hour == 0 && Math.floorMod(start, hour) == 0)
+            ? HourlyRollup.wholeHours(start, end)
+            : null;
+    if (hours != null) {
+      long firstHour = hours[0];
+      long endHour = hours[1];
       sql.append(
           "(SELECT * FROM span_metrics WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
               + " UNION ALL SELECT * FROM span_metrics_hourly"
@@ -280,14 +292,32 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
         : joinedServiceEdges(tenant, startUnixNano, endUnixNano);
   }
 
-  /** The buckets of {@code service_edges} that the writer maintains ({@link ServiceEdgePairer}). */
+  /**
+   * The buckets of {@code service_edges} that the writer maintains ({@link ServiceEdgePairer}),
+   * whole hours from {@code service_edges_hourly}.
+   */
   private List<ServiceEdge> storedServiceEdges(
       String tenant, long startUnixNano, long endUnixNano) {
+    long[] hours = HourlyRollup.wholeHours(startUnixNano, endUnixNano);
+    String sql = hours == null ? SERVICE_EDGES_STORED : SERVICE_EDGES_STORED_BY_HOUR;
+    List<Object> params =
+        hours == null
+            ? List.of(tenant, startUnixNano, endUnixNano)
+            : List.of(
+                tenant,
+                startUnixNano,
+                hours[0],
+                tenant,
+                hours[0],
+                hours[1],
+                tenant,
+                hours[1],
+                endUnixNano);
     return connections.run(
         c -> {
           List<ServiceEdge> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(SERVICE_EDGES_STORED)) {
-            Sql.bind(ps, List.of(tenant, startUnixNano, endUnixNano));
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 long[] durations = new long[DurationHistogram.BUCKETS];

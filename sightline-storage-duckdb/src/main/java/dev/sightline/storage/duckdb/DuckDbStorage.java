@@ -208,6 +208,14 @@ public final class DuckDbStorage implements StorageComponent {
       try {
         long t0 = System.nanoTime();
         long merged = compactServiceEdges(edgesFrom, to);
+        // the hourly roll-up, the pass's range widened to whole hours, the current one included
+        long hour = HourlyRollup.HOUR_NANOS;
+        merged +=
+            compactServiceEdgesHourly(
+                edgesFrom == Long.MIN_VALUE
+                    ? Long.MIN_VALUE
+                    : Math.floorDiv(edgesFrom, hour) * hour,
+                Math.floorDiv(to, hour) * hour + hour);
         edgesCompactedUpTo = to;
         if (merged > 0) {
           logger.debug(
@@ -483,8 +491,9 @@ public final class DuckDbStorage implements StorageComponent {
                   }
                   // derived rows go too, but the count is of telemetry rows only
                   update(c, "DELETE FROM span_metrics WHERE bucket_ns < ?", cutoffUnixNano);
-                  SpanMetricsHourly.deleteBefore(c, cutoffUnixNano);
+                  HourlyRollup.SPAN_METRICS.deleteBefore(c, cutoffUnixNano);
                   update(c, "DELETE FROM service_edges WHERE bucket_ns < ?", cutoffUnixNano);
+                  HourlyRollup.SERVICE_EDGES.deleteBefore(c, cutoffUnixNano);
                   // after the spans went: the cutoff's hour is derived from what remains
                   ServiceOperationHours.deleteBefore(c, cutoffUnixNano);
                   return removed;
@@ -521,6 +530,14 @@ public final class DuckDbStorage implements StorageComponent {
   public long compactServiceEdges(long fromUnixNano, long toUnixNano) {
     return readers.runOnStored(
         c -> SpanMetricsCompactor.compactServiceEdges(c, fromUnixNano, toUnixNano));
+  }
+
+  /**
+   * As {@link #compactServiceEdges} for {@code service_edges_hourly}: one row per edge and hour.
+   */
+  long compactServiceEdgesHourly(long fromUnixNano, long toUnixNano) {
+    return readers.runOnStored(
+        c -> SpanMetricsCompactor.compactServiceEdgesHourly(c, fromUnixNano, toUnixNano));
   }
 
   /**

@@ -146,9 +146,9 @@ final class GroupAppender {
 
   /**
    * Pairs the group's spans with the pairer's state and among themselves and appends the
-   * service-graph edges they complete; returns the pairer's view of the spans, for {@link
-   * ServiceEdgePairer#commit} once the transaction committed (the state is left as is until then).
-   * Call in commit order, after the previous group's {@code commit}.
+   * service-graph edges they complete, by 10 s and by hour; returns the pairer's view of the spans,
+   * for {@link ServiceEdgePairer#commit} once the transaction committed (the state is left as is
+   * until then). Call in commit order, after the previous group's {@code commit}.
    */
   List<ServiceEdgePairer.End> appendEdges(DuckDBConnection connection, List<PendingWrite> group)
       throws SQLException {
@@ -158,7 +158,10 @@ final class GroupAppender {
     if (ends.isEmpty()) return ends;
     ServiceEdgeRows edges = new ServiceEdgeRows();
     pairer.pairs(ends, edges);
-    if (!edges.isEmpty()) append(connection, Schema.SERVICE_EDGES, edges::appendTo);
+    if (!edges.isEmpty()) {
+      append(connection, Schema.SERVICE_EDGES, edges::appendTo);
+      append(connection, Schema.SERVICE_EDGES_HOURLY, edges.byHour()::appendTo);
+    }
     return ends;
   }
 

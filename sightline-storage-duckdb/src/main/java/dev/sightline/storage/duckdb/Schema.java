@@ -15,6 +15,7 @@ final class Schema {
   static final String METRIC_POINTS = "metric_points";
   static final String SPAN_METRICS = "span_metrics";
   static final String SERVICE_EDGES = "service_edges";
+  static final String SERVICE_EDGES_HOURLY = "service_edges_hourly";
   static final String TRACE_SUMMARIES = "trace_summaries";
   static final String ATTRIBUTE_INDEX = "attribute_index";
   static final String SERVICE_OPERATIONS = "service_operations";
@@ -160,6 +161,15 @@ final class Schema {
         duration_sum_ns BIGINT NOT NULL,
         durations BIGINT[] NOT NULL
       )""";
+
+  /**
+   * {@code service_edges} rolled up by hour ({@code bucket_ns} the hour's start): appended by the
+   * writer with the 10-second rows, compacted and cut by retention likewise ({@link HourlyRollup}),
+   * so that a service map over a day reads hours × edges rows. Complete exactly while {@code
+   * service_edges} is maintained ({@link ServiceEdges}).
+   */
+  static final String SERVICE_EDGES_HOURLY_DDL =
+      SERVICE_EDGES_DDL.replace("service_edges (", "service_edges_hourly (");
 
   /**
    * Per-trace summaries that trace search reads instead of the spans of its candidates: one part

@@ -15,10 +15,10 @@ import org.duckdb.DuckDBAppender;
  * The {@code service_edges} side of service-graph pairing: the aggregate of the pairs one commit
  * group completes ({@link ServiceEdgePairer} pairs in memory and reports each pair here), appended
  * in the group's transaction, one row per (tenant, 10 s bucket of the child's start, client,
- * server, caller kind) with calls, errors, child duration sum and histogram; and the SQL that
- * derives the edges of every stored span pair once ({@link #BACKFILL}, for a directory whose edges
- * were not maintained) and that reads the recent stored spans back into the pairer at open ({@link
- * #REPLAY}).
+ * server, caller kind) with calls, errors, child duration sum and histogram, and the same summed by
+ * hour ({@link #byHour}, for {@code service_edges_hourly}); and the SQL that derives the edges of
+ * every stored span pair once ({@link #BACKFILL}, for a directory whose edges were not maintained)
+ * and that reads the recent stored spans back into the pairer at open ({@link #REPLAY}).
  */
 final class ServiceEdgeRows implements ServiceEdgePairer.Sink {
   /** How far apart a parent's and its child's starts may be for the pair to count: one hour. */
@@ -163,6 +163,26 @@ final class ServiceEdgeRows implements ServiceEdgePairer.Sink {
 
   boolean isEmpty() {
     return rows.isEmpty();
+  }
+
+  /** These rows summed by hour of their bucket, for {@code service_edges_hourly}. */
+  ServiceEdgeRows byHour() {
+    ServiceEdgeRows hourly = new ServiceEdgeRows();
+    long hour = HourlyRollup.HOUR_NANOS;
+    for (Map.Entry<Key, Counts> e : rows.entrySet()) {
+      Key k = e.getKey();
+      Key h =
+          new Key(
+              k.tenant(), Math.floorDiv(k.bucket(), hour) * hour, k.client(), k.server(), k.kind());
+      Counts sum = hourly.rows.get(h);
+      if (sum == null) hourly.rows.put(h, sum = new Counts());
+      Counts c = e.getValue();
+      sum.calls += c.calls;
+      sum.errors += c.errors;
+      sum.durationSum += c.durationSum;
+      for (int i = 0; i < c.durations.length; i++) sum.durations[i] += c.durations[i];
+    }
+    return hourly;
   }
 
   /** Appends one row per key, in the order of {@link Schema#SERVICE_EDGES_DDL}. */

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of {@code service_edges} at open: brought in line with {@link
+ * The life of {@code service_edges} and its hourly roll-up at open: brought in line with {@link
  * DuckDbStorageBuilder#serviceEdgesAtIngest} (back-filled or emptied), and the in-memory pairer's
  * state rebuilt from the recent stored spans. The writer maintains the table afterwards ({@link
  * ServiceEdgePairer}, {@link ServiceEdgeRows}).
@@ -29,18 +29,27 @@ final class ServiceEdges {
   static final String SERVICE_EDGES_SINCE = "service_edges_since";
 
   /**
-   * Brings {@code service_edges} in line with the flag, each case in one transaction (a crash
-   * leaves the previous state, and the next open redoes it):
+   * The {@code sightline_meta} key present exactly while {@code service_edges_hourly} holds {@code
+   * service_edges} summed by hour: written with {@link #SERVICE_EDGES_SINCE}, or alone by the first
+   * open of a directory whose edges an earlier version maintained without the roll-up.
+   */
+  static final String SERVICE_EDGES_HOURLY_SINCE = "service_edges_hourly_since";
+
+  /**
+   * Brings {@code service_edges} and {@code service_edges_hourly} in line with the flag, each case
+   * in one transaction (a crash leaves the previous state, and the next open redoes it):
    *
    * <ul>
    *   <li>on, and the edges are maintained ({@link #SERVICE_EDGES_SINCE} present and the table
-   *       too): nothing;
+   *       too): nothing, or, when the hourly roll-up is not ({@link #SERVICE_EDGES_HOURLY_SINCE} or
+   *       its table missing: a directory of an earlier version), the roll-up derived from the
+   *       10-second rows;
    *   <li>on, and they are not (a new directory, one written before the table existed, or one last
-   *       opened with the flag off): the table is emptied and filled from the stored spans (the
-   *       query-time join, once), then the key is written; from then on the writer adds the edges
-   *       each commit completes (after either case, the pairer's state is rebuilt from the recent
-   *       stored spans, {@link #replay});
-   *   <li>off, and the key is present: the key and the rows go, so a later open with the flag on
+   *       opened with the flag off): both tables are emptied and filled from the stored spans (the
+   *       query-time join, once), then both keys are written; from then on the writer adds the
+   *       edges each commit completes (after either case, the pairer's state is rebuilt from the
+   *       recent stored spans, {@link #replay});
+   *   <li>off, and a key is present: the keys and the rows go, so a later open with the flag on
    *       derives afresh what was stored meanwhile;
    *   <li>off, and no key: nothing.
    * </ul>
@@ -48,21 +57,40 @@ final class ServiceEdges {
   static void sync(DuckDBConnection c, boolean atIngest) throws SQLException {
     boolean keyPresent = Meta.get(c, SERVICE_EDGES_SINCE) != null;
     boolean tablePresent = Meta.tableExists(c, Schema.SERVICE_EDGES);
+    boolean hourlyKeyPresent = Meta.get(c, SERVICE_EDGES_HOURLY_SINCE) != null;
+    boolean hourlyTablePresent = Meta.tableExists(c, Schema.SERVICE_EDGES_HOURLY);
     Meta.execute(c, Schema.SERVICE_EDGES_DDL);
-    if (atIngest ? keyPresent && tablePresent : !keyPresent) return;
+    Meta.execute(c, Schema.SERVICE_EDGES_HOURLY_DDL);
+    if (atIngest && keyPresent && tablePresent) {
+      if (hourlyKeyPresent && hourlyTablePresent) return;
+      Meta.inTransaction(
+          c,
+          () -> {
+            HourlyRollup.SERVICE_EDGES.derive(c);
+            Meta.put(c, SERVICE_EDGES_HOURLY_SINCE, Instant.now().toString());
+            return null;
+          });
+      return;
+    }
+    if (!atIngest && !keyPresent && !hourlyKeyPresent) return;
     Meta.inTransaction(
         c,
         () -> {
           Meta.execute(c, "DELETE FROM " + Schema.SERVICE_EDGES);
+          Meta.execute(c, "DELETE FROM " + Schema.SERVICE_EDGES_HOURLY);
           Meta.remove(c, SERVICE_EDGES_SINCE);
+          Meta.remove(c, SERVICE_EDGES_HOURLY_SINCE);
           if (atIngest) {
             long start = System.nanoTime();
             ServiceEdgeRows.backfill(c);
+            HourlyRollup.SERVICE_EDGES.derive(c);
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (millis > 1_000) {
               logger.info("service edges derived from stored spans in {} ms", millis);
             }
-            Meta.put(c, SERVICE_EDGES_SINCE, Instant.now().toString());
+            String now = Instant.now().toString();
+            Meta.put(c, SERVICE_EDGES_SINCE, now);
+            Meta.put(c, SERVICE_EDGES_HOURLY_SINCE, now);
           }
           return null;
         });

@@ -1,11 +1,9 @@
 package dev.sightline.storage.duckdb;
 
-import dev.sightline.core.storage.DurationHistogram;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * Merges the rows of {@code span_metrics} that one series (tenant, bucket, service, operation,
@@ -19,69 +17,21 @@ import java.util.List;
  * mix (DuckDB's MVCC). The writer may append rows to the same buckets meanwhile (late spans): those
  * are not in this transaction's snapshot, stay, and are merged by a later call. A transaction
  * conflict makes the call fail; the caller retries later. {@code service_edges}, appended the same
- * way (a row per edge key, bucket and commit), is merged likewise ({@link #compactServiceEdges}).
+ * way (a row per edge key, bucket and commit), is merged likewise ({@link #compactServiceEdges}),
+ * and so are both hourly roll-ups. The SQL is {@link AggregateTable}'s.
  */
 final class SpanMetricsCompactor {
-  /** A table of append-only aggregate rows: its key columns and summed columns. */
-  private record Table(String name, List<String> keys, List<String> sums) {
-    String merged() {
-      StringBuilder sb =
-          new StringBuilder("CREATE TEMP TABLE ")
-              .append(name)
-              .append("_merged AS SELECT ")
-              .append(String.join(", ", keys));
-      for (String sum : sums) sb.append(", sum(").append(sum).append(")::BIGINT AS ").append(sum);
-      sb.append(", [");
-      for (int i = 1; i <= DurationHistogram.BUCKETS; i++) {
-        sb.append(i == 1 ? "" : ", ").append("sum(durations[").append(i).append("])::BIGINT");
-      }
-      return sb.append("] AS durations FROM ")
-          .append(name)
-          .append(" WHERE bucket_ns >= ? AND bucket_ns < ? GROUP BY ALL HAVING count(*) > 1")
-          .toString();
-    }
-
-    String delete() {
-      StringBuilder sb =
-          new StringBuilder("DELETE FROM ")
-              .append(name)
-              .append(" USING ")
-              .append(name)
-              .append("_merged m WHERE ")
-              .append(name)
-              .append(".bucket_ns >= ? AND ")
-              .append(name)
-              .append(".bucket_ns < ?");
-      for (String key : keys) {
-        sb.append(" AND ").append(name).append('.').append(key).append(" = m.").append(key);
-      }
-      return sb.toString();
-    }
-  }
-
-  private static final Table SPAN_METRICS =
-      new Table(
-          Schema.SPAN_METRICS,
-          List.of("tenant", "bucket_ns", "service", "operation", "kind", "status_code"),
-          List.of("requests", "errors", "duration_sum_ns"));
-
-  private static final Table SERVICE_EDGES =
-      new Table(
-          Schema.SERVICE_EDGES,
-          List.of("tenant", "bucket_ns", "client", "server", "caller_kind"),
-          List.of("calls", "errors", "duration_sum_ns"));
-
-  private static final Table SPAN_METRICS_HOURLY =
-      new Table(
-          Schema.SPAN_METRICS_HOURLY,
-          List.of("tenant", "bucket_ns", "service", "operation", "kind", "status_code"),
-          List.of("requests", "errors", "duration_sum_ns"));
-
   private SpanMetricsCompactor() {}
 
   /** As {@link #compact} for {@code span_metrics_hourly}: one row per series and hour. */
   static long compactHourly(Connection c, long fromUnixNano, long toUnixNano) throws SQLException {
-    return compact(c, SPAN_METRICS_HOURLY, fromUnixNano, toUnixNano);
+    return compact(c, AggregateTable.SPAN_METRICS_HOURLY, fromUnixNano, toUnixNano);
+  }
+
+  /** As {@link #compact} for {@code service_edges_hourly}: one row per edge key and hour. */
+  static long compactServiceEdgesHourly(Connection c, long fromUnixNano, long toUnixNano)
+      throws SQLException {
+    return compact(c, AggregateTable.SERVICE_EDGES_HOURLY, fromUnixNano, toUnixNano);
   }
 
   /**
@@ -90,16 +40,16 @@ final class SpanMetricsCompactor {
    * @return how many rows fewer the table holds
    */
   static long compact(Connection c, long fromUnixNano, long toUnixNano) throws SQLException {
-    return compact(c, SPAN_METRICS, fromUnixNano, toUnixNano);
+    return compact(c, AggregateTable.SPAN_METRICS, fromUnixNano, toUnixNano);
   }
 
   /** As {@link #compact} for {@code service_edges}: one row per edge key and bucket. */
   static long compactServiceEdges(Connection c, long fromUnixNano, long toUnixNano)
       throws SQLException {
-    return compact(c, SERVICE_EDGES, fromUnixNano, toUnixNano);
+    return compact(c, AggregateTable.SERVICE_EDGES, fromUnixNano, toUnixNano);
   }
 
-  private static long compact(Connection c, Table t, long fromUnixNano, long toUnixNano)
+  private static long compact(Connection c, AggregateTable t, long fromUnixNano, long toUnixNano)
       throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN TRANSACTION");
