@@ -9,8 +9,6 @@ import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.testing.TestObjects;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -146,6 +144,12 @@ class ServiceEdgesHourlyTest {
             .serviceEdges(TestObjects.TENANT, start, end));
   }
 
+  /** The map the storage's own reader gives. */
+  private static Map<String, String> stored(DuckDbStorage storage, long start, long end) {
+    return map(
+        storage.spanMetricsReader().orElseThrow().serviceEdges(TestObjects.TENANT, start, end));
+  }
+
   private static long hourlyRows(DuckDbStorage storage) {
     return storage
         .readers()
@@ -165,14 +169,7 @@ class ServiceEdgesHourlyTest {
       write(storage, 400, 0);
       assertExact(storage);
       long all = base + 6 * HOUR;
-      assertThat(
-              map(
-                  storage
-                      .spanMetricsReader()
-                      .orElseThrow()
-                      .serviceEdges(TestObjects.TENANT, base, all)))
-          .isNotEmpty()
-          .isEqualTo(joined(storage, base, all));
+      assertThat(stored(storage, base, all)).isNotEmpty().isEqualTo(joined(storage, base, all));
       long before = hourlyRows(storage);
       storage.compactServiceEdges(Long.MIN_VALUE, Long.MAX_VALUE);
       assertThat(storage.compactServiceEdgesHourly(Long.MIN_VALUE, Long.MAX_VALUE)).isPositive();
@@ -180,13 +177,7 @@ class ServiceEdgesHourlyTest {
       assertExact(storage);
       write(storage, 100, 1_000);
       assertExact(storage);
-      assertThat(
-              map(
-                  storage
-                      .spanMetricsReader()
-                      .orElseThrow()
-                      .serviceEdges(TestObjects.TENANT, base, all)))
-          .isEqualTo(joined(storage, base, all));
+      assertThat(stored(storage, base, all)).isEqualTo(joined(storage, base, all));
     }
   }
 
@@ -199,15 +190,10 @@ class ServiceEdgesHourlyTest {
       assertExact(storage);
     }
     // as a directory of a version that kept service_edges without the hourly roll-up
-    try (Connection c =
-            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStorage.DATABASE_FILE));
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE service_edges_hourly");
-      s.execute(
-          "DELETE FROM sightline_meta WHERE key = '"
-              + ServiceEdges.SERVICE_EDGES_HOURLY_SINCE
-              + "'");
-    }
+    StoreSql.execute(
+        dir,
+        "DROP TABLE service_edges_hourly",
+        "DELETE FROM sightline_meta WHERE key = '" + ServiceEdges.SERVICE_EDGES_HOURLY_SINCE + "'");
     try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertThat(hourlyRows(storage)).isPositive();
       assertExact(storage);
@@ -219,12 +205,7 @@ class ServiceEdgesHourlyTest {
     try (DuckDbStorage storage = DuckDbStorageTest.open(dir)) {
       assertExact(storage);
       long from = base + 3 * HOUR;
-      assertThat(
-              map(
-                  storage
-                      .spanMetricsReader()
-                      .orElseThrow()
-                      .serviceEdges(TestObjects.TENANT, from, base + 6 * HOUR)))
+      assertThat(stored(storage, from, base + 6 * HOUR))
           .isNotEmpty()
           .isEqualTo(joined(storage, from, base + 6 * HOUR));
     }
