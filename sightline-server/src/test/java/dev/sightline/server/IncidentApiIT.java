@@ -262,7 +262,8 @@ class IncidentApiIT {
     // a restart keeps the firing alert and the incident: no second incident, no second page
     int hooksBefore = hooks.size();
     try (TestServer s = TestServer.start(dir.resolve("data"), flags)) {
-      Thread.sleep(3_000);
+      // the first evaluation after the restart would fire again; two more give a page time to come
+      s.awaitEvaluationRounds(3);
       JsonNode list = s.get("/api/v1/incidents").json().get("incidents");
       assertThat(list).hasSize(1);
       assertThat(list.get(0).get("id").asText()).isEqualTo(id);

@@ -191,7 +191,7 @@ class SloAlertingIT {
           .isEqualTo("https://runbooks.example.com/place-order");
 
       // the same alert stays one alert over later evaluations
-      Thread.sleep(2_500);
+      s.awaitEvaluationRounds(2);
       assertThat(s.get("/api/v1/alerts").json().get("alerts")).hasSize(1);
 
       // burn-rate series

@@ -99,6 +99,32 @@ final class TestServer implements AutoCloseable {
     }
   }
 
+  /** SLO evaluation rounds completed so far (every SLO of every tenant once per round). */
+  long evaluationRounds() {
+    String prefix = "sightline_slo_evaluation_duration_seconds_count ";
+    for (String line : get("/metrics").text().split("\n")) {
+      if (line.startsWith(prefix))
+        return (long) Double.parseDouble(line.substring(prefix.length()));
+    }
+    return 0; // no round finished yet: the series appears with the first
+  }
+
+  /**
+   * Waits until {@code rounds} more SLO evaluation rounds than now have completed, at most 60 s:
+   * for checks that something did <i>not</i> happen over later evaluations, instead of a fixed
+   * sleep.
+   */
+  void awaitEvaluationRounds(int rounds) throws InterruptedException {
+    long target = evaluationRounds() + rounds;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (evaluationRounds() < target) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(rounds + " more evaluation rounds did not complete within 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
   record Response(int status, JsonNode json, String text) {}
 
   @Override
