@@ -38,15 +38,43 @@ final class HourlyRollup {
   }
 
   /**
+   * Whether the hourly table holds what the 10-second one does: the same totals of every summed
+   * column. A cheap check at open (one pass over each table's few summed columns) that catches what
+   * an older build, which knows only the 10-second table, wrote or deleted in between: such a build
+   * accepts the directory (the schema version did not change for a derived table) but leaves the
+   * hourly rows behind.
+   */
+  boolean matches(Connection c) throws SQLException {
+    StringBuilder totals = new StringBuilder("SELECT ");
+    String sep = "";
+    for (String sum : tenSecond.sums()) {
+      totals
+          .append(sep)
+          .append("(SELECT coalesce(sum(")
+          .append(sum)
+          .append("), 0) FROM ")
+          .append(tenSecond.name())
+          .append(") = (SELECT coalesce(sum(")
+          .append(sum)
+          .append("), 0) FROM ")
+          .append(hourly.name())
+          .append(')');
+      sep = " AND ";
+    }
+    try (java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(totals.toString())) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  /**
    * Retention, after the 10-second rows before the cutoff were deleted (same transaction): hours
    * before the cutoff's go; the cutoff's hour, when cut, is rolled up again from what remains.
    */
   void deleteBefore(Connection c, long cutoffUnixNano) throws SQLException {
-    // no hour to cut at the extremes of the time line (and no overflow)
-    if (cutoffUnixNano <= Long.MIN_VALUE + HOUR_NANOS
-        || cutoffUnixNano >= Long.MAX_VALUE - HOUR_NANOS) {
-      return;
-    }
+    // nothing is stored an hour from the start of the time line (and the hour would overflow)
+    if (cutoffUnixNano <= Long.MIN_VALUE + HOUR_NANOS) return;
     long hourStart = Math.floorDiv(cutoffUnixNano, HOUR_NANOS) * HOUR_NANOS;
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM " + hourly.name() + " WHERE bucket_ns < ?")) {
@@ -67,7 +95,7 @@ final class HourlyRollup {
                 + tenSecond.byHour()
                 + " WHERE bucket_ns >= ? AND bucket_ns < ? GROUP BY ALL")) {
       ps.setLong(1, hourStart);
-      ps.setLong(2, hourStart + HOUR_NANOS);
+      ps.setLong(2, Sql.saturatedAdd(hourStart, HOUR_NANOS));
       ps.executeUpdate();
     }
   }

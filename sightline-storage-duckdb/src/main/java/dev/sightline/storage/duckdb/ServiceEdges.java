@@ -42,8 +42,9 @@ final class ServiceEdges {
    * <ul>
    *   <li>on, and the edges are maintained ({@link #SERVICE_EDGES_SINCE} present and the table
    *       too): nothing, or, when the hourly roll-up is not ({@link #SERVICE_EDGES_HOURLY_SINCE} or
-   *       its table missing: a directory of an earlier version), the roll-up derived from the
-   *       10-second rows;
+   *       its table missing: a directory of an earlier version; or its totals differ from the
+   *       10-second rows': an earlier version wrote or cut those meanwhile, {@link
+   *       HourlyRollup#matches}), the roll-up derived from the 10-second rows;
    *   <li>on, and they are not (a new directory, one written before the table existed, or one last
    *       opened with the flag off): both tables are emptied and filled from the stored spans (the
    *       query-time join, once), then both keys are written; from then on the writer adds the
@@ -62,7 +63,7 @@ final class ServiceEdges {
     Meta.execute(c, Schema.SERVICE_EDGES_DDL);
     Meta.execute(c, Schema.SERVICE_EDGES_HOURLY_DDL);
     if (atIngest && keyPresent && tablePresent) {
-      if (hourlyKeyPresent && hourlyTablePresent) return;
+      if (hourlyKeyPresent && hourlyTablePresent && HourlyRollup.SERVICE_EDGES.matches(c)) return;
       Meta.inTransaction(
           c,
           () -> {

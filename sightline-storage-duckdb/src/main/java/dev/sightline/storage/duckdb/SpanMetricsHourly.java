@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code span_metrics_hourly} at open: derived from {@code span_metrics} once for a directory
- * written before the table existed ({@link HourlyRollup}; the writer, compaction and retention keep
- * it exact afterwards).
+ * {@code span_metrics_hourly} at open: derived from {@code span_metrics} for a directory written
+ * before the table existed, or changed since by a build that does not know it ({@link
+ * HourlyRollup#matches}); the writer, compaction and retention keep it exact afterwards.
  */
 final class SpanMetricsHourly {
   private static final Logger logger = LoggerFactory.getLogger(SpanMetricsHourly.class);
@@ -26,7 +26,7 @@ final class SpanMetricsHourly {
     boolean complete =
         Meta.get(c, SINCE_KEY) != null && Meta.tableExists(c, Schema.SPAN_METRICS_HOURLY);
     Meta.execute(c, Schema.SPAN_METRICS_HOURLY_DDL);
-    if (complete) return;
+    if (complete && HourlyRollup.SPAN_METRICS.matches(c)) return;
     logger.info("rolling up span metrics by hour (once)");
     long start = System.nanoTime();
     Meta.inTransaction(

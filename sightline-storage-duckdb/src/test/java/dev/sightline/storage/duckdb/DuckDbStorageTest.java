@@ -36,8 +36,8 @@ class DuckDbStorageTest {
 
   /**
    * As {@link #open}, with the derived rows written with every commit group instead of behind them
-   * ({@code DerivedBacklog}): for tests of what several rows per key or per group do (compaction,
-   * blocks).
+   * ({@code DerivedBacklog}), and no background maintenance pass (tests compact when they mean to):
+   * for tests of what several rows per key or per group do (compaction, blocks).
    */
   static DuckDbStorage openWritingDerivedPerGroup(Path dir) {
     return DuckDbStorage.builder()
@@ -45,6 +45,7 @@ class DuckDbStorageTest {
         .memoryLimit("1GB")
         .threads(2)
         .derivedFlushInterval(java.time.Duration.ZERO)
+        .compactionInterval(java.time.Duration.ZERO)
         .build();
   }
 

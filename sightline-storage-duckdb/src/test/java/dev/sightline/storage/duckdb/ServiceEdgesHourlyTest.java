@@ -150,14 +150,20 @@ class ServiceEdgesHourlyTest {
         storage.spanMetricsReader().orElseThrow().serviceEdges(TestObjects.TENANT, start, end));
   }
 
+  /** Rows of {@code service_edges_hourly}, after checking that each starts on an hour. */
   private static long hourlyRows(DuckDbStorage storage) {
     return storage
         .readers()
         .run(
             c -> {
               try (Statement s = c.createStatement();
-                  ResultSet rs = s.executeQuery("SELECT count(*) FROM service_edges_hourly")) {
+                  ResultSet rs =
+                      s.executeQuery(
+                          "SELECT count(*), count(*) FILTER (WHERE bucket_ns % "
+                              + HOUR
+                              + " <> 0) FROM service_edges_hourly")) {
                 rs.next();
+                assertThat(rs.getLong(2)).as("hourly rows off the hour").isZero();
                 return rs.getLong(1);
               }
             });
@@ -178,6 +184,10 @@ class ServiceEdgesHourlyTest {
       write(storage, 100, 1_000);
       assertExact(storage);
       assertThat(stored(storage, base, all)).isEqualTo(joined(storage, base, all));
+      // retention at the end of the time line takes the hours too
+      storage.deleteBefore(Long.MAX_VALUE);
+      assertThat(hourlyRows(storage)).isZero();
+      assertThat(stored(storage, base, all)).isEmpty();
     }
   }
 
@@ -196,6 +206,17 @@ class ServiceEdgesHourlyTest {
         "DELETE FROM sightline_meta WHERE key = '" + ServiceEdges.SERVICE_EDGES_HOURLY_SINCE + "'");
     try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertThat(hourlyRows(storage)).isPositive();
+      assertExact(storage);
+    }
+    // as an earlier version opening the directory in between: it appends and cuts 10-second rows
+    // only (same schema version, so it accepts the directory), which the next open notices
+    StoreSql.execute(
+        dir,
+        "INSERT INTO service_edges SELECT * FROM service_edges WHERE bucket_ns >= "
+            + (base + 4 * HOUR)
+            + " LIMIT 20",
+        "DELETE FROM service_edges WHERE bucket_ns < " + (base + 2 * HOUR + 40 * BUCKET));
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertExact(storage);
     }
     try (DuckDbStorage storage = DuckDbStorageTest.openWithoutEdgesAtIngest(dir)) {

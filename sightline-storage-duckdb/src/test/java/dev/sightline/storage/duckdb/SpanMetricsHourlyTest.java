@@ -158,5 +158,16 @@ class SpanMetricsHourlyTest {
     try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
       assertExact(storage);
     }
+    // as an earlier version opening the directory in between: it appends and cuts 10-second rows
+    // only (same schema version, so it accepts the directory), which the next open notices
+    StoreSql.execute(
+        dir,
+        "INSERT INTO span_metrics SELECT * FROM span_metrics WHERE bucket_ns >= "
+            + (base + 4 * HOUR)
+            + " LIMIT 20",
+        "DELETE FROM span_metrics WHERE bucket_ns < " + (base + 2 * HOUR + 40 * BUCKET));
+    try (DuckDbStorage storage = DuckDbStorageTest.openWritingDerivedPerGroup(dir)) {
+      assertExact(storage);
+    }
   }
 }
