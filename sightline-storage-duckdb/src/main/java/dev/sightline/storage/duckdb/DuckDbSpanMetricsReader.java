@@ -73,27 +73,11 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
   }
 
   /**
-   * Flag on (default): edges of one tenant over a bucket range of {@code service_edges}, summed
-   * over the rows of every commit.
+   * Flag on (default): the edges of one tenant summed over the rows of every commit; what follows
+   * {@code FROM} is {@link HourlyRollup#from}'s.
    */
   private static final String SERVICE_EDGES_STORED =
-      "SELECT client, server, caller_kind, "
-          + SUMS.replace("requests", "calls")
-          + " FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
-          + " GROUP BY ALL ORDER BY 1, 2, 3";
-
-  /**
-   * As {@link #SERVICE_EDGES_STORED} over a range with whole hours: those from {@code
-   * service_edges_hourly}, the ragged ends from {@code service_edges}.
-   */
-  private static final String SERVICE_EDGES_STORED_BY_HOUR =
-      "SELECT client, server, caller_kind, "
-          + SUMS.replace("requests", "calls")
-          + " FROM (SELECT * FROM service_edges WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
-          + " UNION ALL SELECT * FROM service_edges_hourly"
-          + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
-          + " UNION ALL SELECT * FROM service_edges WHERE tenant = ? AND bucket_ns >= ?"
-          + " AND bucket_ns < ?) GROUP BY ALL ORDER BY 1, 2, 3";
+      "SELECT client, server, caller_kind, " + SUMS.replace("requests", "calls") + " FROM ";
 
   private final ReaderConnections connections;
 
@@ -160,21 +144,7 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
         q.stepNanos() == 0 || (q.stepNanos() % hour == 0 && Math.floorMod(start, hour) == 0)
             ? HourlyRollup.wholeHours(start, end)
             : null;
-    if (hours != null) {
-      long firstHour = hours[0];
-      long endHour = hours[1];
-      sql.append(
-          "(SELECT * FROM span_metrics WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
-              + " UNION ALL SELECT * FROM span_metrics_hourly"
-              + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?"
-              + " UNION ALL SELECT * FROM span_metrics"
-              + " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?) AS m WHERE true");
-      params.addAll(List.of(q.tenant(), start, firstHour, q.tenant(), firstHour, endHour));
-      params.addAll(List.of(q.tenant(), endHour, end));
-    } else {
-      sql.append("span_metrics WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?");
-      params.addAll(List.of(q.tenant(), start, end));
-    }
+    sql.append(HourlyRollup.SPAN_METRICS.from(q.tenant(), start, end, hours, params));
     if (q.service() != null) {
       sql.append(" AND service = ?");
       params.add(q.service());
@@ -298,21 +268,16 @@ final class DuckDbSpanMetricsReader implements SpanMetricsReader, SpanCountReade
    */
   private List<ServiceEdge> storedServiceEdges(
       String tenant, long startUnixNano, long endUnixNano) {
-    long[] hours = HourlyRollup.wholeHours(startUnixNano, endUnixNano);
-    String sql = hours == null ? SERVICE_EDGES_STORED : SERVICE_EDGES_STORED_BY_HOUR;
-    List<Object> params =
-        hours == null
-            ? List.of(tenant, startUnixNano, endUnixNano)
-            : List.of(
+    List<Object> params = new ArrayList<>();
+    String sql =
+        SERVICE_EDGES_STORED
+            + HourlyRollup.SERVICE_EDGES.from(
                 tenant,
                 startUnixNano,
-                hours[0],
-                tenant,
-                hours[0],
-                hours[1],
-                tenant,
-                hours[1],
-                endUnixNano);
+                endUnixNano,
+                HourlyRollup.wholeHours(startUnixNano, endUnixNano),
+                params)
+            + " GROUP BY ALL ORDER BY 1, 2, 3";
     return connections.run(
         c -> {
           List<ServiceEdge> out = new ArrayList<>();

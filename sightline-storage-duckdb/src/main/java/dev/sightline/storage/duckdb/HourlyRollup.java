@@ -3,6 +3,7 @@ package dev.sightline.storage.duckdb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,6 +99,33 @@ final class HourlyRollup {
       ps.setLong(2, Sql.saturatedAdd(hourStart, HOUR_NANOS));
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * What follows {@code FROM} to read one tenant's rows of the buckets starting in [start, end):
+   * the whole hours {@code hours} ({@link #wholeHours}) from the hourly table and the ragged ends
+   * from the 10-second one, in one {@code UNION ALL} of three plain ranges (so zone maps prune
+   * each), or the 10-second table alone when {@code hours} is null. Ends with a condition, so the
+   * caller may append {@code AND ...}; its parameters are added to {@code params}.
+   */
+  String from(String tenant, long start, long end, long @Nullable [] hours, List<Object> params) {
+    String range = " WHERE tenant = ? AND bucket_ns >= ? AND bucket_ns < ?";
+    if (hours == null) {
+      params.addAll(List.of(tenant, start, end));
+      return tenSecond.name() + range;
+    }
+    params.addAll(List.of(tenant, start, hours[0], tenant, hours[0], hours[1]));
+    params.addAll(List.of(tenant, hours[1], end));
+    return "(SELECT * FROM "
+        + tenSecond.name()
+        + range
+        + " UNION ALL SELECT * FROM "
+        + hourly.name()
+        + range
+        + " UNION ALL SELECT * FROM "
+        + tenSecond.name()
+        + range
+        + ") AS m WHERE true";
   }
 
   /**
