@@ -43,6 +43,8 @@ final class ClickHouseSchema {
           new TimedTable("attr_index", "last_ns"),
           new TimedTable("span_metrics", "bucket_ns"),
           new TimedTable(HourlyRollup.TABLE, "bucket_ns"),
+          new TimedTable(ServiceEdgeRollup.EDGES, "bucket_ns"),
+          new TimedTable(ServiceEdgeRollup.RUNS, "bucket_ns"),
           new TimedTable("logs", "event_ns"),
           new TimedTable("metric_points", "time_ns"));
 
@@ -346,6 +348,9 @@ final class ClickHouseSchema {
             + ") ENGINE = "
             + layout.engine("metric_points", "MergeTree", "")
             + " PARTITION BY day ORDER BY (tenant, name, service, time_ns)");
+    // the service map by hour (computed by ServiceEdgeRollup's job, not by a view): additive, so no
+    // version step; an older server sharing the database ignores the tables
+    ddl.addAll(ServiceEdgeRollup.statements(layout, lc));
     if (layout.clustered()) {
       ddl.add(layout.distributed("spans", TRACE_SHARDING_KEY));
       ddl.add(layout.distributed("trace_index", TRACE_SHARDING_KEY));

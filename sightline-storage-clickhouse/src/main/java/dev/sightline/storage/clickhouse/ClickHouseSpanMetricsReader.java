@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * in the background; reads sum whatever is not merged yet with {@code GROUP BY}. Whole hours come
  * from {@code span_metrics_hourly} where it is complete ({@link HourlyRollup}).
  *
- * <p>Service edges are joined at query time from {@code spans}: the range's children with the
- * CLIENT and PRODUCER spans starting within an hour of the range. Span counts scan {@code spans} of
- * the service in the range.
+ * <p>Service edges come from the hours {@link ServiceEdgeRollup} stored where they are exact, and
+ * the rest of the range is joined at query time from {@code spans}. Span counts scan {@code spans}
+ * of the service in the range.
  */
 final class ClickHouseSpanMetricsReader implements SpanMetricsReader, SpanCountReader {
   private static final String SUMS;
@@ -69,9 +69,17 @@ final class ClickHouseSpanMetricsReader implements SpanMetricsReader, SpanCountR
   /** {@link ClickHouseSchema#hourlySince}: whole hours from it on are read by hour. */
   private final AtomicLong hourlySince;
 
+  private final ServiceEdgeRollup edges;
+
   ClickHouseSpanMetricsReader(ClickHouseHttp http, AtomicLong hourlySince) {
+    this(http, hourlySince, new ServiceEdgeRollup(http, hourlySince));
+  }
+
+  ClickHouseSpanMetricsReader(
+      ClickHouseHttp http, AtomicLong hourlySince, ServiceEdgeRollup edges) {
     this.http = http;
     this.hourlySince = hourlySince;
+    this.edges = edges;
   }
 
   @Override
@@ -201,81 +209,10 @@ final class ClickHouseSpanMetricsReader implements SpanMetricsReader, SpanCountR
         : OptionalLong.of(r.get("oldest").asLong());
   }
 
+  /** Stored hours where exact, the rest joined at query time: {@link ServiceEdgeRollup}. */
   @Override
   public List<ServiceEdge> serviceEdges(String tenant, long startUnixNano, long endUnixNano) {
-    return edges(http.query(serviceEdgesSql(tenant, startUnixNano, endUnixNano)));
-  }
-
-  /**
-   * The range's children joined with the CLIENT and PRODUCER spans starting within {@link
-   * ClickHouseTraceReader#TRACE_WINDOW_SLACK_NANOS} of it. The join key is a 64-bit hash of (trace
-   * id, span id) — hashing and comparing one number instead of two strings: the service map of 24
-   * hours at 10 M spans 6.7 → 3.4 s (module README) — and each pair it makes is checked on the span
-   * id, so a false edge needs two spans of different traces with equal span ids whose 64-bit hashes
-   * with their trace ids also collide (negligible; the trace id itself is not compared, to keep the
-   * strings out of the join's table). Each child's histogram bucket is computed in the join's left
-   * side.
-   */
-  static String serviceEdgesSql(String tenant, long startUnixNano, long endUnixNano) {
-    long slack = ClickHouseTraceReader.TRACE_WINDOW_SLACK_NANOS;
-    String t = "tenant = " + Sql.literal(tenant);
-    StringBuilder bounds = new StringBuilder("[");
-    for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
-      if (i > 0) bounds.append(", ");
-      bounds.append("toInt64(").append(DurationHistogram.upperBoundNanos(i)).append(')');
-    }
-    bounds.append(']');
-    String children =
-        "SELECT cityHash64(trace_id, parent_span_id) AS k, parent_span_id AS c_parent,"
-            + " service AS c_service, status_code AS c_status, duration_ns AS c_duration,"
-            + " arrayCount(b -> b < duration_ns, "
-            + bounds
-            + ") AS c_bucket FROM spans WHERE "
-            + t
-            + ClickHouseTraceReader.timeRange("start_ns", startUnixNano, endUnixNano)
-            + " AND parent_span_id != ''";
-    String parents =
-        "SELECT cityHash64(trace_id, span_id) AS k, span_id AS p_span, service AS p_service,"
-            + " kind AS p_kind, status_code AS p_status FROM spans WHERE "
-            + t
-            + ClickHouseTraceReader.timeRange(
-                "start_ns",
-                Days.bound(Days.saturatedAdd(startUnixNano, -slack)),
-                Days.saturatedAdd(endUnixNano, slack))
-            + " AND kind IN ("
-            + SpanKind.CLIENT.ordinal()
-            + ", "
-            + SpanKind.PRODUCER.ordinal()
-            + ")";
-    StringBuilder histogram = new StringBuilder();
-    for (int i = 0; i < DurationHistogram.BUCKETS; i++) {
-      histogram.append(", countIf(c_bucket = ").append(i).append(") AS h").append(i);
-    }
-    return "SELECT p_service, c_service, p_kind, count() AS n_calls,"
-        + " countIf(c_status = 2 OR p_status = 2) AS n_errors, sum(c_duration) AS n_sum"
-        + histogram
-        + " FROM ("
-        + children
-        + ") ALL INNER JOIN ("
-        + parents
-        + ") USING (k) WHERE c_parent = p_span AND p_service != c_service"
-        + " GROUP BY p_service, c_service, p_kind ORDER BY p_service, c_service, p_kind";
-  }
-
-  private static List<ServiceEdge> edges(List<JsonNode> rows) {
-    List<ServiceEdge> out = new ArrayList<>();
-    for (JsonNode r : rows) {
-      out.add(
-          new ServiceEdge(
-              r.get("p_service").asText(),
-              r.get("c_service").asText(),
-              SpanKind.fromNumber(r.get("p_kind").asInt()),
-              r.get("n_calls").asLong(),
-              r.get("n_errors").asLong(),
-              r.get("n_sum").asLong(),
-              histogram(r)));
-    }
-    return out;
+    return edges.read(tenant, startUnixNano, endUnixNano);
   }
 
   @Override

@@ -10,7 +10,14 @@ import dev.sightline.core.storage.SpanMetricsReader;
 import dev.sightline.core.storage.StorageComponent;
 import dev.sightline.core.storage.TelemetryWriter;
 import dev.sightline.core.storage.TraceReader;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Storage on a ClickHouse server over its HTTP interface. Build with {@link #builder()}; the
@@ -19,6 +26,8 @@ import java.util.Optional;
  * number of Sightline servers can share one ClickHouse.
  */
 public final class ClickHouseStorage implements StorageComponent {
+  private static final Logger LOG = LoggerFactory.getLogger(ClickHouseStorage.class);
+
   private final ClickHouseHttp http;
   private final ClickHouseSchema schema;
   private final ClickHouseWriter writer;
@@ -27,6 +36,8 @@ public final class ClickHouseStorage implements StorageComponent {
   private final ClickHouseMetricReader metricReader;
   private final ClickHouseSpanMetricsReader spanMetricsReader;
   private final Retention retention;
+  private final ServiceEdgeRollup serviceEdges;
+  private final @Nullable ScheduledExecutorService serviceMapJob;
   private volatile boolean closed;
 
   ClickHouseStorage(
@@ -36,7 +47,8 @@ public final class ClickHouseStorage implements StorageComponent {
       Retention retention,
       boolean traceLookups,
       int maxIndexCandidates,
-      IndexedKeys indexedKeys) {
+      IndexedKeys indexedKeys,
+      Duration serviceMapInterval) {
     this.http = http;
     this.schema = schema;
     this.writer = writer;
@@ -45,8 +57,40 @@ public final class ClickHouseStorage implements StorageComponent {
             http, traceLookups, maxIndexCandidates, indexedKeys, schema.hourlySince());
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
-    this.spanMetricsReader = new ClickHouseSpanMetricsReader(http, schema.hourlySince());
+    this.serviceEdges = new ServiceEdgeRollup(http, schema.hourlySince());
+    this.spanMetricsReader =
+        new ClickHouseSpanMetricsReader(http, schema.hourlySince(), serviceEdges);
     this.retention = retention;
+    if (serviceMapInterval.isZero()) {
+      this.serviceMapJob = null;
+    } else {
+      this.serviceMapJob =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "clickhouse-service-map");
+                t.setDaemon(true);
+                return t;
+              });
+      long every = serviceMapInterval.toMillis();
+      serviceMapJob.scheduleWithFixedDelay(
+          this::refreshServiceMap, every / 2, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The service map's stored hours ({@link ServiceEdgeRollup}); tests run its job directly. */
+  ServiceEdgeRollup serviceEdges() {
+    return serviceEdges;
+  }
+
+  private void refreshServiceMap() {
+    if (closed) return;
+    try {
+      int hours = serviceEdges.refresh(System.currentTimeMillis() * 1_000_000L);
+      if (hours > 0) LOG.debug("service map: {} hours computed", hours);
+    } catch (RuntimeException e) {
+      // the next pass retries; readers join what is not stored
+      LOG.warn("service map: computing closed hours failed: {}", e.getMessage());
+    }
   }
 
   ClickHouseSchema schema() {
@@ -95,7 +139,10 @@ public final class ClickHouseStorage implements StorageComponent {
     return metricReader;
   }
 
-  /** Offered: RED from a materialized view, the service map joined at query time. */
+  /**
+   * Offered: RED from a materialized view, the service map from stored hours where exact and joined
+   * at query time elsewhere.
+   */
   @Override
   public Optional<SpanMetricsReader> spanMetricsReader() {
     return Optional.of(spanMetricsReader);
@@ -134,6 +181,14 @@ public final class ClickHouseStorage implements StorageComponent {
   @Override
   public void close() {
     closed = true;
+    if (serviceMapJob != null) {
+      serviceMapJob.shutdownNow();
+      try {
+        serviceMapJob.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     writer.close();
   }
 }

@@ -30,6 +30,12 @@ public final class ClickHouseStorageBuilder {
   private boolean scanReads;
   private IndexedKeys indexedKeys = IndexedKeys.ALL;
   private int maxIndexCandidates = IndexedTraceRanking.MAX_CANDIDATES;
+  private Duration serviceMapInterval = DEFAULT_SERVICE_MAP_INTERVAL;
+
+  /**
+   * How often the service map's closed hours are computed by default ({@link ServiceEdgeRollup}).
+   */
+  static final Duration DEFAULT_SERVICE_MAP_INTERVAL = Duration.ofMinutes(1);
 
   ClickHouseStorageBuilder() {}
 
@@ -202,6 +208,18 @@ public final class ClickHouseStorageBuilder {
     return this;
   }
 
+  /**
+   * How often this server computes the service map's closed hours ({@link ServiceEdgeRollup}:
+   * stored edges, read where still exact); default 1 minute, the first pass half of it after start.
+   * {@link Duration#ZERO}: never (maps of long ranges are then joined at query time; other servers
+   * of the database may still compute hours, which readers use alike).
+   */
+  public ClickHouseStorageBuilder serviceMapInterval(Duration interval) {
+    if (interval.isNegative()) throw new IllegalArgumentException("negative serviceMapInterval");
+    this.serviceMapInterval = interval;
+    return this;
+  }
+
   /** Every attribute key goes into {@code attr_index} (the default). */
   public ClickHouseStorageBuilder indexAllAttributes() {
     this.indexedKeys = IndexedKeys.ALL;
@@ -271,6 +289,7 @@ public final class ClickHouseStorageBuilder {
         new Retention(nodes, layout, traceLookups, schema.hourlySince()),
         traceLookups && !scanReads,
         maxIndexCandidates,
-        indexedKeys);
+        indexedKeys,
+        serviceMapInterval);
   }
 }

@@ -18,6 +18,7 @@ import dev.sightline.testing.ITSpanMetricsReader;
 import dev.sightline.testing.ITTelemetryWriter;
 import dev.sightline.testing.ITTraceReader;
 import dev.sightline.testing.TelemetryGenerator;
+import dev.sightline.testing.TestObjects;
 import dev.sightline.testing.clickhouse.ClickHouseServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -400,6 +401,43 @@ class ClickHouseClusterStorageTest {
   }
 
   @Test
+  void serviceMapRollup_onBothShards_answersAsTheJoin() throws Exception {
+    String database = newDatabase();
+    try (ClickHouseStorage storage = open(database)) {
+      ClickHouseServiceMapRollupTest.write(storage, ClickHouseServiceMapRollupTest.traffic(5));
+      assertThat(storage.serviceEdges().refresh(ClickHouseServiceMapRollupTest.afterEverything()))
+          .isGreaterThanOrEqualTo(ClickHouseServiceMapRollupTest.HOURS);
+      long from = ClickHouseServiceMapRollupTest.FROM;
+      ServiceEdgeRollup.Plan plan =
+          storage
+              .serviceEdges()
+              .plan(
+                  TestObjects.TENANT,
+                  from,
+                  from + ClickHouseServiceMapRollupTest.HOURS * HourlyRollup.HOUR_NANOS);
+      assertThat(plan.storedHours()).hasSize(ClickHouseServiceMapRollupTest.HOURS);
+      assertThat(plan.joined()).isEmpty();
+      for (ClickHouseServer node : nodes) { // the edge rows are spread over the shards
+        assertThat(
+                Long.parseLong(
+                    node.execute("SELECT count() FROM " + database + ".service_edges_runs_local")
+                        .strip()))
+            .isPositive();
+      }
+      ClickHouseServiceMapRollupTest.assertAnswersAsTheJoin(
+          storage,
+          new ClickHouseSpanMetricsReader(
+              ClickHouseHttp.create(
+                  java.net.URI.create(nodes.get(0).url()),
+                  database,
+                  null,
+                  null,
+                  Duration.ofSeconds(60)),
+              new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE)));
+    }
+  }
+
+  @Test
   void retention_deletesOnEveryShard() throws Exception {
     long now = System.currentTimeMillis() * 1_000_000L;
     long cutoff = now - Duration.ofDays(1).toNanos();
@@ -481,6 +519,10 @@ class ClickHouseClusterStorageTest {
               "metric_points_local",
               "rollup_since",
               "schema_migrations",
+              "service_edges_hourly",
+              "service_edges_hourly_local",
+              "service_edges_runs",
+              "service_edges_runs_local",
               "span_metrics",
               "span_metrics_hourly",
               "span_metrics_hourly_local",

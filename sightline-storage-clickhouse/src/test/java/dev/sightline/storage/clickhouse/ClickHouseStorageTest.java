@@ -207,6 +207,8 @@ class ClickHouseStorageTest {
             "metric_points",
             "rollup_since",
             "schema_migrations",
+            "service_edges_hourly",
+            "service_edges_runs",
             "span_metrics",
             "span_metrics_hourly",
             "span_metrics_hourly_mv",
