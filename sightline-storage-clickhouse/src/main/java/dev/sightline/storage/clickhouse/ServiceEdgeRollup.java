@@ -61,6 +61,9 @@ final class ServiceEdgeRollup {
   /** How far back the job computes hours. */
   static final long LOOKBACK = 31 * 24 * HOUR;
 
+  /** Separate query-time joins a read makes at most; beyond, it joins its whole range once. */
+  static final int MAX_JOINS = 8;
+
   /** Joins per {@link #refresh}, newest hours first: bounds one pass of a large backlog. */
   static final int MAX_HOURS_PER_REFRESH = 24;
 
@@ -135,10 +138,12 @@ final class ServiceEdgeRollup {
   /** The range's whole hours that stored edges answer exactly; the rest, as ranges to join. */
   Plan plan(String tenant, long start, long end) {
     long[] whole = HourlyRollup.wholeHours(start, end, Days.saturatedAdd(hourlySince.get(), SLACK));
-    if (whole == null)
+    if (whole == null) {
       return new Plan(Map.of(), end > start ? List.of(new long[] {start, end}) : List.of());
-    Map<Long, Long> counts = new HashMap<>();
-    for (JsonNode r : http.query(countsSql(tenant, whole[0] - SLACK, whole[1] + SLACK))) {
+    }
+    TreeMap<Long, Long> counts = new TreeMap<>();
+    for (JsonNode r :
+        http.query(countsSql(tenant, whole[0] - SLACK, Days.saturatedAdd(whole[1], SLACK)))) {
       counts.put(r.get("bucket_ns").asLong(), r.get("n").asLong());
     }
     Map<Long, long[]> runs = new HashMap<>();
@@ -147,29 +152,39 @@ final class ServiceEdgeRollup {
     }
     Map<Long, Long> stored = new TreeMap<>();
     List<long[]> joined = new ArrayList<>();
-    long joinFrom = start;
-    for (long h = whole[0]; h < whole[1]; h += HOUR) {
-      boolean exact;
-      if (counts.getOrDefault(h, 0L) == 0) {
-        exact = true; // no span starts in the hour: no child, no edge
+    if (start < whole[0]) joined.add(new long[] {start, whole[0]});
+    // only hours holding spans: an hour without any has no child, so no edge
+    for (Map.Entry<Long, Long> e : counts.subMap(whole[0], whole[1]).entrySet()) {
+      long h = e.getKey();
+      if (e.getValue() == 0) continue;
+      long[] run = runs.get(h);
+      if (run != null && run[1] == window(counts, h)) {
+        stored.put(h, run[0]);
+      } else if (!joined.isEmpty() && joined.get(joined.size() - 1)[1] == h) {
+        joined.get(joined.size() - 1)[1] = h + HOUR; // adjacent: one join
       } else {
-        long[] run = runs.get(h);
-        exact = run != null && run[1] == window(counts, h);
-        if (exact) stored.put(h, run[0]);
-      }
-      if (exact) {
-        if (joinFrom < h) joined.add(new long[] {joinFrom, h});
-        joinFrom = h + HOUR;
+        joined.add(new long[] {h, h + HOUR});
       }
     }
-    if (joinFrom < end) joined.add(new long[] {joinFrom, end});
+    if (whole[1] < end) {
+      if (!joined.isEmpty() && joined.get(joined.size() - 1)[1] == whole[1]) {
+        joined.get(joined.size() - 1)[1] = end;
+      } else {
+        joined.add(new long[] {whole[1], end});
+      }
+    }
+    // many scattered stale hours: one join of the whole range costs less than a query each
+    if (joined.size() > MAX_JOINS) return new Plan(Map.of(), List.of(new long[] {start, end}));
     return new Plan(stored, joined);
   }
 
   /** The spans starting in the hours an hour's edges depend on. */
   private static long window(Map<Long, Long> counts, long hour) {
     long n = 0;
-    for (long h = hour - SLACK; h < hour + HOUR + SLACK; h += HOUR) n += counts.getOrDefault(h, 0L);
+    long end = Days.saturatedAdd(hour, HOUR + SLACK);
+    for (long h = hour - SLACK; h < end && h >= hour - SLACK; h += HOUR) {
+      n += counts.getOrDefault(h, 0L);
+    }
     return n;
   }
 
