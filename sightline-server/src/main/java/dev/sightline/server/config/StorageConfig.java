@@ -62,8 +62,12 @@ public sealed interface StorageConfig {
       boolean replicated,
       boolean traceLookups,
       @Nullable List<String> indexedAttributes,
-      Duration batchDelay)
+      Duration batchDelay,
+      Duration serviceMapInterval)
       implements StorageConfig {
+    /** {@code --clickhouse-service-map-interval}'s default: the storage's. */
+    public static final Duration DEFAULT_SERVICE_MAP_INTERVAL = Duration.ofMinutes(1);
+
     /** {@code --clickhouse-batch-delay}'s default: the writer's (ClickHouseStorageBuilder). */
     public static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(200);
 
@@ -74,6 +78,10 @@ public sealed interface StorageConfig {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(database, "database");
       Objects.requireNonNull(batchDelay, "batchDelay");
+      Objects.requireNonNull(serviceMapInterval, "serviceMapInterval");
+      if (serviceMapInterval.isNegative()) {
+        throw new IllegalArgumentException("negative serviceMapInterval: " + serviceMapInterval);
+      }
       if (batchDelay.isNegative() || batchDelay.compareTo(MAX_BATCH_DELAY) > 0) {
         throw new IllegalArgumentException("batchDelay must be between 0 and 10s: " + batchDelay);
       }
@@ -100,7 +108,8 @@ public sealed interface StorageConfig {
           replicated,
           true,
           null,
-          DEFAULT_BATCH_DELAY);
+          DEFAULT_BATCH_DELAY,
+          DEFAULT_SERVICE_MAP_INTERVAL);
     }
 
     /** One node: no cluster. */

@@ -136,6 +136,15 @@ final class StorageOptions {
               "how long a small INSERT may wait for more batches (sent once none arrived for a"
                   + " tenth of it; 0: every batch at once, at most 10s): larger inserts, fewer"
                   + " parts and merges in ClickHouse, at the cost of that much write latency",
+              StorageKind.CLICKHOUSE),
+          new Option(
+              "clickhouse-service-map-interval",
+              "DURATION",
+              "1m",
+              "how often this server stores the service map of closed hours (each joined once,"
+                  + " read where still exact; harmless on several servers at once); 0: never"
+                  + " here, maps of long ranges are then joined at query time unless another"
+                  + " server of the database stores them",
               StorageKind.CLICKHOUSE));
 
   private StorageOptions() {}
@@ -246,8 +255,20 @@ final class StorageOptions {
               }
               return d;
             });
+    Duration serviceMapInterval =
+        r.get("clickhouse-service-map-interval", ConfigLoader::parseDuration);
     return new StorageConfig.ClickHouse(
-        url, database, user, secret, cluster, nodes, replicated, traceLookups, indexed, batchDelay);
+        url,
+        database,
+        user,
+        secret,
+        cluster,
+        nodes,
+        replicated,
+        traceLookups,
+        indexed,
+        batchDelay,
+        serviceMapInterval);
   }
 
   /** {@code http(s)://HOST[:PORT]}: no user information (passwords have options of their own). */

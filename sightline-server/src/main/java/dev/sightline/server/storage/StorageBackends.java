@@ -62,7 +62,8 @@ public final class StorageBackends {
             .database(ch.database())
             .queueCapacity(config.writeQueueItems())
             .traceLookups(ch.traceLookups())
-            .maxBatchDelay(ch.batchDelay());
+            .maxBatchDelay(ch.batchDelay())
+            .serviceMapInterval(ch.serviceMapInterval());
     if (ch.indexedAttributes() != null) builder.indexedAttributes(ch.indexedAttributes());
     if (ch.user() != null) builder.user(ch.user());
     if (ch.password() != null) builder.password(ch.password());

@@ -240,6 +240,26 @@ class StorageOptionsTest {
   }
 
   @Test
+  void serviceMapInterval_defaultsToAMinute_zeroTurnsTheJobOff() {
+    Map<String, String> base = Map.of("storage", "clickhouse", "clickhouse-url", "http://ch:8123");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(base, Map.of()).storage())
+                .serviceMapInterval())
+        .isEqualTo(java.time.Duration.ofMinutes(1));
+    Map<String, String> zero = new java.util.HashMap<>(base);
+    zero.put("clickhouse-service-map-interval", "0");
+    assertThat(
+            ((StorageConfig.ClickHouse) ConfigLoader.load(zero, Map.of()).storage())
+                .serviceMapInterval())
+        .isZero();
+    Map<String, String> bad = new java.util.HashMap<>(base);
+    bad.put("clickhouse-service-map-interval", "-1m");
+    assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+        .hasMessageContaining("clickhouse-service-map-interval");
+    assertThat(ConfigLoader.help()).contains("--clickhouse-service-map-interval DURATION");
+  }
+
+  @Test
   void traceLookups_keptByDefault_offByFlagOrEnvironment() {
     Map<String, String> base = Map.of("storage", "clickhouse", "clickhouse-url", "http://ch:8123");
     assertThat(

@@ -15,6 +15,11 @@ public final class ClickHouseStorageBuilder {
   private @Nullable String password;
   private int queueCapacity = 100_000;
   private int maxBatchItems = 10_000;
+  private int concurrentInserts = DEFAULT_CONCURRENT_INSERTS;
+
+  /** INSERTs in flight at once by default. */
+  static final int DEFAULT_CONCURRENT_INSERTS = 2;
+
   private int maxAttempts = 5;
   private Duration initialBackoff = Duration.ofMillis(100);
   private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
@@ -80,6 +85,20 @@ public final class ClickHouseStorageBuilder {
   public ClickHouseStorageBuilder queueCapacity(int queueCapacity) {
     if (queueCapacity <= 0) throw new IllegalArgumentException("queueCapacity must be positive");
     this.queueCapacity = queueCapacity;
+    return this;
+  }
+
+  /**
+   * How many INSERTs the writer keeps in flight (default 2): while one is parsed and written by
+   * ClickHouse, the next group gathers and is sent. ClickHouse runs each INSERT on one thread, so
+   * one at a time leaves a many-core server mostly idle. Batches of one caller may then become
+   * visible out of order (the writer contract allows it: readers order by event time).
+   */
+  public ClickHouseStorageBuilder concurrentInserts(int concurrentInserts) {
+    if (concurrentInserts < 1 || concurrentInserts > 64) {
+      throw new IllegalArgumentException("concurrentInserts must be between 1 and 64");
+    }
+    this.concurrentInserts = concurrentInserts;
     return this;
   }
 
@@ -281,7 +300,8 @@ public final class ClickHouseStorageBuilder {
             maxBatchDelay,
             maxAttempts,
             initialBackoff,
-            traceLookups ? indexedKeys : null);
+            traceLookups ? indexedKeys : null,
+            concurrentInserts);
     return new ClickHouseStorage(
         http,
         schema,
