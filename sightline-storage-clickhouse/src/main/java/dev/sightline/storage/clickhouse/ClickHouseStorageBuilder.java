@@ -17,8 +17,8 @@ public final class ClickHouseStorageBuilder {
   private int maxBatchItems = 10_000;
   private int concurrentInserts = DEFAULT_CONCURRENT_INSERTS;
 
-  /** INSERTs in flight at once by default. */
-  static final int DEFAULT_CONCURRENT_INSERTS = 2;
+  /** INSERTs in flight at once by default: one (two measured no faster on 2 shared cores). */
+  static final int DEFAULT_CONCURRENT_INSERTS = 1;
 
   private int maxAttempts = 5;
   private Duration initialBackoff = Duration.ofMillis(100);
@@ -89,10 +89,12 @@ public final class ClickHouseStorageBuilder {
   }
 
   /**
-   * How many INSERTs the writer keeps in flight (default 2): while one is parsed and written by
-   * ClickHouse, the next group gathers and is sent. ClickHouse runs each INSERT on one thread, so
-   * one at a time leaves a many-core server mostly idle. Batches of one caller may then become
-   * visible out of order (the writer contract allows it: readers order by event time).
+   * How many INSERTs the writer keeps in flight (default 1): with more, while one is parsed and
+   * written by ClickHouse the next group gathers and is sent. ClickHouse runs each INSERT on one
+   * thread, so one at a time may leave a many-core server idle; on this project's 2 shared cores
+   * two were no faster (the in-flight spans split into smaller INSERTs, which cost ClickHouse more
+   * per row: module README, Performance). Batches of one caller may then become visible out of
+   * order (the writer contract allows it: readers order by event time).
    */
   public ClickHouseStorageBuilder concurrentInserts(int concurrentInserts) {
     if (concurrentInserts < 1 || concurrentInserts > 64) {
