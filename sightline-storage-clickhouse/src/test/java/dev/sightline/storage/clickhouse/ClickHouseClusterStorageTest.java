@@ -382,14 +382,7 @@ class ClickHouseClusterStorageTest {
 
       var reader = storage.spanMetricsReader().orElseThrow();
       ClickHouseSpanMetricsReader oracle =
-          new ClickHouseSpanMetricsReader(
-              ClickHouseHttp.create(
-                  java.net.URI.create(nodes.get(0).url()),
-                  database,
-                  null,
-                  null,
-                  Duration.ofSeconds(30)),
-              new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE));
+          ClickHouseHourlyRollupTest.oracle(nodes.get(0).url(), database);
       for (var q : ClickHouseHourlyRollupTest.queries(from, 3)) {
         assertThat(reader.query(q)).as(q.toString()).isEqualTo(oracle.query(q));
       }
@@ -425,15 +418,7 @@ class ClickHouseClusterStorageTest {
             .isPositive();
       }
       ClickHouseServiceMapRollupTest.assertAnswersAsTheJoin(
-          storage,
-          new ClickHouseSpanMetricsReader(
-              ClickHouseHttp.create(
-                  java.net.URI.create(nodes.get(0).url()),
-                  database,
-                  null,
-                  null,
-                  Duration.ofSeconds(60)),
-              new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE)));
+          storage, ClickHouseHourlyRollupTest.oracle(nodes.get(0).url(), database));
     }
   }
 

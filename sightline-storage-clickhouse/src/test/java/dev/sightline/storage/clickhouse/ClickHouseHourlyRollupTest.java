@@ -50,9 +50,16 @@ class ClickHouseHourlyRollupTest {
 
   /** A reader of the same database that never uses the hourly rows: the oracle. */
   static ClickHouseSpanMetricsReader tenSecondsOnly(String database) {
+    return oracle(server.url(), database);
+  }
+
+  /**
+   * A reader of {@code database} at {@code url} that never reads an hourly table (RED by hour, the
+   * service map's stored hours): it answers from the 10-second rows and joins spans at query time.
+   */
+  static ClickHouseSpanMetricsReader oracle(String url, String database) {
     return new ClickHouseSpanMetricsReader(
-        ClickHouseHttp.create(
-            URI.create(server.url()), database, null, null, Duration.ofSeconds(30)),
+        ClickHouseHttp.create(URI.create(url), database, null, null, Duration.ofSeconds(60)),
         new AtomicLong(Long.MAX_VALUE));
   }
 

@@ -8,7 +8,6 @@ import dev.sightline.core.model.StatusCode;
 import dev.sightline.core.storage.ServiceEdge;
 import dev.sightline.testing.TestObjects;
 import dev.sightline.testing.clickhouse.ClickHouseServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,10 +57,7 @@ class ClickHouseServiceMapRollupTest {
 
   /** A reader of the same database that always joins at query time: the oracle. */
   static ClickHouseSpanMetricsReader joinOnly(String database) {
-    return new ClickHouseSpanMetricsReader(
-        ClickHouseHttp.create(
-            URI.create(server.url()), database, null, null, Duration.ofSeconds(60)),
-        new AtomicLong(Long.MAX_VALUE));
+    return ClickHouseHourlyRollupTest.oracle(server.url(), database);
   }
 
   /**
