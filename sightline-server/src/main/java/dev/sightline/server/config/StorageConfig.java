@@ -65,7 +65,7 @@ public sealed interface StorageConfig {
       Duration batchDelay,
       Duration serviceMapInterval)
       implements StorageConfig {
-    /** {@code --clickhouse-service-map-interval}'s default: the storage's. */
+    /** {@code --clickhouse-map-interval}'s default: the storage's. */
     public static final Duration DEFAULT_SERVICE_MAP_INTERVAL = Duration.ofMinutes(1);
 
     /** {@code --clickhouse-batch-delay}'s default: the writer's (ClickHouseStorageBuilder). */

@@ -138,7 +138,7 @@ final class StorageOptions {
                   + " parts and merges in ClickHouse, at the cost of that much write latency",
               StorageKind.CLICKHOUSE),
           new Option(
-              "clickhouse-service-map-interval",
+              "clickhouse-map-interval",
               "DURATION",
               "1m",
               "how often this server stores the service map of closed hours (each joined once,"
@@ -255,8 +255,7 @@ final class StorageOptions {
               }
               return d;
             });
-    Duration serviceMapInterval =
-        r.get("clickhouse-service-map-interval", ConfigLoader::parseDuration);
+    Duration serviceMapInterval = r.get("clickhouse-map-interval", ConfigLoader::parseDuration);
     return new StorageConfig.ClickHouse(
         url,
         database,
