@@ -386,17 +386,24 @@ final class ClickHouseSchema {
   }
 
   /**
-   * {@code , countIf(<bucket of duration_ns> = i) AS di, ...}: the bucket is the number of finite
-   * bounds below the duration, exactly {@link DurationHistogram#bucketOf}.
+   * The {@link DurationHistogram} bucket of a duration column: the number of finite bounds below
+   * it, exactly {@link DurationHistogram#bucketOf}.
    */
-  static String histogramCounts() {
+  static String histogramBucket(String column) {
     StringBuilder bounds = new StringBuilder("[");
     for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
       if (i > 0) bounds.append(", ");
       bounds.append("toInt64(").append(DurationHistogram.upperBoundNanos(i)).append(')');
     }
-    bounds.append(']');
-    String bucket = "arrayCount(b -> b < duration_ns, " + bounds + ")";
+    return "arrayCount(b -> b < " + column + ", " + bounds.append(']') + ")";
+  }
+
+  /**
+   * {@code , countIf(<bucket of duration_ns> = i) AS di, ...}: the bucket is the number of finite
+   * bounds below the duration, exactly {@link DurationHistogram#bucketOf}.
+   */
+  static String histogramCounts() {
+    String bucket = histogramBucket("duration_ns");
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < DurationHistogram.BUCKETS; i++) {
       sb.append(", countIf(").append(bucket).append(" = ").append(i).append(") AS d").append(i);

@@ -246,18 +246,12 @@ final class ServiceEdgeRollup {
    */
   static String joinSql(String tenant, long start, long end) {
     String t = "tenant = " + Sql.literal(tenant);
-    StringBuilder bounds = new StringBuilder("[");
-    for (int i = 0; i < DurationHistogram.BUCKETS - 1; i++) {
-      if (i > 0) bounds.append(", ");
-      bounds.append("toInt64(").append(DurationHistogram.upperBoundNanos(i)).append(')');
-    }
-    bounds.append(']');
     String children =
         "SELECT cityHash64(trace_id, parent_span_id) AS k, parent_span_id AS c_parent,"
             + " service AS c_service, status_code AS c_status, duration_ns AS c_duration,"
-            + " start_ns AS c_start, arrayCount(b -> b < duration_ns, "
-            + bounds
-            + ") AS c_bucket FROM spans WHERE "
+            + " start_ns AS c_start, "
+            + ClickHouseSchema.histogramBucket("duration_ns")
+            + " AS c_bucket FROM spans WHERE "
             + t
             + ClickHouseTraceReader.timeRange("start_ns", start, end)
             + " AND parent_span_id != ''";
