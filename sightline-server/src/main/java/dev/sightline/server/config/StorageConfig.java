@@ -79,8 +79,10 @@ public sealed interface StorageConfig {
       Objects.requireNonNull(database, "database");
       Objects.requireNonNull(batchDelay, "batchDelay");
       Objects.requireNonNull(serviceMapInterval, "serviceMapInterval");
-      if (serviceMapInterval.isNegative()) {
-        throw new IllegalArgumentException("negative serviceMapInterval: " + serviceMapInterval);
+      if (serviceMapInterval.isNegative()
+          || (!serviceMapInterval.isZero() && serviceMapInterval.toMillis() < 1000)) {
+        throw new IllegalArgumentException(
+            "serviceMapInterval must be 0 or at least 1s: " + serviceMapInterval);
       }
       if (batchDelay.isNegative() || batchDelay.compareTo(MAX_BATCH_DELAY) > 0) {
         throw new IllegalArgumentException("batchDelay must be between 0 and 10s: " + batchDelay);

@@ -72,7 +72,7 @@ final class ClickHouseSpanMetricsReader implements SpanMetricsReader, SpanCountR
   private final ServiceEdgeRollup edges;
 
   ClickHouseSpanMetricsReader(ClickHouseHttp http, AtomicLong hourlySince) {
-    this(http, hourlySince, new ServiceEdgeRollup(http, hourlySince));
+    this(http, hourlySince, new ServiceEdgeRollup(http, hourlySince, true));
   }
 
   ClickHouseSpanMetricsReader(

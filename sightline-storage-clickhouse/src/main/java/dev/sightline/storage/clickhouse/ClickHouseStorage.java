@@ -57,11 +57,12 @@ public final class ClickHouseStorage implements StorageComponent {
             http, traceLookups, maxIndexCandidates, indexedKeys, schema.hourlySince());
     this.logReader = new ClickHouseLogReader(http);
     this.metricReader = new ClickHouseMetricReader(http);
-    this.serviceEdges = new ServiceEdgeRollup(http, schema.hourlySince());
+    boolean storedMap = !schema.layout().replicated();
+    this.serviceEdges = new ServiceEdgeRollup(http, schema.hourlySince(), storedMap);
     this.spanMetricsReader =
         new ClickHouseSpanMetricsReader(http, schema.hourlySince(), serviceEdges);
     this.retention = retention;
-    if (serviceMapInterval.isZero()) {
+    if (serviceMapInterval.isZero() || !storedMap) {
       this.serviceMapJob = null;
     } else {
       this.serviceMapJob =

@@ -236,7 +236,11 @@ public final class ClickHouseStorageBuilder {
    * of the database may still compute hours, which readers use alike).
    */
   public ClickHouseStorageBuilder serviceMapInterval(Duration interval) {
-    if (interval.isNegative()) throw new IllegalArgumentException("negative serviceMapInterval");
+    if (interval.isNegative()
+        || (!interval.isZero() && interval.compareTo(Duration.ofSeconds(1)) < 0)) {
+      throw new IllegalArgumentException(
+          "serviceMapInterval must be zero or at least 1s: " + interval);
+    }
     this.serviceMapInterval = interval;
     return this;
   }

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The service map by hour. Edges are pairs of spans (a child and its CLIENT or PRODUCER parent of
@@ -58,8 +60,15 @@ final class ServiceEdgeRollup {
   /** How long after an hour's window closed the job first computes it (late spans). */
   static final long MARGIN = 10 * 60 * 1_000_000_000L;
 
-  /** How far back the job computes hours. */
-  static final long LOOKBACK = 31 * 24 * HOUR;
+  /** How far back the job computes hours (a week and a day: the default retention's). */
+  static final long LOOKBACK = 8 * 24 * HOUR;
+
+  /**
+   * How long a stale hour waits after its latest computation before the job recomputes it: an hour
+   * that keeps receiving spans (a backfill) is joined at read time meanwhile, and its computations
+   * (a run row and a copy of its edges each, kept until retention) stay few.
+   */
+  static final long RECOMPUTE_AFTER = 10 * 60 * 1_000_000_000L;
 
   /** Separate query-time joins a read makes at most; beyond, it joins its whole range once. */
   static final int MAX_JOINS = 8;
@@ -74,16 +83,23 @@ final class ServiceEdgeRollup {
     if (SLACK % HOUR != 0) throw new AssertionError("the slack must be whole hours");
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceEdgeRollup.class);
+
   private final ClickHouseHttp http;
   private final AtomicLong hourlySince;
+  private final boolean enabled;
 
   /**
    * @param http the storage's client (its settings: a cluster's synchronous distributed inserts)
    * @param hourlySince {@link ClickHouseSchema#hourlySince}: the span counts are complete from it
+   * @param enabled false: never store nor read stored hours, join every range (replicated tables,
+   *     where the count and the join of one computation, or a run and its edges, may come from
+   *     replicas at different points of their replication: the count check would not hold)
    */
-  ServiceEdgeRollup(ClickHouseHttp http, AtomicLong hourlySince) {
+  ServiceEdgeRollup(ClickHouseHttp http, AtomicLong hourlySince, boolean enabled) {
     this.http = http;
     this.hourlySince = hourlySince;
+    this.enabled = enabled;
   }
 
   /** The two tables (and, in a cluster, their {@code Distributed} tables), in creation order. */
@@ -137,15 +153,20 @@ final class ServiceEdgeRollup {
 
   /** The range's whole hours that stored edges answer exactly; the rest, as ranges to join. */
   Plan plan(String tenant, long start, long end) {
+    Plan joinAll = new Plan(Map.of(), end > start ? List.of(new long[] {start, end}) : List.of());
+    if (!enabled) return joinAll;
     long[] whole = HourlyRollup.wholeHours(start, end, Days.saturatedAdd(hourlySince.get(), SLACK));
-    if (whole == null) {
-      return new Plan(Map.of(), end > start ? List.of(new long[] {start, end}) : List.of());
-    }
+    if (whole == null) return joinAll;
     TreeMap<Long, Long> counts = new TreeMap<>();
     for (JsonNode r :
         http.query(countsSql(tenant, whole[0] - SLACK, Days.saturatedAdd(whole[1], SLACK)))) {
       counts.put(r.get("bucket_ns").asLong(), r.get("n").asLong());
     }
+    // after the counts: retention (by any server) raises this before deleting, so counts read
+    // after a delete are seen with the raised hour, and an hour it cut is never taken as empty
+    long since = recordedSince();
+    whole = HourlyRollup.wholeHours(start, end, Days.saturatedAdd(since, SLACK));
+    if (whole == null) return joinAll;
     Map<Long, long[]> runs = new HashMap<>();
     for (JsonNode r : http.query(runsSql(tenant, whole[0], whole[1]))) {
       runs.put(r.get("bucket_ns").asLong(), new long[] {r.get("at").asLong(), r.get("w").asLong()});
@@ -176,6 +197,20 @@ final class ServiceEdgeRollup {
     // many scattered stale hours: one join of the whole range costs less than a query each
     if (joined.size() > MAX_JOINS) return new Plan(Map.of(), List.of(new long[] {start, end}));
     return new Plan(stored, joined);
+  }
+
+  /**
+   * The hour {@code span_metrics_hourly} is complete from, as recorded in the database: raised by
+   * retention on whichever server runs it ({@link HourlyRollup#raiseForRetention}). Also raises
+   * this server's copy, which its RED readers use.
+   */
+  private long recordedSince() {
+    List<JsonNode> rows =
+        http.query(
+            "SELECT max(since_ns) AS s FROM rollup_since WHERE table_name = "
+                + Sql.literal(HourlyRollup.TABLE));
+    long recorded = rows.isEmpty() ? 0 : rows.get(0).get("s").asLong();
+    return hourlySince.accumulateAndGet(recorded, Math::max);
   }
 
   /** The spans starting in the hours an hour's edges depend on. */
@@ -299,10 +334,19 @@ final class ServiceEdgeRollup {
    * @return the hours computed
    */
   int refresh(long nowNanos) {
+    return refresh(nowNanos, RECOMPUTE_AFTER);
+  }
+
+  /**
+   * {@link #refresh(long)}, recomputing a stale hour only once its latest computation is {@code
+   * recomputeAfterNanos} old (by this server's clock).
+   */
+  int refresh(long nowNanos, long recomputeAfterNanos) {
+    if (!enabled) return 0;
     long last = Math.floorDiv(nowNanos - MARGIN - SLACK - HOUR, HOUR) * HOUR;
     long first =
         Math.max(
-            Days.saturatedAdd(hourlySince.get(), SLACK),
+            Days.saturatedAdd(recordedSince(), SLACK),
             Math.floorDiv(nowNanos - LOOKBACK, HOUR) * HOUR);
     if (first > last) return 0;
     // the counts first: a span the join below reads but these miss makes the hour stale, never
@@ -319,37 +363,51 @@ final class ServiceEdgeRollup {
           .computeIfAbsent(r.get("tenant").asText(), t -> new HashMap<>())
           .put(r.get("bucket_ns").asLong(), r.get("n").asLong());
     }
-    Map<String, Map<Long, Long>> computed = new HashMap<>();
+    Map<String, Map<Long, long[]>> computed = new HashMap<>();
     for (JsonNode r :
         http.query(
-            "SELECT tenant, bucket_ns, argMax(window_spans, computed_ns) AS w FROM "
+            "SELECT tenant, bucket_ns, argMax(window_spans, computed_ns) AS w,"
+                + " max(computed_ns) AS at FROM "
                 + RUNS
                 + " WHERE 1"
                 + ClickHouseTraceReader.timeRange("bucket_ns", first, last + HOUR)
                 + " GROUP BY tenant, bucket_ns")) {
       computed
           .computeIfAbsent(r.get("tenant").asText(), t -> new HashMap<>())
-          .put(r.get("bucket_ns").asLong(), r.get("w").asLong());
+          .put(r.get("bucket_ns").asLong(), new long[] {r.get("w").asLong(), r.get("at").asLong()});
     }
+    long recent = System.currentTimeMillis() * 1_000_000L - recomputeAfterNanos;
     record Due(String tenant, long hour, long window) {}
     List<Due> due = new ArrayList<>();
     counts.forEach(
         (tenant, byHour) -> {
-          Map<Long, Long> done = computed.getOrDefault(tenant, Map.of());
+          Map<Long, long[]> done = computed.getOrDefault(tenant, Map.of());
           for (Map.Entry<Long, Long> e : byHour.entrySet()) {
             long h = e.getKey();
             if (h < first || h > last || e.getValue() == 0) continue;
             long window = window(byHour, h);
-            Long recorded = done.get(h);
-            if (recorded == null || recorded != window) due.add(new Due(tenant, h, window));
+            long[] run = done.get(h);
+            if (run == null || (run[0] != window && run[1] <= recent)) {
+              due.add(new Due(tenant, h, window));
+            }
           }
         });
     due.sort(Comparator.comparingLong(Due::hour).reversed());
     int n = 0;
     for (Due d : due) {
       if (n == MAX_HOURS_PER_REFRESH) break;
-      compute(d.tenant(), d.hour(), d.window());
-      n++;
+      try {
+        compute(d.tenant(), d.hour(), d.window());
+        n++;
+      } catch (ClickHouseException e) {
+        // one hour failing (a join over the memory limit) must not stop the others: it stays
+        // joined at read time and is tried again next pass
+        LOG.warn(
+            "service map: hour {} of tenant {} not stored: {}",
+            d.hour(),
+            d.tenant(),
+            e.getMessage());
+      }
     }
     return n;
   }

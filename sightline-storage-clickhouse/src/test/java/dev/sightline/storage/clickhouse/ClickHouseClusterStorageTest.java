@@ -410,7 +410,7 @@ class ClickHouseClusterStorageTest {
                   from + ClickHouseServiceMapRollupTest.HOURS * HourlyRollup.HOUR_NANOS);
       assertThat(plan.storedHours()).hasSize(ClickHouseServiceMapRollupTest.HOURS);
       assertThat(plan.joined()).isEmpty();
-      for (ClickHouseServer node : nodes) { // the edge rows are spread over the shards
+      for (ClickHouseServer node : nodes) { // the computations are spread over the shards
         assertThat(
                 Long.parseLong(
                     node.execute("SELECT count() FROM " + database + ".service_edges_runs_local")
