@@ -20,10 +20,8 @@ import java.util.concurrent.CompletableFuture;
  *       backend cannot keep up (its bounded queue is full) the future fails at once with {@link
  *       StorageOverloadedException}, so the caller can answer a retryable status instead of
  *       buffering.
- *   <li>Readers must not rely on arrival order: event time orders telemetry. A backend with one
- *       write in flight (DuckDB's group commit) stores one caller thread's batches in the order
- *       given; one with several in flight (ClickHouse's concurrent INSERTs) may make a later batch
- *       visible before an earlier one that is still being written.
+ *   <li>Batches are not reordered relative to each other for the same caller thread, but readers
+ *       must not rely on arrival order: event time orders telemetry.
  *   <li>An empty batch completes immediately.
  * </ul>
  */

@@ -15,10 +15,6 @@ public final class ClickHouseStorageBuilder {
   private @Nullable String password;
   private int queueCapacity = 100_000;
   private int maxBatchItems = 10_000;
-  private int concurrentInserts = DEFAULT_CONCURRENT_INSERTS;
-
-  /** INSERTs in flight at once by default: one (two measured no faster on 2 shared cores). */
-  static final int DEFAULT_CONCURRENT_INSERTS = 1;
 
   private int maxAttempts = 5;
   private Duration initialBackoff = Duration.ofMillis(100);
@@ -85,22 +81,6 @@ public final class ClickHouseStorageBuilder {
   public ClickHouseStorageBuilder queueCapacity(int queueCapacity) {
     if (queueCapacity <= 0) throw new IllegalArgumentException("queueCapacity must be positive");
     this.queueCapacity = queueCapacity;
-    return this;
-  }
-
-  /**
-   * How many INSERTs the writer keeps in flight (default 1): with more, while one is parsed and
-   * written by ClickHouse the next group gathers and is sent. ClickHouse runs each INSERT on one
-   * thread, so one at a time may leave a many-core server idle; on this project's 2 shared cores
-   * two were no faster (the in-flight spans split into smaller INSERTs, which cost ClickHouse more
-   * per row: module README, Performance). Batches of one caller may then become visible out of
-   * order (the writer contract allows it: readers order by event time).
-   */
-  public ClickHouseStorageBuilder concurrentInserts(int concurrentInserts) {
-    if (concurrentInserts < 1 || concurrentInserts > 64) {
-      throw new IllegalArgumentException("concurrentInserts must be between 1 and 64");
-    }
-    this.concurrentInserts = concurrentInserts;
     return this;
   }
 
@@ -306,8 +286,7 @@ public final class ClickHouseStorageBuilder {
             maxBatchDelay,
             maxAttempts,
             initialBackoff,
-            traceLookups ? indexedKeys : null,
-            concurrentInserts);
+            traceLookups ? indexedKeys : null);
     return new ClickHouseStorage(
         http,
         schema,

@@ -29,13 +29,11 @@ import org.slf4j.LoggerFactory;
  * The write path: batches are encoded on the caller's thread (spans as {@code RowBinary}, {@link
  * SpanRowBinary}; logs and metric points as JSONEachRow), queued in a bounded, item-counted queue,
  * and one flusher thread coalesces everything queued (up to {@code maxBatchItems}) into one {@code
- * INSERT} per table ({@code inserts} flusher threads: while one INSERT is in flight the next group
- * gathers and may be sent). A future completes only after ClickHouse answered 200 to the insert
- * holding its batch (a synchronous insert: the rows are in the table's parts). Retryable failures
- * (server down, overloaded) are retried with exponential backoff up to {@code maxAttempts}; then
- * the futures fail and the caller (the OTLP receiver) answers a retryable status. A group that
- * fails for good is split: each batch is inserted alone, so a batch ClickHouse refuses fails only
- * itself.
+ * INSERT} per table. A future completes only after ClickHouse answered 200 to the insert holding
+ * its batch (a synchronous insert: the rows are in the table's parts). Retryable failures (server
+ * down, overloaded) are retried with exponential backoff up to {@code maxAttempts}; then the
+ * futures fail and the caller (the OTLP receiver) answers a retryable status. A group that fails
+ * for good is split: each batch is inserted alone, so a batch ClickHouse refuses fails only itself.
  */
 final class ClickHouseWriter implements TelemetryWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ClickHouseWriter.class);
@@ -98,11 +96,7 @@ final class ClickHouseWriter implements TelemetryWriter {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private long queuedItems;
   private boolean closed;
-
-  /** Whether a flusher is gathering its group (one at a time: the others wait their turn). */
-  private boolean gathering;
-
-  private final List<Thread> flushers;
+  private final Thread flusher;
   private final ExecutorService completions =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -122,9 +116,7 @@ final class ClickHouseWriter implements TelemetryWriter {
       Duration maxBatchDelay,
       int maxAttempts,
       Duration initialBackoff,
-      @Nullable IndexedKeys indexedKeys,
-      int inserts) {
-    if (inserts < 1) throw new IllegalArgumentException("inserts must be at least 1");
+      @Nullable IndexedKeys indexedKeys) {
     this.http = http;
     this.indexedKeys = indexedKeys;
     this.queueCapacity = queueCapacity;
@@ -132,15 +124,9 @@ final class ClickHouseWriter implements TelemetryWriter {
     this.maxBatchDelayNanos = maxBatchDelay.toNanos();
     this.maxAttempts = maxAttempts;
     this.initialBackoff = initialBackoff;
-    List<Thread> threads = new ArrayList<>(inserts);
-    for (int i = 0; i < inserts; i++) {
-      Thread t =
-          new Thread(this::run, inserts == 1 ? "clickhouse-writer" : "clickhouse-writer-" + i);
-      t.setDaemon(true);
-      threads.add(t);
-    }
-    this.flushers = List.copyOf(threads);
-    flushers.forEach(Thread::start);
+    this.flusher = new Thread(this::run, "clickhouse-writer");
+    flusher.setDaemon(true);
+    flusher.start();
   }
 
   @Override
@@ -247,57 +233,45 @@ final class ClickHouseWriter implements TelemetryWriter {
 
   /**
    * Everything queued, up to maxBatchItems (at least one batch), once maxBatchItems are waiting or
-   * the oldest waited maxBatchDelay; null once closed and drained. One flusher gathers at a time;
-   * the others wait for their turn, so while one INSERT is in flight the next group gathers.
+   * the oldest waited maxBatchDelay; null once closed and drained.
    */
   private List<Pending> take() {
     lock.lock();
     try {
-      while (gathering || queue.isEmpty()) {
-        if (closed && queue.isEmpty()) return null;
+      while (queue.isEmpty()) {
+        if (closed) return null;
         queued.awaitUninterruptibly();
       }
-      gathering = true;
-      try {
-        return gather();
-      } finally {
-        gathering = false;
-        queued.signalAll();
+      if (maxBatchDelayNanos > 0) {
+        // hold the INSERT open while batches keep arriving: until maxBatchItems wait, the oldest
+        // waited maxBatchDelay, or none arrived for a tenth of it (the senders are waiting for
+        // this insert: waiting longer would only delay them)
+        long deadline = queue.peekFirst().queuedAtNanos + maxBatchDelayNanos;
+        long pause = maxBatchDelayNanos / 10;
+        while (!closed && waitingItems() < maxBatchItems) {
+          long now = System.nanoTime();
+          long left = Math.min(deadline, queue.peekLast().queuedAtNanos + pause) - now;
+          if (left <= 0) break;
+          try {
+            queued.awaitNanos(left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
       }
+      List<Pending> group = new ArrayList<>();
+      int items = 0;
+      while (!queue.isEmpty()
+          && (group.isEmpty() || items + queue.peekFirst().items <= maxBatchItems)) {
+        Pending p = queue.pollFirst();
+        group.add(p);
+        items += p.items;
+      }
+      return group;
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Under the lock, with the queue not empty. */
-  private List<Pending> gather() {
-    if (maxBatchDelayNanos > 0) {
-      // hold the INSERT open while batches keep arriving: until maxBatchItems wait, the oldest
-      // waited maxBatchDelay, or none arrived for a tenth of it (the senders are waiting for
-      // this insert: waiting longer would only delay them)
-      long deadline = queue.peekFirst().queuedAtNanos + maxBatchDelayNanos;
-      long pause = maxBatchDelayNanos / 10;
-      while (!closed && waitingItems() < maxBatchItems) {
-        long now = System.nanoTime();
-        long left = Math.min(deadline, queue.peekLast().queuedAtNanos + pause) - now;
-        if (left <= 0) break;
-        try {
-          queued.awaitNanos(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    List<Pending> group = new ArrayList<>();
-    int items = 0;
-    while (!queue.isEmpty()
-        && (group.isEmpty() || items + queue.peekFirst().items <= maxBatchItems)) {
-      Pending p = queue.pollFirst();
-      group.add(p);
-      items += p.items;
-    }
-    return group;
   }
 
   /** Items in the queue, not yet taken by the flusher. Under the lock. */
@@ -412,7 +386,7 @@ final class ClickHouseWriter implements TelemetryWriter {
       lock.unlock();
     }
     try {
-      for (Thread flusher : flushers) flusher.join();
+      flusher.join();
       completions.shutdown();
       completions.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
