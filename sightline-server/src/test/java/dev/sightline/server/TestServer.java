@@ -102,11 +102,26 @@ final class TestServer implements AutoCloseable {
   /** SLO evaluation rounds completed so far (every SLO of every tenant once per round). */
   long evaluationRounds() {
     String prefix = "sightline_slo_evaluation_duration_seconds_count ";
-    for (String line : get("/metrics").text().split("\n")) {
+    for (String line : metrics().split("\n")) {
       if (line.startsWith(prefix))
         return (long) Double.parseDouble(line.substring(prefix.length()));
     }
     return 0; // no round finished yet: the series appears with the first
+  }
+
+  /**
+   * {@code /metrics}, asked again (up to 3 times) when the connection ends early: polled every 100
+   * ms, the client can pick a pooled connection the server has just closed (CI: "EOF reached while
+   * reading" right after a restart), which says nothing about the server.
+   */
+  private String metrics() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return get("/metrics").text();
+      } catch (UncheckedIOException e) {
+        if (attempt == 3) throw e;
+      }
+    }
   }
 
   /**
